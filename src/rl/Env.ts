@@ -1,0 +1,53 @@
+// The Gymnasium environment contract every deepscript environment implements.
+
+/** A set of valid observations or actions (Gymnasium's `Space`). Implementations live in spaces.ts. */
+export interface Space<T> {
+  /** Draws a uniformly random element, reproducibly for a seeded space. */
+  sample(): T;
+  /** True when `x` is an element of this space. */
+  contains(x: unknown): boolean;
+  /** Reseeds the space's own generator. */
+  seed(seed: number): void;
+}
+
+export type Info = Record<string, unknown>;
+
+export interface ResetOptions {
+  /** Reseeds the environment's generator; the same seed gives the same episode for the same actions. */
+  seed?: number;
+  /** Environment-specific reset options (documented per environment). */
+  options?: Record<string, unknown>;
+}
+
+/** `step` result: [observation, reward, terminated, truncated, info]. */
+export type StepResult<Obs> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: Info];
+
+/**
+ * Gymnasium semantics: `reset` starts an episode; `step` advances it. `terminated` means the MDP reached
+ * a terminal state; `truncated` means it was cut off (time limit). Stepping after either without a
+ * reset, or passing an action outside `actionSpace`, throws an error naming the environment.
+ */
+export interface Env<Obs = unknown, Act = unknown> {
+  readonly observationSpace: Space<Obs>;
+  readonly actionSpace: Space<Act>;
+  /** Registry id, e.g. "CartPole-v1" (when made through `rl.make`). */
+  readonly id?: string;
+  reset(options?: ResetOptions): [Obs, Info];
+  step(action: Act): StepResult<Obs>;
+  close?(): void;
+}
+
+/** One transition of a tabular model: P[s][a] is a list of these (Gymnasium's toy-text convention). */
+export interface Transition {
+  prob: number;
+  next: number;
+  reward: number;
+  done: boolean;
+}
+
+/** A finite MDP: states 0..nS-1, actions 0..nA-1, P[s][a] = [{ prob, next, reward, done }]. */
+export interface TabularMDP {
+  nS: number;
+  nA: number;
+  P: Transition[][][];
+}
