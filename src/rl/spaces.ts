@@ -253,3 +253,11 @@ export function formatValue(x: unknown): string {
   }
   return String(x);
 }
+
+/**
+ * Throws unless `space` contains `x`. `context` names the operation, e.g. `"CartPole-v1.step"`, and
+ * `what` the value (`"action"`), so the message reads `CartPole-v1.step: action 2 is not in Discrete(2)`.
+ */
+export function assertContains<T>(space: Space<T>, x: unknown, context: string, what = "action"): asserts x is T {
+  if (!space.contains(x)) throw new Error(`${context}: ${what} ${formatValue(x)} is not in ${String(space)}`);
+}

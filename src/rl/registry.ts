@@ -1,0 +1,124 @@
+// Environment registry: `register(id, factory, { maxEpisodeSteps })` and `make(id, options)`, as Gymnasium's.
+//
+// The registry is one module-level Map, so any module can add its environments by calling `register`
+// when it is imported (src/rl/index.ts imports them all). Built-in ids registered here:
+//   CartPole-v1 (500 steps), MountainCar-v0 (200), Pendulum-v1 (200),
+//   FrozenLake-v1 (4x4 map, 100), FrozenLake8x8-v1 (8x8 map, 200) — Gymnasium's time limits.
+
+import type { Env } from "./Env.js";
+import { TimeLimit } from "./wrappers.js";
+import { CartPole } from "./envs/classic/CartPole.js";
+import { MountainCar } from "./envs/classic/MountainCar.js";
+import { Pendulum } from "./envs/classic/Pendulum.js";
+import { FrozenLake } from "./envs/FrozenLake.js";
+
+/** Builds an environment from the options given to `make` (minus `maxEpisodeSteps`). */
+export type EnvFactory = (options: Record<string, unknown>) => Env<any, any>;
+
+export interface EnvSpec {
+  id: string;
+  factory: EnvFactory;
+  /** Time limit applied by `make` with a `TimeLimit` wrapper; undefined means none. */
+  maxEpisodeSteps: number | undefined;
+  /** Options passed to the factory before the caller's own (e.g. `{ mapName: "8x8" }`). */
+  defaultOptions: Record<string, unknown>;
+  /** When given, `make` rejects option names outside this list (catches typos such as `isSlipery`). */
+  optionKeys: readonly string[] | undefined;
+}
+
+export interface RegisterOptions {
+  maxEpisodeSteps?: number;
+  defaultOptions?: Record<string, unknown>;
+  /** The option names the factory understands; `make` rejects any other. */
+  optionKeys?: readonly string[];
+  /** Replace an existing registration instead of throwing. */
+  override?: boolean;
+}
+
+const registry = new Map<string, EnvSpec>();
+
+/**
+ * Adds an environment id. Ids follow Gymnasium's `Name-vN`; registering an id twice throws unless
+ * `override: true`.
+ *
+ * ```ts
+ * register("GridWorld-v0", (opts) => new GridWorld(opts), { maxEpisodeSteps: 100 });
+ * ```
+ */
+export function register(id: string, factory: EnvFactory, options: RegisterOptions = {}): void {
+  if (registry.has(id) && !options.override) {
+    throw new Error(`register: environment id "${id}" is already registered (pass { override: true } to replace it)`);
+  }
+  const { maxEpisodeSteps } = options;
+  if (maxEpisodeSteps !== undefined && (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0)) {
+    throw new Error(`register("${id}"): maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+  }
+  registry.set(id, { id, factory, maxEpisodeSteps, defaultOptions: { ...options.defaultOptions },
+    optionKeys: options.optionKeys,
+  });
+}
+
+/** The registered ids, sorted. */
+export function registeredIds(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** The registration of `id` (throws like `make` for an unknown id). */
+export function spec(id: string): EnvSpec {
+  const found = registry.get(id);
+  if (found === undefined) {
+    throw new Error(`make: unknown environment id "${id}"; registered ids: ${registeredIds().join(", ")}`);
+  }
+  return found;
+}
+
+export interface MakeOptions {
+  /** Overrides the registered time limit; `null` means no TimeLimit wrapper. */
+  maxEpisodeSteps?: number | null;
+  /** Everything else goes to the environment's factory (e.g. `{ isSlippery: false }`). */
+  [option: string]: unknown;
+}
+
+/**
+ * Creates the environment registered as `id`, wrapped in `TimeLimit` when the registration (or
+ * `options.maxEpisodeSteps`) gives a limit. The returned env's `id` is `id`.
+ *
+ * ```ts
+ * const env = make("CartPole-v1");                       // TimeLimit(CartPole, 500)
+ * const lake = make("FrozenLake-v1", { isSlippery: false });
+ * ```
+ */
+export function make<Obs = any, Act = any>(id: string, options: MakeOptions = {}): Env<Obs, Act> {
+  const found = spec(id);
+  const { maxEpisodeSteps, ...envOptions } = options;
+  const unknownKeys = Object.keys(envOptions).filter((k) => found.optionKeys !== undefined && !found.optionKeys.includes(k));
+  if (unknownKeys.length > 0) {
+    throw new Error(
+      `make("${id}"): unknown option(s) ${unknownKeys.join(", ")}; known options: ${[...(found.optionKeys ?? []), "maxEpisodeSteps"].join(", ")}`,
+    );
+  }
+  const env: Env<Obs, Act> = found.factory({ ...found.defaultOptions, ...envOptions });
+  const limit = maxEpisodeSteps === undefined ? found.maxEpisodeSteps : maxEpisodeSteps ?? undefined;
+  if (limit === undefined) return env;
+  const limited = new TimeLimit(env, limit);
+  limited.id = id;
+  return limited;
+}
+
+const frozenLakeKeys = ["desc", "mapName", "isSlippery", "successRate", "rewardSchedule"];
+register("CartPole-v1", (opts) => new CartPole(opts), {
+  maxEpisodeSteps: 500,
+  optionKeys: ["suttonBartoReward", "kinematicsIntegrator"],
+});
+register("MountainCar-v0", (opts) => new MountainCar(opts), { maxEpisodeSteps: 200, optionKeys: ["goalVelocity"] });
+register("Pendulum-v1", (opts) => new Pendulum(opts), { maxEpisodeSteps: 200, optionKeys: ["g"] });
+register("FrozenLake-v1", (opts) => new FrozenLake(opts), {
+  maxEpisodeSteps: 100,
+  defaultOptions: { mapName: "4x4" },
+  optionKeys: frozenLakeKeys,
+});
+register("FrozenLake8x8-v1", (opts) => new FrozenLake(opts), {
+  maxEpisodeSteps: 200,
+  defaultOptions: { mapName: "8x8" },
+  optionKeys: frozenLakeKeys,
+});
