@@ -7,6 +7,12 @@
 // LAPACK Users' Guide, 3rd ed., SIAM 1999 (https://netlib.org/lapack/lug/).
 
 const EPS = 2 ** -52;
+/**
+ * SVD: a column (of A scaled to max|A| < 1) whose squared norm is below this, i.e. whose norm is below
+ * 2^-484 ≈ 1e-146, is numerically zero: its squares would lose precision to underflow, so Jacobi skips
+ * it and U gets a complement vector in its place.
+ */
+const NEGLIGIBLE_SQUARED_NORM = 2 ** -968;
 
 export interface LUFactorization {
   /** n×n: the strictly lower part holds L (unit diagonal implied), the upper part holds U. */
@@ -343,11 +349,14 @@ function tridiagonalize(V: Float64Array, n: number, d: Float64Array, e: Float64A
 function tridiagonalQL(V: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
+  // Negligible means |e[m]| <= eps·‖T‖ with ‖T‖ over the whole matrix. (tql2 grows this norm as l
+  // advances; for a matrix like 11ᵀ the leading block is then all rounding noise with a threshold of 0,
+  // and rotations built from subnormal numbers stop being orthogonal.)
   let f = 0, tst1 = 0, iterations = 0;
+  for (let l = 0; l < n; l++) tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
   const maxIterations = 30 * n; // LAPACK's limit for steqr
   for (let l = 0; l < n; l++) {
     // Find the first negligible subdiagonal element e[m], m >= l (e[n-1] = 0 stops the search).
-    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
     let m = l;
     while (m < n - 1 && Math.abs(e[m]) > EPS * tst1) m++;
     if (m > l) {
@@ -438,7 +447,7 @@ function householderQR(a: Float64Array, m: number, n: number): { h: Float64Array
   const w = new Float64Array(n);
   for (let j = 0; j < k; j++) {
     const alpha = h[j * n + j];
-    const xnorm = columnNorm(h, m, n, j, j + 1);
+    const xnorm = scaledNorm(h, (j + 1) * n + j, m - j - 1, n); // ‖A[j+1:, j]‖
     if (xnorm === 0) continue; // already zero below the diagonal: H_j = I (tau = 0)
     const beta = alpha >= 0 ? -Math.hypot(alpha, xnorm) : Math.hypot(alpha, xnorm);
     tau[j] = (beta - alpha) / beta;
@@ -498,8 +507,9 @@ function formQ(h: Float64Array, tau: Float64Array, m: number, n: number, cols: n
  * With k = min(m, n): s has k values, descending; u is m×k and vh k×n, or u m×m and vh n×n with
  * `fullMatrices`. Columns of U for zero singular values, and the extra columns of the full U, are an
  * orthonormal basis of the remaining space (from a complete QR). Signs of singular vector pairs are
- * unspecified, as in torch. Singular values below about 1e-154·max|A| lose relative accuracy (their
- * squared column norms underflow); they are still accurate to eps·‖A‖.
+ * unspecified, as in torch. Columns that shrink below about 1e-146·max|A| are treated as zero (their
+ * squares would underflow): their s is the column's norm and their U column comes from the complement,
+ * which keeps U orthonormal and A = U S Vh to within eps·‖A‖.
  */
 export function svd(
   a: Float64Array,
@@ -537,7 +547,8 @@ export function svd(
           beta += y * y;
           gamma += x * y;
         }
-        if (alpha === 0 || beta === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+        if (alpha < NEGLIGIBLE_SQUARED_NORM || beta < NEGLIGIBLE_SQUARED_NORM) continue; // numerically zero column
+        if (Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         rotated = true;
         // Rotation [c s; -s c] that zeroes the (p, q) entry of the 2×2 Gram matrix [α γ; γ β] (Rutishauser).
         const zeta = (beta - alpha) / (2 * gamma);
@@ -550,10 +561,12 @@ export function svd(
     if (!rotated) break;
   }
   const sigma = new Float64Array(n);
+  const negligible = new Array<boolean>(n);
   for (let j = 0; j < n; j++) {
     let ss = 0;
     for (let k = 0; k < m; k++) ss += W[j * m + k] * W[j * m + k];
-    sigma[j] = Math.sqrt(ss);
+    negligible[j] = ss < NEGLIGIBLE_SQUARED_NORM;
+    sigma[j] = negligible[j] ? scaledNorm(W, j * m, m, 1) : Math.sqrt(ss);
   }
   const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => sigma[y] - sigma[x]);
   const s = new Float64Array(n);
@@ -565,7 +578,7 @@ export function svd(
     const j = order[i];
     s[i] = sigma[j] / scale;
     vh.set(Vt.subarray(j * n, (j + 1) * n), i * n);
-    if (sigma[j] === 0) continue;
+    if (negligible[j]) continue;
     present[i] = true;
     for (let k = 0; k < m; k++) u[k * uCols + i] = W[j * m + k] / sigma[j];
   }
@@ -641,14 +654,14 @@ function rotateRows(x: Float64Array, rp: number, rq: number, len: number, c: num
   }
 }
 
-/** ‖A[from:, j]‖₂ of an m×n matrix, scaled against overflow and underflow. */
-function columnNorm(a: Float64Array, m: number, n: number, j: number, from: number): number {
+/** 2-norm of x[start], x[start + stride], … (count entries), scaled against overflow and underflow. */
+function scaledNorm(x: Float64Array, start: number, count: number, stride: number): number {
   let max = 0;
-  for (let i = from; i < m; i++) max = Math.max(max, Math.abs(a[i * n + j]));
+  for (let i = 0; i < count; i++) max = Math.max(max, Math.abs(x[start + i * stride]));
   if (max === 0 || !Number.isFinite(max)) return max;
   let ss = 0;
-  for (let i = from; i < m; i++) {
-    const v = a[i * n + j] / max;
+  for (let i = 0; i < count; i++) {
+    const v = x[start + i * stride] / max;
     ss += v * v;
   }
   return max * Math.sqrt(ss);

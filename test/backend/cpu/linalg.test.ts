@@ -445,6 +445,15 @@ describe("eigh", () => {
     expectNormClose(r2.values, [1, 1, 1, 1, m + 1], 100 * m * EPS);
   });
 
+  it("keeps the eigenvectors of the rank-one 11ᵀ (n = 100) orthonormal (eigenvalues 0 ×99 and 100)", () => {
+    // Regression: with tql2's running deflation threshold the all-noise leading block was iterated on
+    // with subnormal numbers, and the resulting rotations were far from orthogonal.
+    const n = 100, a = new Float64Array(n * n).fill(1);
+    const r = eigh(a, n);
+    expectEigendecomposition(a, n, r);
+    expectNormClose(r.values, Array.from({ length: n }, (_, i) => (i === n - 1 ? n : 0)), 100 * n * EPS);
+  });
+
   it("reads only the lower triangle by default and only the upper one with upper: true", () => {
     const g = new Generator(5);
     const n = 8, b = randn(g, n, n);
@@ -590,6 +599,18 @@ describe("svd", () => {
     expect(Array.from(svd(new Float64Array(12), 4, 3).s)).toEqual([0, 0, 0]);
     const withZeroColumn = mat([[1, 0, 2], [3, 0, 4]]);
     checkSVD(withZeroColumn, 2, 3);
+  });
+
+  it("stays orthonormal when some columns are so small (1e-160) that their squares underflow", () => {
+    const g = new Generator(12);
+    const m = 12, n = 8;
+    const a = scaleColumns(randn(g, m, n), m, n, [1, 1, 1, 1, 1e-160, 1e-160, 1e-160, 1e-160]);
+    checkSVD(a, m, n);
+    const s = svd(a, m, n).s;
+    for (let i = 4; i < n; i++) {
+      expect(s[i]).toBeGreaterThan(0);
+      expect(s[i]).toBeLessThan(1e-150);
+    }
   });
 
   it("matches the singular values of the ill-conditioned fixture matrix to eps·‖A‖", () => {
