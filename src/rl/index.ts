@@ -8,7 +8,7 @@ export type { EpisodeStatistics, EnvWrapper } from "./wrappers.js";
 export { SyncVectorEnv } from "./vector.js";
 export type { AutoresetMode, VectorStepResult, VectorResetOptions } from "./vector.js";
 export { register, make, registeredIds, spec } from "./registry.js";
-export type { EnvFactory, EnvSpec, RegisterOptions, MakeOptions } from "./registry.js";
+export type { EnvFactory, EnvSpec, EnvTypes, RegisterOptions, MakeOptions } from "./registry.js";
 export { checkEnv } from "./checkEnv.js";
 export type { CheckEnvOptions } from "./checkEnv.js";
 export { CartPole } from "./envs/classic/CartPole.js";

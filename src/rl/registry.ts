@@ -13,7 +13,7 @@ import { Pendulum } from "./envs/classic/Pendulum.js";
 import { FrozenLake } from "./envs/FrozenLake.js";
 
 /** Builds an environment from the options given to `make` (minus `maxEpisodeSteps`). */
-export type EnvFactory = (options: Record<string, unknown>) => Env<any, any>;
+export type EnvFactory = (options: Record<string, unknown>) => Env<unknown, unknown>;
 
 export interface EnvSpec {
   id: string;
@@ -80,6 +80,24 @@ export interface MakeOptions {
 }
 
 /**
+ * Observation and action types of registered ids, so that `make("CartPole-v1")` is typed
+ * `Env<number[], number>`. Modules that register ids can add theirs by declaration merging:
+ *
+ * ```ts
+ * declare module "../registry.js" {
+ *   interface EnvTypes { "GridWorld-v0": Env<number, number> }
+ * }
+ * ```
+ */
+export interface EnvTypes {
+  "CartPole-v1": Env<number[], number>;
+  "MountainCar-v0": Env<number[], number>;
+  "Pendulum-v1": Env<number[], number[]>;
+  "FrozenLake-v1": Env<number, number>;
+  "FrozenLake8x8-v1": Env<number, number>;
+}
+
+/**
  * Creates the environment registered as `id`, wrapped in `TimeLimit` when the registration (or
  * `options.maxEpisodeSteps`) gives a limit. The returned env's `id` is `id`.
  *
@@ -88,7 +106,9 @@ export interface MakeOptions {
  * const lake = make("FrozenLake-v1", { isSlippery: false });
  * ```
  */
-export function make<Obs = any, Act = any>(id: string, options: MakeOptions = {}): Env<Obs, Act> {
+export function make<K extends keyof EnvTypes>(id: K, options?: MakeOptions): EnvTypes[K];
+export function make<Obs = unknown, Act = unknown>(id: string, options?: MakeOptions): Env<Obs, Act>;
+export function make(id: string, options: MakeOptions = {}): Env<unknown, unknown> {
   const found = spec(id);
   const { maxEpisodeSteps, ...envOptions } = options;
   const unknownKeys = Object.keys(envOptions).filter((k) => found.optionKeys !== undefined && !found.optionKeys.includes(k));
@@ -97,7 +117,7 @@ export function make<Obs = any, Act = any>(id: string, options: MakeOptions = {}
       `make("${id}"): unknown option(s) ${unknownKeys.join(", ")}; known options: ${[...(found.optionKeys ?? []), "maxEpisodeSteps"].join(", ")}`,
     );
   }
-  const env: Env<Obs, Act> = found.factory({ ...found.defaultOptions, ...envOptions });
+  const env = found.factory({ ...found.defaultOptions, ...envOptions });
   const limit = maxEpisodeSteps === undefined ? found.maxEpisodeSteps : maxEpisodeSteps ?? undefined;
   if (limit === undefined) return env;
   const limited = new TimeLimit(env, limit);

@@ -32,7 +32,7 @@ function expectClose(actual: number[], expected: number[], where: string): void 
 }
 
 function replay(id: string, episode: Episode): void {
-  const env = make(id);
+  const env = make<number[], number | number[]>(id);
   const [obs0] = env.reset({ seed: 0, options: { state: episode.start } });
   expectClose(obs0, episode.initialObservation, `${episode.name}: reset observation`);
   episode.actions.forEach((action, t) => {

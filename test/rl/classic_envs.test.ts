@@ -6,6 +6,7 @@ import { CartPole } from "../../src/rl/envs/classic/CartPole.js";
 import { MountainCar } from "../../src/rl/envs/classic/MountainCar.js";
 import { angleNormalize, Pendulum } from "../../src/rl/envs/classic/Pendulum.js";
 import { make } from "../../src/rl/registry.js";
+import type { Env } from "../../src/rl/Env.js";
 
 function resets(build: () => { reset(o?: { seed?: number }): [number[], unknown] }, n: number): number[][] {
   const env = build();
@@ -150,7 +151,10 @@ describe("Pendulum-v1", () => {
     env.reset({ seed: 0 });
     expect(() => env.step([2.5])).toThrow("Pendulum-v1.step: action [2.5] is not in Box(-2, 2, [1])");
     expect(() => env.step([0, 0])).toThrow(/action \[0, 0\] is not in Box/);
-    expect(() => env.step(1)).toThrow(/action 1 is not in Box/);
-    expect(env.step(new Float64Array([1.5]))[0].length).toBe(3);
+    const anyAction: Env<number[], unknown> = env; // to pass a scalar where a vector is expected
+    expect(() => anyAction.step(1)).toThrow(/action 1 is not in Box/);
+    const bare = new Pendulum();
+    bare.reset({ seed: 0 });
+    expect(bare.step(new Float64Array([1.5]))[0].length).toBe(3);
   });
 });
