@@ -4,6 +4,8 @@
 // when it is imported (src/rl/index.ts imports them all). Built-in ids registered here:
 //   CartPole-v1 (500 steps), MountainCar-v0 (200), Pendulum-v1 (200),
 //   FrozenLake-v1 (4x4 map, 100), FrozenLake8x8-v1 (8x8 map, 200) — Gymnasium's time limits.
+// As in Gymnasium, the limit belongs to the id: make("FrozenLake-v1", { mapName: "8x8" }) keeps 100
+// steps; use make("FrozenLake8x8-v1") (or pass maxEpisodeSteps: 200) for the 8x8 limit.
 
 import type { Env } from "./Env.js";
 import { TimeLimit } from "./wrappers.js";
