@@ -1,1 +1,39 @@
-export {};
+// deepscript's public surface: re-exports only.
+export { Tensor, Storage } from "./tensor/Tensor.js";
+export type { Scalar, TensorLike, ReduceOptions, DimArg } from "./tensor/Tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export { dtypes, promoteTypes, isFloating } from "./tensor/dtype.js";
+export { Generator, manualSeed, defaultGenerator } from "./random/Generator.js";
+
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randperm, randLike, randnLike, randintLike,
+} from "./ops/creation.js";
+export type { CreateOptions, RandomOptions, NestedArray } from "./ops/creation.js";
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, log1p, expm1, sqrt, rsqrt, square,
+  reciprocal, sin, cos, tanh, sigmoid, relu, sign, floor, ceil, round, erf, clamp, eq, ne, lt, le, gt,
+  ge, logicalAnd, logicalOr, logicalXor, logicalNot, cast,
+} from "./ops/elementwise.js";
+export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, norm, cumsum, sumTo } from "./ops/reduce.js";
+export {
+  reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, narrow, select,
+  contiguous, clone, cat, stack, split, chunk, flip, repeat, pad,
+} from "./ops/movement.js";
+export type { PadMode } from "./ops/movement.js";
+export {
+  indexSelect, index, gather, scatter, scatterAdd, indexAdd, where, maskedFill, maskedSelect, nonzero, oneHot,
+} from "./ops/indexing.js";
+export { matmul, mm, bmm, dot, outer } from "./ops/linalg.js";
+export * as linalg from "./ops/linalg.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/engine.js";
+export { detectAnomaly, isAnomalyEnabled } from "./autograd/backward.js";
+export type { BackwardOptions } from "./autograd/backward.js";
+export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from "./autograd/functional.js";
+export { gradcheck, gradgradcheck } from "./autograd/gradcheck.js";
+export type { GradcheckOptions } from "./autograd/gradcheck.js";
+export type { Prim } from "./autograd/prims.js";
+export type { Backend, Kernel } from "./backend/Backend.js";
+export { useKernels, getBackend } from "./backend/registry.js";

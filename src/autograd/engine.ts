@@ -1,0 +1,96 @@
+// Applying primitives: runs the backend kernel and, when gradients are wanted, records a tape node.
+import type { Prim, PrimParams } from "./prims.js";
+import { Tensor } from "../tensor/Tensor.js";
+import { getBackend } from "../backend/registry.js";
+import { vjpRules } from "./vjp.js";
+import { isFloating } from "../tensor/dtype.js";
+
+/** One recorded primitive application: what backward needs to run its gradient row. */
+export class Node {
+  /** Storage versions of the inputs and outputs at forward time (checked when the VJP reads them). */
+  readonly inputVersions: number[];
+  readonly outputVersions: number[];
+  released = false;
+  constructor(
+    readonly prim: Prim,
+    public inputs: Tensor[],
+    readonly params: PrimParams[Prim],
+    public outputs: Tensor[],
+  ) {
+    this.inputVersions = inputs.map((t) => t.storage.version);
+    this.outputVersions = outputs.map((t) => t.storage.version);
+  }
+  /** PyTorch-style name for printing: exp → ExpBackward. */
+  get name(): string {
+    return this.prim[0]!.toUpperCase() + this.prim.slice(1) + "Backward";
+  }
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+export function setGradEnabled(enabled: boolean): void {
+  gradEnabled = enabled;
+}
+
+/** Runs `fn` without recording the tape (like `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` with recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Applies a single-output primitive. */
+export function apply<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor {
+  const out = getBackend()[prim](inputs, params);
+  if (out instanceof Tensor) {
+    if (gradEnabled) record(prim, inputs, params, [out]);
+    return out;
+  }
+  throw new Error(`internal: primitive ${prim} returned several outputs; use applyMulti`);
+}
+
+/** Applies a primitive with several outputs (slogdet, eigh, qr, svd). */
+export function applyMulti<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor[] {
+  const out = getBackend()[prim](inputs, params);
+  const outs = out instanceof Tensor ? [out] : out;
+  if (gradEnabled) record(prim, inputs, params, outs);
+  return outs;
+}
+
+function record(prim: Prim, inputs: Tensor[], params: PrimParams[Prim], outputs: Tensor[]): void {
+  if (vjpRules[prim] === null) return;
+  let needs = false;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i]!.requiresGrad) {
+      needs = true;
+      break;
+    }
+  }
+  if (!needs) return;
+  const node = new Node(prim, inputs, params, outputs);
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i]!;
+    if (!isFloating(o.dtype)) continue;
+    o.requiresGrad = true;
+    o.gradFn = node;
+    o.outputIndex = i;
+  }
+}

@@ -1,0 +1,83 @@
+// The primitive set: every tensor computation bottoms out in one of these; each has one kernel per
+// backend (src/backend) and one gradient row (src/autograd/vjp.ts), enforced by mapped types.
+import type { DType } from "../tensor/dtype.js";
+
+/** Differentiable elementwise functions of one tensor. */
+export type UnaryPrim =
+  | "neg" | "abs" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "sin" | "cos"
+  | "tanh" | "sigmoid" | "relu" | "sign" | "floor" | "ceil" | "round" | "erf";
+
+/** Differentiable elementwise functions of two broadcast tensors. */
+export type BinaryPrim = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum";
+
+/** Elementwise predicates (bool output, no gradient). */
+export type ComparePrim = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+
+export type ReducePrim = "sum" | "prod" | "max" | "min";
+
+export interface ReduceParams {
+  /** Sorted, normalized dims to reduce. */
+  dims: number[];
+  keepdim: boolean;
+}
+
+export interface SliceParams {
+  /** Per dimension: first index, end (exclusive) and positive step; already clamped to the shape. */
+  starts: number[];
+  ends: number[];
+  steps: number[];
+}
+
+/** Parameters of each primitive. */
+export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
+  [P in BinaryPrim]: Record<string, never>;
+} & { [P in ComparePrim]: Record<string, never> } & { [P in ReducePrim]: ReduceParams } & {
+  logicalNot: Record<string, never>;
+  where: Record<string, never>;
+  argmax: { dim: number; keepdim: boolean };
+  argmin: { dim: number; keepdim: boolean };
+  /** Inclusive prefix sum along `dim`; `reverse` sums from the end (the VJP of the forward sum). */
+  cumsum: { dim: number; reverse: boolean };
+  reshape: { shape: number[] };
+  permute: { dims: number[] };
+  expand: { shape: number[] };
+  slice: SliceParams;
+  /** Zeros of `shape` with the input written into the slice region (the adjoint of slice). */
+  unslice: SliceParams & { shape: number[] };
+  contiguous: Record<string, never>;
+  cast: { dtype: DType };
+  cat: { dim: number };
+  gather: { dim: number };
+  scatter: { dim: number };
+  scatterAdd: { dim: number };
+  indexSelect: { dim: number };
+  indexAdd: { dim: number };
+  nonzero: Record<string, never>;
+  /** Batched matrix product of 3-D operands: (B, M, K) · (B, K, N) → (B, M, N). */
+  matmul: Record<string, never>;
+  cholesky: { upper: boolean };
+  inv: Record<string, never>;
+  solve: Record<string, never>;
+  det: Record<string, never>;
+  /** Two outputs: sign and log|det|. */
+  slogdet: Record<string, never>;
+  /** Two outputs: eigenvalues (ascending) and eigenvectors (columns). */
+  eigh: Record<string, never>;
+  /** Two outputs: Q and R. */
+  qr: { mode: "reduced" | "complete" };
+  /** Three outputs: U, S (descending), Vh. */
+  svd: { fullMatrices: boolean };
+};
+
+export type Prim = keyof PrimParams;
+
+/** Every primitive, for code that enumerates the table (gradcheck tests, backend coverage). */
+export const unaryPrims: readonly UnaryPrim[] = [
+  "neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
+  "tanh", "sigmoid", "relu", "sign", "floor", "ceil", "round", "erf",
+];
+export const binaryPrims: readonly BinaryPrim[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"];
+export const comparePrims: readonly ComparePrim[] = [
+  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor",
+];
+export const reducePrims: readonly ReducePrim[] = ["sum", "prod", "max", "min"];

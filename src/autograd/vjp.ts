@@ -1,0 +1,246 @@
+// The gradient table: one row per primitive, each a vector-Jacobian product written with deepscript's
+// own differentiable ops (so gradients of gradients work). null marks a non-differentiable primitive.
+import type { Tensor } from "../tensor/Tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Prim, PrimParams } from "./prims.js";
+import { apply } from "./engine.js";
+import * as E from "../ops/elementwise.js";
+import { sumTo } from "../ops/reduce.js";
+import { expand, reshape, transpose, slice as sliceOp } from "../ops/movement.js";
+import { indexAdd, indexSelect, gather, scatter, scatterAdd, where } from "../ops/indexing.js";
+import { inv, matmul, solve } from "../ops/linalg.js";
+import { zeros, zerosLike } from "../ops/creation.js";
+
+export interface VjpContext<P extends Prim> {
+  /** Gradient with respect to the (first) output. */
+  g: Tensor;
+  /** Gradients with respect to every output (null where the output was unused). */
+  grads: (Tensor | null)[];
+  params: PrimParams[P];
+  /** A saved input (throws if it was modified in place since the forward pass). */
+  input(i: number): Tensor;
+  /** A saved output (same check). */
+  output(i?: number): Tensor;
+  inputShape(i: number): readonly number[];
+  numInputs: number;
+  inputDtype(i: number): DType;
+  needsGrad(i: number): boolean;
+}
+
+/** Returns one gradient per input (null where none flows, e.g. integer indices). */
+export type VjpRule<P extends Prim> = (ctx: VjpContext<P>) => (Tensor | null)[];
+
+// Late-bound (modules import each other in a cycle; nothing may be read at load time).
+const mul = (a: Tensor | number, b: Tensor | number): Tensor => E.mul(a, b);
+const div = (a: Tensor | number, b: Tensor | number): Tensor => E.div(a, b);
+const add = (a: Tensor | number, b: Tensor | number): Tensor => E.add(a, b);
+const sub = (a: Tensor | number, b: Tensor | number): Tensor => E.sub(a, b);
+const neg = (a: Tensor): Tensor => E.neg(a);
+const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+/** Shape of a reduction's output with the reduced dims kept as size 1. */
+const keptShape = (shape: readonly number[], dims: readonly number[]): number[] => shape.map((s, i) => (dims.includes(i) ? 1 : s));
+/** g (reduced) broadcast back over the input: the adjoint of a sum. */
+const unreduce = (g: Tensor, shape: readonly number[], dims: readonly number[]): Tensor => expand(reshape(g, keptShape(shape, dims)), shape);
+const zeroGrad = (c: VjpContext<Prim>): (Tensor | null)[] => [zerosLike(c.g)];
+/** Lower triangle with the diagonal halved: Φ in the Cholesky adjoint. */
+function phi(x: Tensor): Tensor {
+  const n = x.shape[x.ndim - 1]!;
+  const m = zeros([n, n], { dtype: x.dtype });
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) m.storage.data[i * n + j] = i === j ? 0.5 : 1;
+  return mul(x, m);
+}
+
+export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
+  // d(−x) = −dx
+  neg: (c) => [neg(c.g)],
+  // d|x| = sign(x) dx
+  abs: (c) => [mul(c.g, E.sign(c.input(0)))],
+  // d(eˣ) = eˣ dx
+  exp: (c) => [mul(c.g, c.output())],
+  // d(log x) = dx / x
+  log: (c) => [div(c.g, c.input(0))],
+  // d(log(1+x)) = dx / (1 + x)
+  log1p: (c) => [div(c.g, add(c.input(0), 1))],
+  // d(eˣ − 1) = eˣ dx
+  expm1: (c) => [mul(c.g, add(c.output(), 1))],
+  // d√x = dx / (2√x)
+  sqrt: (c) => [div(c.g, mul(c.output(), 2))],
+  // d(x^−½) = −½ x^−3/2 dx
+  rsqrt: (c) => {
+    const y = c.output();
+    return [mul(c.g, mul(mul(y, mul(y, y)), -0.5))];
+  },
+  // d sin x = cos x dx
+  sin: (c) => [mul(c.g, E.cos(c.input(0)))],
+  // d cos x = −sin x dx
+  cos: (c) => [neg(mul(c.g, E.sin(c.input(0))))],
+  // d tanh x = (1 − tanh² x) dx
+  tanh: (c) => {
+    const y = c.output();
+    return [mul(c.g, E.sub(1, mul(y, y)))];
+  },
+  // d σ(x) = σ(x)(1 − σ(x)) dx
+  sigmoid: (c) => {
+    const y = c.output();
+    return [mul(c.g, mul(y, E.sub(1, y)))];
+  },
+  // d relu(x) = [x > 0] dx
+  relu: (c) => [mul(c.g, E.gt(c.output(), 0))],
+  // sign, floor, ceil, round are piecewise constant: zero gradient (as PyTorch)
+  sign: zeroGrad,
+  floor: zeroGrad,
+  ceil: zeroGrad,
+  round: zeroGrad,
+  // d erf x = 2/√π e^(−x²) dx
+  erf: (c) => {
+    const x = c.input(0);
+    return [mul(c.g, mul(E.exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))];
+  },
+
+  // d(a + b) = da + db (broadcasting is undone centrally by the engine)
+  add: (c) => [c.g, c.g],
+  sub: (c) => [c.g, neg(c.g)],
+  // d(ab) = b da + a db
+  mul: (c) => [c.needsGrad(0) ? mul(c.g, c.input(1)) : null, c.needsGrad(1) ? mul(c.g, c.input(0)) : null],
+  // d(a/b) = da/b − a db/b²
+  div: (c) => {
+    const a = c.input(0), b = c.input(1);
+    return [c.needsGrad(0) ? div(c.g, b) : null, c.needsGrad(1) ? neg(div(mul(c.g, a), mul(b, b))) : null];
+  },
+  // d(aᵇ) = b aᵇ⁻¹ da + aᵇ log a db  (0 where b = 0, resp. where a = 0 and b ≥ 0, as PyTorch)
+  pow: (c) => {
+    const a = c.input(0), b = c.input(1);
+    const ga = c.needsGrad(0) ? where(E.eq(b, 0), 0, mul(c.g, mul(b, E.pow(a, sub(b, 1))))) : null;
+    const gb = c.needsGrad(1)
+      ? mul(c.g, where(E.logicalAnd(E.eq(a, 0), E.ge(b, 0)), 0, mul(c.output(), E.log(a))))
+      : null;
+    return [ga, gb];
+  },
+  // d max(a, b): to the larger operand; ties split the gradient evenly (as PyTorch)
+  maximum: (c) => {
+    const a = c.input(0), b = c.input(1);
+    const wa = add(E.gt(a, b), mul(E.eq(a, b), 0.5));
+    return [mul(c.g, wa), mul(c.g, sub(1, wa))];
+  },
+  minimum: (c) => {
+    const a = c.input(0), b = c.input(1);
+    const wa = add(E.lt(a, b), mul(E.eq(a, b), 0.5));
+    return [mul(c.g, wa), mul(c.g, sub(1, wa))];
+  },
+
+  eq: null, ne: null, lt: null, le: null, gt: null, ge: null,
+  logicalAnd: null, logicalOr: null, logicalXor: null, logicalNot: null,
+  // d where(c, a, b) = where(c, da, db)
+  where: (c) => [null, where(c.input(0), c.g, 0), where(c.input(0), 0, c.g)],
+
+  // d Σx = broadcast of the output gradient
+  sum: (c) => [unreduce(c.g, c.inputShape(0), c.params.dims)],
+  // d Πx / dxᵢ = Π_{j≠i} xⱼ (computed without dividing by zero)
+  prod: (c) => {
+    const x = c.input(0), { dims } = c.params, shape = c.inputShape(0);
+    const isZero = E.eq(x, 0);
+    const out = unreduce(c.output(), shape, dims);
+    const nonzeroProd = unreduce(apply("prod", [where(isZero, 1, x)], { dims, keepdim: true }), shape, dims);
+    const zeroCount = unreduce(apply("sum", [E.cast(isZero, "int32")], { dims, keepdim: true }), shape, dims);
+    const others = where(isZero, where(E.eq(zeroCount, 1), nonzeroProd, 0), div(out, where(isZero, 1, x)));
+    return [mul(unreduce(c.g, shape, dims), others)];
+  },
+  // d max: to the maximal elements, split evenly among ties (as torch.amax)
+  max: (c) => extremumGrad(c),
+  min: (c) => extremumGrad(c),
+  argmax: null,
+  argmin: null,
+  // the adjoint of a prefix sum is a suffix sum
+  cumsum: (c) => [apply("cumsum", [c.g], { dim: c.params.dim, reverse: !c.params.reverse })],
+
+  reshape: (c) => [reshape(c.g, c.inputShape(0))],
+  permute: (c) => {
+    const inverse = new Array<number>(c.params.dims.length);
+    c.params.dims.forEach((d, i) => (inverse[d] = i));
+    return [apply("permute", [c.g], { dims: inverse })];
+  },
+  // the adjoint of broadcasting is summation
+  expand: (c) => [sumTo(c.g, c.inputShape(0))],
+  slice: (c) => [apply("unslice", [c.g], { ...c.params, shape: [...c.inputShape(0)] })],
+  unslice: (c) => [apply("slice", [c.g], { starts: c.params.starts, ends: c.params.ends, steps: c.params.steps })],
+  contiguous: (c) => [c.g],
+  cast: (c) => [E.cast(c.g, c.inputDtype(0))],
+  // the adjoint of concatenation is splitting
+  cat: (c) => {
+    const { dim } = c.params;
+    const out: Tensor[] = [];
+    let start = 0;
+    for (let i = 0; i < c.numInputs; i++) {
+      const n = c.inputShape(i)[dim]!;
+      out.push(sliceOp(c.g, dim, start, start + n));
+      start += n;
+    }
+    return out;
+  },
+  // gather reads, so its adjoint adds back into the read positions
+  gather: (c) => [scatterAdd(zeros(c.inputShape(0), { dtype: c.g.dtype }), c.params.dim, c.input(1), c.g), null],
+  scatter: (c) => {
+    const index = c.input(1);
+    return [scatter(c.g, c.params.dim, index, 0), null, padTo(gather(c.g, c.params.dim, index), c.inputShape(2))];
+  },
+  scatterAdd: (c) => {
+    const index = c.input(1);
+    return [c.g, null, padTo(gather(c.g, c.params.dim, index), c.inputShape(2))];
+  },
+  indexSelect: (c) => [indexAdd(zeros(c.inputShape(0), { dtype: c.g.dtype }), c.params.dim, c.input(1), c.g), null],
+  indexAdd: (c) => [c.g, null, indexSelect(c.g, c.params.dim, c.input(1))],
+  nonzero: null,
+
+  // C = AB: dA = dC Bᵀ, dB = Aᵀ dC
+  matmul: (c) => [
+    c.needsGrad(0) ? matmul(c.g, mT(c.input(1))) : null,
+    c.needsGrad(1) ? matmul(mT(c.input(0)), c.g) : null,
+  ],
+  // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
+  cholesky: (c) => {
+    const upper = c.params.upper;
+    const L = upper ? mT(c.output()) : c.output();
+    const gL = upper ? mT(c.g) : c.g;
+    const Linv = inv(L);
+    const gA = matmul(mT(Linv), matmul(phi(matmul(mT(L), gL)), Linv));
+    return [mul(add(gA, mT(gA)), 0.5)];
+  },
+  // d(A⁻¹) = −A⁻¹ dA A⁻¹  ⇒  Ā = −A⁻ᵀ Ḡ A⁻ᵀ
+  inv: (c) => {
+    const Y = mT(c.output());
+    return [neg(matmul(Y, matmul(c.g, Y)))];
+  },
+  // X = A⁻¹B: B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ
+  solve: (c) => {
+    const gB = solve(mT(c.input(0)), c.g);
+    return [c.needsGrad(0) ? neg(matmul(gB, mT(c.output()))) : null, gB];
+  },
+  // d det A = det A · tr(A⁻¹ dA)  ⇒  Ā = ḡ det A A⁻ᵀ
+  det: (c) => {
+    const scale = E.mul(c.g, c.output());
+    return [mul(reshape(scale, [...scale.shape, 1, 1]), mT(inv(c.input(0))))];
+  },
+  // d log|det A| = tr(A⁻¹ dA)  ⇒  Ā = ḡ A⁻ᵀ (the sign output has no gradient)
+  slogdet: (c) => {
+    const g = c.grads[1];
+    if (!g) return [zeros(c.inputShape(0), { dtype: c.inputDtype(0) })];
+    return [mul(reshape(g, [...g.shape, 1, 1]), mT(inv(c.input(0))))];
+  },
+  eigh: null,
+  qr: null,
+  svd: null,
+};
+
+function extremumGrad(c: VjpContext<"max"> | VjpContext<"min">): Tensor[] {
+  const x = c.input(0), { dims } = c.params, shape = c.inputShape(0);
+  const isExtreme = E.cast(E.eq(x, unreduce(c.output(), shape, dims)), x.dtype);
+  const count = unreduce(apply("sum", [isExtreme], { dims, keepdim: true }), shape, dims);
+  return [mul(unreduce(c.g, shape, dims), div(isExtreme, count))];
+}
+
+/** Zero-pads `g` (at the end of each dim) up to `shape` — for scatter sources larger than the index. */
+function padTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.every((s, i) => s === shape[i])) return g;
+  return apply("unslice", [g], { shape: [...shape], starts: shape.map(() => 0), ends: [...g.shape], steps: shape.map(() => 1) });
+}
+

@@ -1,0 +1,165 @@
+// CPU reference kernels for elementwise primitives (computed in float64, stored in the output dtype).
+import type { Kernel } from "../Backend.js";
+import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../autograd/prims.js";
+import { Tensor } from "../../tensor/Tensor.js";
+import { allocate, type DType } from "../../tensor/dtype.js";
+import { broadcastShapes } from "../../tensor/shape.js";
+import { binaryLoop, offsets, unaryLoop } from "./strided.js";
+
+/** erf by its everywhere-convergent series erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ x / (2n+1)!! (no cancellation). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return x;
+  const ax = Math.abs(x);
+  if (ax > 6) return Math.sign(x);
+  const x2 = 2 * ax * ax;
+  let term = ax, sum = ax;
+  for (let n = 0; n < 200; n++) {
+    term *= x2 / (2 * n + 3);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * Math.exp(-ax * ax) * sum;
+}
+
+/** Round half to even, like PyTorch and NumPy. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+export const unaryFns: { [P in UnaryPrim]: (x: number) => number } = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x > 0 ? x : 0),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  erf,
+};
+
+function powFn(a: number, b: number): number {
+  return Math.pow(a, b);
+}
+function intPow(a: number, b: number): number {
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+  return Math.pow(a, b) | 0;
+}
+
+export const binaryFns: { [P in BinaryPrim]: (a: number, b: number) => number } = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: powFn,
+  // NaN propagates, as in PyTorch.
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+};
+
+const intBinaryFns: { [P in BinaryPrim]: (a: number, b: number) => number } = {
+  add: (a, b) => (a + b) | 0,
+  sub: (a, b) => (a - b) | 0,
+  mul: (a, b) => Math.imul(a, b),
+  div: (a, b) => a / b, // never reached: integer division is promoted to float by the op
+  pow: intPow,
+  maximum: (a, b) => (a > b ? a : b),
+  minimum: (a, b) => (a < b ? a : b),
+};
+
+export const compareFns: { [P in ComparePrim]: (a: number, b: number) => number } = {
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+};
+
+export function unaryKernel<P extends UnaryPrim>(prim: P): Kernel<P> {
+  const f = unaryFns[prim];
+  return ([x]) => {
+    const t = x!;
+    const out = allocate(t.dtype, t.size);
+    unaryLoop(out, t, f);
+    return Tensor.fromData(out, t.shape, t.dtype);
+  };
+}
+
+export function binaryKernel<P extends BinaryPrim>(prim: P): Kernel<P> {
+  const ff = binaryFns[prim], fi = intBinaryFns[prim];
+  return ([a, b]) => {
+    const shape = broadcastShapes(prim, a!.shape, b!.shape);
+    const dtype = a!.dtype;
+    let size = 1;
+    for (const s of shape) size *= s;
+    const out = allocate(dtype, size);
+    binaryLoop(out, a!, b!, shape, dtype === "int32" || dtype === "bool" ? fi : ff);
+    return Tensor.fromData(out, shape, dtype);
+  };
+}
+
+export function compareKernel<P extends ComparePrim>(prim: P): Kernel<P> {
+  const f = compareFns[prim];
+  return ([a, b]) => {
+    const shape = broadcastShapes(prim, a!.shape, b!.shape);
+    let size = 1;
+    for (const s of shape) size *= s;
+    const out = allocate("bool", size);
+    binaryLoop(out, a!, b!, shape, f);
+    return Tensor.fromData(out, shape, "bool");
+  };
+}
+
+export const logicalNot: Kernel<"logicalNot"> = ([x]) => {
+  const out = allocate("bool", x!.size);
+  unaryLoop(out, x!, (v) => (v === 0 ? 1 : 0));
+  return Tensor.fromData(out, x!.shape, "bool");
+};
+
+export const where: Kernel<"where"> = ([c, a, b]) => {
+  const shape = broadcastShapes("where", c!.shape, a!.shape, b!.shape);
+  let size = 1;
+  for (const s of shape) size *= s;
+  const out = allocate(a!.dtype, size);
+  const co = offsets(c!, shape), ao = offsets(a!, shape), bo = offsets(b!, shape);
+  const cd = c!.storage.data, ad = a!.storage.data, bd = b!.storage.data;
+  for (let i = 0; i < size; i++) out[i] = cd[co[i]!] ? ad[ao[i]!]! : bd[bo[i]!]!;
+  return Tensor.fromData(out, shape, a!.dtype);
+};
+
+function convert(dtype: DType): (v: number) => number {
+  switch (dtype) {
+    case "bool":
+      return (v) => (v !== 0 ? 1 : 0);
+    case "int32":
+      return (v) => (Number.isFinite(v) ? Math.trunc(v) | 0 : 0);
+    default:
+      return (v) => v;
+  }
+}
+
+export const cast: Kernel<"cast"> = ([x], { dtype }) => {
+  const out = allocate(dtype, x!.size);
+  unaryLoop(out, x!, convert(dtype));
+  return Tensor.fromData(out, x!.shape, dtype);
+};

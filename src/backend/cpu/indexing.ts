@@ -1,0 +1,99 @@
+// CPU reference kernels for gather/scatter-style indexing.
+import type { Kernel } from "../Backend.js";
+import { Tensor } from "../../tensor/Tensor.js";
+import { allocate } from "../../tensor/dtype.js";
+import { contiguousStrides } from "../../tensor/shape.js";
+import { denseValues } from "./strided.js";
+
+/** Row-major multi-index iteration over `shape`, calling fn(flatIndex, multiIndex). */
+function forEachIndex(shape: readonly number[], fn: (flat: number, idx: number[]) => void): void {
+  let size = 1;
+  for (const s of shape) size *= s;
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let f = 0; f < size; f++) {
+    fn(f, idx);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      if (idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+function storageOffset(t: Tensor, idx: readonly number[]): number {
+  let p = t.offset;
+  for (let d = 0; d < idx.length; d++) p += idx[d]! * t.strides[d]!;
+  return p;
+}
+
+export const gather: Kernel<"gather"> = ([x, index], { dim }) => {
+  const t = x!, ix = index!;
+  const out = allocate(t.dtype, ix.size);
+  const iv = denseValues(ix), data = t.storage.data;
+  forEachIndex(ix.shape, (f, idx) => {
+    let p = t.offset;
+    for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[f]! : idx[d]!) * t.strides[d]!;
+    out[f] = data[p]!;
+  });
+  return Tensor.fromData(out, ix.shape, t.dtype);
+};
+
+function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): Kernel<P> {
+  return ([x, index, src], { dim }) => {
+    const t = x!, ix = index!, s = src!;
+    const out = denseValues(t).slice();
+    const strides = contiguousStrides(t.shape);
+    const iv = denseValues(ix), sd = s.storage.data;
+    forEachIndex(ix.shape, (f, idx) => {
+      let p = 0;
+      for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[f]! : idx[d]!) * strides[d]!;
+      const v = sd[storageOffset(s, idx)]!;
+      out[p] = accumulate ? out[p]! + v : v;
+    });
+    return Tensor.fromData(out, t.shape, t.dtype);
+  };
+}
+export const scatter = scatterInto<"scatter">(false);
+export const scatterAdd = scatterInto<"scatterAdd">(true);
+
+export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
+  const t = x!, iv = denseValues(index!);
+  const shape = t.shape.slice();
+  shape[dim] = iv.length;
+  let size = 1;
+  for (const s of shape) size *= s;
+  const out = allocate(t.dtype, size);
+  const data = t.storage.data;
+  forEachIndex(shape, (f, idx) => {
+    let p = t.offset;
+    for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[idx[d]!]! : idx[d]!) * t.strides[d]!;
+    out[f] = data[p]!;
+  });
+  return Tensor.fromData(out, shape, t.dtype);
+};
+
+export const indexAdd: Kernel<"indexAdd"> = ([x, index, src], { dim }) => {
+  const t = x!, iv = denseValues(index!), s = src!;
+  const out = denseValues(t).slice();
+  const strides = contiguousStrides(t.shape);
+  const sd = s.storage.data;
+  forEachIndex(s.shape, (_f, idx) => {
+    let p = 0;
+    for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[idx[d]!]! : idx[d]!) * strides[d]!;
+    out[p] = out[p]! + sd[storageOffset(s, idx)]!;
+  });
+  return Tensor.fromData(out, t.shape, t.dtype);
+};
+
+export const nonzero: Kernel<"nonzero"> = ([x]) => {
+  const t = x!, vals = denseValues(t);
+  const rows: number[] = [];
+  let count = 0;
+  forEachIndex(t.shape, (f, idx) => {
+    if (vals[f] !== 0) {
+      rows.push(...idx);
+      count++;
+    }
+  });
+  return Tensor.fromData(Int32Array.from(rows), [count, t.ndim], "int32");
+};

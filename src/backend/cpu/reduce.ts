@@ -1,0 +1,159 @@
+// CPU reference kernels for reductions and scans.
+import type { Kernel } from "../Backend.js";
+import type { ReducePrim } from "../../autograd/prims.js";
+import { Tensor } from "../../tensor/Tensor.js";
+import { allocate } from "../../tensor/dtype.js";
+import { reducedShape } from "../../tensor/shape.js";
+
+/**
+ * Calls `visit(outIndex, offsets)` style loops: for each kept position (row-major over the kept
+ * dims) runs `step` over the reduced elements. Reduced dims are iterated innermost.
+ */
+function reduceLoop(
+  x: Tensor,
+  dims: readonly number[],
+  init: number,
+  step: (acc: number, v: number) => number,
+  out: Float64Array,
+): void {
+  const keptDims: number[] = [], redDims: number[] = [];
+  for (let i = 0; i < x.ndim; i++) (dims.includes(i) ? redDims : keptDims).push(i);
+  const keptShape = keptDims.map((d) => x.shape[d]!), keptStrides = keptDims.map((d) => x.strides[d]!);
+  const redShape = redDims.map((d) => x.shape[d]!), redStrides = redDims.map((d) => x.strides[d]!);
+  let redSize = 1;
+  for (const s of redShape) redSize *= s;
+  const data = x.storage.data;
+  const kIdx = new Array<number>(keptShape.length).fill(0);
+  const rIdx = new Array<number>(redShape.length).fill(0);
+  const nr = redShape.length;
+  const innerSize = nr > 0 ? redShape[nr - 1]! : 1, innerStride = nr > 0 ? redStrides[nr - 1]! : 0;
+  let base = x.offset;
+  for (let o = 0; o < out.length; o++) {
+    let acc = init;
+    if (redSize > 0) {
+      let p = base;
+      rIdx.fill(0);
+      for (;;) {
+        for (let j = 0; j < innerSize; j++) acc = step(acc, data[p + j * innerStride]!);
+        let d = nr - 2;
+        for (; d >= 0; d--) {
+          rIdx[d]!++;
+          p += redStrides[d]!;
+          if (rIdx[d]! < redShape[d]!) break;
+          p -= redStrides[d]! * redShape[d]!;
+          rIdx[d] = 0;
+        }
+        if (d < 0) break;
+      }
+    }
+    out[o] = acc;
+    for (let d = keptShape.length - 1; d >= 0; d--) {
+      kIdx[d]!++;
+      base += keptStrides[d]!;
+      if (kIdx[d]! < keptShape[d]!) break;
+      base -= keptStrides[d]! * keptShape[d]!;
+      kIdx[d] = 0;
+    }
+  }
+}
+
+const steps: { [P in ReducePrim]: [number, (acc: number, v: number) => number] } = {
+  sum: [0, (acc, v) => acc + v],
+  prod: [1, (acc, v) => acc * v],
+  max: [-Infinity, (acc, v) => (v > acc || v !== v ? v : acc)],
+  min: [Infinity, (acc, v) => (v < acc || v !== v ? v : acc)],
+};
+
+export function reduceKernel<P extends ReducePrim>(prim: P): Kernel<P> {
+  const [init, step] = steps[prim];
+  return ([x], { dims, keepdim }) => {
+    const shape = reducedShape(x!.shape, dims, keepdim);
+    let size = 1;
+    for (const s of shape) size *= s;
+    const acc = new Float64Array(size);
+    reduceLoop(x!, dims, init, step, acc);
+    const out = allocate(x!.dtype, size);
+    if (x!.dtype === "int32") for (let i = 0; i < size; i++) out[i] = acc[i]! | 0;
+    else out.set(acc);
+    return Tensor.fromData(out, shape, x!.dtype);
+  };
+}
+
+function argKernel<P extends "argmax" | "argmin">(better: (v: number, best: number) => boolean): Kernel<P> {
+  return ([x], { dim, keepdim }) => {
+    const t = x!;
+    const shape = reducedShape(t.shape, [dim], keepdim);
+    let size = 1;
+    for (const s of shape) size *= s;
+    const out = new Int32Array(size);
+    const n = t.shape[dim]!, stride = t.strides[dim]!;
+    const keptDims = t.shape.map((_, i) => i).filter((i) => i !== dim);
+    const kShape = keptDims.map((d) => t.shape[d]!), kStrides = keptDims.map((d) => t.strides[d]!);
+    const idx = new Array<number>(kShape.length).fill(0);
+    const data = t.storage.data;
+    let base = t.offset;
+    for (let o = 0; o < size; o++) {
+      let best = data[base]!, bi = 0;
+      for (let j = 1; j < n; j++) {
+        const v = data[base + j * stride]!;
+        if (best === best && better(v, best)) {
+          best = v;
+          bi = j;
+        }
+      }
+      out[o] = bi;
+      for (let d = kShape.length - 1; d >= 0; d--) {
+        idx[d]!++;
+        base += kStrides[d]!;
+        if (idx[d]! < kShape[d]!) break;
+        base -= kStrides[d]! * kShape[d]!;
+        idx[d] = 0;
+      }
+    }
+    return Tensor.fromData(out, shape, "int32");
+  };
+}
+
+// NaN counts as the extreme value (first NaN wins), as in PyTorch.
+export const argmax = argKernel<"argmax">((v, best) => v > best || v !== v);
+export const argmin = argKernel<"argmin">((v, best) => v < best || v !== v);
+
+export const cumsum: Kernel<"cumsum"> = ([x], { dim, reverse }) => {
+  const t = x!;
+  const out = allocate(t.dtype, t.size);
+  const n = t.shape[dim]!;
+  const outStrides: number[] = [];
+  let s = 1;
+  for (let i = t.ndim - 1; i >= 0; i--) {
+    outStrides[i] = s;
+    s *= t.shape[i]!;
+  }
+  const keptDims = t.shape.map((_, i) => i).filter((i) => i !== dim);
+  const kShape = keptDims.map((d) => t.shape[d]!);
+  const idx = new Array<number>(kShape.length).fill(0);
+  const data = t.storage.data;
+  let lines = 1;
+  for (const k of kShape) lines *= k;
+  if (t.size === 0) return Tensor.fromData(out, t.shape, t.dtype);
+  const isInt = t.dtype === "int32";
+  for (let l = 0; l < lines; l++) {
+    let inBase = t.offset, outBase = 0;
+    for (let d = 0; d < keptDims.length; d++) {
+      inBase += idx[d]! * t.strides[keptDims[d]!]!;
+      outBase += idx[d]! * outStrides[keptDims[d]!]!;
+    }
+    let acc = 0;
+    for (let jj = 0; jj < n; jj++) {
+      const j = reverse ? n - 1 - jj : jj;
+      acc += data[inBase + j * t.strides[dim]!]!;
+      if (isInt) acc |= 0;
+      out[outBase + j * outStrides[dim]!] = acc;
+    }
+    for (let d = kShape.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      if (idx[d]! < kShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return Tensor.fromData(out, t.shape, t.dtype);
+};

@@ -1,0 +1,40 @@
+// In-place writes: values are written into the tensor's own storage and its version counter moves on.
+import { Tensor, type Scalar } from "../tensor/Tensor.js";
+import { isGradEnabled } from "../autograd/engine.js";
+import { broadcastShapes, fmtShape } from "../tensor/shape.js";
+import { offsets } from "../backend/cpu/strided.js";
+
+/**
+ * Writes `value` (a tensor broadcast to target's shape, or a scalar) into `target`. Forbidden on
+ * tensors that are part of the tape while recording; the version bump lets backward detect writes
+ * to tensors it saved.
+ */
+export function inplace<T extends Tensor>(target: T, op: string, value: Tensor | Scalar): T {
+  if (isGradEnabled() && target.requiresGrad) {
+    throw new Error(
+      target.isLeaf
+        ? `${op}: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad(() => ...)`
+        : `${op}: in-place modification of a tensor that is part of the autograd graph is not supported; use the out-of-place op`,
+    );
+  }
+  const dst = offsets(target, target.shape);
+  const data = target.storage.data;
+  const conv = target.dtype === "int32" ? (v: number) => Math.trunc(v) | 0 : target.dtype === "bool" ? (v: number) => (v ? 1 : 0) : (v: number) => v;
+  if (value instanceof Tensor) {
+    const shape = broadcastShapes(op, target.shape, value.shape);
+    if (shape.length !== target.ndim || shape.some((s, i) => s !== target.shape[i])) {
+      throw new Error(`${op}: the value of shape ${fmtShape(value.shape)} cannot be broadcast to the target's shape ${fmtShape(target.shape)}`);
+    }
+    // Read everything first: value may alias target's storage.
+    const src = offsets(value, target.shape);
+    const vd = value.storage.data;
+    const vals = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) vals[i] = vd[src[i]!]!;
+    for (let i = 0; i < dst.length; i++) data[dst[i]!] = conv(vals[i]!);
+  } else {
+    const v = conv(typeof value === "boolean" ? (value ? 1 : 0) : value);
+    for (let i = 0; i < dst.length; i++) data[dst[i]!] = v;
+  }
+  target.storage.version++;
+  return target;
+}

@@ -1,0 +1,124 @@
+// Matrix products with batch broadcasting, and the torch.linalg functions.
+import { Tensor } from "../tensor/Tensor.js";
+import { isFloating, promoteTypes } from "../tensor/dtype.js";
+import { broadcastShapes, fmtShape } from "../tensor/shape.js";
+import { apply, applyMulti } from "../autograd/engine.js";
+import { cast } from "./elementwise.js";
+import { expand, reshape, unsqueeze, squeeze } from "./movement.js";
+import { mul } from "./elementwise.js";
+
+/**
+ * matmul with PyTorch semantics: 1-D operands are promoted (and the added dim removed), leading
+ * dims broadcast. (…, n, k) @ (…, k, m) → (…, n, m).
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  const dt = promoteTypes(a.dtype, b.dtype);
+  let x = cast(a, dt), y = cast(b, dt);
+  if (!isFloating(dt) && dt !== "int32") throw new Error(`matmul: unsupported dtype ${dt}`);
+  const aVec = x.ndim === 1, bVec = y.ndim === 1;
+  if (aVec) x = unsqueeze(x, 0);
+  if (bVec) y = unsqueeze(y, 1);
+  const n = x.shape[x.ndim - 2]!, k = x.shape[x.ndim - 1]!, k2 = y.shape[y.ndim - 2]!, m = y.shape[y.ndim - 1]!;
+  if (k !== k2) {
+    throw new Error(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned (${k} != ${k2})`);
+  }
+  const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
+  const B = batch.reduce((p, s) => p * s, 1);
+  // (B, n, k) · (B, k, m) → (B, n, m)
+  const x3 = reshape(expand(x, [...batch, n, k]), [B, n, k]);
+  const y3 = reshape(expand(y, [...batch, k, m]), [B, k, m]);
+  let out = reshape(apply("matmul", [x3, y3], {}), [...batch, n, m]);
+  if (aVec) out = squeeze(out, -2);
+  if (bVec) out = squeeze(out, -1);
+  return out;
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expects 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return matmul(a, b);
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
+    throw new Error(`bmm: expects 3-D tensors with the same batch size, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  return matmul(a, b);
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
+    throw new Error(`dot: expects two 1-D tensors of the same length, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  return matmul(a, b);
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expects 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
+function squareMatrix(op: string, a: Tensor): Tensor {
+  if (a.ndim < 2 || a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
+    throw new Error(`${op}: expects a batch of square matrices (…, n, n), got shape ${fmtShape(a.shape)}`);
+  }
+  return isFloating(a.dtype) ? a : cast(a, "float32");
+}
+
+/** Solves A X = B for X (A: (…, n, n); B: (…, n, k) or (…, n) for a vector right-hand side). */
+export function solve(A: Tensor, B: Tensor): Tensor {
+  const a = squareMatrix("linalg.solve", A);
+  const n = a.shape[a.ndim - 1]!;
+  const dt = promoteTypes(a.dtype, B.dtype);
+  const vec = B.ndim === a.ndim - 1;
+  let b = cast(vec ? unsqueeze(B, -1) : B, isFloating(dt) ? dt : "float32");
+  if (b.shape[b.ndim - 2] !== n) {
+    throw new Error(`linalg.solve: A ${fmtShape(A.shape)} and B ${fmtShape(B.shape)} are incompatible (${n} rows vs ${b.shape[b.ndim - 2]})`);
+  }
+  const batch = broadcastShapes("linalg.solve", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const k = b.shape[b.ndim - 1]!;
+  const aa = expand(cast(a, b.dtype), [...batch, n, n]);
+  b = expand(b, [...batch, n, k]);
+  const x = apply("solve", [aa, b], {});
+  return vec ? squeeze(x, -1) : x;
+}
+
+export const inv = (A: Tensor): Tensor => apply("inv", [squareMatrix("linalg.inv", A)], {});
+export const det = (A: Tensor): Tensor => apply("det", [squareMatrix("linalg.det", A)], {});
+
+/** sign and log|det| (the second is differentiable); sign is 0 and logabsdet −∞ for singular input. */
+export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
+  const [sign, logabsdet] = applyMulti("slogdet", [squareMatrix("linalg.slogdet", A)], {});
+  return { sign: sign!, logabsdet: logabsdet! };
+}
+
+/** Lower (default) or upper Cholesky factor of a symmetric positive-definite matrix. */
+export function cholesky(A: Tensor, options: { upper?: boolean } = {}): Tensor {
+  return apply("cholesky", [squareMatrix("linalg.cholesky", A)], { upper: options.upper ?? false });
+}
+
+/** Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, from its lower triangle. */
+export function eigh(A: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
+  const [eigenvalues, eigenvectors] = applyMulti("eigh", [squareMatrix("linalg.eigh", A)], {});
+  return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
+}
+
+export const eigvalsh = (A: Tensor): Tensor => eigh(A).eigenvalues;
+
+export function qr(A: Tensor, options: { mode?: "reduced" | "complete" } = {}): { Q: Tensor; R: Tensor } {
+  if (A.ndim < 2) throw new Error(`linalg.qr: expects a matrix (…, m, n), got shape ${fmtShape(A.shape)}`);
+  const a = isFloating(A.dtype) ? A : cast(A, "float32");
+  const [Q, R] = applyMulti("qr", [a], { mode: options.mode ?? "reduced" });
+  return { Q: Q!, R: R! };
+}
+
+export function svd(A: Tensor, options: { fullMatrices?: boolean } = {}): { U: Tensor; S: Tensor; Vh: Tensor } {
+  if (A.ndim < 2) throw new Error(`linalg.svd: expects a matrix (…, m, n), got shape ${fmtShape(A.shape)}`);
+  const a = isFloating(A.dtype) ? A : cast(A, "float32");
+  const [U, S, Vh] = applyMulti("svd", [a], { fullMatrices: options.fullMatrices ?? true });
+  return { U: U!, S: S!, Vh: Vh! };
+}
+
+export const svdvals = (A: Tensor): Tensor => svd(A, { fullMatrices: false }).S;

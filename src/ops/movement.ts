@@ -1,0 +1,313 @@
+// Shape ops and views (reshape, permute, expand, slice share storage), joins and splits.
+import { Tensor, type DimArg } from "../tensor/Tensor.js";
+import { fmtShape, normalizeDim, normalizeDims, numel, shapesEqual } from "../tensor/shape.js";
+import { apply } from "../autograd/engine.js";
+import { viewStrides } from "../backend/cpu/movement.js";
+import { denseValues } from "../backend/cpu/strided.js";
+import type { TypedArray } from "../tensor/dtype.js";
+import { promoteTypes } from "../tensor/dtype.js";
+import { cast } from "./elementwise.js";
+import { full } from "./creation.js";
+import { indexSelect } from "./indexing.js";
+import { arange } from "./creation.js";
+
+/** Accepts `f(2, 3)` and `f([2, 3])` forms. */
+export function shapeArg(args: number[] | [readonly number[]]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}
+
+/** This tensor's values in row-major order (may alias storage; do not modify). */
+export function contiguousData(x: Tensor): TypedArray {
+  return denseValues(x);
+}
+
+/** Resolves one −1 entry and checks the element count. */
+function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  let infer = -1, known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i]!;
+    if (s === -1) {
+      if (infer >= 0) throw new Error(`${op}: only one dimension can be inferred (-1), got ${fmtShape(shape)}`);
+      infer = i;
+    } else if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: invalid size ${s} in shape ${fmtShape(shape)}`);
+    else known *= s;
+  }
+  const out = [...shape];
+  if (infer >= 0) {
+    if (known === 0 || x.size % known !== 0) {
+      throw new Error(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${x.size} (shape ${fmtShape(x.shape)})`);
+    }
+    out[infer] = x.size / known;
+  }
+  if (numel(out) !== x.size) {
+    throw new Error(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${x.size} (shape ${fmtShape(x.shape)})`);
+  }
+  return out;
+}
+
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape("reshape", x, shape);
+  if (shapesEqual(s, x.shape)) return x;
+  return apply("reshape", [x], { shape: s });
+}
+
+/** Like reshape, but never copies: errors when the strides do not allow a view (PyTorch's `view`). */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape("view", x, shape);
+  if (!viewStrides(x, s)) {
+    throw new Error(
+      `view: size ${fmtShape(s)} is not compatible with the input's strides (shape ${fmtShape(x.shape)}, strides ${fmtShape(x.strides)}); use reshape() or contiguous() first`,
+    );
+  }
+  return reshape(x, s);
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normalizeDim("flatten", startDim, x.ndim), e = normalizeDim("flatten", endDim, x.ndim);
+  if (s > e) throw new Error(`flatten: startDim (${startDim}) must not come after endDim (${endDim})`);
+  const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function squeeze(x: Tensor, dim?: DimArg): Tensor {
+  const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims("squeeze", dim, x.ndim);
+  return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim("unsqueeze", dim, x.ndim + 1);
+  const shape = [...x.shape];
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) {
+    throw new Error(`permute: got ${dims.length} dims ${fmtShape(dims)} for a tensor of shape ${fmtShape(x.shape)}`);
+  }
+  const d = dims.map((v) => normalizeDim("permute", v, x.ndim));
+  if (new Set(d).size !== d.length) throw new Error(`permute: dims ${fmtShape(dims)} repeat a dimension`);
+  if (d.every((v, i) => v === i)) return x;
+  return apply("permute", [x], { dims: d });
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return x;
+  const a = normalizeDim("transpose", dim0, x.ndim), b = normalizeDim("transpose", dim1, x.ndim);
+  const dims = x.shape.map((_, i) => i);
+  dims[a] = b;
+  dims[b] = a;
+  return permute(x, dims);
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dimensions, got shape ${fmtShape(x.shape)}; use transpose or .mT`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.length < x.ndim) {
+    throw new Error(`expand: the target shape ${fmtShape(shape)} has fewer dimensions than the input ${fmtShape(x.shape)}`);
+  }
+  const off = shape.length - x.ndim;
+  const target = shape.map((s, i) => {
+    const src = i >= off ? x.shape[i - off]! : 1;
+    if (s === -1) {
+      if (i < off) throw new Error(`expand: -1 is not allowed for a new leading dimension (${fmtShape(shape)})`);
+      return src;
+    }
+    if (src !== 1 && src !== s) {
+      throw new Error(`expand: the input's size ${src} at dimension ${i} must match the target ${s} (or be 1); input ${fmtShape(x.shape)}, target ${fmtShape(shape)}`);
+    }
+    return s;
+  });
+  if (shapesEqual(target, x.shape)) return x;
+  return apply("expand", [x], { shape: target });
+}
+
+/** Python slicing along one dim (`start:end:step`, negative indices allowed, clamped like Python). */
+export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  const d = normalizeDim("slice", dim, x.ndim);
+  if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  const n = x.shape[d]!;
+  const norm = (v: number | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const w = v < 0 ? v + n : v;
+    return Math.min(Math.max(w, 0), n);
+  };
+  const s = norm(start, 0), e = Math.max(norm(end, n), norm(start, 0));
+  if (s === 0 && e === n && step === 1) return x;
+  const starts = x.shape.map(() => 0), ends = [...x.shape], steps = x.shape.map(() => 1);
+  starts[d] = s;
+  ends[d] = e;
+  steps[d] = step;
+  return apply("slice", [x], { starts, ends, steps });
+}
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim("narrow", dim, x.ndim);
+  const n = x.shape[d]!;
+  const s = start < 0 ? start + n : start;
+  if (s < 0 || length < 0 || s + length > n) {
+    throw new Error(`narrow: start ${start} + length ${length} exceeds dimension ${d} of size ${n}`);
+  }
+  return slice(x, d, s, s + length);
+}
+
+/** x[..., index, ...] along `dim`, removing that dim. */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim("select", dim, x.ndim);
+  const n = x.shape[d]!;
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new Error(`select: index ${index} is out of range for dimension ${d} of size ${n}`);
+  }
+  const i = index < 0 ? index + n : index;
+  return squeeze(slice(x, d, i, i + 1), d);
+}
+
+export function contiguous(x: Tensor, options: { copy?: boolean } = {}): Tensor {
+  if (!options.copy && x.isContiguous() && x.offset === 0 && x.storage.data.length === x.size) return x;
+  return apply("contiguous", [x], {});
+}
+
+export function clone(x: Tensor): Tensor {
+  return contiguous(x, { copy: true });
+}
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
+  // Legacy rule: 1-D empty tensors are skipped (as PyTorch does).
+  const list = tensors.filter((t) => !(t.ndim === 1 && t.size === 0));
+  if (list.length === 0) return tensors[0]!;
+  const ref = list[0]!;
+  const d = normalizeDim("cat", dim, ref.ndim);
+  let dtype = ref.dtype;
+  for (const t of list) {
+    if (t.ndim !== ref.ndim) {
+      throw new Error(`cat: tensors must have the same number of dimensions, got ${fmtShape(ref.shape)} and ${fmtShape(t.shape)}`);
+    }
+    for (let i = 0; i < ref.ndim; i++) {
+      if (i !== d && t.shape[i] !== ref.shape[i]) {
+        throw new Error(`cat: sizes must match except in dimension ${d}, got ${fmtShape(ref.shape)} and ${fmtShape(t.shape)} (dimension ${i})`);
+      }
+    }
+    dtype = promoteTypes(dtype, t.dtype);
+  }
+  if (list.length === 1) return cast(list[0]!, dtype);
+  return apply("cat", list.map((t) => cast(t, dtype)), { dim: d });
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("stack: expected a non-empty list of tensors");
+  const ref = tensors[0]!;
+  for (const t of tensors) {
+    if (!shapesEqual(t.shape, ref.shape)) {
+      throw new Error(`stack: all tensors must have the same shape, got ${fmtShape(ref.shape)} and ${fmtShape(t.shape)}`);
+    }
+  }
+  const d = normalizeDim("stack", dim, ref.ndim + 1);
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
+  const d = normalizeDim("split", dim, x.ndim);
+  const n = x.shape[d]!;
+  let sizes: number[];
+  if (typeof splitSize === "number") {
+    if (!(splitSize > 0)) throw new Error(`split: splitSize must be positive, got ${splitSize}`);
+    sizes = [];
+    for (let s = 0; s < n; s += splitSize) sizes.push(Math.min(splitSize, n - s));
+    if (sizes.length === 0) sizes.push(0);
+  } else {
+    sizes = splitSize;
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== n) throw new Error(`split: sizes ${fmtShape(sizes)} sum to ${total}, but dimension ${d} has size ${n}`);
+  }
+  const out: Tensor[] = [];
+  let start = 0;
+  for (const s of sizes) {
+    out.push(slice(x, d, start, start + s));
+    start += s;
+  }
+  return out;
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const d = normalizeDim("chunk", dim, x.ndim);
+  return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
+}
+
+export function flip(x: Tensor, dims: DimArg): Tensor {
+  let y = x;
+  for (const d of normalizeDims("flip", dims, x.ndim)) {
+    const n = x.shape[d]!;
+    y = indexSelect(y, d, arange(n - 1, -1, -1, { dtype: "int32" }));
+  }
+  return y;
+}
+
+/** Tiles the tensor: `repeat(2, 3)` of shape (a, b) gives (2a, 3b). */
+export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+  if (repeats.length < x.ndim) {
+    throw new Error(`repeat: got ${repeats.length} repeat counts for a tensor of shape ${fmtShape(x.shape)}`);
+  }
+  const lead = repeats.length - x.ndim;
+  const src = [...new Array<number>(lead).fill(1), ...x.shape];
+  const interleaved: number[] = [], expanded: number[] = [], result: number[] = [];
+  for (let i = 0; i < src.length; i++) {
+    interleaved.push(1, src[i]!);
+    expanded.push(repeats[i]!, src[i]!);
+    result.push(repeats[i]! * src[i]!);
+  }
+  return reshape(expand(reshape(x, interleaved), expanded), result);
+}
+
+export type PadMode = "constant" | "reflect" | "replicate";
+
+/**
+ * Pads the last dims like `torch.nn.functional.pad`: `pad` lists (left, right) pairs starting from the
+ * last dim. Modes: constant (with `value`), reflect (mirror without the edge), replicate (repeat the edge).
+ */
+export function pad(x: Tensor, padding: readonly number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
+  const mode = options.mode ?? "constant";
+  if (padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
+    throw new Error(`pad: padding ${fmtShape(padding)} must have an even length of at most 2×${x.ndim}`);
+  }
+  let y = x;
+  for (let k = 0; k < padding.length / 2; k++) {
+    const d = x.ndim - 1 - k;
+    const left = padding[2 * k]!, right = padding[2 * k + 1]!;
+    if (left === 0 && right === 0) continue;
+    const n = y.shape[d]!;
+    if (mode === "constant") {
+      // Negative padding crops, as in PyTorch.
+      if (left < 0 || right < 0) y = slice(y, d, Math.max(0, -left), n - Math.max(0, -right));
+      const l = Math.max(left, 0), r = Math.max(right, 0);
+      if (l === 0 && r === 0) continue;
+      const parts: Tensor[] = [];
+      const side = (w: number): Tensor => {
+        const shape = [...y.shape];
+        shape[d] = w;
+        return full(shape, options.value ?? 0, { dtype: y.dtype });
+      };
+      if (l > 0) parts.push(side(l));
+      parts.push(y);
+      if (r > 0) parts.push(side(r));
+      y = cat(parts, d);
+      continue;
+    }
+    if (mode === "reflect" && (left >= n || right >= n)) {
+      throw new Error(`pad: reflect padding (${left}, ${right}) must be smaller than the dimension size ${n}`);
+    }
+    if (mode === "replicate" && n === 0) throw new Error(`pad: cannot replicate-pad an empty dimension`);
+    const idx: number[] = [];
+    for (let i = -left; i < n + right; i++) {
+      if (mode === "replicate") idx.push(Math.min(Math.max(i, 0), n - 1));
+      else idx.push(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+    }
+    y = indexSelect(y, d, Tensor.fromData(Int32Array.from(idx), [idx.length], "int32"));
+  }
+  return y;
+}

@@ -1,0 +1,508 @@
+// The Tensor: a strided view over typed storage, plus the autograd fields that link it to the tape.
+import type { DType, TypedArray } from "./dtype.js";
+import { isFloating } from "./dtype.js";
+import { contiguousStrides, fmtShape, numel } from "./shape.js";
+import type { Node } from "../autograd/engine.js";
+import * as E from "../ops/elementwise.js";
+import * as R from "../ops/reduce.js";
+import * as M from "../ops/movement.js";
+import * as I from "../ops/indexing.js";
+import * as L from "../ops/linalg.js";
+import * as S from "../ops/softmax.js";
+import * as C from "../ops/creation.js";
+import { backward, type BackwardOptions } from "../autograd/backward.js";
+import { formatTensor } from "./format.js";
+import { inplace } from "../ops/inplace.js";
+
+/** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
+export class Storage {
+  version = 0;
+  constructor(public data: TypedArray) {}
+}
+
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | Scalar;
+export type DimArg = number | readonly number[];
+
+export interface ReduceOptions {
+  dim?: DimArg;
+  keepdim?: boolean;
+}
+
+/**
+ * An n-dimensional array with reverse-mode autograd.
+ *
+ * ```ts
+ * const x = ds.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const loss = x.mul(x).sum();
+ * loss.backward();
+ * x.grad; // tensor([[2., 4.], [6., 8.]])
+ * ```
+ */
+export class Tensor {
+  /** Gradient accumulated by `backward()` (leaves, and non-leaves that called `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The tape node that produced this tensor; null for leaves. */
+  gradFn: Node | null = null;
+  /** Which output of `gradFn` this tensor is. */
+  outputIndex = 0;
+  /** Non-leaf tensors keep `.grad` only after `retainGrad()`. */
+  retainsGrad = false;
+  private _requiresGrad = false;
+  readonly size: number;
+
+  constructor(
+    readonly storage: Storage,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    readonly offset: number,
+    readonly dtype: DType,
+  ) {
+    this.size = numel(shape);
+  }
+
+  /** A fresh contiguous tensor over `data` (no copy). */
+  static fromData(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** The backing array (shared with views; use `dataSync()` for this tensor's own values). */
+  get data(): TypedArray {
+    return this.storage.data;
+  }
+  get version(): number {
+    return this.storage.version;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && !isFloating(this.dtype)) {
+      throw new Error(
+        `requiresGrad: only floating-point tensors can require gradients, but this tensor has dtype ${this.dtype} (shape ${fmtShape(this.shape)}); cast it with .float() first`,
+      );
+    }
+    if (!value && this.gradFn !== null) {
+      throw new Error("requiresGrad: cannot turn off requiresGrad on a non-leaf tensor; use .detach() instead");
+    }
+    this._requiresGrad = value;
+  }
+  /** Sets requiresGrad in place and returns this tensor (PyTorch's `requires_grad_`). */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+  /** Keeps `.grad` on this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new Error("retainGrad: this tensor does not require grad");
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** Number of elements (same as `.size`). */
+  numel(): number {
+    return this.size;
+  }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.ndim - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;
+      expected *= this.shape[i]!;
+    }
+    return true;
+  }
+
+  // ---- reading values -------------------------------------------------------------------------
+  /** This tensor's values in row-major order as a fresh TypedArray (CPU only; `data()` works everywhere). */
+  dataSync(): TypedArray {
+    return M.contiguousData(this).slice();
+  }
+  /** Async read, the form every backend supports. */
+  async dataAsync(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+  /** Nested JS arrays (numbers; bools as booleans). */
+  toArray(): unknown {
+    return C.toNested(this);
+  }
+  /** Flat JS number array in row-major order. */
+  toList(): number[] {
+    return Array.from(M.contiguousData(this) as ArrayLike<number>);
+  }
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new Error(`item: only a one-element tensor can be converted to a number, but shape is ${fmtShape(this.shape)}`);
+    }
+    const v = this.storage.data[this.offset]!;
+    return v;
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+  /** No-op on CPU (storage is garbage-collected); kept so code runs unchanged on GPU backends. */
+  dispose(): void {}
+  [Symbol.dispose](): void {}
+
+  // ---- autograd -------------------------------------------------------------------------------
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    backward(this, gradient, options);
+  }
+  /** A tensor sharing storage that is cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
+  }
+  /** Detaches in place. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  clone(): Tensor {
+    return M.clone(this);
+  }
+
+  // ---- dtype ----------------------------------------------------------------------------------
+  to(dtype: DType): Tensor {
+    return E.cast(this, dtype);
+  }
+  float(): Tensor {
+    return E.cast(this, "float32");
+  }
+  double(): Tensor {
+    return E.cast(this, "float64");
+  }
+  int(): Tensor {
+    return E.cast(this, "int32");
+  }
+  bool(): Tensor {
+    return E.cast(this, "bool");
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------------
+  add(other: TensorLike, options?: { alpha?: number }): Tensor {
+    return E.add(this, other, options);
+  }
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor {
+    return E.sub(this, other, options);
+  }
+  mul(other: TensorLike): Tensor {
+    return E.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return E.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return E.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return E.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return E.minimum(this, other);
+  }
+  neg(): Tensor {
+    return E.neg(this);
+  }
+  abs(): Tensor {
+    return E.abs(this);
+  }
+  exp(): Tensor {
+    return E.exp(this);
+  }
+  log(): Tensor {
+    return E.log(this);
+  }
+  log1p(): Tensor {
+    return E.log1p(this);
+  }
+  expm1(): Tensor {
+    return E.expm1(this);
+  }
+  sqrt(): Tensor {
+    return E.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return E.rsqrt(this);
+  }
+  square(): Tensor {
+    return E.square(this);
+  }
+  reciprocal(): Tensor {
+    return E.reciprocal(this);
+  }
+  sin(): Tensor {
+    return E.sin(this);
+  }
+  cos(): Tensor {
+    return E.cos(this);
+  }
+  tanh(): Tensor {
+    return E.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return E.sigmoid(this);
+  }
+  relu(): Tensor {
+    return E.relu(this);
+  }
+  sign(): Tensor {
+    return E.sign(this);
+  }
+  floor(): Tensor {
+    return E.floor(this);
+  }
+  ceil(): Tensor {
+    return E.ceil(this);
+  }
+  round(): Tensor {
+    return E.round(this);
+  }
+  erf(): Tensor {
+    return E.erf(this);
+  }
+  clamp(options: { min?: number; max?: number }): Tensor {
+    return E.clamp(this, options);
+  }
+  eq(other: TensorLike): Tensor {
+    return E.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return E.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return E.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return E.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return E.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return E.ge(this, other);
+  }
+  logicalAnd(other: TensorLike): Tensor {
+    return E.logicalAnd(this, other);
+  }
+  logicalOr(other: TensorLike): Tensor {
+    return E.logicalOr(this, other);
+  }
+  logicalXor(other: TensorLike): Tensor {
+    return E.logicalXor(this, other);
+  }
+  logicalNot(): Tensor {
+    return E.logicalNot(this);
+  }
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return I.where(condition, this, other);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return I.maskedFill(this, mask, value);
+  }
+
+  // ---- reductions -----------------------------------------------------------------------------
+  sum(options?: ReduceOptions): Tensor {
+    return R.sum(this, options);
+  }
+  mean(options?: ReduceOptions): Tensor {
+    return R.mean(this, options);
+  }
+  prod(options?: ReduceOptions): Tensor {
+    return R.prod(this, options);
+  }
+  /** Maximum values over `dim` (all dims by default). Use `argmax` for indices. */
+  max(options?: ReduceOptions): Tensor {
+    return R.max(this, options);
+  }
+  min(options?: ReduceOptions): Tensor {
+    return R.min(this, options);
+  }
+  argmax(options?: { dim?: number; keepdim?: boolean }): Tensor {
+    return R.argmax(this, options);
+  }
+  argmin(options?: { dim?: number; keepdim?: boolean }): Tensor {
+    return R.argmin(this, options);
+  }
+  var(options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
+    return R.variance(this, options);
+  }
+  std(options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
+    return R.std(this, options);
+  }
+  logsumexp(options: ReduceOptions): Tensor {
+    return R.logsumexp(this, options);
+  }
+  norm(options?: ReduceOptions & { p?: number }): Tensor {
+    return R.norm(this, options);
+  }
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
+  all(): boolean {
+    return R.all(this);
+  }
+  any(): boolean {
+    return R.any(this);
+  }
+  softmax(dim: number): Tensor {
+    return S.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return S.logSoftmax(this, dim);
+  }
+
+  // ---- shape and views ------------------------------------------------------------------------
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return M.reshape(this, M.shapeArg(shape));
+  }
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return M.view(this, M.shapeArg(shape));
+  }
+  viewAs(other: Tensor): Tensor {
+    return M.view(this, other.shape);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return M.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: DimArg): Tensor {
+    return M.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return M.unsqueeze(this, dim);
+  }
+  permute(...dims: number[] | [readonly number[]]): Tensor {
+    return M.permute(this, M.shapeArg(dims));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return M.transpose(this, dim0, dim1);
+  }
+  /** Transpose of a 2-D tensor (or the last two dims' swap for ≥ 2-D; `.mT`). */
+  get T(): Tensor {
+    return M.t(this);
+  }
+  get mT(): Tensor {
+    return M.transpose(this, -2, -1);
+  }
+  t(): Tensor {
+    return M.t(this);
+  }
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return M.expand(this, M.shapeArg(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return M.expand(this, other.shape);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return M.expand(this, shape);
+  }
+  /** Python-style slicing along one dim: `x.slice(1, 0, 10, 2)` is `x[:, 0:10:2]`. */
+  slice(dim: number, start?: number, end?: number, step?: number): Tensor {
+    return M.slice(this, dim, start, end, step);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return M.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return M.select(this, dim, index);
+  }
+  contiguous(): Tensor {
+    return M.contiguous(this);
+  }
+  split(splitSize: number | number[], dim = 0): Tensor[] {
+    return M.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return M.chunk(this, chunks, dim);
+  }
+  flip(dims: DimArg): Tensor {
+    return M.flip(this, dims);
+  }
+  repeat(...repeats: number[]): Tensor {
+    return M.repeat(this, repeats);
+  }
+
+  // ---- indexing -------------------------------------------------------------------------------
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return I.indexSelect(this, dim, index);
+  }
+  /** Integer-tensor indexing along dim 0 (`x[idx]`); the result has shape idx.shape + x.shape[1:]. */
+  index(index: Tensor | number[]): Tensor {
+    return I.index(this, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return I.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
+    return I.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return I.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return I.indexAdd(this, dim, index, src);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return I.maskedSelect(this, mask);
+  }
+  nonzero(): Tensor {
+    return I.nonzero(this);
+  }
+
+  // ---- linear algebra -------------------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return L.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return L.mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return L.bmm(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return L.dot(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return L.outer(this, other);
+  }
+
+  // ---- in-place (no autograd through them; they bump the version counter) ----------------------
+  add_(other: TensorLike, options?: { alpha?: number }): this {
+    return inplace(this, "add_", E.add(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+  }
+  sub_(other: TensorLike, options?: { alpha?: number }): this {
+    return inplace(this, "sub_", E.sub(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+  }
+  mul_(other: TensorLike): this {
+    return inplace(this, "mul_", E.mul(this.detach(), other instanceof Tensor ? other.detach() : other));
+  }
+  div_(other: TensorLike): this {
+    return inplace(this, "div_", E.div(this.detach(), other instanceof Tensor ? other.detach() : other));
+  }
+  clamp_(options: { min?: number; max?: number }): this {
+    return inplace(this, "clamp_", E.clamp(this.detach(), options));
+  }
+  copy_(src: TensorLike): this {
+    return inplace(this, "copy_", src instanceof Tensor ? src.detach() : src);
+  }
+  fill_(value: number): this {
+    return inplace(this, "fill_", value);
+  }
+  zero_(): this {
+    return inplace(this, "zero_", 0);
+  }
+  maskedFill_(mask: Tensor, value: number): this {
+    return inplace(this, "maskedFill_", I.maskedFill(this.detach(), mask, value));
+  }
+}
