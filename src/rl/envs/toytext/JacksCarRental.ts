@@ -9,6 +9,12 @@ export interface JacksCarRentalOptions {
   maxCars?: number;
   /** Most cars moved overnight. Default 5. */
   maxMove?: number;
+  /**
+   * Most cars a location can hold in the morning after the overnight move (extra moved cars vanish).
+   * Default maxCars + maxMove = 25, as in the book's own code (jacks.lisp), which drew Figure 4.2;
+   * set it to maxCars to cap at 20 right after the move as well.
+   */
+  overnightCapacity?: number;
   /** Credit per car rented. Default 10. */
   rentReward?: number;
   /** Cost per car moved. Default 2. */
@@ -25,9 +31,10 @@ export interface JacksCarRentalOptions {
  * - States (Discrete(441)): `n1·21 + n2` with n1, n2 ∈ 0..20 the cars at the first and second location
  *   at the end of a day.
  * - Actions (Discrete(11)): action a moves `a − 5` cars overnight from the first location to the second
- *   (negative: from the second to the first), at $2 a car. A location holds at most 20 cars; cars
- *   moved beyond that disappear, as the book says. A move larger than the cars at its source moves
- *   all of them but still costs $2 per car asked for (so it is never better than the feasible move).
+ *   (negative: from the second to the first), at $2 a car. A location ends a day with at most 20 cars
+ *   (extra returns go back to the company, as the book says); right after the move it may hold up to
+ *   `overnightCapacity` (25, as in the book's code jacks.lisp). A move larger than the cars at its
+ *   source moves all of them but still costs $2 per car asked for (never better than the feasible move).
  * - Next day, at each location, rental requests ~ Poisson(3), Poisson(4) are met as far as cars allow
  *   ($10 each); returns ~ Poisson(3), Poisson(2) become available the day after (capped at 20).
  * - A continuing task, γ = 0.9 in the book; reset starts at (10, 10) unless `options.state` is given.
@@ -40,6 +47,7 @@ export class JacksCarRental implements Env<number, number> {
   readonly id: string = "JacksCarRental";
   readonly maxCars: number;
   readonly maxMove: number;
+  readonly overnightCapacity: number;
   readonly rentReward: number;
   readonly moveCost: number;
   readonly requestMeans: [number, number];
@@ -57,12 +65,16 @@ export class JacksCarRental implements Env<number, number> {
   constructor(options: JacksCarRentalOptions = {}) {
     this.maxCars = options.maxCars ?? 20;
     this.maxMove = options.maxMove ?? 5;
+    this.overnightCapacity = options.overnightCapacity ?? this.maxCars + this.maxMove;
     this.rentReward = options.rentReward ?? 10;
     this.moveCost = options.moveCost ?? 2;
     this.requestMeans = options.requestMeans ?? [3, 4];
     this.returnMeans = options.returnMeans ?? [3, 2];
-    for (const [name, v] of [["maxCars", this.maxCars], ["maxMove", this.maxMove]] as const) {
+    for (const [name, v] of [["maxCars", this.maxCars], ["maxMove", this.maxMove], ["overnightCapacity", this.overnightCapacity]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`JacksCarRental: ${name} must be a non-negative integer, got ${v}`);
+    }
+    if (this.overnightCapacity < this.maxCars) {
+      throw new Error(`JacksCarRental: overnightCapacity (${this.overnightCapacity}) must be at least maxCars (${this.maxCars})`);
     }
     this.nS = (this.maxCars + 1) ** 2;
     this.nA = 2 * this.maxMove + 1;
@@ -91,7 +103,7 @@ export class JacksCarRental implements Env<number, number> {
     const move = this.moveOf(action);
     const moved = move >= 0 ? Math.min(move, n1) : -Math.min(-move, n2);
     return {
-      cars: [Math.min(n1 - moved, this.maxCars), Math.min(n2 + moved, this.maxCars)],
+      cars: [Math.min(n1 - moved, this.overnightCapacity), Math.min(n2 + moved, this.overnightCapacity)],
       cost: this.moveCost * Math.abs(move),
     };
   }
@@ -129,7 +141,7 @@ export class JacksCarRental implements Env<number, number> {
     const N = this.maxCars + 1;
     // For each location and each count n after the move: distribution of the next count and expected rentals.
     const perLocation = [0, 1].map((i) =>
-      Array.from({ length: N }, (_, n) => locationDynamics(n, this.maxCars, this.requestMeans[i]!, this.returnMeans[i]!)),
+      Array.from({ length: this.overnightCapacity + 1 }, (_, n) => locationDynamics(n, this.maxCars, this.requestMeans[i]!, this.returnMeans[i]!)),
     );
     // Transitions depend on (s, a) only through the cars after the move and the cost: share the lists.
     const cache = new Map<string, Transition[]>();
@@ -184,6 +196,11 @@ function locationDynamics(n: number, max: number, requestMean: number, returnMea
     requestMass += pRent;
     expectedRented += pRent * rented;
     const left = n - rented;
+    if (left >= max) {
+      // More cars than the lot holds (possible right after a move): the day ends full whatever returns.
+      next[max]! += pRent;
+      continue;
+    }
     let returnMass = 0;
     for (let returned = 0; left + returned <= max; returned++) {
       const pRet = left + returned < max ? poissonPmf(returned, returnMean) : 1 - returnMass;
