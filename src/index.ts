@@ -37,3 +37,4 @@ export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { Prim } from "./autograd/prims.js";
 export type { Backend, Kernel } from "./backend/Backend.js";
 export { useKernels, getBackend } from "./backend/registry.js";
+export * as games from "./games/index.js";

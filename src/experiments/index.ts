@@ -1,7 +1,9 @@
 // Registry of every experiment the CLI can run; add one import and one list entry per experiment.
 import type { Experiment } from "./Experiment.js";
+import { experiment as kuhnCfr } from "./kuhn-cfr.js";
+import { experiment as matrixGames } from "./matrix-games.js";
 
-export const experiments: Experiment[] = [];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
