@@ -230,7 +230,8 @@ describe("ConnectFour", () => {
   it("solves end-game positions of Pascal Pons' benchmark set Test_L3_R1 with the published outcome", () => {
     // Positions (1-based column strings) and the sign of their published score (> 0: the player to
     // move wins, 0: draw, < 0: loses) from Pons' "End-Easy" set Test_L3_R1,
-    // http://blog.gamesolver.org/solving-connect-four/02-test-protocol/.
+    // http://blog.gamesolver.org/solving-connect-four/02-test-protocol/ (file not available offline;
+    // lines as quoted in public solver test suites, e.g. "2252576253462244111563365343671351441 -1").
     const cases: [string, number][] = [
       ["2252576253462244111563365343671351441", -1],
       ["3575316255751336464276636772271112", -1],
