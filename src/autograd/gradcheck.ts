@@ -1,7 +1,7 @@
 // Finite-difference checks of first and second derivatives (float64 central differences).
 import { Tensor } from "../tensor/Tensor.js";
 import { fmtShape } from "../tensor/shape.js";
-import { noGrad } from "./engine.js";
+import { enableGrad, noGrad } from "./engine.js";
 import { runBackward } from "./backward.js";
 import { zeros, randn } from "../ops/creation.js";
 import { Generator } from "../random/Generator.js";
@@ -92,7 +92,8 @@ export function gradgradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOption
   const gen = new Generator(options.seed ?? 0);
   const cotangents = outs.map((o) => randn(o.shape, { dtype: "float64", generator: gen }).requiresGrad_(true));
   const diffIdx = inputs.map((x, i) => (x.requiresGrad ? i : -1)).filter((i) => i >= 0);
-  const vjpFn = (...args: Tensor[]): Tensor[] => {
+  // Runs with recording on even when gradcheck evaluates it under noGrad: the VJP needs the tape.
+  const vjpFn = (...args: Tensor[]): Tensor[] => enableGrad(() => {
     const xs = args.slice(0, inputs.length);
     const vs = args.slice(inputs.length);
     const ys = outputsOf(fn, xs);
@@ -104,6 +105,6 @@ export function gradgradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOption
       { targets: diffIdx.map((i) => xs[i]!), createGraph: true, allowUnused: true },
     );
     return gs.map((g, k) => g ?? zeros(xs[diffIdx[k]!]!.shape, { dtype: "float64" }));
-  };
+  });
   return gradcheck(vjpFn, [...inputs, ...cotangents], options);
 }
