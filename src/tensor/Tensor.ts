@@ -434,7 +434,7 @@ export class Tensor {
   }
 
   // ---- indexing -------------------------------------------------------------------------------
-  indexSelect(dim: number, index: Tensor): Tensor {
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
     return I.indexSelect(this, dim, index);
   }
   /** Integer-tensor indexing along dim 0 (`x[idx]`); the result has shape idx.shape + x.shape[1:]. */
