@@ -69,10 +69,6 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  /** The backing array (shared with views; use `dataSync()` for this tensor's own values). */
-  get data(): TypedArray {
-    return this.storage.data;
-  }
   get version(): number {
     return this.storage.version;
   }
@@ -125,8 +121,8 @@ export class Tensor {
   dataSync(): TypedArray {
     return M.contiguousData(this).slice();
   }
-  /** Async read, the form every backend supports. */
-  async dataAsync(): Promise<TypedArray> {
+  /** Async read of this tensor's values: the form every backend supports (GPU backends only offer this). */
+  async data(): Promise<TypedArray> {
     return this.dataSync();
   }
   /** Nested JS arrays (numbers; bools as booleans). */
