@@ -1,25 +1,58 @@
-// The one place where optimizers get derivatives they were not given: today central differences, later autograd.
+// The one place where optimizers get derivatives they were not given: autograd for tensor objectives, else finite differences.
 
+import { grad, hessian } from "../autograd/functional.js";
+import { tensor } from "../ops/creation.js";
+import type { Tensor } from "../tensor/Tensor.js";
 import type { GradientFn, HessianFn, ObjectiveFn } from "./types.js";
 
+/** An objective written with deepscript tensor ops: x of shape [n] (float64) ↦ a one-element tensor. */
+export type TensorObjective = (x: Tensor) => Tensor;
+
 /**
- * Adapter from an objective on Float64Array to its gradient and Hessian.
- *
- * STATUS: deepscript's autograd core (`grad`, `hessian` from src/index.ts) does not exist yet, so both
- * functions below fall back to **central finite differences** (accurate to about 1e-10 relative for
- * the gradient, 1e-6 for the Hessian, and each costs 2n resp. O(n²) evaluations of `fn`). Once the
- * core lands, replace the bodies with
- * `x => grad(t => fn(t))(tensor(x, { dtype: "float64" })).dataSync()` and the `hessian` analogue —
- * this requires `fn` to be written with tensor ops, so the finite-difference path stays as the
- * fallback for plain-number objectives.
+ * Objective, gradient and Hessian of a tensor-valued objective, by reverse-mode autograd in float64
+ * (`grad(f)`, `hessian(f)` = jacobian(grad(f)) from src/autograd/functional.ts). Exact up to rounding.
+ * ```ts
+ * // Rosenbrock with tensor ops: Σ 100(x_{i+1} − xᵢ²)² + (1 − xᵢ)²
+ * const rosen = (x: Tensor) => {
+ *   const head = x.narrow(0, 0, x.shape[0]! - 1), tail = x.narrow(0, 1, x.shape[0]! - 1);
+ *   return tail.sub(head.square()).square().mul(100).add(head.neg().add(1).square()).sum();
+ * };
+ * const { fn, jac, hess } = fromTensorFn(rosen);
+ * minimize(fn, [-1.2, 1], { method: "newton", jac, hess });
+ * ```
+ */
+export function fromTensorFn(f: TensorObjective): { fn: ObjectiveFn; jac: GradientFn; hess: HessianFn } {
+  const toTensor = (x: Float64Array): Tensor => tensor(Float64Array.from(x), { dtype: "float64" });
+  const df = grad(f);
+  const d2f = hessian(f);
+  const asF64 = (t: Tensor, op: string): Float64Array => {
+    if (t.dtype !== "float64") throw new Error(`${op}: expected a float64 result, got ${t.dtype} (write the objective in float64 ops)`);
+    return t.dataSync() as Float64Array;
+  };
+  return {
+    fn: (x) => {
+      const out = f(toTensor(x));
+      if (out.size !== 1) throw new Error(`fromTensorFn: the objective must return one value, got shape [${out.shape.join(", ")}]`);
+      return out.item();
+    },
+    jac: (x) => asF64(df(toTensor(x)), "fromTensorFn gradient"),
+    hess: (x) => asF64(d2f(toTensor(x)), "fromTensorFn Hessian"),
+  };
+}
+
+/**
+ * Gradient of a plain-number objective, used by `minimize` when no `jac` is given. Plain JS arithmetic
+ * cannot be traced by autograd, so this is **central finite differences** (accurate to about 1e-10
+ * relative, 2n evaluations of `fn`). For exact derivatives, write the objective with tensor ops and
+ * pass the `jac`/`hess` from `fromTensorFn`.
  */
 export function gradientOf(fn: ObjectiveFn): GradientFn {
   return (x) => centralDifferenceGradient(fn, x);
 }
 
 /**
- * Hessian of `fn`: central differences of `jac` when a gradient is known (symmetrized), otherwise
- * second differences of `fn` itself. See the STATUS note on `gradientOf`.
+ * Hessian of a plain-number objective (see `gradientOf`): central differences of `jac` when a gradient
+ * is known (symmetrized, about 1e-6 relative), otherwise second differences of `fn` itself.
  */
 export function hessianOf(fn: ObjectiveFn, jac?: GradientFn): HessianFn {
   return (x) => (jac ? differenceOfGradient(jac, x) : secondDifferenceHessian(fn, x));

@@ -3,7 +3,7 @@
 export { minimize, type MinimizeMethod, type MinimizeOptions } from "./minimize.js";
 export type { Callback, GradientFn, HessianFn, IterationInfo, ObjectiveFn, OptimizeResult, TrajectoryPoint } from "./types.js";
 export { Objective } from "./objective.js";
-export { gradientOf, hessianOf } from "./autodiff.js";
+export { fromTensorFn, gradientOf, hessianOf, type TensorObjective } from "./autodiff.js";
 export { lineSearch, type LineSearchKind, type LineSearchOptions, type LineSearchResult } from "./lineSearch.js";
 export { backtracking } from "./backtracking.js";
 export { strongWolfe } from "./strongWolfe.js";
