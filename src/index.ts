@@ -38,3 +38,4 @@ export type { Prim } from "./autograd/prims.js";
 export type { Backend, Kernel } from "./backend/Backend.js";
 export { useKernels, getBackend } from "./backend/registry.js";
 export * as games from "./games/index.js";
+export * as optimize from "./optimize/index.js";
