@@ -9,7 +9,7 @@ import "../../../src/rl/envs/toytext/register.js";
 import { make } from "../../../src/rl/registry.js";
 import { fromEnv, validateMDP } from "../../../src/rl/tabular/fromEnv.js";
 
-const IDS = ["Bandit-v0", "GridWorld5x5", "GridWorld4x4", "CliffWalking-v0", "Blackjack-v1", "RecyclingRobot", "JacksCarRental"];
+const IDS = ["Bandit-v0", "GridWorld5x5", "GridWorld4x4", "CliffWalking-v0", "Blackjack-v1", "RecyclingRobot", "JacksCarRental", "RandomWalk"];
 
 describe("toy-text registry", () => {
   it.each(IDS)("make(%s) passes the env checker (determinism, bad actions, stepping after the end)", (id) => {

@@ -8,6 +8,7 @@ import { CliffWalking } from "./CliffWalking.js";
 import { GridWorld4x4 } from "./GridWorld4x4.js";
 import { GridWorld5x5 } from "./GridWorld5x5.js";
 import { JacksCarRental } from "./JacksCarRental.js";
+import { RandomWalk } from "./RandomWalk.js";
 import { RecyclingRobot } from "./RecyclingRobot.js";
 
 declare module "../../registry.js" {
@@ -19,10 +20,11 @@ declare module "../../registry.js" {
     "Blackjack-v1": Env<BlackjackObs, number>;
     RecyclingRobot: Env<number, number>;
     JacksCarRental: Env<number, number>;
+    RandomWalk: Env<number, number>;
   }
 }
 
-// Time limits: Gymnasium registers none for CliffWalking-v0 and Blackjack-v1 (both always end);
+// Time limits: Gymnasium registers none for CliffWalking-v0 and Blackjack-v1, and RandomWalk always ends;
 // the continuing tasks get 100 steps, the bandit the testbed's 1000 pulls.
 register("Bandit-v0", (opts) => new Bandit(opts), {
   maxEpisodeSteps: 1000,
@@ -40,3 +42,4 @@ register("JacksCarRental", (opts) => new JacksCarRental(opts), {
   maxEpisodeSteps: 100,
   optionKeys: ["maxCars", "maxMove", "overnightCapacity", "rentReward", "moveCost", "requestMeans", "returnMeans"],
 });
+register("RandomWalk", (opts) => new RandomWalk(opts), { optionKeys: ["nStates", "leftReward"] });
