@@ -1,0 +1,12 @@
+// data: datasets, loaders, splits, cross-validation, transforms, toy datasets and MNIST (browser-safe).
+export { TensorDataset, Subset, randomSplit } from "./Dataset.js";
+export type { Dataset } from "./Dataset.js";
+export { DataLoader, defaultCollate } from "./DataLoader.js";
+export type { DataLoaderOptions } from "./DataLoader.js";
+export { kFold, crossValidate, summarizeFolds } from "./kFold.js";
+export type { Fold, CrossValidationResult } from "./kFold.js";
+export { Standardize, MinMax, oneHot } from "./transforms.js";
+export { xor, productSign, twoMoons, circles, spirals, gaussianBlobs } from "./synthetic.js";
+export type { Labeled, SyntheticOptions } from "./synthetic.js";
+export { mnistFromDigits, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
+export type { MnistSplit } from "./mnist.js";
