@@ -39,3 +39,5 @@ export type { Backend, Kernel } from "./backend/Backend.js";
 export { useKernels, getBackend } from "./backend/registry.js";
 export * as games from "./games/index.js";
 export * as optimize from "./optimize/index.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

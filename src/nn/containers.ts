@@ -1,0 +1,121 @@
+// Containers: Sequential (a pipeline), ModuleList (an indexable list) and ModuleDict (named modules).
+import type { Tensor } from "../tensor/Tensor.js";
+import { Module, type AnyModule } from "./Module.js";
+
+/** A module with the plain one-tensor signature, the kind Sequential chains. */
+export type TensorModule = Module<[Tensor], Tensor>;
+
+/**
+ * Chains modules: `forward(x)` is `mN(…m2(m1(x)))`. Children are named "0", "1", … like PyTorch, so
+ * state dicts use keys such as "0.weight".
+ *
+ * ```ts
+ * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
+ * ```
+ */
+export class Sequential extends Module<[Tensor], Tensor> {
+  private readonly _layers: TensorModule[];
+  constructor(...layers: TensorModule[]) {
+    super();
+    this._layers = layers;
+  }
+  protected override members(): [string, unknown][] {
+    return this._layers.map((m, i) => [String(i), m]);
+  }
+  get length(): number {
+    return this._layers.length;
+  }
+  /** The i-th layer (negative counts from the end). */
+  at(index: number): TensorModule {
+    const m = this._layers.at(index);
+    if (m === undefined) throw new Error(`Sequential.at: index ${index} is out of range for ${this._layers.length} layers`);
+    return m;
+  }
+  append(layer: TensorModule): this {
+    this._layers.push(layer);
+    return this;
+  }
+  [Symbol.iterator](): Iterator<TensorModule> {
+    return this._layers[Symbol.iterator]();
+  }
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const layer of this._layers) y = layer.call(y);
+    return y;
+  }
+}
+
+/** Holds sub-modules in a list (children "0", "1", …); it has no forward of its own. */
+export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  private readonly _items: M[];
+  constructor(modules: Iterable<M> = []) {
+    super();
+    this._items = [...modules];
+  }
+  protected override members(): [string, unknown][] {
+    return this._items.map((m, i) => [String(i), m]);
+  }
+  get length(): number {
+    return this._items.length;
+  }
+  at(index: number): M {
+    const m = this._items.at(index);
+    if (m === undefined) throw new Error(`ModuleList.at: index ${index} is out of range for ${this._items.length} modules`);
+    return m;
+  }
+  append(module: M): this {
+    this._items.push(module);
+    return this;
+  }
+  extend(modules: Iterable<M>): this {
+    for (const m of modules) this._items.push(m);
+    return this;
+  }
+  [Symbol.iterator](): Iterator<M> {
+    return this._items[Symbol.iterator]();
+  }
+  forward(): never {
+    throw new Error("ModuleList.forward: a ModuleList has no forward; iterate over it and call its modules");
+  }
+}
+
+/** Holds sub-modules by name, in insertion order; it has no forward of its own. */
+export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  private readonly _items = new Map<string, M>();
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
+    super();
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+  }
+  protected override members(): [string, unknown][] {
+    return [...this._items];
+  }
+  get(key: string): M {
+    const m = this._items.get(key);
+    if (m === undefined) throw new Error(`ModuleDict.get: no module named "${key}" (have ${[...this._items.keys()].join(", ")})`);
+    return m;
+  }
+  set(key: string, module: M): this {
+    if (key === "" || key.includes(".")) throw new Error(`ModuleDict.set: invalid key "${key}" (must be non-empty without ".")`);
+    this._items.set(key, module);
+    return this;
+  }
+  has(key: string): boolean {
+    return this._items.has(key);
+  }
+  keys(): IterableIterator<string> {
+    return this._items.keys();
+  }
+  values(): IterableIterator<M> {
+    return this._items.values();
+  }
+  entries(): IterableIterator<[string, M]> {
+    return this._items.entries();
+  }
+  get size(): number {
+    return this._items.size;
+  }
+  forward(): never {
+    throw new Error("ModuleDict.forward: a ModuleDict has no forward; call its modules by key");
+  }
+}

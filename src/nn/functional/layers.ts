@@ -1,0 +1,134 @@
+// Stateless forms of the layers: linear, bilinear, embedding, dropout, batch and layer normalization.
+import type { Tensor } from "../../tensor/Tensor.js";
+import { fmtShape, shapesEqual } from "../../tensor/shape.js";
+import * as E from "../../ops/elementwise.js";
+import { mean, sum, variance } from "../../ops/reduce.js";
+import { index, where } from "../../ops/indexing.js";
+import { matmul } from "../../ops/linalg.js";
+import { rand } from "../../ops/creation.js";
+import { noGrad } from "../../autograd/engine.js";
+import type { Generator } from "../../random/Generator.js";
+
+/** y = x Wᵀ + b with x (…, in), W (out, in), b (out) → (…, out). */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inFeatures = weight.shape[1]!;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new Error(`linear: input ${fmtShape(x.shape)} must end in ${inFeatures} features to match weight ${fmtShape(weight.shape)}`);
+  }
+  const y = matmul(x, weight.t());
+  return bias ? E.add(y, bias) : y;
+}
+
+/** y_k = x₁ᵀ W_k x₂ + b_k with x₁ (…, in1), x₂ (…, in2), W (out, in1, in2) → (…, out). */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [out, in1, in2] = weight.shape as [number, number, number];
+  if (x1.shape[x1.ndim - 1] !== in1 || x2.shape[x2.ndim - 1] !== in2 || !shapesEqual(x1.shape.slice(0, -1), x2.shape.slice(0, -1))) {
+    throw new Error(`bilinear: inputs ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)} do not match weight ${fmtShape(weight.shape)}`);
+  }
+  const lead = x1.shape.slice(0, -1);
+  const a = x1.reshape(-1, in1); // (B, in1)
+  const b = x2.reshape(-1, in2); // (B, in2)
+  const w = weight.permute(1, 0, 2).reshape(in1, out * in2); // (in1, out·in2)
+  const aw = matmul(a, w).reshape(-1, out, in2); // (B, out, in2)
+  let y = sum(E.mul(aw, b.reshape(-1, 1, in2)), { dim: 2 }); // (B, out)
+  if (bias) y = E.add(y, bias);
+  return y.reshape([...lead, out]);
+}
+
+/**
+ * Rows of `weight` (num, dim) picked by int32 indices (any shape) → (…, dim). Rows equal to
+ * `paddingIdx` receive no gradient (their output is still the stored row).
+ */
+export function embedding(indices: Tensor, weight: Tensor, options: { paddingIdx?: number } = {}): Tensor {
+  if (indices.dtype !== "int32") throw new Error(`embedding: indices must be int32, got dtype ${indices.dtype}`);
+  const rows = index(weight, indices);
+  if (options.paddingIdx === undefined) return rows;
+  const pad = noGrad(() => E.eq(indices, options.paddingIdx!).reshape([...indices.shape, 1]));
+  return where(pad, index(weight.detach(), indices), rows);
+}
+
+/**
+ * Inverted dropout (Srivastava et al. 2014, JMLR 15): in training each element is zeroed with
+ * probability p and the survivors are scaled by 1/(1 − p), so evaluation needs no rescaling.
+ */
+export function dropout(x: Tensor, options: { p?: number; training?: boolean; generator?: Generator } = {}): Tensor {
+  const p = options.p ?? 0.5;
+  if (!(p >= 0 && p <= 1)) throw new Error(`dropout: probability p must be in [0, 1], got ${p}`);
+  if (options.training === false || p === 0) return x;
+  if (p === 1) return E.mul(x, 0);
+  const keep = noGrad(() => E.lt(rand(x.shape, { dtype: "float64", generator: options.generator }), 1 - p));
+  return E.mul(x, E.mul(E.cast(keep, x.dtype), 1 / (1 - p)));
+}
+
+export interface BatchNormOptions {
+  /** Running mean and variance (C): updated in place in training, used in evaluation. */
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  /** running ← (1 − momentum)·running + momentum·batch statistic; default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy 2015, arXiv:1502.03167) over every dim but the channel dim 1:
+ * x̂ = (x − μ)/√(σ² + ε), y = γx̂ + β. Training normalizes with the batch's biased variance and
+ * updates the running variance with the unbiased one, as PyTorch.
+ */
+export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
+  if (x.ndim < 2) throw new Error(`batchNorm: input must be (N, C, …), got ${fmtShape(x.shape)}`);
+  const C = x.shape[1]!;
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1)); // (1, C, 1, …)
+  const eps = options.eps ?? 1e-5;
+  const training = options.training ?? true;
+  let mu: Tensor, var_: Tensor;
+  if (training) {
+    const n = x.size / C;
+    if (n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`);
+    mu = mean(x, { dim: dims, keepdim: true });
+    var_ = variance(x, { dim: dims, keepdim: true, correction: 0 });
+    const momentum = options.momentum ?? 0.1;
+    noGrad(() => {
+      if (options.runningMean) {
+        options.runningMean.copy_(E.add(E.mul(options.runningMean, 1 - momentum), E.mul(mu.reshape(C), momentum)));
+      }
+      if (options.runningVar) {
+        const unbiased = E.mul(var_.reshape(C), n / (n - 1));
+        options.runningVar.copy_(E.add(E.mul(options.runningVar, 1 - momentum), E.mul(unbiased, momentum)));
+      }
+    });
+  } else {
+    if (!options.runningMean || !options.runningVar) throw new Error("batchNorm: evaluation mode needs runningMean and runningVar");
+    mu = options.runningMean.reshape(bshape);
+    var_ = options.runningVar.reshape(bshape);
+  }
+  let y = E.div(E.sub(x, mu), E.sqrt(E.add(var_, eps)));
+  if (options.weight) y = E.mul(y, options.weight.reshape(bshape));
+  if (options.bias) y = E.add(y, options.bias.reshape(bshape));
+  return y;
+}
+
+/**
+ * Layer normalization (Ba et al. 2016, arXiv:1607.06450) over the trailing dims `normalizedShape`:
+ * (x − μ)/√(σ² + ε)·γ + β with the biased variance.
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {},
+): Tensor {
+  const k = normalizedShape.length;
+  if (k === 0 || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape)) {
+    throw new Error(`layerNorm: input ${fmtShape(x.shape)} must end in the normalized shape ${fmtShape(normalizedShape)}`);
+  }
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  const mu = mean(x, { dim: dims, keepdim: true });
+  const var_ = variance(x, { dim: dims, keepdim: true, correction: 0 });
+  let y = E.div(E.sub(x, mu), E.sqrt(E.add(var_, options.eps ?? 1e-5)));
+  if (options.weight) y = E.mul(y, options.weight);
+  if (options.bias) y = E.add(y, options.bias);
+  return y;
+}

@@ -1,0 +1,92 @@
+// Adam (Kingma & Ba 2015) with PyTorch's L2 weight decay and the AMSGrad variant.
+import type { Tensor } from "../tensor/Tensor.js";
+import { zerosLike } from "../ops/creation.js";
+import { maximum } from "../ops/elementwise.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+
+export interface AdamHyper {
+  lr: number;
+  /** (β₁, β₂): decay rates of the first and second moment estimates. */
+  betas: [number, number];
+  eps: number;
+  /** λ: L2 penalty added to the gradient (coupled; see AdamW for decoupled decay). */
+  weightDecay: number;
+  /** AMSGrad (Reddi et al. 2018, "On the Convergence of Adam and Beyond"): use the running max of v. */
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export interface AdamState {
+  step: number;
+  /** m: first moment estimate. */
+  expAvg: Tensor;
+  /** v: second moment estimate. */
+  expAvgSq: Tensor;
+  /** v̂max (AMSGrad only). */
+  maxExpAvgSq?: Tensor;
+}
+
+/**
+ * The Adam moment update and step shared by Adam and AdamW, in PyTorch's operation order:
+ * ```
+ * m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
+ * v̂ ← max(v̂max, v) with AMSGrad, else v
+ * θ ← θ − (γ/(1 − β₁ᵗ))·m / (√v̂/√(1 − β₂ᵗ) + ε)
+ * ```
+ */
+export function adamMoments(param: Tensor, g: Tensor, state: AdamState | undefined, h: AdamHyper): Update<AdamState> {
+  const [beta1, beta2] = h.betas;
+  const step = (state?.step ?? 0) + 1;
+  const expAvg = (state?.expAvg ?? zerosLike(param)).mul(beta1).add(g.mul(1 - beta1));
+  const expAvgSq = (state?.expAvgSq ?? zerosLike(param)).mul(beta2).add(g.mul(g).mul(1 - beta2));
+  const biasCorrection1 = 1 - Math.pow(beta1, step);
+  const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+  const stepSize = h.lr / biasCorrection1;
+  const next: AdamState = { step, expAvg, expAvgSq };
+  let second = expAvgSq;
+  if (h.amsgrad) {
+    second = maximum(state?.maxExpAvgSq ?? zerosLike(param), expAvgSq);
+    next.maxExpAvgSq = second;
+  }
+  const denom = second.sqrt().div(biasCorrection2Sqrt).add(h.eps);
+  return { param: param.sub(expAvg.div(denom).mul(stepSize)), state: next };
+}
+
+/**
+ * One Adam step (Kingma & Ba 2015, arXiv:1412.6980; PyTorch's algorithm):
+ * ```
+ * g ← ∇f(θ) (−g if maximize);  if λ ≠ 0: g ← g + λθ
+ * then the moment update and step of `adamMoments`
+ * ```
+ */
+export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): Update<AdamState> {
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) g = g.add(param.mul(h.weightDecay));
+  return adamMoments(param, g, state, h);
+}
+
+export function adamDefaults<H extends AdamHyper>(name: string, options: Partial<H>, base: AdamHyper): AdamHyper {
+  const d = { ...base, ...options };
+  if (!(d.lr >= 0)) throw new Error(`${name}: invalid learning rate ${d.lr}`);
+  if (!(d.eps >= 0)) throw new Error(`${name}: invalid epsilon ${d.eps}`);
+  if (!(d.betas[0] >= 0 && d.betas[0] < 1)) throw new Error(`${name}: invalid beta1 ${d.betas[0]} (must be in [0, 1))`);
+  if (!(d.betas[1] >= 0 && d.betas[1] < 1)) throw new Error(`${name}: invalid beta2 ${d.betas[1]} (must be in [0, 1))`);
+  if (!(d.weightDecay >= 0)) throw new Error(`${name}: invalid weightDecay ${d.weightDecay}`);
+  return d;
+}
+
+/**
+ * Adam (PyTorch's `torch.optim.Adam`): lr 1e-3, betas (0.9, 0.999), eps 1e-8 by default.
+ *
+ * ```ts
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-3, amsgrad: true });
+ * ```
+ */
+export class Adam extends Optimizer<AdamHyper, AdamState> {
+  constructor(params: ParamsArg<AdamHyper>, options: Partial<AdamHyper> = {}) {
+    super(params, adamDefaults("Adam", options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }));
+  }
+  protected updateGroup(group: ParamGroup<AdamHyper>): void {
+    this.updateEach(group, (p, g, s) => adamUpdate(p, g, s, group));
+  }
+}

@@ -1,0 +1,89 @@
+// Stochastic gradient descent with momentum, Nesterov momentum, weight decay and annealed gradient noise.
+import type { Tensor } from "../tensor/Tensor.js";
+import { randn } from "../ops/creation.js";
+import type { Generator } from "../random/Generator.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+
+export interface SGDHyper {
+  lr: number;
+  /** μ: momentum factor (0 = plain SGD). */
+  momentum: number;
+  /** τ: dampening of the gradient entering the momentum buffer. */
+  dampening: number;
+  /** λ: L2 penalty added to the gradient (g + λθ). */
+  weightDecay: number;
+  /** Nesterov momentum (Sutskever et al. 2013): step along g + μb instead of b. */
+  nesterov: boolean;
+  /** Ascend instead of descend. */
+  maximize: boolean;
+  /**
+   * η of annealed Gaussian gradient noise (Neelakantan et al. 2015, arXiv:1511.06807): g ← g + N(0, σ_t²)
+   * with σ_t² = η/(1 + t)^γ at step t = 0, 1, …; 0 (default) disables it. The paper uses η ∈ {0.01, 0.3, 1}.
+   */
+  noiseEta: number;
+  /** γ of the noise schedule (the paper's 0.55). */
+  noiseGamma: number;
+}
+
+export interface SGDState {
+  /** Steps taken (the t of the noise schedule). */
+  step: number;
+  /** b: the momentum buffer (absent until the first step with momentum). */
+  momentumBuffer?: Tensor;
+}
+
+/**
+ * One SGD step for one parameter, as PyTorch's algorithm:
+ * ```
+ * g ← ∇f(θ) (+ ε, ε ~ N(0, η/(1+t)^γ) with gradient noise) (−g if maximize)
+ * if λ ≠ 0: g ← g + λθ
+ * if μ ≠ 0: b ← g at t = 0, else b ← μb + (1 − τ)g
+ *           g ← g + μb if nesterov, else g ← b
+ * θ ← θ − γ_lr·g
+ * ```
+ */
+export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefined, h: SGDHyper, generator?: Generator): Update<SGDState> {
+  const t = state?.step ?? 0;
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.noiseEta > 0) {
+    const sigma = Math.sqrt(h.noiseEta / Math.pow(1 + t, h.noiseGamma));
+    g = g.add(randn(g.shape, { dtype: g.dtype, generator }).mul(sigma));
+  }
+  if (h.weightDecay !== 0) g = g.add(param.mul(h.weightDecay));
+  let momentumBuffer = state?.momentumBuffer;
+  if (h.momentum !== 0) {
+    momentumBuffer = momentumBuffer === undefined ? g.clone() : momentumBuffer.mul(h.momentum).add(g.mul(1 - h.dampening));
+    g = h.nesterov ? g.add(momentumBuffer.mul(h.momentum)) : momentumBuffer;
+  }
+  const next: SGDState = { step: t + 1 };
+  if (momentumBuffer !== undefined) next.momentumBuffer = momentumBuffer;
+  return { param: param.sub(g.mul(h.lr)), state: next };
+}
+
+/**
+ * Stochastic gradient descent (PyTorch's `torch.optim.SGD`, plus optional annealed gradient noise).
+ *
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * ```
+ */
+export class SGD extends Optimizer<SGDHyper, SGDState> {
+  private readonly generator: Generator | undefined;
+  constructor(params: ParamsArg<SGDHyper>, options: Partial<SGDHyper> & { lr: number; generator?: Generator }) {
+    const { generator, ...hyper } = options;
+    const defaults: SGDHyper = {
+      momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, noiseEta: 0, noiseGamma: 0.55, ...hyper,
+    };
+    if (!(defaults.lr >= 0)) throw new Error(`SGD: invalid learning rate ${defaults.lr}`);
+    if (!(defaults.momentum >= 0)) throw new Error(`SGD: invalid momentum ${defaults.momentum}`);
+    if (!(defaults.weightDecay >= 0)) throw new Error(`SGD: invalid weightDecay ${defaults.weightDecay}`);
+    if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
+      throw new Error("SGD: Nesterov momentum requires a momentum > 0 and zero dampening");
+    }
+    super(params, defaults);
+    this.generator = generator;
+  }
+  protected updateGroup(group: ParamGroup<SGDHyper>): void {
+    this.updateEach(group, (p, g, s) => sgdUpdate(p, g, s, group, this.generator));
+  }
+}
