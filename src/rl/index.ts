@@ -19,3 +19,7 @@ export { Pendulum, angleNormalize } from "./envs/classic/Pendulum.js";
 export type { PendulumOptions } from "./envs/classic/Pendulum.js";
 export { FrozenLake, FROZEN_LAKE_MAPS, generateRandomMap } from "./envs/FrozenLake.js";
 export type { FrozenLakeOptions } from "./envs/FrozenLake.js";
+export { TabularEnv, GridWorld5x5, GridWorld4x4, CliffWalking, RandomWalk, RecyclingRobot, Blackjack, blackjackModel, JacksCarRental, Bandit } from "./envs/toytext/index.js";
+export type { BlackjackObs, BlackjackOptions, RandomWalkOptions, RecyclingRobotOptions, JacksCarRentalOptions, BanditOptions } from "./envs/toytext/index.js";
+export * as tabular from "./tabular/index.js";
+export * as bandits from "./bandits/index.js";
