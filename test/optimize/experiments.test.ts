@@ -1,16 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findExperiment } from "../../src/experiments/index.js";
+import type { Experiment } from "../../src/experiments/Experiment.js";
+import { experiment as minimaxBilinear } from "../../src/experiments/minimax-bilinear.js";
+import { experiment as optimConditioning } from "../../src/experiments/optim-conditioning.js";
+import { experiment as optimEs } from "../../src/experiments/optim-es.js";
+import { experiment as optimRosenbrock } from "../../src/experiments/optim-rosenbrock.js";
+
+const byName: Record<string, Experiment> = Object.fromEntries(
+  [optimRosenbrock, optimConditioning, optimEs, minimaxBilinear].map((e) => [e.name, e]),
+);
 
 const outDir = mkdtempSync(join(tmpdir(), "optimize-experiments-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const run = async (name: string, extra: { epochs?: number } = {}) => {
   const dir = join(outDir, name);
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
-  const res = await findExperiment(name).run({ seed: 0, outDir: dir, log: () => {}, ...extra });
+  const res = await byName[name]!.run({ seed: 0, outDir: dir, log: () => {}, ...extra });
   return { res, dir };
 };
 const isSvg = (path: string) => existsSync(path) && readFileSync(path, "utf8").trimStart().startsWith("<svg");
