@@ -35,8 +35,12 @@ export interface AxesOptions {
   yRange?: [number, number];
   /** Logarithmic y axis (base 10); non-positive values are dropped from the plot. */
   logY?: boolean;
-  /** Draw the legend (default true when there is more than one series or a series has a name). */
+  /** Logarithmic x axis (base 10); points with non-positive x are dropped. */
+  logX?: boolean;
+  /** Draw the legend (default true). */
   legend?: boolean;
+  /** Legend corner inside the plot area (default "top-right"). */
+  legendPosition?: "top-right" | "top-left" | "bottom-right" | "bottom-left";
 }
 
 export interface LinePlotOptions extends AxesOptions {
@@ -79,7 +83,7 @@ export interface HeatmapOptions {
   colorBar?: boolean;
 }
 
-export interface ContourOptions extends Omit<AxesOptions, "logY"> {
+export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
   /** Either a function sampled on a grid over xRange × yRange ... */
   f?: (x: number, y: number) => number;
   /** ... or precomputed values[i][j] = f(xs[j], ys[i]) with the grid coordinates. */
@@ -206,6 +210,7 @@ class Axes {
     readonly xRange: [number, number],
     readonly yRange: [number, number],
     readonly logY: boolean,
+    readonly logX = false,
   ) {
     this.left = MARGIN.left;
     this.right = width - MARGIN.right;
@@ -214,8 +219,9 @@ class Axes {
   }
 
   px(x: number): number {
-    const [a, b] = this.xRange;
-    return this.left + ((x - a) / (b - a)) * (this.right - this.left);
+    const [a, b] = this.logX ? [Math.log10(this.xRange[0]), Math.log10(this.xRange[1])] : this.xRange;
+    const v = this.logX ? Math.log10(x) : x;
+    return this.left + ((v - a) / (b - a)) * (this.right - this.left);
   }
 
   py(y: number): number {
@@ -227,18 +233,8 @@ class Axes {
   draw(opts: AxesOptions): string[] {
     const out: string[] = [];
     const { left, right, top, bottom } = this;
-    const xTicks = niceTicks(this.xRange[0], this.xRange[1], 7).filter((t) => t >= this.xRange[0] && t <= this.xRange[1]);
-    let yTicks: number[];
-    if (this.logY) {
-      const lo = Math.floor(Math.log10(this.yRange[0]));
-      const hi = Math.ceil(Math.log10(this.yRange[1]));
-      const stride = Math.max(1, Math.ceil((hi - lo) / 8));
-      yTicks = [];
-      for (let k = lo; k <= hi; k += stride) yTicks.push(10 ** k);
-      yTicks = yTicks.filter((t) => t >= this.yRange[0] * (1 - 1e-9) && t <= this.yRange[1] * (1 + 1e-9));
-    } else {
-      yTicks = niceTicks(this.yRange[0], this.yRange[1], 6).filter((t) => t >= this.yRange[0] && t <= this.yRange[1]);
-    }
+    const xTicks = this.logX ? logTicks(this.xRange) : niceTicks(this.xRange[0], this.xRange[1], 7).filter((t) => t >= this.xRange[0] && t <= this.xRange[1]);
+    const yTicks = this.logY ? logTicks(this.yRange) : niceTicks(this.yRange[0], this.yRange[1], 6).filter((t) => t >= this.yRange[0] && t <= this.yRange[1]);
     for (const t of xTicks) {
       const x = this.px(t);
       out.push(`<line x1="${fmt(x)}" y1="${top}" x2="${fmt(x)}" y2="${bottom}" stroke="#eee"/>`);
@@ -262,6 +258,16 @@ class Axes {
   }
 }
 
+/** Powers of ten inside a positive range (at most about 8 of them). */
+function logTicks([lo, hi]: [number, number]): number[] {
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.ceil(Math.log10(hi));
+  const stride = Math.max(1, Math.ceil((b - a) / 8));
+  const ticks: number[] = [];
+  for (let k = a; k <= b; k += stride) ticks.push(10 ** k);
+  return ticks.filter((t) => t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9));
+}
+
 function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
   const width = opts.width ?? 640;
   const height = opts.height ?? 420;
@@ -271,7 +277,7 @@ function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
     const x = seriesX(s);
     for (let i = 0; i < s.y.length; i++) {
       const y = s.y[i]!;
-      if (opts.logY && !(y > 0)) continue;
+      if ((opts.logY && !(y > 0)) || (opts.logX && !(x[i]! > 0))) continue;
       xs.push(x[i]!);
       ys.push(y);
     }
@@ -285,20 +291,25 @@ function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
     const pad = (yRange[1] - yRange[0]) * padFraction;
     yRange = [yRange[0] - pad, yRange[1] + pad];
   }
-  if (!opts.xRange && padFraction > 0) {
+  if (opts.logX) {
+    if (!(xRange[0] > 0)) throw new Error(`plot: logX needs a positive x range, got [${xRange[0]}, ${xRange[1]}]`);
+    if (xRange[0] === xRange[1]) xRange = [xRange[0] / 2, xRange[1] * 2];
+  } else if (!opts.xRange && padFraction > 0) {
     const pad = (xRange[1] - xRange[0]) * padFraction;
     xRange = [xRange[0] - pad, xRange[1] + pad];
   }
-  return new Axes(width, height, xRange, yRange, opts.logY ?? false);
+  return new Axes(width, height, xRange, yRange, opts.logY ?? false, opts.logX ?? false);
 }
 
-function legend(axes: Axes, series: Series[], kind: "line" | "marker"): string[] {
+function legend(axes: Axes, series: Series[], kind: "line" | "marker", position: AxesOptions["legendPosition"] = "top-right"): string[] {
   const out: string[] = [];
-  const x = axes.right - 150;
-  let y = axes.top + 14;
-  out.push(
-    `<rect x="${x - 8}" y="${axes.top + 4}" width="150" height="${series.length * 17 + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`,
-  );
+  const width = Math.max(90, 40 + 6.5 * Math.max(...series.map((s) => s.name.length)));
+  const height = series.length * 17 + 6;
+  const boxX = position.endsWith("left") ? axes.left + 6 : axes.right - width - 6;
+  const boxY = position.startsWith("top") ? axes.top + 6 : axes.bottom - height - 6;
+  const x = boxX + 8;
+  let y = boxY + 12;
+  out.push(`<rect x="${fmt(boxX)}" y="${fmt(boxY)}" width="${fmt(width)}" height="${height}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
   series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length]!;
     if (kind === "line") {
@@ -327,7 +338,7 @@ function polyline(axes: Axes, s: Series, color: string, logY: boolean): string[]
   for (let i = 0; i < s.y.length; i++) {
     const y = s.y[i]!;
     // A gap (NaN, or a non-positive value on a log axis) breaks the line.
-    if (!Number.isFinite(y) || !Number.isFinite(x[i]!) || (logY && !(y > 0))) {
+    if (!Number.isFinite(y) || !Number.isFinite(x[i]!) || (logY && !(y > 0)) || (axes.logX && !(x[i]! > 0))) {
       flush();
       continue;
     }
@@ -350,7 +361,7 @@ export function linePlot(opts: LinePlotOptions): string {
   });
   body.push(`</g>`);
   const clip = `<defs><clipPath id="plot-area"><rect x="${axes.left}" y="${axes.top}" width="${axes.right - axes.left}" height="${axes.bottom - axes.top}"/></clipPath></defs>`;
-  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "line"));
+  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "line", opts.legendPosition));
   return svgDocument(axes.width, axes.height, [clip, ...body]);
 }
 
@@ -366,12 +377,12 @@ export function scatter(opts: ScatterOptions): string {
     body.push(`<g class="series" data-name="${escapeXml(s.name)}" fill="${color}" fill-opacity="0.8">`);
     for (let j = 0; j < s.y.length; j++) {
       const y = s.y[j]!;
-      if (!Number.isFinite(y) || !Number.isFinite(x[j]!) || (opts.logY && !(y > 0))) continue;
+      if (!Number.isFinite(y) || !Number.isFinite(x[j]!) || (opts.logY && !(y > 0)) || (opts.logX && !(x[j]! > 0))) continue;
       body.push(`<circle cx="${fmt(axes.px(x[j]!))}" cy="${fmt(axes.py(y))}" r="${r}"/>`);
     }
     body.push(`</g>`);
   });
-  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "marker"));
+  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "marker", opts.legendPosition));
   return svgDocument(axes.width, axes.height, body);
 }
 
@@ -564,7 +575,7 @@ export function contour(opts: ContourOptions): string {
     body.push(`</g>`);
   });
   body.push(`</g>`);
-  if (paths.length > 0 && (opts.legend ?? true)) body.push(...legend(axes, paths, "line"));
+  if (paths.length > 0 && (opts.legend ?? true)) body.push(...legend(axes, paths, "line", opts.legendPosition));
   return svgDocument(axes.width, axes.height, body);
 }
 

@@ -56,6 +56,17 @@ describe("svg plots", () => {
     expect(svg.match(/<polyline/g)?.length).toBe(1);
   });
 
+  it("logX puts ticks at powers of ten and places the legend where asked", () => {
+    const svg = linePlot({ series: [{ name: "a", x: [1, 10, 100, 1000], y: [1, 2, 3, 4] }], logX: true, legendPosition: "bottom-left" });
+    expectWellFormed(svg);
+    expect(svg).toContain(">1000</text>");
+    // The x ticks 1, 10, 100, 1000 are evenly spaced on a log axis.
+    const xs = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-family="sans-serif" font-size="11" text-anchor="middle">(1|10|100|1000)</g)].map((m) => Number(m[1]));
+    expect(xs.length).toBe(4);
+    expect(xs[1]! - xs[0]!).toBeCloseTo(xs[3]! - xs[2]!, 1);
+    expect(() => linePlot({ series: [{ name: "a", x: [-1, 0], y: [1, 2] }], logX: true })).toThrow(/logX needs a positive x range/);
+  });
+
   it("mismatched x and y lengths are an error naming the series", () => {
     expect(() => linePlot({ series: [{ name: "bad", x: [1, 2], y: [1, 2, 3] }] })).toThrow(/"bad" has 2 x values but 3 y values/);
   });
