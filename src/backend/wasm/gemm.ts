@@ -1,0 +1,205 @@
+// GEMM entry points over plain Float32Arrays: copy operands into the arena, split across threads.
+import type { WasmRuntime } from "./WasmRuntime.js";
+
+/**
+ * A matrix inside a Float32Array: element (i, j) is data[offset + i·rowStride + j·colStride].
+ * A transposed view is the same data with the two strides swapped, so no copy is needed.
+ */
+export interface MatrixView {
+  data: Float32Array;
+  offset?: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** A stack of matrices: matrix b starts batchStride elements after matrix b - 1 (0 broadcasts). */
+export interface BatchedMatrixView extends MatrixView {
+  batchStride: number;
+}
+
+export interface GemmOptions {
+  /** Scale of op(A)·op(B); default 1. */
+  alpha?: number;
+  /** Scale of the existing C; default 0 (C is then write-only and may hold anything, even NaN). */
+  beta?: number;
+  /** Output array (read when beta != 0); default a new zero-offset M×N (×batch) array. */
+  out?: Float32Array;
+  outOffset?: number;
+  /** Elements between rows of C; default n. */
+  ldc?: number;
+}
+
+export interface BatchedGemmOptions extends GemmOptions {
+  /** Elements between consecutive C matrices; default ldc·m. */
+  outBatchStride?: number;
+}
+
+/** Problems smaller than this many flops stay on the calling thread (waking workers costs ~10 µs). */
+const PARALLEL_MIN_FLOPS = 1 << 22;
+/** Register tile of the kernel: row blocks split at multiples of MR, column blocks of NR. */
+const MR = 4;
+const NR = 8;
+
+function checkStride(op: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${op}: ${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+/** Number of elements from the first to one past the last element the view touches. */
+function span(op: string, name: string, view: MatrixView, rows: number, cols: number, batch = 1, batchStride = 0): number {
+  const offset = view.offset ?? 0;
+  checkStride(op, `${name}.offset`, offset);
+  checkStride(op, `${name}.rowStride`, view.rowStride);
+  checkStride(op, `${name}.colStride`, view.colStride);
+  checkStride(op, `${name}.batchStride`, batchStride);
+  if (rows === 0 || cols === 0 || batch === 0) return 0;
+  const extent = (batch - 1) * batchStride + (rows - 1) * view.rowStride + (cols - 1) * view.colStride + 1;
+  if (offset + extent > view.data.length) {
+    throw new Error(
+      `${op}: ${name} (${batch > 1 ? `${batch}×` : ""}${rows}×${cols}, offset ${offset}, strides ` +
+        `[${batch > 1 ? `${batchStride}, ` : ""}${view.rowStride}, ${view.colStride}]) reaches element ` +
+        `${offset + extent - 1} but its array has length ${view.data.length}`,
+    );
+  }
+  return extent;
+}
+
+function checkDims(op: string, dims: Record<string, number>): void {
+  for (const [name, value] of Object.entries(dims)) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+interface Placed {
+  out: Float32Array;
+  outOffset: number;
+  ldc: number;
+  strideC: number;
+  pC: number;
+  extentC: number;
+}
+
+/** Puts C into the arena (copying it only when beta != 0) and returns where to copy it back. */
+function placeC(rt: WasmRuntime, op: string, batch: number, m: number, n: number, options: BatchedGemmOptions): Placed {
+  const ldc = options.ldc ?? n;
+  checkStride(op, "ldc", ldc);
+  if (m > 1 && ldc < n) throw new Error(`${op}: ldc (${ldc}) must be at least n (${n})`);
+  const strideC = options.outBatchStride ?? ldc * m;
+  const outOffset = options.outOffset ?? 0;
+  const out = options.out ?? new Float32Array(batch > 0 && m > 0 ? outOffset + (batch - 1) * strideC + (m - 1) * ldc + n : outOffset);
+  const extentC = span(op, "out", { data: out, offset: outOffset, rowStride: ldc, colStride: 1 }, m, n, batch, strideC);
+  const pC = (options.beta ?? 0) !== 0 ? rt.put(out, outOffset, extentC) : rt.alloc(extentC * 4);
+  return { out, outOffset, ldc, strideC, pC, extentC };
+}
+
+/** Copies the written rows of C back from the arena (whole span when rows are dense). */
+function copyBack(rt: WasmRuntime, c: Placed, batch: number, m: number, n: number): void {
+  if (c.extentC === 0) return;
+  const src = rt.f32(c.pC, c.extentC);
+  if (c.ldc === n && c.strideC === m * n) {
+    c.out.set(src, c.outOffset);
+    return;
+  }
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < m; i++) {
+      const o = b * c.strideC + i * c.ldc;
+      c.out.set(src.subarray(o, o + n), c.outOffset + o);
+    }
+  }
+}
+
+/** Splits [0, total) into `parts` ranges whose starts are multiples of `quantum`. */
+function splitRange(total: number, parts: number, quantum: number): [number, number][] {
+  const chunk = Math.ceil(total / parts / quantum) * quantum;
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < total; start += chunk) ranges.push([start, Math.min(chunk, total - start)]);
+  return ranges;
+}
+
+/** One (already placed) GEMM, split across threads by rows when m ≥ n, otherwise by columns. */
+function runGemm(
+  rt: WasmRuntime, m: number, n: number, k: number, alpha: number,
+  pA: number, rsA: number, csA: number, pB: number, rsB: number, csB: number,
+  beta: number, pC: number, ldc: number,
+): void {
+  const threads = 2 * m * n * k >= PARALLEL_MIN_FLOPS ? rt.availableThreads() : 1;
+  if (threads === 1) {
+    const work = rt.alloc(rt.exports.gemmWorkspaceBytes(n));
+    rt.exports.gemm(m, n, k, alpha, pA, rsA, csA, pB, rsB, csB, beta, pC, ldc, work);
+    return;
+  }
+  const byRows = m >= n;
+  const ranges = byRows ? splitRange(m, threads, MR) : splitRange(n, threads, NR);
+  const jobs = ranges.map(([start, size]) => {
+    const cols = byRows ? n : size;
+    const work = rt.alloc(rt.exports.gemmWorkspaceBytes(cols));
+    return byRows
+      ? [size, n, k, alpha, pA + 4 * start * rsA, rsA, csA, pB, rsB, csB, beta, pC + 4 * start * ldc, ldc, work]
+      : [m, size, k, alpha, pA, rsA, csA, pB + 4 * start * csB, rsB, csB, beta, pC + 4 * start, ldc, work];
+  });
+  rt.runParallel("gemm", jobs);
+}
+
+/**
+ * C = alpha·op(A)·op(B) + beta·C with op(A) m×k and op(B) k×n given as strided views.
+ * Returns the output array (options.out when given).
+ */
+export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: MatrixView, b: MatrixView, options: GemmOptions = {}): Float32Array {
+  const op = "gemm";
+  checkDims(op, { m, n, k });
+  const extentA = span(op, "a", a, m, k);
+  const extentB = span(op, "b", b, k, n);
+  rt.resetArena();
+  const pA = rt.put(a.data, a.offset ?? 0, extentA);
+  const pB = rt.put(b.data, b.offset ?? 0, extentB);
+  const c = placeC(rt, op, 1, m, n, options);
+  runGemm(rt, m, n, k, options.alpha ?? 1, pA, a.rowStride, a.colStride, pB, b.rowStride, b.colStride, options.beta ?? 0, c.pC, c.ldc);
+  copyBack(rt, c, 1, m, n);
+  return c.out;
+}
+
+/**
+ * Batched GEMM: for each b < batch, C[b] = alpha·op(A[b])·op(B[b]) + beta·C[b]. Many small
+ * problems are split across threads by batch; few large ones by rows/columns of each product.
+ */
+export function gemmBatched(
+  rt: WasmRuntime, batch: number, m: number, n: number, k: number,
+  a: BatchedMatrixView, b: BatchedMatrixView, options: BatchedGemmOptions = {},
+): Float32Array {
+  const op = "gemmBatched";
+  checkDims(op, { batch, m, n, k });
+  const extentA = span(op, "a", a, m, k, batch, a.batchStride);
+  const extentB = span(op, "b", b, k, n, batch, b.batchStride);
+  rt.resetArena();
+  const pA = rt.put(a.data, a.offset ?? 0, extentA);
+  const pB = rt.put(b.data, b.offset ?? 0, extentB);
+  const c = placeC(rt, op, batch, m, n, options);
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  const threads = 2 * batch * m * n * k >= PARALLEL_MIN_FLOPS ? rt.availableThreads() : 1;
+  if (batch === 0 || m === 0 || n === 0) {
+    return c.out;
+  } else if (batch >= threads) {
+    const ranges = splitRange(batch, threads, 1);
+    const jobs = ranges.map(([first, count]) => [
+      first, count, m, n, k, alpha,
+      pA, a.rowStride, a.colStride, a.batchStride,
+      pB, b.rowStride, b.colStride, b.batchStride,
+      beta, c.pC, c.ldc, c.strideC, rt.alloc(rt.exports.gemmWorkspaceBytes(n)),
+    ]);
+    if (jobs.length === 1) rt.exports.gemmBatched(...(jobs[0] as Parameters<typeof rt.exports.gemmBatched>));
+    else rt.runParallel("gemmBatched", jobs);
+  } else {
+    for (let i = 0; i < batch; i++) {
+      runGemm(
+        rt, m, n, k, alpha,
+        pA + 4 * i * a.batchStride, a.rowStride, a.colStride,
+        pB + 4 * i * b.batchStride, b.rowStride, b.colStride,
+        beta, c.pC + 4 * i * c.strideC, c.ldc,
+      );
+    }
+  }
+  copyBack(rt, c, batch, m, n);
+  return c.out;
+}

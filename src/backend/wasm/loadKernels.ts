@@ -1,0 +1,88 @@
+// Picks and compiles the kernel binary that this engine supports (relaxed SIMD? shared memory?).
+import { WebAssemblyApi, type WasmModule } from "./webassemblyApi.js";
+import * as binaries from "./kernels.wasm.generated.js";
+import type { WasmPlatform } from "./platform.js";
+
+/** The functions the kernel module exports (pointers are byte offsets, strides are elements). */
+export interface KernelExports {
+  heapBase(): number;
+  gemmWorkspaceBytes(n: number): number;
+  gemm(
+    m: number, n: number, k: number, alpha: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    beta: number, c: number, ldc: number, work: number,
+  ): void;
+  gemmBatched(
+    first: number, count: number, m: number, n: number, k: number, alpha: number,
+    a: number, rsA: number, csA: number, strideA: number,
+    b: number, rsB: number, csB: number, strideB: number,
+    beta: number, c: number, ldc: number, strideC: number, work: number,
+  ): void;
+}
+
+/** Kernels that worker threads can run, by index in this list. */
+export const THREADED_KERNELS = ["gemm", "gemmBatched"] as const;
+export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
+
+export type Variant = keyof typeof binaries;
+
+export interface LoadedModule {
+  module: WasmModule;
+  variant: Variant;
+  /** Whether the module imports a shared memory (so worker threads can use it). */
+  shared: boolean;
+  /** Whether multiply-adds are fused (relaxed SIMD). */
+  relaxed: boolean;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+/** Whether this engine can create a shared WebAssembly.Memory (SharedArrayBuffer available). */
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  try {
+    new WebAssemblyApi.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadOptions {
+  /** Use a shared memory module (needed for threads); default: when the engine supports it. */
+  shared?: boolean;
+  /** Use fused multiply-add (relaxed SIMD); default: when the engine supports it. */
+  relaxed?: boolean;
+}
+
+/** Chooses the best variant this engine validates and compiles it. */
+export async function loadKernelModule(platform: WasmPlatform, options: LoadOptions = {}): Promise<LoadedModule> {
+  const shared = options.shared ?? sharedMemorySupported();
+  const plainBytes = decodeBase64(shared ? binaries.simdShared : binaries.simd);
+  if (!WebAssemblyApi.validate(plainBytes)) {
+    throw new Error(
+      `wasm kernels: this engine rejects the ${shared ? "SIMD + threads" : "SIMD"} module ` +
+        "(WebAssembly SIMD needs Node >= 16.4, Chrome 91, Firefox 89, Safari 16.4)",
+    );
+  }
+  let relaxed = false;
+  let bytes = plainBytes;
+  if (options.relaxed !== false) {
+    const relaxedBytes = decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
+    relaxed = WebAssemblyApi.validate(relaxedBytes);
+    if (!relaxed) {
+      platform.enableRelaxedSimd();
+      relaxed = WebAssemblyApi.validate(relaxedBytes);
+    }
+    if (relaxed) bytes = relaxedBytes;
+    else if (options.relaxed === true) throw new Error("wasm kernels: relaxed SIMD was requested but this engine lacks it");
+  }
+  const variant: Variant = relaxed ? (shared ? "relaxedShared" : "relaxed") : shared ? "simdShared" : "simd";
+  return { module: await WebAssemblyApi.compile(bytes), variant, shared, relaxed };
+}
