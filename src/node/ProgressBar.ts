@@ -1,0 +1,74 @@
+// Terminal progress for fit(): a live bar (cli-progress) with ETA, loss and metrics on a TTY, plain epoch lines otherwise.
+import cliProgress from "cli-progress";
+import type { Callback, TrainContext, BatchLogs } from "../train/Callback.js";
+import type { EpochLogs } from "../train/types.js";
+
+export interface ProgressBarOptions {
+  /** Where plain lines go when the stream is not a TTY (default console.log). */
+  log?: (line: string) => void;
+  /** The stream the live bar draws on (default process.stderr). */
+  stream?: NodeJS.WriteStream;
+  /** Force plain lines (true) or the live bar (false); default: live bar only on a TTY. */
+  plain?: boolean;
+}
+
+/** "loss 0.1234 · accuracy 0.9710 · valLoss ..." with 4 significant decimals; `epoch`, `seconds` left out. */
+export function formatLogs(logs: EpochLogs): string {
+  return Object.entries(logs)
+    .filter(([k]) => k !== "epoch" && k !== "seconds")
+    .map(([k, v]) => `${k} ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)}`)
+    .join(" · ");
+}
+
+/**
+ * Shows training progress. On a TTY, a bar per epoch with ETA and the running mean loss; elsewhere
+ * (CI, pipes, files) one line per epoch, so logs stay readable.
+ */
+export class ProgressBar implements Callback {
+  private bar: cliProgress.SingleBar | null = null;
+  private readonly plain: boolean;
+  private readonly log: (line: string) => void;
+  private readonly stream: NodeJS.WriteStream;
+  private lossSum = 0;
+  private samples = 0;
+
+  constructor(options: ProgressBarOptions = {}) {
+    this.stream = options.stream ?? process.stderr;
+    this.plain = options.plain ?? !this.stream.isTTY;
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  onEpochBegin(epoch: number, ctx: TrainContext): void {
+    this.lossSum = 0;
+    this.samples = 0;
+    if (this.plain || ctx.stepsPerEpoch === undefined) return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `epoch ${epoch + 1}/${ctx.epochs} {bar} {value}/{total} | ETA {eta_formatted} | loss {loss}`,
+        stream: this.stream,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(ctx.stepsPerEpoch, 0, { loss: "—" });
+  }
+
+  onBatchEnd(batch: number, logs: BatchLogs): void {
+    this.lossSum += logs.loss * logs.size;
+    this.samples += logs.size;
+    this.bar?.update(batch + 1, { loss: (this.lossSum / this.samples).toFixed(4) });
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    this.bar?.stop();
+    this.bar = null;
+    const seconds = logs.seconds !== undefined ? ` (${logs.seconds.toFixed(1)} s)` : "";
+    this.log(`epoch ${epoch + 1}/${ctx.epochs}${seconds}: ${formatLogs(logs)}`);
+  }
+
+  onTrainEnd(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

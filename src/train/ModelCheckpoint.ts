@@ -1,0 +1,66 @@
+// ModelCheckpoint: saves weights, optimizer state and the epoch after each epoch, or only on improvement.
+import type { Tensor } from "../tensor/Tensor.js";
+import { saveCheckpoint, type Checkpoint } from "../io/checkpoint.js";
+import type { StateValue } from "../io/stateJson.js";
+import type { Callback, TrainContext } from "./Callback.js";
+import { autoMode, type EpochLogs } from "./types.js";
+
+export interface ModelCheckpointOptions {
+  /** Where to write; `{epoch}` is replaced by the epoch number. A `.json` sidecar goes next to it. */
+  path: string;
+  /** Save only when `monitor` improves (default false: every epoch). */
+  bestOnly?: boolean;
+  /** Logged name compared when `bestOnly` (default "valLoss"). */
+  monitor?: string;
+  mode?: "min" | "max" | "auto";
+  /** Also save `optimizer.stateDict()` in the sidecar, for exact resumption (default true). */
+  saveOptimizer?: boolean;
+  /** Model hyper-parameters stored in the sidecar's `config`. */
+  config?: StateValue;
+  /** Writes the checkpoint; default `io.saveCheckpoint` (Node). Pass your own in a browser. */
+  save?: (path: string, checkpoint: Checkpoint) => Promise<void> | void;
+}
+
+/**
+ * Saves `model.stateDict()` (safetensors) and a JSON sidecar with the optimizer state and
+ * `extra: { epoch, logs }`, where `epoch` is the epoch just finished; resume with
+ * `fit(..., { initialEpoch: extra.epoch + 1 })` after `loadStateDict` on model and optimizer.
+ */
+export class ModelCheckpoint implements Callback {
+  readonly path: string;
+  readonly bestOnly: boolean;
+  readonly monitor: string;
+  readonly mode: "min" | "max";
+  private readonly options: ModelCheckpointOptions;
+  best = Number.NaN;
+  /** Paths written, in order. */
+  readonly saved: string[] = [];
+
+  constructor(options: ModelCheckpointOptions) {
+    this.options = options;
+    this.path = options.path;
+    this.bestOnly = options.bestOnly ?? false;
+    this.monitor = options.monitor ?? "valLoss";
+    this.mode = !options.mode || options.mode === "auto" ? autoMode(this.monitor) : options.mode;
+  }
+
+  async onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): Promise<void> {
+    if (this.bestOnly) {
+      const value = logs[this.monitor];
+      if (value === undefined) throw new Error(`ModelCheckpoint: monitored "${this.monitor}" is not logged (available: ${Object.keys(logs).join(", ")})`);
+      const better = Number.isNaN(this.best) || (this.mode === "min" ? value < this.best : value > this.best);
+      if (!better) return;
+      this.best = value;
+    }
+    const path = this.path.replaceAll("{epoch}", String(epoch));
+    const stateDict: Record<string, Tensor> = ctx.model.stateDict();
+    const checkpoint: Checkpoint = {
+      stateDict,
+      config: this.options.config ?? null,
+      optimizer: this.options.saveOptimizer === false ? null : (ctx.optimizer.stateDict() as StateValue),
+      extra: { epoch, logs },
+    };
+    await (this.options.save ?? saveCheckpoint)(path, checkpoint);
+    this.saved.push(path);
+  }
+}

@@ -1,0 +1,208 @@
+// The training loop: fit (epochs of minibatch steps, validation, metrics, callbacks), evaluate and predict.
+import { Tensor } from "../tensor/Tensor.js";
+import { noGrad } from "../autograd/engine.js";
+import { cat } from "../ops/movement.js";
+import type { Callback, TrainContext } from "./Callback.js";
+import { isStreaming, type Metric } from "./metrics.js";
+import { currentLr, type EpochLogs, type TrainableModel, type TrainableOptimizer } from "./types.js";
+
+/** A batch as the loaders produce it: `[input, target, ...]` by default. */
+export type Batch = unknown;
+
+/** Turns a batch into the model input and the loss target; default `([x, y]) => [x, y]`. */
+export type Unpack = (batch: Batch) => [Tensor, Tensor];
+
+const defaultUnpack: Unpack = (batch) => {
+  if (Array.isArray(batch) && batch[0] instanceof Tensor && batch[1] instanceof Tensor) return [batch[0], batch[1]];
+  throw new Error("fit: a batch must be [input, target] tensors; pass `unpack` for other layouts");
+};
+
+/** A loader: anything iterable over batches; `length` (batches) and `setEpoch` are used when present. */
+export type Loader = Iterable<Batch> & { readonly length?: number; setEpoch?(epoch: number): void };
+
+export interface FitOptions {
+  trainLoader: Loader;
+  /** Evaluated after every epoch; its numbers are logged as `valLoss`, `val<Metric>`. */
+  valLoader?: Loader;
+  /** (output, target) → scalar loss tensor (mean over the batch). */
+  loss: (output: Tensor, target: Tensor) => Tensor;
+  optimizer: TrainableOptimizer;
+  epochs: number;
+  /** Metrics by name, logged for training (`accuracy`) and validation (`valAccuracy`). */
+  metrics?: Record<string, Metric>;
+  callbacks?: Callback[];
+  unpack?: Unpack;
+  /** Extra term added to the training loss (e.g. an L2 penalty); not part of the logged loss. */
+  penalty?: () => Tensor;
+  /** Resume at this epoch (epochs before it are skipped; the loader replays epoch e's order). */
+  initialEpoch?: number;
+}
+
+/** Per-epoch logs, plus each logged name as a series. */
+export interface History {
+  epochs: EpochLogs[];
+  /** `series.loss[i]` is the loss of `epochs[i]`. */
+  series: Record<string, number[]>;
+  /** True when a callback stopped training before `epochs`. */
+  stoppedEarly: boolean;
+}
+
+function valName(name: string): string {
+  return "val" + name[0]!.toUpperCase() + name.slice(1);
+}
+
+/** Accumulates sample-weighted means of function metrics and feeds streaming ones. */
+class MetricAccumulator {
+  private sums = new Map<string, number>();
+  private count = 0;
+  constructor(private readonly metrics: Record<string, Metric>) {
+    for (const m of Object.values(metrics)) if (isStreaming(m)) m.reset();
+  }
+  add(output: Tensor, target: Tensor, loss: number | null): void {
+    const n = output.shape[0] ?? 1;
+    this.count += n;
+    if (loss !== null) this.sums.set("loss", (this.sums.get("loss") ?? 0) + loss * n);
+    for (const [name, m] of Object.entries(this.metrics)) {
+      if (isStreaming(m)) m.update(output, target);
+      else this.sums.set(name, (this.sums.get(name) ?? 0) + m(output, target) * n);
+    }
+  }
+  addLoss(loss: number, n: number): void {
+    this.count += n;
+    this.sums.set("loss", (this.sums.get("loss") ?? 0) + loss * n);
+  }
+  result(): EpochLogs {
+    const out: EpochLogs = {};
+    for (const [name, s] of this.sums) out[name] = s / this.count;
+    for (const [name, m] of Object.entries(this.metrics)) if (isStreaming(m)) out[name] = m.compute();
+    return out;
+  }
+}
+
+function checkLossValue(loss: Tensor): number {
+  if (loss.size !== 1) throw new Error(`fit: the loss must be a scalar, got shape [${loss.shape.join(", ")}]`);
+  return loss.item();
+}
+
+/**
+ * Trains `model` for `epochs` epochs (Keras' `fit`): each batch runs forward, loss, backward and an
+ * optimizer step; after each epoch the validation loader (if any) is evaluated and callbacks run.
+ *
+ * ```ts
+ * const history = await train.fit(model, {
+ *   trainLoader, valLoader, loss: (out, y) => nn.functional.crossEntropy(out, y),
+ *   optimizer: new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), epochs: 10,
+ *   metrics: { accuracy: train.accuracy }, callbacks: [new train.EarlyStopping({ patience: 3 })],
+ * });
+ * history.series.valAccuracy;
+ * ```
+ */
+export async function fit(model: TrainableModel, options: FitOptions): Promise<History> {
+  const { trainLoader, valLoader, optimizer, epochs } = options;
+  const metrics = options.metrics ?? {};
+  const callbacks = options.callbacks ?? [];
+  const unpack = options.unpack ?? defaultUnpack;
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
+
+  const stepsPerEpoch = trainLoader.length;
+  const ctx: TrainContext = {
+    model, optimizer, epochs, initialEpoch, stepsPerEpoch, stopTraining: false,
+    globalStep: initialEpoch * (stepsPerEpoch ?? 0),
+  };
+  const history: History = { epochs: [], series: {}, stoppedEarly: false };
+  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+
+  for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
+    const started = Date.now();
+    trainLoader.setEpoch?.(epoch);
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+    model.train();
+    const acc = new MetricAccumulator(metrics);
+    let batchIndex = 0;
+    for (const batch of trainLoader) {
+      for (const cb of callbacks) await cb.onBatchBegin?.(batchIndex, ctx);
+      const [input, target] = unpack(batch);
+      optimizer.zeroGrad();
+      const output = model.forward(input);
+      const loss = options.loss(output, target);
+      const lossValue = checkLossValue(loss);
+      if (!Number.isFinite(lossValue)) {
+        throw new Error(`fit: loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex} (try a smaller learning rate)`);
+      }
+      (options.penalty ? loss.add(options.penalty()) : loss).backward();
+      optimizer.step();
+      ctx.globalStep++;
+      noGrad(() => acc.add(output.detach(), target, lossValue));
+      const size = output.shape[0] ?? 1;
+      for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, { loss: lossValue, size }, ctx);
+      batchIndex++;
+    }
+    const logs: EpochLogs = { epoch, ...acc.result() };
+    if (valLoader) {
+      const val = evaluate(model, valLoader, { loss: options.loss, metrics, unpack });
+      for (const [name, v] of Object.entries(val)) logs[valName(name)] = v;
+    }
+    logs.lr = currentLr(optimizer);
+    logs.seconds = (Date.now() - started) / 1000;
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+    history.epochs.push(logs);
+    for (const [name, v] of Object.entries(logs)) (history.series[name] ??= []).push(v);
+  }
+  history.stoppedEarly = ctx.stopTraining;
+  for (const cb of callbacks) await cb.onTrainEnd?.(history.epochs, ctx);
+  return history;
+}
+
+/** Runs `fn` with the model in eval mode and gradients off, then restores its mode. */
+function inEvalMode<T>(model: TrainableModel, fn: () => T): T {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(fn);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * Loss (when `loss` is given) and metrics of `model` over a loader, in eval mode without gradients.
+ * Function metrics are sample-weighted means over batches.
+ */
+export function evaluate(
+  model: TrainableModel,
+  loader: Iterable<Batch>,
+  options: { loss?: (output: Tensor, target: Tensor) => Tensor; metrics?: Record<string, Metric>; unpack?: Unpack } = {},
+): EpochLogs {
+  const unpack = options.unpack ?? defaultUnpack;
+  return inEvalMode(model, () => {
+    const acc = new MetricAccumulator(options.metrics ?? {});
+    for (const batch of loader) {
+      const [input, target] = unpack(batch);
+      const output = model.forward(input);
+      acc.add(output, target, options.loss ? checkLossValue(options.loss(output, target)) : null);
+    }
+    return acc.result();
+  });
+}
+
+/**
+ * The model's outputs for a tensor of inputs (in batches of `batchSize`, default 256) or for every
+ * batch of a loader (its inputs picked by `unpack`), concatenated along dim 0, in eval mode.
+ */
+export function predict(model: TrainableModel, inputs: Tensor | Iterable<Batch>, options: { batchSize?: number; unpack?: Unpack } = {}): Tensor {
+  return inEvalMode(model, () => {
+    const outputs: Tensor[] = [];
+    if (inputs instanceof Tensor) {
+      const bs = options.batchSize ?? 256;
+      const n = inputs.shape[0] ?? 1;
+      for (let start = 0; start < n; start += bs) outputs.push(model.forward(inputs.slice(0, start, Math.min(n, start + bs))));
+    } else {
+      const unpack = options.unpack ?? ((b: Batch) => (Array.isArray(b) && b[0] instanceof Tensor ? [b[0], b[0]] : b instanceof Tensor ? [b, b] : defaultUnpack(b)) as [Tensor, Tensor]);
+      for (const batch of inputs) outputs.push(model.forward(unpack(batch)[0]));
+    }
+    if (outputs.length === 0) throw new Error("predict: no inputs");
+    return outputs.length === 1 ? outputs[0]! : cat(outputs, 0);
+  });
+}

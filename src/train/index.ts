@@ -1,0 +1,18 @@
+// train: the fit loop, evaluation, metrics and callbacks (browser-safe; the terminal progress bar is in node/).
+export { fit, evaluate, predict } from "./fit.js";
+export type { FitOptions, History, Loader, Unpack, Batch } from "./fit.js";
+export type { Callback, TrainContext, BatchLogs } from "./Callback.js";
+export type { TrainableModel, TrainableOptimizer, EpochLogs } from "./types.js";
+export { currentLr, setLr } from "./types.js";
+export {
+  accuracy, topKAccuracy, topK, confusionMatrix, precisionRecallF1, MacroScore, mse, mae, predictedClasses,
+} from "./metrics.js";
+export type { Metric, MetricFn, StreamingMetric } from "./metrics.js";
+export { EarlyStopping } from "./EarlyStopping.js";
+export type { EarlyStoppingOptions } from "./EarlyStopping.js";
+export { ModelCheckpoint } from "./ModelCheckpoint.js";
+export type { ModelCheckpointOptions } from "./ModelCheckpoint.js";
+export { LearningRateScheduler, ReduceLROnPlateau } from "./schedulers.js";
+export type { Schedule, ReduceLROnPlateauOptions } from "./schedulers.js";
+export { JsonlLogger, CsvLogger, LambdaCallback } from "./loggers.js";
+export type { LineSink } from "./loggers.js";
