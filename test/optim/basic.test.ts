@@ -32,3 +32,16 @@ describe("optim basics", () => {
     expect(p.grad!.item()).toBe(0);
   });
 });
+
+describe("lr schedulers accept every optimizer", () => {
+  it("StepLR drives SGD and Adam group learning rates", () => {
+    const p = new Parameter(tensor([1]));
+    const sgd = new optim.SGD([p], { lr: 1 });
+    const s = new optim.lrScheduler.StepLR(sgd, { stepSize: 2, gamma: 0.5 });
+    s.step();
+    s.step();
+    expect(sgd.paramGroups[0]!.lr).toBe(0.5);
+    const adam = new optim.AdamHD([new Parameter(tensor([1]))], { lr: 0.1 });
+    new optim.lrScheduler.ReduceLROnPlateau(adam).step(1);
+  });
+});
