@@ -119,7 +119,8 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric formula (as PyTorch): the first half counts from start, the second half back from end.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) data[i] = i < half ? start + h * i : end - h * (steps - 1 - i);
+  if (steps === 1) data[0] = start;
+  else for (let i = 0; i < steps; i++) data[i] = i < half ? start + h * i : end - h * (steps - 1 - i);
   return finish(Tensor.fromData(data, [steps], dt), options);
 }
 

@@ -20,7 +20,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 /** Converts both operands to tensors of the promoted dtype (scalars never upcast within their kind). */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (a instanceof Tensor && b instanceof Tensor) {
-    const dt = promoteTypes(a.dtype, b.dtype);
+    const dt = promoteTensors(a, b);
     return [cast(a, dt), cast(b, dt)];
   }
   if (a instanceof Tensor) {
@@ -34,9 +34,29 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   throw new Error(`${op}: at least one operand must be a tensor`);
 }
 
+/**
+ * Result dtype of two tensors (PyTorch): a 0-d tensor does not upcast a dimensioned one within its
+ * category (bool < integer < float); from a higher category it sets the dtype.
+ */
+export function promoteTensors(a: Tensor, b: Tensor): DType {
+  const aScalar = a.ndim === 0, bScalar = b.ndim === 0;
+  if (aScalar === bScalar) return promoteTypes(a.dtype, b.dtype);
+  const [dimensioned, zeroDim] = aScalar ? [b, a] : [a, b];
+  return category(zeroDim.dtype) > category(dimensioned.dtype) ? zeroDim.dtype : dimensioned.dtype;
+}
+function category(dtype: DType): number {
+  return dtype === "bool" ? 0 : dtype === "int32" ? 1 : 2;
+}
+
+/** Bool arithmetic stays bool as in PyTorch: + and max are "or", · and min are "and". */
+const boolOps: Partial<Record<BinaryPrim, ComparePrim>> = { add: "logicalOr", maximum: "logicalOr", mul: "logicalAnd", minimum: "logicalAnd" };
+
 function binary(prim: BinaryPrim, a: TensorLike, b: TensorLike): Tensor {
   let [x, y] = operands(prim, a, b);
   if (x.dtype === "bool") {
+    const logical = boolOps[prim];
+    if (logical) return apply(logical, [x, y], {});
+    if (prim === "sub") throw new Error("sub: subtraction of two bool tensors is not supported; use logicalXor (or cast to int32)");
     x = cast(x, "int32");
     y = cast(y, "int32");
   }

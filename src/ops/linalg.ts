@@ -72,7 +72,8 @@ export function solve(A: Tensor, B: Tensor): Tensor {
   const a = squareMatrix("linalg.solve", A);
   const n = a.shape[a.ndim - 1]!;
   const dt = promoteTypes(a.dtype, B.dtype);
-  const vec = B.ndim === a.ndim - 1;
+  // B is a vector right-hand side iff 1-D, or its shape is A's without the last dim (PyTorch's rule).
+  const vec = B.ndim === 1 || (B.ndim === a.ndim - 1 && B.shape.every((s, i) => s === a.shape[i]));
   let b = cast(vec ? unsqueeze(B, -1) : B, isFloating(dt) ? dt : "float32");
   if (b.shape[b.ndim - 2] !== n) {
     throw new Error(`linalg.solve: A ${fmtShape(A.shape)} and B ${fmtShape(B.shape)} are incompatible (${n} rows vs ${b.shape[b.ndim - 2]})`);

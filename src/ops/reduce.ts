@@ -1,7 +1,8 @@
 // Reductions over any set of dims (with keepdim), built on the sum/prod/max/min primitives.
 import { Tensor, type ReduceOptions } from "../tensor/Tensor.js";
 import { isFloating } from "../tensor/dtype.js";
-import { fmtShape, normalizeDim, normalizeDims, shapesEqual } from "../tensor/shape.js";
+import { fmtShape, normalizeDim, normalizeDims, reducedShape, shapesEqual } from "../tensor/shape.js";
+import { zeros } from "./creation.js";
 import { apply } from "../autograd/engine.js";
 import type { ReducePrim } from "../autograd/prims.js";
 import { abs, add, cast, div, exp, log, mul, pow, sqrt, sub, eq } from "./elementwise.js";
@@ -11,10 +12,10 @@ import { noGrad } from "../autograd/engine.js";
 
 function reduce(prim: ReducePrim, x: Tensor, options: ReduceOptions = {}): Tensor {
   const dims = normalizeDims(prim, options.dim, x.ndim);
-  if ((prim === "max" || prim === "min") && x.size === 0) {
-    throw new Error(`${prim}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}) — the result has no identity`);
+  if ((prim === "max" || prim === "min") && x.size === 0 && (dims.length === x.ndim || dims.some((d) => x.shape[d] === 0))) {
+    throw new Error(`${prim}: cannot reduce over an empty dimension (shape ${fmtShape(x.shape)}) — the result has no identity`);
   }
-  if (x.dtype === "bool") x = cast(x, "int32");
+  if (x.dtype === "bool" && (prim === "sum" || prim === "prod")) x = cast(x, "int32");
   return apply(prim, [x], { dims, keepdim: options.keepdim ?? false });
 }
 
@@ -25,7 +26,7 @@ export const min = (x: Tensor, options?: ReduceOptions): Tensor => reduce("min",
 
 function countOf(x: Tensor, options: ReduceOptions = {}): number {
   const dims = normalizeDims("mean", options.dim, x.ndim);
-  return dims.reduce((n, d) => n * x.shape[d]!, 1);
+  return dims.reduce((n, d) => n * (x.shape[d] ?? 1), 1);
 }
 
 export function mean(x: Tensor, options?: ReduceOptions): Tensor {
@@ -52,7 +53,13 @@ export function variance(x: Tensor, options: VarOptions = {}): Tensor {
 }
 
 export function std(x: Tensor, options: VarOptions = {}): Tensor {
-  return sqrt(variance(x, options));
+  return sqrtZeroSafe(variance(x, options));
+}
+
+/** √x whose derivative is 0 (not ∞·0 = NaN) where x = 0, as PyTorch's std/norm backward. */
+function sqrtZeroSafe(x: Tensor): Tensor {
+  const isZero = eq(x, 0);
+  return whereScalar(isZero, 0, sqrt(whereScalar(isZero, 1, x)));
 }
 
 export function argmax(x: Tensor, options: { dim?: number; keepdim?: boolean } = {}): Tensor {
@@ -75,7 +82,10 @@ function argReduce(prim: "argmax" | "argmin", x: Tensor, options: { dim?: number
 
 /** log Σ exp(x) computed stably as m + log Σ exp(x − m) with m = max(x) (treated as a constant). */
 export function logsumexp(x: Tensor, options: ReduceOptions): Tensor {
+  const dims = normalizeDims("logsumexp", options.dim, x.ndim);
   const m = noGrad(() => {
+    // Over an empty dim the sum is 0 and the result −∞; no shift is needed (or possible).
+    if (x.size === 0) return zeros(reducedShape(x.shape, dims, true), { dtype: x.dtype });
     const mx = max(x, { dim: options.dim, keepdim: true });
     // An all −∞ (or +∞) slice would give NaN from ∞ − ∞; shift by 0 there instead.
     return whereInfinite(mx);
@@ -83,7 +93,6 @@ export function logsumexp(x: Tensor, options: ReduceOptions): Tensor {
   const s = log(sum(exp(sub(x, m)), { dim: options.dim, keepdim: true }));
   const out = add(s, m);
   if (options.keepdim) return out;
-  const dims = normalizeDims("logsumexp", options.dim, x.ndim);
   return reshape(out, x.shape.filter((_, i) => !dims.includes(i)));
 }
 
@@ -96,7 +105,7 @@ function whereInfinite(m: Tensor): Tensor {
 export function norm(x: Tensor, options: ReduceOptions & { p?: number } = {}): Tensor {
   const p = options.p ?? 2;
   const o = { dim: options.dim, keepdim: options.keepdim };
-  if (p === 2) return sqrt(sum(mul(x, x), o));
+  if (p === 2) return sqrtZeroSafe(sum(mul(x, x), o));
   if (p === 1) return sum(abs(x), o);
   if (p === Infinity) return max(abs(x), o);
   if (!(p > 0)) throw new Error(`norm: p must be positive, got ${p}`);
