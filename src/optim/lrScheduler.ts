@@ -45,19 +45,18 @@ interface HasLr {
 }
 
 /**
- * Base of the epoch/step schedulers: each group's lr is `lrAt(t, baseLr)`. As in PyTorch, construction
+ * Base of the epoch/step schedulers (usable directly with any `lrAt`): each group's lr is `lrAt(t, baseLr)`. As in PyTorch, construction
  * sets t = 0 (and the groups' lr to lrAt(0)); each `step()` advances t by one.
  */
-export abstract class LRScheduler {
+export class LRScheduler {
   readonly baseLrs: number[];
   lastEpoch = 0;
   private lastLrs: number[];
-  constructor(readonly optimizer: Optimizer<HasLr, object>) {
+  /** `lrAt(t, baseLr)`: the learning rate at step t for a group whose initial lr was `baseLr`. */
+  constructor(readonly optimizer: Optimizer<HasLr, object>, private readonly lrAt: (t: number, baseLr: number) => number) {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
     this.lastLrs = this.apply();
   }
-  /** The learning rate at step t for a group whose initial lr was `baseLr`. */
-  protected abstract lrAt(t: number, baseLr: number): number;
   private apply(): number[] {
     const lrs = this.baseLrs.map((b) => this.lrAt(this.lastEpoch, b));
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
@@ -84,71 +83,50 @@ export abstract class LRScheduler {
 
 /** lr = baseLr·λ(t) (PyTorch's LambdaLR). */
 export class LambdaLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly lrLambda: (t: number) => number) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return baseLr * this.lrLambda(t);
+  constructor(optimizer: Optimizer<HasLr, object>, lrLambda: (t: number) => number) {
+    super(optimizer, (t, baseLr) => baseLr * lrLambda(t));
   }
 }
 
 /** lr = schedule(t), the same for every group (a `Schedule` function driving an optimizer). */
 export class ScheduleLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly schedule: Schedule) {
-    super(optimizer);
-  }
-  protected lrAt(t: number): number {
-    return this.schedule(t);
+  constructor(optimizer: Optimizer<HasLr, object>, schedule: Schedule) {
+    super(optimizer, (t) => schedule(t));
   }
 }
 
 /** lr = baseLr·γ^⌊t/stepSize⌋. */
 export class StepLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { stepSize: number; gamma?: number }) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return stepDecay(baseLr, this.options.stepSize, this.options.gamma ?? 0.1)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, options: { stepSize: number; gamma?: number }) {
+    super(optimizer, (t, baseLr) => stepDecay(baseLr, options.stepSize, options.gamma ?? 0.1)(t));
   }
 }
 
 /** lr = baseLr·γ^(number of milestones ≤ t). */
 export class MultiStepLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { milestones: readonly number[]; gamma?: number }) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return multiStepDecay(baseLr, this.options.milestones, this.options.gamma ?? 0.1)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, options: { milestones: readonly number[]; gamma?: number }) {
+    super(optimizer, (t, baseLr) => multiStepDecay(baseLr, options.milestones, options.gamma ?? 0.1)(t));
   }
 }
 
 /** lr = baseLr·γᵗ. */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { gamma: number }) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return exponentialDecay(baseLr, this.options.gamma)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, options: { gamma: number }) {
+    super(optimizer, (t, baseLr) => exponentialDecay(baseLr, options.gamma)(t));
   }
 }
 
 /** lr = baseLr/(1 + βt). */
 export class InverseTimeLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { beta: number }) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return inverseTimeDecay(baseLr, this.options.beta)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, options: { beta: number }) {
+    super(optimizer, (t, baseLr) => inverseTimeDecay(baseLr, options.beta)(t));
   }
 }
 
 /** lr = η_min + ½(baseLr − η_min)(1 + cos(πt/T_max)) (the closed form of PyTorch's CosineAnnealingLR). */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { tMax: number; etaMin?: number }) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    return cosineAnnealing(baseLr, this.options.tMax, this.options.etaMin ?? 0)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, options: { tMax: number; etaMin?: number }) {
+    super(optimizer, (t, baseLr) => cosineAnnealing(baseLr, options.tMax, options.etaMin ?? 0)(t));
   }
 }
 
@@ -157,12 +135,9 @@ export class CosineAnnealingLR extends LRScheduler {
  * linear warmup with startFactor < 1, endFactor 1). Defaults 1/3 → 1 over 5 steps.
  */
 export class LinearLR extends LRScheduler {
-  constructor(optimizer: Optimizer<HasLr, object>, private readonly options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
-    super(optimizer);
-  }
-  protected lrAt(t: number, baseLr: number): number {
-    const o = this.options;
-    return baseLr * linearFactor(o.startFactor ?? 1 / 3, o.endFactor ?? 1, o.totalIters ?? 5)(t);
+  constructor(optimizer: Optimizer<HasLr, object>, o: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    const factor = linearFactor(o.startFactor ?? 1 / 3, o.endFactor ?? 1, o.totalIters ?? 5);
+    super(optimizer, (t, baseLr) => baseLr * factor(t));
   }
 }
 
