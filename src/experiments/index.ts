@@ -6,8 +6,14 @@ import { experiment as optimRosenbrock } from "./optim-rosenbrock.js";
 import { experiment as optimConditioning } from "./optim-conditioning.js";
 import { experiment as optimEs } from "./optim-es.js";
 import { experiment as minimaxBilinear } from "./minimax-bilinear.js";
+import { experiment as gridworldValues } from "./gridworld-values.js";
+import { experiment as policyEvaluation4x4 } from "./policy-evaluation-4x4.js";
+import { experiment as banditTestbed } from "./bandit-testbed.js";
+import { experiment as cliffSarsaVsQ } from "./cliff-sarsa-vs-q.js";
+import { experiment as blackjackMc } from "./blackjack-mc.js";
+import { experiment as jacksCarRental } from "./jacks-car-rental.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
