@@ -4,8 +4,9 @@ import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { WasmPlatform, WorkerLike } from "./platform.js";
 
+// An ES module (data: URL), so it runs the same whatever module type the parent process defaults to.
 const prelude = `
-const { parentPort } = require("node:worker_threads");
+import { parentPort } from "node:worker_threads";
 const host = { on: (h) => parentPort.on("message", h), post: (m) => parentPort.postMessage(m) };
 `;
 
@@ -20,7 +21,7 @@ export const nodePlatform: WasmPlatform = {
     setFlagsFromString("--experimental-wasm-relaxed-simd");
   },
   spawnWorker(body: string): WorkerLike {
-    const worker = new Worker(prelude + body, { eval: true });
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(prelude + body)}`));
     // The worker stays referenced while it starts (so that awaiting its readiness keeps the
     // process alive); after its first message it only sleeps in Atomics.wait between jobs, so it
     // is unref'd then to let the process exit around it. A "message" listener refs the worker

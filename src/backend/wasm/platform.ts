@@ -20,7 +20,7 @@ export interface WasmPlatform {
   /** Lets the engine accept relaxed-SIMD modules where it needs to be told (Node 20: a V8 flag). */
   enableRelaxedSimd(): void;
   /**
-   * Starts a classic-script worker running `body`, which talks to its parent through a variable
+   * Starts a worker running `body` (plain JS that works as a classic script or module), which talks to its parent through a variable
    * `host` = { on(handler), post(message) } that the platform defines before `body`. The worker must
    * not keep the process alive once it has sent its first message (it is idle from then on).
    */
