@@ -153,6 +153,12 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     return this.train(false);
   }
 
+  /** Sets `requiresGrad` on every parameter (false freezes the module, e.g. for fine-tuning a head only). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
   /** Clears every parameter's gradient (`setToNone: true`, the default, drops it; false zeroes it). */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
