@@ -1,6 +1,9 @@
 // The fast float32 kernels (WebAssembly SIMD + worker threads) behind a plain TypedArray API.
+import { binary, binaryColumn, binaryRow, binaryScalar, unary, type BinaryOp, type UnaryOp } from "./elementwise.js";
 import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, type GemmOptions, type MatrixView } from "./gemm.js";
+import { col2im, im2col, type ConvGeometry } from "./im2col.js";
 import type { WasmPlatform } from "./platform.js";
+import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
@@ -47,6 +50,56 @@ export class WasmKernels {
   /** C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i] for i < batch. */
   gemmBatched(batch: number, m: number, n: number, k: number, a: BatchedMatrixView, b: BatchedMatrixView, options?: BatchedGemmOptions): Float32Array {
     return gemmBatched(this.runtime, batch, m, n, k, a, b, options);
+  }
+
+  /** out[i] = op(x[i]) for op in neg, abs, relu, sqrt, exp, log, tanh, sigmoid. */
+  unary(op: UnaryOp, x: Float32Array, out?: Float32Array): Float32Array {
+    return unary(this.runtime, op, x, out);
+  }
+
+  /** out = a op b (same length) for op in add, sub, mul, div, max, min. */
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
+    return binary(this.runtime, op, a, b, out);
+  }
+
+  /** out = a op s, or s op a with scalarFirst. */
+  binaryScalar(op: BinaryOp, a: Float32Array, s: number, options?: { scalarFirst?: boolean; out?: Float32Array }): Float32Array {
+    return binaryScalar(this.runtime, op, a, s, options);
+  }
+
+  /** out[i, j] = a[i, j] op row[j] (a is rows×cols), or row[j] op a[i, j] with rowFirst. */
+  binaryRow(op: BinaryOp, a: Float32Array, row: Float32Array, rows: number, cols: number, options?: { rowFirst?: boolean; out?: Float32Array }): Float32Array {
+    return binaryRow(this.runtime, op, a, row, rows, cols, options);
+  }
+
+  /** out[i, j] = a[i, j] op column[i] (a is rows×cols), or column[i] op a[i, j] with columnFirst. */
+  binaryColumn(op: BinaryOp, a: Float32Array, column: Float32Array, rows: number, cols: number, options?: { columnFirst?: boolean; out?: Float32Array }): Float32Array {
+    return binaryColumn(this.runtime, op, a, column, rows, cols, options);
+  }
+
+  /** Reduces the middle dimension of a contiguous [outer, size, inner] array (inner = 1: the last). */
+  reduce(op: ReduceOp, x: Float32Array, outer: number, size: number, inner: number): Float32Array {
+    return reduce(this.runtime, op, x, outer, size, inner);
+  }
+
+  /** Softmax over the last dimension of a contiguous rows×n array. */
+  softmax(x: Float32Array, rows: number, n: number): Float32Array {
+    return softmax(this.runtime, x, rows, n);
+  }
+
+  /** Log-softmax over the last dimension of a contiguous rows×n array. */
+  logSoftmax(x: Float32Array, rows: number, n: number): Float32Array {
+    return logSoftmax(this.runtime, x, rows, n);
+  }
+
+  /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */
+  im2col(x: Float32Array, geometry: ConvGeometry): Float32Array {
+    return im2col(this.runtime, x, geometry);
+  }
+
+  /** Columns → NCHW images, summing overlapping receptive fields (adjoint of im2col). */
+  col2im(cols: Float32Array, geometry: ConvGeometry): Float32Array {
+    return col2im(this.runtime, cols, geometry);
   }
 }
 

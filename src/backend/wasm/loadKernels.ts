@@ -19,6 +19,18 @@ export interface KernelExports {
     b: number, rsB: number, csB: number, strideB: number,
     beta: number, c: number, ldc: number, strideC: number, work: number,
   ): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  binary(op: number, mode: number, a: number, b: number, out: number, rows: number, cols: number): void;
+  reduce(op: number, x: number, out: number, outer: number, size: number, inner: number): void;
+  softmax(x: number, out: number, rows: number, n: number, log: number): void;
+  im2col(
+    x: number, cols: number, batch: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+  ): void;
+  col2im(
+    cols: number, x: number, batch: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+  ): void;
 }
 
 /** Kernels that worker threads can run, by index in this list. */

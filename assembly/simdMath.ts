@@ -1,0 +1,95 @@
+// Vectorized float32 exp, log, tanh and sigmoid (4 lanes at a time).
+//
+// The polynomials are those of the Cephes library's expf, logf and tanhf (S. L. Moshier, "Methods and
+// Programs for Mathematical Functions", Prentice-Hall 1989; http://www.netlib.org/cephes/), whose
+// stated peak relative errors over the full float32 range are 1.7e-7 (expf), 7.6e-8 (logf) and
+// 8.2e-8 (tanhf). Branches of the scalar originals become lane selects.
+
+const LOG2E: f32 = 1.44269504088896341;
+/** ln 2 split in two: C1 has few significant bits so n·C1 is exact for |n| ≤ 2^15. */
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+/** y · 2^n for integer lanes n in [-150, 128], scaling twice by half of n so that neither power
+ *  overflows or underflows on its own (only the final product may). */
+@inline function scalePow2(y: v128, n: v128): v128 {
+  const half = i32x4.shr_s(n, 1);
+  const rest = i32x4.sub(n, half);
+  const bias = i32x4.splat(127);
+  return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(half, bias), 23)), i32x4.shl(i32x4.add(rest, bias), 23));
+}
+
+/** e^x. exp(x) = 2^n · e^r with n = round(x / ln 2), |r| ≤ ln(2)/2, e^r by a degree-7 polynomial. */
+@inline export function expV(x: v128): v128 {
+  // Below -104, e^x is under half the smallest subnormal; above 88.8 it overflows. NaN propagates.
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-104)), f32x4.splat(88.8));
+  const fn = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
+  let r = f32x4.sub(x, f32x4.mul(fn, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(fn, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  return scalePow2(y, i32x4.trunc_sat_f32x4_s(fn));
+}
+
+/** ln x. x = m·2^e with m in [√½, √2); ln(1 + f) for f = m − 1 by Cephes' degree-9 polynomial. */
+@inline export function logV(x: v128): v128 {
+  // Subnormals: scale by 2^23 first so the exponent field is meaningful.
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  const bits = xs;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  // m in [0.5, 1)
+  let m = v128.or(v128.and(bits, i32x4.splat(0x807fffff)), i32x4.splat(0x3f000000));
+  const small = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  // if m < √½: e -= 1, f = 2m − 1, else f = m − 1  (mask lanes are −1 in small)
+  e = i32x4.add(e, small);
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, small)), f32x4.splat(1));
+  const z = f32x4.mul(f, f);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.1514610310e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.1676998740e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.2420140846e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.4249322787e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-1.6668057665e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(2.0000714765e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(-2.4999993993e-1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(3.3333331174e-1));
+  const fe = f32x4.convert_i32x4_s(e);
+  let y = f32x4.mul(f32x4.mul(p, f), z);
+  y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(LN2_LO)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(f32x4.add(f, y), f32x4.mul(fe, f32x4.splat(LN2_HI)));
+  // ln 0 = −∞, ln ∞ = ∞, ln(x < 0) = NaN, NaN stays NaN.
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.eq(x, f32x4.splat(Infinity)));
+  const bad = v128.or(f32x4.lt(x, f32x4.splat(0)), f32x4.ne(x, x));
+  return v128.bitselect(f32x4.splat(NaN), r, bad);
+}
+
+/** tanh x: an odd polynomial for |x| < 0.625, else sign(x)·(1 − 2/(e^{2|x|} + 1)). */
+@inline export function tanhV(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const t = expV(f32x4.add(ax, ax));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(t, f32x4.splat(1))));
+  // copy the sign of x onto big
+  const signed = v128.or(v128.and(big, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** σ(x) = 1 / (1 + e^{−x}); for x → −∞ the quotient tends to 0 with full relative accuracy. */
+@inline export function sigmoidV(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+}

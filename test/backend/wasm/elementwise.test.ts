@@ -1,0 +1,127 @@
+// WASM unary and binary elementwise kernels against plain-JS math, including broadcasting fast paths.
+import { describe, expect, it } from "vitest";
+import { Generator } from "../../../src/random/Generator.js";
+import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from "../../../src/backend/wasm/elementwise.js";
+import { kernels, randomArray } from "./helpers.js";
+
+const sizes = [0, 1, 3, 4, 5, 8, 17, 1000, 4099];
+const specials = [0, 1, -1, 0.5, 1e-30, -1e-30, 1e-40, 3e38, -3e38, Infinity, -Infinity, NaN, 88.5, 89, -87, -104, 20, -20];
+
+const reference: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  relu: (x) => (Number.isNaN(x) ? NaN : x > 0 ? x : 0),
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+};
+
+/**
+ * neg, abs, relu and sqrt are exact or correctly rounded in IEEE arithmetic, so they must equal the
+ * float64 result rounded to float32. exp, log, tanh and sigmoid use the Cephes polynomials, whose
+ * stated peak relative errors are 1.7e-7 (expf), 7.6e-8 (logf) and 8.2e-8 (tanhf) (Moshier 1989,
+ * netlib.org/cephes); sigmoid adds one addition and one division (2 more half-ulps). So we allow a
+ * relative error of 3·2⁻²³ ≈ 3.6e-7, compared with the float32 rounding of the exact value (results
+ * whose exact value is subnormal only need to be within 2⁻¹⁴⁹·2 absolutely).
+ */
+function checkUnary(op: UnaryOp, x: Float32Array, y: Float32Array): void {
+  const exact = op === "neg" || op === "abs" || op === "relu" || op === "sqrt";
+  for (let i = 0; i < x.length; i++) {
+    const want = Math.fround(reference[op](x[i]));
+    const got = y[i];
+    const ok = exact || !Number.isFinite(want) || want === 0
+      ? Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got)) || (want === 0 && Math.abs(got) <= 2 ** -148)
+      : Math.abs(got - want) <= Math.max(3 * 2 ** -23 * Math.abs(want), 2 ** -148);
+    if (!ok) throw new Error(`${op}(${x[i]}) = ${got}, expected ${want}`);
+  }
+}
+
+describe("wasm unary", () => {
+  for (const op of Object.keys(UNARY_OPS) as UnaryOp[]) {
+    it(`${op} matches Math on random values of every size and on special values`, async () => {
+      const wk = await kernels();
+      const gen = new Generator(UNARY_OPS[op]);
+      const [low, high] = op === "log" || op === "sqrt" ? [0, 50] : op === "exp" ? [-100, 88] : [-30, 30];
+      for (const n of sizes) {
+        const x = randomArray(gen, n, low, high);
+        checkUnary(op, x, wk.unary(op, x));
+      }
+      // A wide logarithmic sweep hits every binade (and subnormals, for log and sqrt).
+      const sweep = Float32Array.from({ length: 2000 }, (_, i) => (i % 2 ? -1 : 1) * 2 ** (-140 + (i * 268) / 2000));
+      const x = Float32Array.from([...specials, ...sweep]);
+      checkUnary(op, x, wk.unary(op, x));
+    });
+  }
+
+  it("writes into a given output array, which may be the input itself", async () => {
+    const wk = await kernels();
+    const x = Float32Array.from([1, 4, 9, 16, 25]);
+    const out = wk.unary("sqrt", x, x);
+    expect(out).toBe(x);
+    expect(Array.from(x)).toEqual([1, 2, 3, 4, 5]);
+    expect(() => wk.unary("sqrt", x, new Float32Array(4))).toThrow(/unary sqrt: out has length 4, expected 5/);
+  });
+});
+
+const binaryRef: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+};
+
+/** IEEE add/sub/mul/div are correctly rounded and max/min exact: results must match bit for bit. */
+function expectExact(got: Float32Array, want: (i: number) => number, label: string): void {
+  expect(got.length, label).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < got.length; i++) {
+    const w = Math.fround(want(i));
+    if (!(Object.is(got[i], w) || (Number.isNaN(w) && Number.isNaN(got[i])))) {
+      throw new Error(`${label}: element ${i} is ${got[i]}, expected ${w}`);
+    }
+  }
+}
+
+describe("wasm binary", () => {
+  const shapes: [number, number][] = [[0, 0], [1, 1], [1, 7], [3, 1], [5, 3], [4, 8], [7, 13], [33, 17], [64, 129]];
+  for (const op of Object.keys(BINARY_OPS) as BinaryOp[]) {
+    it(`${op}: same shape, scalar, row and column broadcasts, both operand orders`, async () => {
+      const wk = await kernels();
+      const gen = new Generator(100 + BINARY_OPS[op]);
+      const f = binaryRef[op];
+      for (const [rows, cols] of shapes) {
+        const a = randomArray(gen, rows * cols, -3, 3);
+        const b = randomArray(gen, rows * cols, -3, 3);
+        const row = randomArray(gen, cols, -3, 3);
+        const col = randomArray(gen, rows, -3, 3);
+        const s = Math.fround(gen.uniform(-3, 3));
+        const tag = `${op} ${rows}×${cols}`;
+        expectExact(wk.binary(op, a, b), (i) => f(a[i], b[i]), `${tag} same`);
+        expectExact(wk.binaryScalar(op, a, s), (i) => f(a[i], s), `${tag} scalar`);
+        expectExact(wk.binaryScalar(op, a, s, { scalarFirst: true }), (i) => f(s, a[i]), `${tag} scalarFirst`);
+        expectExact(wk.binaryRow(op, a, row, rows, cols), (i) => f(a[i], row[i % cols]), `${tag} row`);
+        expectExact(wk.binaryRow(op, a, row, rows, cols, { rowFirst: true }), (i) => f(row[i % cols], a[i]), `${tag} rowFirst`);
+        expectExact(wk.binaryColumn(op, a, col, rows, cols), (i) => f(a[i], col[Math.floor(i / cols)]), `${tag} column`);
+        expectExact(wk.binaryColumn(op, a, col, rows, cols, { columnFirst: true }), (i) => f(col[Math.floor(i / cols)], a[i]), `${tag} columnFirst`);
+      }
+    });
+  }
+
+  it("propagates NaN and infinities as IEEE arithmetic does", async () => {
+    const wk = await kernels();
+    const a = Float32Array.from([NaN, 1, Infinity, -Infinity, 0, 0, 5]);
+    const b = Float32Array.from([1, NaN, Infinity, Infinity, 0, -0, 0]);
+    for (const op of Object.keys(BINARY_OPS) as BinaryOp[]) {
+      expectExact(wk.binary(op, a, b), (i) => binaryRef[op](a[i], b[i]), `${op} specials`);
+    }
+  });
+
+  it("rejects operands whose lengths do not fit the broadcast", async () => {
+    const wk = await kernels();
+    expect(() => wk.binary("add", new Float32Array(3), new Float32Array(4))).toThrow(/binary add: lengths 3 and 4 differ/);
+    expect(() => wk.binaryRow("mul", new Float32Array(6), new Float32Array(2), 2, 3)).toThrow(/binaryRow mul: expected a of length 2×3 and a row of length 3, got 6 and 2/);
+  });
+});

@@ -1,0 +1,133 @@
+// WASM reductions (last and non-last dimension) and softmax/logSoftmax against float64 references.
+import { describe, expect, it } from "vitest";
+import { Generator } from "../../../src/random/Generator.js";
+import { kernels, randomArray, U32 } from "./helpers.js";
+
+/**
+ * Reference reduction of the middle dimension of [outer, size, inner] in float64 with the rigorous
+ * float32 error bound of any summation order: |ŝ − s| ≤ γ_{size−1}·Σ|x| (Higham, "Accuracy and
+ * Stability of Numerical Algorithms", 2nd ed., eq. (4.4)); the mean adds up to two roundings
+ * (the reciprocal and the product). max/min are exact.
+ */
+function reduceRef(op: string, x: Float32Array, outer: number, size: number, inner: number) {
+  const value = new Float64Array(outer * inner);
+  const bound = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let s = op === "max" ? -Infinity : op === "min" ? Infinity : 0;
+      let abs = 0;
+      for (let j = 0; j < size; j++) {
+        const v = x[(o * size + j) * inner + i];
+        s = op === "max" ? Math.max(s, v) : op === "min" ? Math.min(s, v) : s + v;
+        abs += Math.abs(v);
+      }
+      const k = o * inner + i;
+      const gamma = ((size + 2) * U32) / (1 - (size + 2) * U32);
+      value[k] = op === "mean" ? s / size : s;
+      bound[k] = op === "max" || op === "min" ? 0 : (op === "mean" ? gamma * abs / size : gamma * abs);
+    }
+  }
+  return { value, bound };
+}
+
+function expectClose(got: Float32Array, ref: { value: Float64Array; bound: Float64Array }, label: string): void {
+  expect(got.length, label).toBe(ref.value.length);
+  for (let i = 0; i < got.length; i++) {
+    const w = ref.value[i];
+    const ok = Number.isNaN(w) ? Number.isNaN(got[i]) : Math.abs(got[i] - w) <= ref.bound[i] || got[i] === w;
+    if (!ok) throw new Error(`${label}: element ${i} is ${got[i]}, expected ${w} ± ${ref.bound[i]}`);
+  }
+}
+
+describe("wasm reduce", () => {
+  const shapes: [number, number, number][] = [
+    [0, 3, 1], [3, 0, 1], [1, 1, 1], [1, 5, 1], [4, 17, 1], [3, 64, 1], [2, 1000, 1], [7, 3, 5], [2, 9, 16], [3, 33, 13], [5, 4, 1027], [0, 2, 3],
+  ];
+  for (const op of ["sum", "mean", "max", "min"] as const) {
+    it(`${op} over the last and over a middle dimension matches the float64 reference`, async () => {
+      const wk = await kernels();
+      const gen = new Generator(7);
+      for (const [outer, size, inner] of shapes) {
+        if (size === 0 && (op === "max" || op === "min")) continue;
+        const x = randomArray(gen, outer * size * inner, -2, 5);
+        expectClose(wk.reduce(op, x, outer, size, inner), reduceRef(op, x, outer, size, inner), `${op} [${outer},${size},${inner}]`);
+      }
+    });
+  }
+
+  it("sums of nothing are 0 and means NaN; max of nothing is an error; NaN propagates through max", async () => {
+    const wk = await kernels();
+    expect(Array.from(wk.reduce("sum", new Float32Array(0), 2, 0, 1))).toEqual([0, 0]);
+    expect(Array.from(wk.reduce("mean", new Float32Array(0), 1, 0, 3))).toEqual([NaN, NaN, NaN]);
+    expect(() => wk.reduce("max", new Float32Array(0), 2, 0, 1)).toThrow(/reduce max: cannot reduce an empty dimension/);
+    const x = Float32Array.from([1, NaN, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from(wk.reduce("max", x, 1, 9, 1))).toEqual([NaN]);
+    expect(Array.from(wk.reduce("max", x, 1, 3, 3))).toEqual([7, NaN, 9]);
+    expect(() => wk.reduce("sum", x, 2, 2, 2)).toThrow(/reduce sum: x has length 9, expected outer·size·inner = 2·2·2/);
+  });
+});
+
+/**
+ * Softmax reference in float64. Error of the float32 kernel, relative to each output s_j: the
+ * exponential (≤ 3·2⁻²³, see elementwise.test.ts) of an argument x_j − m rounded with absolute error
+ * ≤ |x_j − m|·2⁻²⁴, the n-term sum (≤ γ_n plus each term's own 3·2⁻²³) and the final product (2⁻²⁴,
+ * plus 2⁻²⁴ for the reciprocal): rel ≤ 2⁻²⁴·(|x_j − m| + n + 14). For log-softmax, out_j = x_j − v with
+ * v = m + ln Σ; the absolute error is ≤ 2⁻²⁴·(|x_j − m| + |out_j| + 2|v| + 6|ln Σ| + n + 14).
+ */
+function softmaxRef(x: Float32Array, rows: number, n: number, log: boolean) {
+  const value = new Float64Array(rows * n);
+  const bound = new Float64Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    const row = x.subarray(r * n, (r + 1) * n);
+    const m = Math.max(...row);
+    let sum = 0;
+    for (const v of row) sum += Math.exp(v - m);
+    for (let j = 0; j < n; j++) {
+      const d = Math.abs(row[j] - m);
+      const k = r * n + j;
+      if (log) {
+        value[k] = row[j] - m - Math.log(sum);
+        const v = m + Math.log(sum);
+        bound[k] = U32 * (d + Math.abs(value[k]) + 2 * Math.abs(v) + 6 * Math.abs(Math.log(sum)) + n + 14);
+      } else {
+        value[k] = Math.exp(row[j] - m) / sum;
+        // Below 2⁻¹²⁶ float32 is subnormal, exact only to 2⁻¹⁴⁹; allow a few of those absolutely.
+        bound[k] = U32 * (d + n + 14) * value[k] + 2 ** -146;
+      }
+    }
+  }
+  return { value, bound };
+}
+
+describe("wasm softmax", () => {
+  const shapes: [number, number][] = [[0, 5], [1, 1], [1, 3], [2, 4], [3, 7], [5, 8], [4, 17], [2, 1000], [6, 33]];
+  for (const log of [false, true]) {
+    const name = log ? "logSoftmax" : "softmax";
+    it(`${name} over the last dimension matches the float64 reference, including large logits`, async () => {
+      const wk = await kernels();
+      const gen = new Generator(log ? 2 : 1);
+      for (const [rows, n] of shapes) {
+        for (const scale of [1, 30, 1000]) {
+          const x = randomArray(gen, rows * n, -scale, scale);
+          const got = log ? wk.logSoftmax(x, rows, n) : wk.softmax(x, rows, n);
+          expectClose(got, softmaxRef(x, rows, n, log), `${name} ${rows}×${n} scale ${scale}`);
+        }
+      }
+    });
+  }
+
+  it("softmax rows sum to 1 within n rounding errors, and exp(logSoftmax) equals softmax", async () => {
+    const wk = await kernels();
+    const gen = new Generator(3);
+    const [rows, n] = [8, 301];
+    const x = randomArray(gen, rows * n, -10, 10);
+    const p = wk.softmax(x, rows, n);
+    const lp = wk.logSoftmax(x, rows, n);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += p[r * n + j];
+      expect(Math.abs(s - 1)).toBeLessThanOrEqual((2 * n + 14) * U32);
+    }
+    for (let i = 0; i < rows * n; i++) expect(Math.abs(Math.exp(lp[i]) - p[i])).toBeLessThanOrEqual(1e-5 * p[i] + 1e-30);
+  });
+});
