@@ -20,5 +20,6 @@ export { Yogi, yogiUpdate } from "./Yogi.js";
 export type { YogiHyper, YogiState } from "./Yogi.js";
 export { SGDHD, AdamHD, sgdhdUpdate, adamhdUpdate } from "./hypergradient.js";
 export type { SGDHDHyper, AdamHDHyper, HDState, GroupUpdate } from "./hypergradient.js";
+export { LBFGS, strongWolfeSearch, cubicInterpolate, type LBFGSHyper, type LBFGSState, type LBFGSLineSearch } from "./LBFGS.js";
 export * as lrScheduler from "./lrScheduler.js";
 export type { Schedule } from "./lrScheduler.js";
