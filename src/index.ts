@@ -41,3 +41,6 @@ export * as games from "./games/index.js";
 export * as optimize from "./optimize/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as train from "./train/index.js";
+export * as io from "./io/index.js";

@@ -8,5 +8,5 @@ export type { Fold, CrossValidationResult } from "./kFold.js";
 export { Standardize, MinMax, oneHot } from "./transforms.js";
 export { xor, productSign, twoMoons, circles, spirals, gaussianBlobs } from "./synthetic.js";
 export type { Labeled, SyntheticOptions } from "./synthetic.js";
-export { mnistFromDigits, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
+export { mnistFromDigits, MNIST_SPLIT_SEED, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
 export type { MnistSplit } from "./mnist.js";

