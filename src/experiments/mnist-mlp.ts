@@ -19,7 +19,7 @@ import type { Experiment } from "./Experiment.js";
 export const config = {
   sizes: [784, 128, 64, 10],
   batchSize: 64,
-  epochs: 10,
+  epochs: 20,
   lr: 0.05,
   momentum: 0.9,
 };
