@@ -49,7 +49,9 @@ export async function runExperiment(name: string, options: RunOptions, io: Pick<
   const started = Date.now();
   const metrics = await experiment.run({ seed: options.seed, outDir, epochs: options.epochs, lr: options.lr, log: io.log });
   const seconds = (Date.now() - started) / 1000;
-  const config = { epochs: options.epochs ?? null, lr: options.lr ?? null };
+  const config: Record<string, unknown> = { ...experiment.config };
+  if (options.epochs !== undefined) config.epochs = options.epochs;
+  if (options.lr !== undefined) config.lr = options.lr;
   if (!existsSync(join(outDir, "metrics.jsonl"))) writeFileSync(join(outDir, "metrics.jsonl"), JSON.stringify(metrics) + "\n");
   writeFileSync(join(outDir, "summary.json"), JSON.stringify({ experiment: name, seed: options.seed, config, metrics, seconds }, null, 2) + "\n");
   io.log(`${name}: ${Object.entries(metrics).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k}=${+(v as number).toPrecision(4)}`).join(" ")}`);

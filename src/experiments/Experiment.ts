@@ -23,4 +23,6 @@ export interface Experiment {
   /** One line shown by `deepscript list`. */
   description: string;
   run(options: ExperimentOptions): Promise<ExperimentResult> | ExperimentResult;
+  /** Documented defaults (epochs, lr, sizes, ...); the CLI records them, with overrides applied, in summary.json. */
+  config?: Record<string, unknown>;
 }

@@ -36,6 +36,7 @@ export function mnistMlp(generator: Generator): Sequential {
 
 export const experiment: Experiment = {
   name: "mnist-mlp",
+  config,
   description: "MNIST (8,000 train / 2,000 test from the mnist package): 784-128-64-10 ReLU MLP, SGD momentum 0.9, batch 64",
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;
