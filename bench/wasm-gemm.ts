@@ -63,6 +63,25 @@ for (const threads of [1, 2]) {
     const s = time(() => wk.gemmBatched(batch, m, n, k, a, b, { out }));
     row["gemmBatched 64x(64x32·32x64) GFLOP/s"] = +((2 * batch * m * n * k) / s / 1e9).toFixed(1);
   }
+  if (threads === 1) {
+    // Elementwise ops on 1M elements, including the copies into and out of wasm memory; the same
+    // loop in plain JS is printed for comparison.
+    const n = 1 << 20;
+    const a = random(n);
+    const b = random(n);
+    const out = new Float32Array(n);
+    for (const op of ["add", "mul"] as const) {
+      const s = time(() => wk.binary(op, a, b, out));
+      row[`${op} 1M Melem/s`] = +(n / s / 1e6).toFixed(0);
+      row[`${op} 1M GB/s (12 B/elem)`] = +((12 * n) / s / 1e9).toFixed(2);
+    }
+    const js = time(() => {
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    });
+    row["add 1M plain JS Melem/s"] = +(n / js / 1e6).toFixed(0);
+    const e = time(() => wk.unary("exp", a, out));
+    row["exp 1M Melem/s"] = +(n / e / 1e6).toFixed(0);
+  }
   results[`${threads} thread${threads > 1 ? "s" : ""}`] = row;
 }
 console.log(JSON.stringify({ variant: wk.variant, results }, null, 2));

@@ -192,9 +192,15 @@ describe("wasm gemm threads", () => {
     }
     const batch = { data: randomArray(gen, 64 * 64 * 32), rowStride: 32, colStride: 1, batchStride: 64 * 32 };
     const batchB = { data: randomArray(gen, 64 * 32 * 64), rowStride: 64, colStride: 1, batchStride: 32 * 64 };
+    // beta != 0 makes C an input, so a part that no thread computed would show up as stale values.
+    const c0 = randomArray(gen, 64 * 64 * 64);
     await wk.setNumThreads(1);
-    const one = wk.gemmBatched(64, 64, 64, 32, batch, batchB);
+    const one = wk.gemmBatched(64, 64, 64, 32, batch, batchB, { beta: 0.5, out: c0.slice() });
     await wk.setNumThreads(2);
-    expect(wk.gemmBatched(64, 64, 64, 32, batch, batchB)).toEqual(one);
+    const two = wk.gemmBatched(64, 64, 64, 32, batch, batchB, { beta: 0.5, out: c0.slice() });
+    expect(two).toEqual(one);
+    const last = 63 * 64 * 64;
+    const ref = reference(64, 64, 32, 1, { ...batch, offset: 63 * 64 * 32 }, { ...batchB, offset: 63 * 32 * 64 }, 0.5, c0.subarray(last));
+    expectWithin(two.subarray(last), ref, "last matrix on 2 threads");
   });
 });
