@@ -13,8 +13,11 @@ import { experiment as cliffSarsaVsQ } from "./cliff-sarsa-vs-q.js";
 import { experiment as blackjackMc } from "./blackjack-mc.js";
 import { experiment as jacksCarRental } from "./jacks-car-rental.js";
 import { experiment as mnistMlp } from "./mnist-mlp.js";
+import { experiment as backpropByHand } from "./backprop-by-hand.js";
+import { experiment as featureCross } from "./feature-cross.js";
+import { experiment as optimizersExperiment } from "./optimizers.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
