@@ -81,6 +81,10 @@ for (const threads of [1, 2]) {
     row["add 1M plain JS Melem/s"] = +(n / js / 1e6).toFixed(0);
     const e = time(() => wk.unary("exp", a, out));
     row["exp 1M Melem/s"] = +(n / e / 1e6).toFixed(0);
+    const jsExp = time(() => {
+      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
+    });
+    row["exp 1M plain JS Melem/s"] = +(n / jsExp / 1e6).toFixed(0);
   }
   results[`${threads} thread${threads > 1 ? "s" : ""}`] = row;
 }

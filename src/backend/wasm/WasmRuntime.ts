@@ -2,7 +2,7 @@
 import { WebAssemblyApi, type WasmInstance, type WasmMemory, type WasmModule } from "./webassemblyApi.js";
 import { loadKernelModule, THREADED_KERNELS, type KernelExports, type LoadOptions, type ThreadedKernel, type Variant } from "./loadKernels.js";
 import type { WasmPlatform, WorkerLike } from "./platform.js";
-import { CONTROL_BYTES, MAX_JOB_ARGS, workerBody } from "./workerSource.js";
+import { CONTROL_BYTES, MAX_JOB_ARGS, SPIN_MS, workerBody } from "./workerSource.js";
 
 const PAGE = 65536;
 /** Most worker threads a runtime can start (bounds the control-block region). */
@@ -188,6 +188,8 @@ export class WasmRuntime {
     }
     for (const w of posted) {
       const done = w.slot + 1;
+      const spinUntil = performance.now() + SPIN_MS;
+      while (Atomics.load(this.control, done) !== w.seq && performance.now() < spinUntil);
       while (Atomics.load(this.control, done) !== w.seq) {
         if (this.platform.canBlock) Atomics.wait(this.control, done, w.seq - 1, 1000);
       }

@@ -8,6 +8,8 @@
 //   [4] status of the last job (0 ok, 1 trapped)    [5] 1 once the worker is ready
 //   bytes 32..224: up to 24 float64 arguments
 
+/** Milliseconds an idle thread polls for the next job (or a worker's result) before sleeping. */
+export const SPIN_MS = 0.5;
 /** Bytes of control block per worker. */
 export const CONTROL_BYTES = 256;
 /** Most arguments a kernel job can take. */
@@ -24,6 +26,10 @@ host.on(async (init) => {
   host.post("ready");
   let seen = 0;
   for (;;) {
+    // Spin briefly before sleeping: jobs tend to come back to back, and waking a sleeping thread
+    // (on a VM: a halted virtual CPU) can take longer than a small job itself.
+    const spinUntil = performance.now() + ${SPIN_MS};
+    while (Atomics.load(ctl, 0) === seen && performance.now() < spinUntil);
     Atomics.wait(ctl, 0, seen);
     const seq = Atomics.load(ctl, 0);
     if (seq === seen) continue;
