@@ -16,8 +16,10 @@ import { experiment as mnistMlp } from "./mnist-mlp.js";
 import { experiment as backpropByHand } from "./backprop-by-hand.js";
 import { experiment as featureCross } from "./feature-cross.js";
 import { experiment as optimizersExperiment } from "./optimizers.js";
+import { experiment as regularization } from "./regularization.js";
+import { experiment as mcDropout } from "./mc-dropout.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { experiment as backpropByHand, autogradGrads, backward, initParams, maxGradientDifference } from "../../src/experiments/backprop-by-hand.js";
 import { experiment as featureCross, withCross } from "../../src/experiments/feature-cross.js";
 import { experiment as optimizers } from "../../src/experiments/optimizers.js";
+import { experiment as regularization } from "../../src/experiments/regularization.js";
+import { experiment as mcDropout } from "../../src/experiments/mc-dropout.js";
 import { Generator } from "../../src/random/Generator.js";
 import { randn, tensor } from "../../src/ops/creation.js";
 import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
@@ -58,4 +60,27 @@ describe("optimizers", () => {
     expect(existsSync(join(opts.outDir, "loss.svg"))).toBe(true);
     expect(readFileSync(join(opts.outDir, "metrics-adam.jsonl"), "utf8").trim().split("\n")).toHaveLength(12);
   }, 30_000);
+});
+
+describe("regularization", () => {
+  it("the unregularized MLP overfits 40 points; L2, dropout and early stopping each shrink the train/test gap", async () => {
+    const opts = options({ epochs: 150 });
+    const r = await regularization.run(opts);
+    expect(r.noneTrainAccuracy).toBe(1);
+    expect(r.noneGap).toBeGreaterThan(0.1);
+    for (const v of ["l2", "dropout", "earlyStopping"]) expect(r[`${v}Gap`], v).toBeLessThan(r.noneGap as number);
+    expect(r.cvAccuracyStd).toBeGreaterThan(0);
+    expect(r.cvAccuracyMean).toBeGreaterThan(0.5);
+    expect(existsSync(join(opts.outDir, "regularization.svg"))).toBe(true);
+  }, 60_000);
+});
+
+describe("mc-dropout", () => {
+  it("predictive spread is larger out of the training range than inside it", async () => {
+    const opts = options({ epochs: 100 });
+    const r = await mcDropout.run(opts);
+    expect(r.stdOutOfDistribution).toBeGreaterThan(1.5 * (r.stdInDistribution as number));
+    expect(r.rmseInDistribution).toBeLessThan(0.2);
+    expect(existsSync(join(opts.outDir, "mc-dropout.svg"))).toBe(true);
+  }, 60_000);
 });
