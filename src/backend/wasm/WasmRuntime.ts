@@ -2,11 +2,9 @@
 import { WebAssemblyApi, type WasmInstance, type WasmMemory, type WasmModule } from "./webassemblyApi.js";
 import { loadKernelModule, THREADED_KERNELS, type KernelExports, type LoadOptions, type ThreadedKernel, type Variant } from "./loadKernels.js";
 import type { WasmPlatform, WorkerLike } from "./platform.js";
-import { CONTROL_BYTES, MAX_JOB_ARGS, SPIN_MS, workerBody } from "./workerSource.js";
+import { claimChunk, CONTROL_BYTES, MAX_CHUNKS, MAX_JOB_ARGS, MAX_WORKERS, SLOT, SPIN_MS, TABLE_OFFSET, workerBody } from "./workerSource.js";
 
 const PAGE = 65536;
-/** Most worker threads a runtime can start (bounds the control-block region). */
-const MAX_WORKERS = 63;
 
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
 
@@ -17,17 +15,14 @@ export interface RuntimeOptions extends LoadOptions {
 
 interface PoolWorker {
   worker: WorkerLike;
-  /** Int32 index of this worker's control block in `control`. */
-  slot: number;
   ready: Promise<void>;
-  seq: number;
 }
 
 /**
  * Owns the kernel instance. Operands are copied into a bump-allocated arena that is reset before
  * each kernel call and grown (never shrunk) as needed, so steady-state calls allocate nothing.
  * Worker threads instantiate the same module on the same shared memory and run kernel calls that
- * `runParallel` posts through per-worker control blocks (Atomics.wait/notify, no message passing).
+ * `runParallel` spreads over chunks that all threads claim from a shared counter (see workerSource.ts).
  */
 export class WasmRuntime {
   readonly exports: KernelExports;
@@ -39,7 +34,8 @@ export class WasmRuntime {
   private readonly shared: boolean;
   private readonly controlBase: number;
   private readonly control: Int32Array;
-  private readonly controlArgs: Float64Array[] = [];
+  private readonly table: Float64Array;
+  private generation = 0;
   private readonly arenaBase: number;
   private top: number;
   private readonly workers: PoolWorker[] = [];
@@ -54,10 +50,11 @@ export class WasmRuntime {
     this.memory = memory;
     this.exports = instance.exports as unknown as KernelExports;
     this.controlBase = align64(this.exports.heapBase());
-    this.arenaBase = align64(this.controlBase + MAX_WORKERS * CONTROL_BYTES);
+    this.arenaBase = align64(this.controlBase + CONTROL_BYTES);
     this.top = this.arenaBase;
     this.ensure(this.arenaBase);
-    this.control = new Int32Array(memory.buffer, this.controlBase, (MAX_WORKERS * CONTROL_BYTES) / 4);
+    this.control = new Int32Array(memory.buffer, this.controlBase, TABLE_OFFSET / 4);
+    this.table = new Float64Array(memory.buffer, this.controlBase + TABLE_OFFSET, MAX_CHUNKS * MAX_JOB_ARGS);
   }
 
   static async create(platform: WasmPlatform, options: RuntimeOptions = {}): Promise<WasmRuntime> {
@@ -138,7 +135,6 @@ export class WasmRuntime {
 
   private spawn(): void {
     const index = this.workers.length;
-    const byteOffset = this.controlBase + index * CONTROL_BYTES;
     const worker = this.platform.spawnWorker(workerBody);
     const ready = new Promise<void>((resolve, reject) => {
       worker.onMessage((message) => {
@@ -147,55 +143,61 @@ export class WasmRuntime {
       worker.onError((error) => reject(new Error(`wasm kernels: worker ${index} failed to start: ${String(error)}`)));
     });
     ready.catch(() => undefined); // surfaced through setNumThreads' promise; never unhandled
-    this.controlArgs.push(new Float64Array(this.memory.buffer, byteOffset + 32, MAX_JOB_ARGS));
-    this.workers.push({ worker, slot: byteOffset / 4 - this.controlBase / 4, ready, seq: 0 });
-    worker.postMessage({ module: this.module, memory: this.memory, control: byteOffset, names: THREADED_KERNELS });
+    this.workers.push({ worker, ready });
+    worker.postMessage({ module: this.module, memory: this.memory, control: this.controlBase, names: THREADED_KERNELS, index });
   }
 
-  /** Threads ready to take work right now (the calling thread plus started workers), at most n. */
+  /** Threads ready to take work right now: the calling thread plus started workers, at most n. */
   availableThreads(): number {
     let n = 1;
-    for (let i = 0; i < this.threads - 1; i++) {
-      if (Atomics.load(this.control, this.workers[i].slot + 5) === 1) n++;
-      else break;
-    }
+    while (n < this.threads && Atomics.load(this.control, SLOT.ready + n - 1) === 1) n++;
     return n;
   }
 
   /**
-   * Runs `kernel` once per argument list: the first on the calling thread, the others on workers,
-   * and returns when all are done. `jobs.length` must not exceed availableThreads().
+   * Runs `kernel` once per argument list (chunk), spread over the calling thread and the workers,
+   * and returns when all chunks are done. Chunks are claimed dynamically (see workerSource.ts).
    */
-  runParallel(kernel: ThreadedKernel, jobs: number[][]): void {
+  runParallel(kernel: ThreadedKernel, chunks: number[][]): void {
+    if (chunks.length > MAX_CHUNKS) throw new Error(`wasm kernels: ${chunks.length} chunks, at most ${MAX_CHUNKS}`);
+    const ctl = this.control;
+    chunks.forEach((args, c) => this.table.set(args, c * MAX_JOB_ARGS));
+    ctl[SLOT.chunks] = chunks.length;
+    ctl[SLOT.kernel] = THREADED_KERNELS.indexOf(kernel);
+    ctl[SLOT.argc] = chunks[0]?.length ?? 0;
+    ctl[SLOT.trapped] = 0;
+    ctl[SLOT.allowed] = this.availableThreads() - 1;
+    Atomics.store(ctl, SLOT.finished, 0);
+    this.generation = (this.generation + 1) & 0x7ffff;
+    const gen = this.generation;
+    Atomics.store(ctl, SLOT.claim, gen << 12);
+    Atomics.add(ctl, SLOT.wake, 1);
+    Atomics.notify(ctl, SLOT.wake);
+
     const fn = this.exports[kernel] as (...args: number[]) => void;
-    const posted: PoolWorker[] = [];
-    for (let j = 1; j < jobs.length; j++) {
-      const w = this.workers[j - 1];
-      const args = jobs[j];
-      this.controlArgs[j - 1].set(args);
-      this.control[w.slot + 2] = THREADED_KERNELS.indexOf(kernel);
-      this.control[w.slot + 3] = args.length;
-      w.seq++;
-      Atomics.store(this.control, w.slot, w.seq);
-      Atomics.notify(this.control, w.slot);
-      posted.push(w);
-    }
     let error: unknown = null;
-    try {
-      fn(...jobs[0]);
-    } catch (e) {
-      error = e;
-    }
-    for (const w of posted) {
-      const done = w.slot + 1;
-      const spinUntil = performance.now() + SPIN_MS;
-      while (Atomics.load(this.control, done) !== w.seq && performance.now() < spinUntil);
-      while (Atomics.load(this.control, done) !== w.seq) {
-        if (this.platform.canBlock) Atomics.wait(this.control, done, w.seq - 1, 1000);
+    for (let c = claimChunk(ctl, gen, chunks.length); c >= 0; c = claimChunk(ctl, gen, chunks.length)) {
+      try {
+        fn(...chunks[c]);
+      } catch (e) {
+        error ??= e;
       }
-      if (this.control[w.slot + 4] !== 0) error ??= new Error(`wasm kernels: ${kernel} trapped in a worker thread`);
+      Atomics.add(ctl, SLOT.finished, 1);
     }
+    const spinUntil = performance.now() + SPIN_MS;
+    let finished = Atomics.load(ctl, SLOT.finished);
+    while (finished !== chunks.length && performance.now() < spinUntil) finished = Atomics.load(ctl, SLOT.finished);
+    while (finished !== chunks.length) {
+      if (this.platform.canBlock) Atomics.wait(ctl, SLOT.finished, finished, 1000);
+      finished = Atomics.load(ctl, SLOT.finished);
+    }
+    if (ctl[SLOT.trapped] !== 0) error ??= new Error(`wasm kernels: ${kernel} trapped in a worker thread`);
     if (error) throw error;
+  }
+
+  /** How many chunks each worker has run so far (the calling thread runs the rest). */
+  workerChunkCounts(): number[] {
+    return this.workers.map((_, w) => Atomics.load(this.control, SLOT.workerChunks + w));
   }
 
   /** Stops the workers (the runtime keeps working on the calling thread only). */

@@ -46,6 +46,22 @@ describe("wasm runtime", () => {
     expect(wk.getNumThreads()).toBe(2);
   });
 
+  it("hands chunks of a large GEMM to the worker thread", async () => {
+    const wk = await kernels();
+    await wk.setNumThreads(2);
+    const n = 256;
+    const data = new Float32Array(n * n).fill(1);
+    const m = { data, rowStride: n, colStride: 1 };
+    const before = wk.runtime.workerChunkCounts()[0];
+    // The calling thread takes over chunks a worker has not claimed yet, so on a busy machine one
+    // call may run entirely on the caller; retry for a while before concluding the worker is dead.
+    const deadline = Date.now() + 10_000;
+    while (wk.runtime.workerChunkCounts()[0] === before && Date.now() < deadline) {
+      expect(wk.gemm(n, n, n, m, m)[n * n - 1]).toBe(n);
+    }
+    expect(wk.runtime.workerChunkCounts()[0]).toBeGreaterThan(before);
+  });
+
   it("a process whose workers are idle exits on its own", () => {
     const entry = fileURLToPath(new URL("../../../src/backend/wasm/WasmKernels.ts", import.meta.url));
     const script = `
