@@ -1,5 +1,7 @@
 // Benchmark of the WASM float32 kernels: GEMM GFLOP/s and elementwise throughput at 1 and 2 threads.
-// Run: npx tsx bench/wasm-gemm.ts [--quick]   Prints one JSON object (medians over repeats).
+// Run: npx tsx bench/wasm-gemm.ts [--quick] [--no-relaxed]   Prints one JSON object (medians).
+// --no-relaxed measures the plain-SIMD build (separate multiply and add, as on engines without
+// relaxed SIMD) instead of the fused multiply-add one.
 import { WasmKernels } from "../src/backend/wasm/WasmKernels.js";
 import type { MatrixView } from "../src/backend/wasm/gemm.js";
 import { Generator } from "../src/random/Generator.js";
@@ -33,7 +35,7 @@ function matrix(rows: number, cols: number, trans: boolean): MatrixView {
   return trans ? { data, rowStride: 1, colStride: rows } : { data, rowStride: cols, colStride: 1 };
 }
 
-const wk = await WasmKernels.create();
+const wk = await WasmKernels.create({ relaxed: !process.argv.includes("--no-relaxed") });
 const results: Record<string, Record<string, number>> = {};
 const cases: { name: string; m: number; n: number; k: number; ta: boolean; tb: boolean }[] = [
   { name: "256^3 A·B", m: 256, n: 256, k: 256, ta: false, tb: false },
