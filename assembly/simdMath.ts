@@ -86,7 +86,8 @@ const LN2_LO: f32 = -2.12194440e-4;
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(t, f32x4.splat(1))));
   // copy the sign of x onto big
   const signed = v128.or(v128.and(big, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  const r = v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(0))); // tanh(±0) = ±0
 }
 
 /** σ(x) = 1 / (1 + e^{−x}); for x → −∞ the quotient tends to 0 with full relative accuracy. */

@@ -5,7 +5,7 @@ import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from "../../../src
 import { kernels, randomArray } from "./helpers.js";
 
 const sizes = [0, 1, 3, 4, 5, 8, 17, 1000, 4099];
-const specials = [0, 1, -1, 0.5, 1e-30, -1e-30, 1e-40, 3e38, -3e38, Infinity, -Infinity, NaN, 88.5, 89, -87, -104, 20, -20];
+const specials = [0, -0, 1, -1, 0.5, 1e-30, -1e-30, 1e-40, 3e38, -3e38, Infinity, -Infinity, NaN, 88.5, 89, -87, -104, 20, -20];
 
 const reference: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
