@@ -34,22 +34,25 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const want = (name: string) => !only || only.split(",").some((w) => name.startsWith(w));
 
 ds.manualSeed(0);
-const backend = process.env.DEEPSCRIPT_BACKEND ?? "cpu";
+const backend = ds.getBackendName();
+const threadsArg = process.argv.find((a) => a.startsWith("--threads="));
+if (threadsArg) await ds.setNumThreads(Number(threadsArg.slice(10)));
+const threads = ds.getNumThreads();
 
 if (want("gemm")) {
   for (const [m, k, n] of [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [64, 784, 128]] as const) {
     const a = ds.randn([m, k]), b = ds.randn([k, n]);
     const s = time(() => void a.matmul(b), { budgetMs: 2000, warmup: 1 });
-    emit({ name: `gemm ${m}x${k}x${n}`, unit: "GFLOP/s", value: (2 * m * k * n) / (s.median * 1e6), time_ms: s, backend });
+    emit({ name: `gemm ${m}x${k}x${n}`, unit: "GFLOP/s", value: (2 * m * k * n) / (s.median * 1e6), time_ms: s, backend, threads });
   }
   const a = ds.randn([512, 512]), b = ds.randn([512, 512]);
   for (const [name, fn] of [["AtB", () => a.t().matmul(b)], ["ABt", () => a.matmul(b.t())]] as const) {
     const s = time(() => void fn(), { budgetMs: 2000, warmup: 1 });
-    emit({ name: `gemm 512^3 ${name}`, unit: "GFLOP/s", value: (2 * 512 ** 3) / (s.median * 1e6), time_ms: s, backend });
+    emit({ name: `gemm 512^3 ${name}`, unit: "GFLOP/s", value: (2 * 512 ** 3) / (s.median * 1e6), time_ms: s, backend, threads });
   }
   const ba = ds.randn([64, 64, 32]), bb = ds.randn([64, 32, 64]);
   const sb = time(() => void ba.matmul(bb), { budgetMs: 2000 });
-  emit({ name: "gemm batched 64x(64x32x64)", unit: "GFLOP/s", value: (2 * 64 * 64 * 32 * 64) / (sb.median * 1e6), time_ms: sb, backend });
+  emit({ name: "gemm batched 64x(64x32x64)", unit: "GFLOP/s", value: (2 * 64 * 64 * 32 * 64) / (sb.median * 1e6), time_ms: sb, backend, threads });
 }
 
 if (want("elementwise")) {
@@ -63,7 +66,7 @@ if (want("elementwise")) {
     ["add broadcast row [1024,1024]+[1024]", () => x.reshape(1024, 1024).add(y.slice(0, 0, 1024))],
   ] as const) {
     const s = time(() => void fn());
-    emit({ name: `elementwise ${name} 1M`, unit: "Melem/s", value: n / (s.median * 1e3), time_ms: s, backend });
+    emit({ name: `elementwise ${name} 1M`, unit: "Melem/s", value: n / (s.median * 1e3), time_ms: s, backend, threads });
   }
 }
 
@@ -78,7 +81,7 @@ if (want("reduce")) {
     ["logSoftmax last dim", () => x.logSoftmax(1)],
   ] as const) {
     const s = time(() => void fn());
-    emit({ name: `reduce ${name} 1M`, unit: "Melem/s", value: n / (s.median * 1e3), time_ms: s, backend });
+    emit({ name: `reduce ${name} 1M`, unit: "Melem/s", value: n / (s.median * 1e3), time_ms: s, backend, threads });
   }
 }
 
@@ -95,31 +98,21 @@ if (want("overhead")) {
 }
 
 if (want("mlp")) {
-  // 784-128-64-10 ReLU MLP, softmax cross-entropy, batch 64: forward + backward + SGD-momentum update.
+  // W2: 784-128-64-10 ReLU MLP, softmax cross-entropy, SGD momentum 0.9, batch 64 — through the public
+  // nn/optim API, exactly as a user writes it (MNIST-shaped inputs in [0, 1]).
   const batch = 64;
-  const layer = (i: number, o: number) => {
-    const bound = 1 / Math.sqrt(i);
-    return [ds.rand([i, o]).mul(2 * bound).sub(bound).requiresGrad_(), ds.zeros([o]).requiresGrad_()] as const;
-  };
-  const params = [...layer(784, 128), ...layer(128, 64), ...layer(64, 10)];
-  const vel = params.map((p) => ds.zerosLike(p));
+  const model = new ds.nn.Sequential(
+    new ds.nn.Linear(784, 128), new ds.nn.ReLU(), new ds.nn.Linear(128, 64), new ds.nn.ReLU(), new ds.nn.Linear(64, 10),
+  );
+  const optimizer = new ds.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   const x = ds.rand([batch, 784]);
   const labels = ds.randint(0, 10, [batch]);
   const step = () => {
-    const [w1, b1, w2, b2, w3, b3] = params;
-    const h1 = x.matmul(w1!).add(b1!).relu();
-    const h2 = h1.matmul(w2!).add(b2!).relu();
-    const logits = h2.matmul(w3!).add(b3!);
-    const loss = logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).mean().neg();
-    for (const p of params) p.grad = null;
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x), labels);
     loss.backward();
-    ds.noGrad(() => {
-      params.forEach((p, i) => {
-        vel[i]!.mul_(0.9).add_(p.grad!);
-        p.sub_(vel[i]!.mul(0.01));
-      });
-    });
+    optimizer.step();
   };
-  const s = time(step, { budgetMs: 3000 });
-  emit({ name: "mlp 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend });
+  const s = time(step, { budgetMs: 3000, warmup: 20 });
+  emit({ name: "mlp 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }

@@ -44,3 +44,4 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as train from "./train/index.js";
 export * as io from "./io/index.js";
+export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";

@@ -1,8 +1,9 @@
 // In-place writes: values are written into the tensor's own storage and its version counter moves on.
 import { Tensor, type Scalar } from "../tensor/Tensor.js";
 import { isGradEnabled } from "../autograd/engine.js";
-import { broadcastShapes, fmtShape } from "../tensor/shape.js";
-import { offsets } from "../backend/cpu/strided.js";
+import { broadcastShapes, fmtShape, shapesEqual } from "../tensor/shape.js";
+import { isFloating } from "../tensor/dtype.js";
+import { isDense, offsets } from "../backend/cpu/strided.js";
 
 /**
  * Writes `value` (a tensor broadcast to target's shape, or a scalar) into `target`. Forbidden on
@@ -17,8 +18,23 @@ export function inplace<T extends Tensor>(target: T, op: string, value: Tensor |
         : `${op}: in-place modification of a tensor that is part of the autograd graph is not supported; use the out-of-place op`,
     );
   }
-  const dst = offsets(target, target.shape);
   const data = target.storage.data;
+  if (isDense(target)) {
+    // Fast paths: a dense block written from a dense same-shape value or a scalar.
+    const start = target.offset, end = target.offset + target.size;
+    if (value instanceof Tensor) {
+      if (isDense(value) && shapesEqual(value.shape, target.shape) && (value.dtype === target.dtype || isFloating(target.dtype))) {
+        data.set(value.storage.data.subarray(value.offset, value.offset + value.size) as never, start);
+        target.storage.version++;
+        return target;
+      }
+    } else if (isFloating(target.dtype)) {
+      data.fill(typeof value === "boolean" ? (value ? 1 : 0) : value, start, end);
+      target.storage.version++;
+      return target;
+    }
+  }
+  const dst = offsets(target, target.shape);
   const conv = target.dtype === "int32" ? (v: number) => Math.trunc(v) | 0 : target.dtype === "bool" ? (v: number) => (v ? 1 : 0) : (v: number) => v;
   if (value instanceof Tensor) {
     const shape = broadcastShapes(op, target.shape, value.shape);
@@ -37,4 +53,39 @@ export function inplace<T extends Tensor>(target: T, op: string, value: Tensor |
   }
   target.storage.version++;
   return target;
+}
+
+type ArithOp = "add" | "sub" | "mul" | "div";
+
+/**
+ * target op= value, computed in place when target is a dense float tensor and value a scalar or a
+ * dense tensor of the same shape (the optimizer-update case); otherwise via `compute` and a copy.
+ */
+export function inplaceArith<T extends Tensor>(target: T, op: ArithOp, value: Tensor | number, compute: () => Tensor): T {
+  const name = `${op}_`;
+  if (isFloating(target.dtype) && isDense(target) && !(isGradEnabled() && target.requiresGrad)) {
+    const d = target.storage.data, o = target.offset, n = target.size;
+    if (typeof value === "number") {
+      switch (op) {
+        case "add": for (let i = o; i < o + n; i++) d[i] = d[i]! + value; break;
+        case "sub": for (let i = o; i < o + n; i++) d[i] = d[i]! - value; break;
+        case "mul": for (let i = o; i < o + n; i++) d[i] = d[i]! * value; break;
+        case "div": for (let i = o; i < o + n; i++) d[i] = d[i]! / value; break;
+      }
+      target.storage.version++;
+      return target;
+    }
+    if (isDense(value) && shapesEqual(value.shape, target.shape) && value.storage !== target.storage) {
+      const v = value.storage.data, p = value.offset - o;
+      switch (op) {
+        case "add": for (let i = o; i < o + n; i++) d[i] = d[i]! + v[i + p]!; break;
+        case "sub": for (let i = o; i < o + n; i++) d[i] = d[i]! - v[i + p]!; break;
+        case "mul": for (let i = o; i < o + n; i++) d[i] = d[i]! * v[i + p]!; break;
+        case "div": for (let i = o; i < o + n; i++) d[i] = d[i]! / v[i + p]!; break;
+      }
+      target.storage.version++;
+      return target;
+    }
+  }
+  return inplace(target, name, compute());
 }

@@ -52,7 +52,7 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefin
   if (h.weightDecay !== 0) g = g.add(param.mul(h.weightDecay));
   let momentumBuffer = state?.momentumBuffer;
   if (h.momentum !== 0) {
-    momentumBuffer = momentumBuffer === undefined ? g.clone() : momentumBuffer.mul(h.momentum).add(g.mul(1 - h.dampening));
+    momentumBuffer = momentumBuffer === undefined ? g.clone() : momentumBuffer.mul(h.momentum).add(h.dampening === 0 ? g : g.mul(1 - h.dampening));
     g = h.nesterov ? g.add(momentumBuffer.mul(h.momentum)) : momentumBuffer;
   }
   const next: SGDState = { step: t + 1 };

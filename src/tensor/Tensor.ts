@@ -12,7 +12,7 @@ import * as S from "../ops/softmax.js";
 import * as C from "../ops/creation.js";
 import { backward, type BackwardOptions } from "../autograd/backward.js";
 import { formatTensor } from "./format.js";
-import { inplace } from "../ops/inplace.js";
+import { inplace, inplaceArith } from "../ops/inplace.js";
 
 /** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
 export class Storage {
@@ -475,16 +475,24 @@ export class Tensor {
 
   // ---- in-place (no autograd through them; they bump the version counter) ----------------------
   add_(other: TensorLike, options?: { alpha?: number }): this {
-    return inplace(this, "add_", E.add(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+    const compute = () => E.add(this.detach(), other instanceof Tensor ? other.detach() : other, options);
+    if (options?.alpha !== undefined || typeof other === "boolean") return inplace(this, "add_", compute());
+    return inplaceArith(this, "add", other, compute);
   }
   sub_(other: TensorLike, options?: { alpha?: number }): this {
-    return inplace(this, "sub_", E.sub(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+    const compute = () => E.sub(this.detach(), other instanceof Tensor ? other.detach() : other, options);
+    if (options?.alpha !== undefined || typeof other === "boolean") return inplace(this, "sub_", compute());
+    return inplaceArith(this, "sub", other, compute);
   }
   mul_(other: TensorLike): this {
-    return inplace(this, "mul_", E.mul(this.detach(), other instanceof Tensor ? other.detach() : other));
+    const compute = () => E.mul(this.detach(), other instanceof Tensor ? other.detach() : other);
+    if (typeof other === "boolean") return inplace(this, "mul_", compute());
+    return inplaceArith(this, "mul", other, compute);
   }
   div_(other: TensorLike): this {
-    return inplace(this, "div_", E.div(this.detach(), other instanceof Tensor ? other.detach() : other));
+    const compute = () => E.div(this.detach(), other instanceof Tensor ? other.detach() : other);
+    if (typeof other === "boolean") return inplace(this, "div_", compute());
+    return inplaceArith(this, "div", other, compute);
   }
   clamp_(options: { min?: number; max?: number }): this {
     return inplace(this, "clamp_", E.clamp(this.detach(), options));

@@ -1,0 +1,46 @@
+// Picks the kernels at import: the WASM SIMD backend over the CPU reference (unless
+// DEEPSCRIPT_BACKEND=cpu), with the reference as the fallback for everything WASM lacks.
+import { useKernels } from "./registry.js";
+import { initWasmKernels, type WasmKernels } from "./wasm/index.js";
+import { wasmOverrides } from "./wasmBackend.js";
+
+let kernels: WasmKernels | null = null;
+let active: "cpu" | "wasm" = "cpu";
+
+/** "wasm" (default where WebAssembly SIMD is available) or "cpu" (the plain TypeScript reference). */
+export function getBackendName(): "cpu" | "wasm" {
+  return active;
+}
+
+/** Switches backends; "wasm" loads and compiles the kernels on first use. */
+export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
+  if (name === "cpu") {
+    useKernels(null);
+    active = "cpu";
+    return;
+  }
+  kernels ??= await initWasmKernels();
+  useKernels(wasmOverrides(kernels));
+  active = "wasm";
+}
+
+/** Threads used by large kernels (default: the number of cores). */
+export async function setNumThreads(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  kernels ??= await initWasmKernels();
+  await kernels.setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return kernels?.getNumThreads() ?? 1;
+}
+
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+if (env?.DEEPSCRIPT_BACKEND !== "cpu") {
+  try {
+    await setBackend("wasm");
+  } catch (error) {
+    // No WebAssembly SIMD here: the reference backend computes the same results, only slower.
+    useKernels(null);
+    if (env?.DEEPSCRIPT_BACKEND === "wasm") throw error;
+  }
+}

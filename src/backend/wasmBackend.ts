@@ -1,0 +1,98 @@
+// Faster float32 kernels from the WASM SIMD module, layered over the CPU reference backend: each
+// override handles the cases it is fast at and hands everything else to the reference kernel.
+import type { BackendOverrides, Kernel } from "./Backend.js";
+import type { ReducePrim, UnaryPrim } from "../autograd/prims.js";
+import { cpuBackend } from "./cpu/index.js";
+import { Tensor } from "../tensor/Tensor.js";
+import { isDense } from "./cpu/strided.js";
+import type { WasmKernels } from "./wasm/index.js";
+import type { UnaryOp } from "./wasm/index.js";
+
+/** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
+const MIN_GEMM_MACS = 4096;
+/** Elementwise maps run in WASM only from this size (copies in and out cost ~1 ns per element). */
+const MIN_MAP_SIZE = 2048;
+
+function matmul(k: WasmKernels): Kernel<"matmul"> {
+  return (inputs, params) => {
+    const [x, y] = inputs as [Tensor, Tensor];
+    const [B, M, K] = x.shape as [number, number, number];
+    const N = y.shape[2]!;
+    if (x.dtype !== "float32" || B * M * N * K < MIN_GEMM_MACS) return cpuBackend.matmul(inputs, params);
+    // op(A) and op(B) are read through their strides, so transposed views need no copy.
+    const out = k.gemmBatched(
+      B, M, N, K,
+      { data: x.storage.data as Float32Array, offset: x.offset, rowStride: x.strides[1]!, colStride: x.strides[2]!, batchStride: B > 1 ? x.strides[0]! : 0 },
+      { data: y.storage.data as Float32Array, offset: y.offset, rowStride: y.strides[1]!, colStride: y.strides[2]!, batchStride: B > 1 ? y.strides[0]! : 0 },
+    );
+    return Tensor.fromData(out, [B, M, N], "float32");
+  };
+}
+
+/** The dense float32 values of `t` as a Float32Array view (no copy), or null. */
+function dense32(t: Tensor): Float32Array | null {
+  if (t.dtype !== "float32" || !isDense(t)) return null;
+  return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.size);
+}
+
+function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P> {
+  const fallback = cpuBackend[prim] as Kernel<P>;
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const data = x.size >= MIN_MAP_SIZE ? dense32(x) : null;
+    if (!data) return fallback(inputs, params);
+    return Tensor.fromData(k.unary(prim, data), x.shape, "float32");
+  };
+}
+
+/** Row-broadcast binary ops (a [rows, cols] with a bias row [cols]) — the shape every layer's bias add has. */
+function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P): Kernel<P> {
+  const fallback = cpuBackend[prim] as Kernel<P>;
+  const op = prim;
+  return (inputs, params) => {
+    const [a, b] = inputs as [Tensor, Tensor];
+    if (a.size < MIN_MAP_SIZE || a.ndim < 1 || b.ndim !== 1 || b.size !== a.shape[a.ndim - 1] || b.size === 1) {
+      return fallback(inputs, params);
+    }
+    const ad = dense32(a), bd = dense32(b);
+    if (!ad || !bd) return fallback(inputs, params);
+    return Tensor.fromData(k.binaryRow(op, ad, bd, a.size / b.size, b.size), a.shape, "float32");
+  };
+}
+
+/** Reductions over one run of consecutive dims of a dense float32 tensor: [outer, size, inner]. */
+function reduce<P extends ReducePrim>(k: WasmKernels, prim: P): Kernel<P> {
+  const fallback = cpuBackend[prim] as Kernel<P>;
+  const op = prim === "sum" ? "sum" : prim === "max" ? "max" : prim === "min" ? "min" : null;
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const { dims, keepdim } = params as { dims: number[]; keepdim: boolean };
+    const data = op && x.size >= MIN_MAP_SIZE && dims.length > 0 ? dense32(x) : null;
+    const consecutive = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
+    if (!data || !consecutive) return fallback(inputs, params);
+    const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
+    const prod = (from: number, to: number) => x.shape.slice(from, to).reduce((p, s) => p * s, 1);
+    const size = prod(d0, d1 + 1);
+    if (size === 0) return fallback(inputs, params);
+    const out = k.reduce(op!, data, prod(0, d0), size, prod(d1 + 1, x.ndim));
+    const shape = x.shape.flatMap((s, i) => (i < d0 || i > d1 ? [s] : keepdim ? [1] : []));
+    return Tensor.fromData(out, shape, "float32");
+  };
+}
+
+export function wasmOverrides(k: WasmKernels): BackendOverrides {
+  return {
+    matmul: matmul(k),
+    exp: unary(k, "exp"),
+    log: unary(k, "log"),
+    tanh: unary(k, "tanh"),
+    sigmoid: unary(k, "sigmoid"),
+    add: binary(k, "add"),
+    sub: binary(k, "sub"),
+    mul: binary(k, "mul"),
+    div: binary(k, "div"),
+    sum: reduce(k, "sum"),
+    max: reduce(k, "max"),
+    min: reduce(k, "min"),
+  };
+}
