@@ -1,0 +1,101 @@
+// Every kernel the WASM backend overrides agrees with the CPU reference kernel on awkward shapes
+// (0, 1, odd, non-multiples of 4/8/16, large) and on transposed / strided views.
+import { describe, expect, it } from "vitest";
+import * as ds from "../../src/index.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
+import { wasmOverrides } from "../../src/backend/wasmBackend.js";
+import { initWasmKernels } from "../../src/backend/wasm/index.js";
+import type { Tensor } from "../../src/index.js";
+import type { Prim } from "../../src/autograd/prims.js";
+
+const wasm = wasmOverrides(await initWasmKernels());
+const gen = new ds.Generator(99);
+const randn = (shape: number[]) => ds.randn(shape, { generator: gen });
+
+/** Float32 results may differ from the float64-accumulating reference by accumulated rounding: for a
+ * length-K dot product |error| ≤ γ_K Σ|aᵢbᵢ| with γ_K ≈ K·2⁻²⁴ (Higham, eq. 3.5); we bound by K·2⁻²³·scale. */
+function expectClose(got: Tensor, want: Tensor, k: number, scale: number): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  const g = got.dataSync(), w = want.dataSync();
+  const tol = Math.max(1, k) * 2 ** -23 * scale + 1e-30;
+  let worst = 0;
+  for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!));
+  expect(worst).toBeLessThanOrEqual(tol);
+}
+
+function run(prim: Prim, inputs: Tensor[], params: object): [Tensor, Tensor] {
+  const kernel = wasm[prim as "matmul"];
+  if (!kernel) throw new Error(`no wasm override for ${prim}`);
+  return [kernel(inputs, params as never) as Tensor, cpuBackend[prim as "matmul"](inputs, params as never) as Tensor];
+}
+
+describe("WASM backend agrees with the CPU reference", () => {
+  const sizes: [number, number, number, number][] = [
+    [1, 0, 5, 7], [1, 1, 1, 1], [1, 3, 5, 7], [2, 17, 33, 9], [3, 64, 64, 64], [1, 300, 129, 257], [5, 1, 16, 15],
+  ];
+  for (const [B, M, K, N] of sizes) {
+    it(`matmul (${B}, ${M}, ${K}) · (${B}, ${K}, ${N}), plain and transposed operands`, () => {
+      const a = randn([B, M, K]), b = randn([B, K, N]);
+      const at = randn([B, K, M]).transpose(1, 2), bt = randn([B, N, K]).transpose(1, 2);
+      for (const [x, y] of [[a, b], [at, b], [a, bt], [at, bt]] as const) {
+        const [got, want] = run("matmul", [x, y], {});
+        expectClose(got, want, K, 4 * Math.sqrt(K));
+      }
+    });
+  }
+
+  it("matmul of strided (sliced) operands", () => {
+    const big = randn([2, 40, 50]);
+    const x = big.slice(1, 3, 37, 2).slice(2, 1, 41); // (2, 17, 40), row stride 100
+    const y = randn([2, 60, 13]).slice(1, 10, 50); // (2, 40, 13)
+    const [got, want] = run("matmul", [x, y], {});
+    expectClose(got, want, 40, 4 * Math.sqrt(40));
+  });
+
+  for (const prim of ["exp", "log", "tanh", "sigmoid"] as const) {
+    for (const n of [0, 1, 7, 2047, 2048, 4099, 100_003]) {
+      it(`${prim} on ${n} elements (dense and transposed)`, () => {
+        const x = prim === "log" ? randn([n]).abs().add(0.1) : randn([n]).mul(3);
+        const [got, want] = run(prim, [x], {});
+        // Cephes float32 polynomials: a few ulps relative.
+        const w = want.dataSync(), g = got.dataSync();
+        for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(4 * 2 ** -23 * Math.max(Math.abs(w[i]!), 1e-30) + 1e-37);
+      });
+    }
+  }
+
+  for (const prim of ["add", "sub", "mul", "div"] as const) {
+    for (const [rows, cols] of [[1, 2048], [63, 65], [1000, 17], [3, 5]] as const) {
+      it(`${prim} with a broadcast row: [${rows}, ${cols}] ${prim} [${cols}]`, () => {
+        const a = randn([rows, cols]), row = randn([cols]).add(prim === "div" ? 3 : 0);
+        const [got, want] = run(prim, [a, row], {});
+        expect(got.dataSync()).toEqual(want.dataSync()); // one correctly rounded float32 operation: exact
+      });
+    }
+  }
+
+  for (const prim of ["sum", "max", "min"] as const) {
+    for (const [shape, dims] of [
+      [[4096], [0]], [[64, 65], [1]], [[64, 65], [0]], [[3, 700, 5], [1]], [[3, 700, 5], [1, 2]], [[2, 3, 4, 100], [0, 1]],
+    ] as [number[], number[]][]) {
+      for (const keepdim of [false, true]) {
+        it(`${prim} over dims [${dims}] of [${shape}] keepdim=${keepdim}`, () => {
+          const x = randn(shape);
+          const [got, want] = run(prim, [x], { dims, keepdim });
+          const k = dims.reduce((p, d) => p * shape[d]!, 1);
+          expectClose(got, want, prim === "sum" ? k : 0, prim === "sum" ? 4 * Math.sqrt(k) : 1);
+        });
+      }
+    }
+  }
+
+  it("falls back to the reference for what it does not handle (float64, non-consecutive dims, strided)", () => {
+    const x = ds.randn([64, 70], { dtype: "float64", generator: gen });
+    const [got, want] = run("exp", [x], {});
+    expect(got.dataSync()).toEqual(want.dataSync());
+    const y = randn([30, 40, 50]);
+    const [s1, s2] = run("sum", [y], { dims: [0, 2], keepdim: false });
+    expect(s1.dataSync()).toEqual(s2.dataSync());
+  });
+});
