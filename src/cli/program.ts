@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import "../backend/init.js"; // the WASM SIMD kernels, as for every user of the public API
 import { experiments, findExperiment } from "../experiments/index.js";
 import type { ExperimentResult } from "../experiments/Experiment.js";
 import { tensor } from "../ops/creation.js";
