@@ -26,7 +26,7 @@ describe("deepscript CLI", () => {
     expect(c.err).toEqual([]);
     expect(code).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-    expect(summary).toMatchObject({ experiment: "mnist-mlp", seed: 3, config: { epochs: 1, lr: 0.05, batchSize: 64, momentum: 0.9 } });
+    expect(summary).toMatchObject({ experiment: "mnist-mlp", seed: 3, config: { epochs: 1, lr: 0.1, batchSize: 64, momentum: 0.9, schedule: "cosine" } });
     // One epoch of SGD on 8,000 digits already classifies far above chance (10 %).
     expect(summary.metrics.testAccuracy).toBeGreaterThan(0.8);
     const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
