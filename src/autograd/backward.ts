@@ -1,5 +1,5 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
-import { Tensor } from "../tensor/Tensor.js";
+import { Tensor, type Storage } from "../tensor/Tensor.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
 import { vjpRules, type VjpContext } from "./vjp.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
@@ -64,6 +64,8 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
     const order = topologicalOrder(roots);
     const needed = targets ? neededNodes(order, targets) : null;
     const pending = new Map<Node, (Tensor | null)[]>();
+    // Storages already handed to a leaf's .grad (or given by the caller): those must be copied, not shared.
+    const claimed = new Set<Storage>(rootGrads.map((g) => g.storage));
     const captured = new Map<Tensor, Tensor>();
     const targetSet = targets ? new Set(targets) : null;
 
@@ -84,9 +86,9 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
         }
         const prev = slots[t.outputIndex];
         slots[t.outputIndex] = prev ? add(prev, g) : g;
-        if (t.retainsGrad && !targets) accumulateGrad(t, g, createGraph);
+        if (t.retainsGrad && !targets) accumulateGrad(t, g, createGraph, claimed);
       } else if (!targets && t.requiresGrad) {
-        accumulateGrad(t, g, createGraph);
+        accumulateGrad(t, g, createGraph, claimed);
       }
     };
 
@@ -130,13 +132,18 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
   return result;
 }
 
-function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, claimed: Set<Storage>): void {
   if (t.grad === null) {
-    // A fresh copy: the same gradient tensor may flow to several leaves, and optimizers modify .grad in place.
-    t.grad = createGraph ? contiguous(g, { copy: true }) : contiguous(g.detach(), { copy: true });
+    // Optimizers modify .grad in place, so a leaf must own its gradient's storage: a gradient computed in
+    // this pass that owns all of its storage is adopted; one shared with another leaf, the caller, or a
+    // view is copied.
+    const owned = g.offset === 0 && g.storage.data.length === g.size && g.isContiguous() && !claimed.has(g.storage);
+    if (createGraph) t.grad = contiguous(g, { copy: true });
+    else t.grad = owned ? g.detach() : contiguous(g.detach(), { copy: true });
   } else {
     t.grad = createGraph ? add(t.grad, g) : add(t.grad.detach(), g.detach());
   }
+  claimed.add(t.grad.storage);
 }
 
 /** Nodes reachable from the roots, consumers before producers (reverse DFS post-order, iterative). */

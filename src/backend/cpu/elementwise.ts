@@ -244,6 +244,8 @@ function convert(dtype: DType): (v: number) => number {
 
 export const cast: Kernel<"cast"> = ([x], { dtype }) => {
   const out = allocate(dtype, x!.size);
-  unaryLoop(out, x!, convert(dtype));
+  // TypedArray.set converts like our float and int32 casts (int32: ToInt32 truncates, NaN/±∞ → 0).
+  if (dtype !== "bool" && isDense(x!)) out.set(x!.storage.data.subarray(x!.offset, x!.offset + x!.size) as never);
+  else unaryLoop(out, x!, convert(dtype));
   return Tensor.fromData(out, x!.shape, dtype);
 };
