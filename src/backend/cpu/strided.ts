@@ -61,10 +61,36 @@ export function denseValues(t: Tensor): TypedArray {
     if (t.offset === 0 && data.length === t.size) return data;
     return data.subarray(t.offset, t.offset + t.size);
   }
-  const offs = offsets(t, t.shape);
   const out = new (data.constructor as new (n: number) => TypedArray)(t.size);
-  for (let i = 0; i < offs.length; i++) out[i] = data[offs[i]!]!;
+  stridedCopy(out, t);
   return out;
+}
+
+/** Copies the elements of `t` in row-major order into `out` (no index array: counters over the dims). */
+export function stridedCopy(out: TypedArray, t: Tensor): void {
+  const size = t.size, nd = t.ndim, data = t.storage.data;
+  if (size === 0) return;
+  if (nd === 0) {
+    out[0] = data[t.offset]!;
+    return;
+  }
+  const shape = t.shape, strides = t.strides;
+  const inner = shape[nd - 1]!, si = strides[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let p = t.offset, o = 0;
+  while (o < size) {
+    if (si === 1) for (let j = 0; j < inner; j++) out[o++] = data[p + j]!;
+    else for (let j = 0, q = p; j < inner; j++, q += si) out[o++] = data[q]!;
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      p += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      p -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
 }
 
 /** out[i] = f(a[i], b[i]) over the broadcast of a and b to `shape`. */
