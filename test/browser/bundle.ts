@@ -1,0 +1,23 @@
+// Bundles test/browser/entry.ts (and the library under it) for the browser with esbuild.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Writes an ESM bundle of entry.ts to `outDir` as entry.js (plus chunks). The library loads its Node
+ * host (nodePlatform.ts) and Node file helpers through dynamic imports that never run in a
+ * browser; `node:*` stays external and code splitting keeps those imports in chunks the page never
+ * fetches (without splitting, esbuild would hoist them into entry.js and the page would fail to load).
+ */
+export async function bundleEntry(outDir: string): Promise<void> {
+  await build({
+    entryPoints: { entry: fileURLToPath(new URL("./entry.ts", import.meta.url)) },
+    bundle: true,
+    format: "esm",
+    splitting: true,
+    platform: "browser",
+    target: "es2022",
+    external: ["node:*"],
+    outdir: outDir,
+    logLevel: "silent",
+  });
+}
