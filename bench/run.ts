@@ -116,3 +116,30 @@ if (want("mlp")) {
   const s = time(step, { budgetMs: 3000, warmup: 20 });
   emit({ name: "mlp 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }
+
+if (want("mlp-mnist")) {
+  // W2 as the peer scripts in bench/peers run it: the same MLP step, cycling through the 125 real MNIST
+  // batches of 64 of the 8,000-image training split (src/node/mnist.ts) instead of one random batch.
+  const { loadMnist } = await import("../src/node/mnist.js");
+  const { train } = loadMnist();
+  const batch = 64;
+  const batches = Array.from({ length: Math.floor(train.x.shape[0]! / batch) }, (_, i) => ({
+    x: train.x.slice(0, i * batch, (i + 1) * batch).contiguous(), // [64, 784]
+    y: train.y.slice(0, i * batch, (i + 1) * batch).contiguous(), // [64]
+  }));
+  const model = new ds.nn.Sequential(
+    new ds.nn.Linear(784, 128), new ds.nn.ReLU(), new ds.nn.Linear(128, 64), new ds.nn.ReLU(), new ds.nn.Linear(64, 10),
+  );
+  const optimizer = new ds.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  let it = 0;
+  const step = () => {
+    const { x, y } = batches[it++ % batches.length]!;
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(step, { budgetMs: 3000, warmup: 20 });
+  emit({ name: "mlp-mnist 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
+}
