@@ -191,11 +191,14 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   indexAdd: (c) => [c.g, null, indexSelect(c.g, c.params.dim, c.input(1))],
   nonzero: null,
 
-  // C = AB: dA = dC Bᵀ, dB = Aᵀ dC
-  matmul: (c) => [
-    c.needsGrad(0) ? matmul(c.g, mT(c.input(1))) : null,
-    c.needsGrad(1) ? matmul(mT(c.input(0)), c.g) : null,
-  ],
+  // C = AB: dA = dC Bᵀ, dB = Aᵀ dC. An operand that is a transposed view (Wᵀ in a linear layer) gets
+  // its gradient computed transposed, (dB)ᵀ = dCᵀ A, so the leaf receives a contiguous gradient.
+  matmul: (c) => {
+    const a = c.input(0), b = c.input(1);
+    const ga = !c.needsGrad(0) ? null : isTransposed(a) ? mT(matmul(b, mT(c.g))) : matmul(c.g, mT(b));
+    const gb = !c.needsGrad(1) ? null : isTransposed(b) ? mT(matmul(mT(c.g), a)) : matmul(mT(a), c.g);
+    return [ga, gb];
+  },
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;
@@ -230,6 +233,12 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** A column-major matrix (a transposed view): its last two strides are swapped. */
+function isTransposed(x: Tensor): boolean {
+  const n = x.ndim;
+  return x.strides[n - 1] !== 1 && x.strides[n - 2] === 1 && x.shape[n - 1]! > 1 && x.shape[n - 2]! > 1;
+}
 
 function extremumGrad(c: VjpContext<"max"> | VjpContext<"min">): Tensor[] {
   const x = c.input(0), { dims } = c.params, shape = c.inputShape(0);

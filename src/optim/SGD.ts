@@ -1,5 +1,6 @@
 // Stochastic gradient descent with momentum, Nesterov momentum, weight decay and annealed gradient noise.
 import type { Tensor } from "../tensor/Tensor.js";
+import type { TypedArray } from "../tensor/dtype.js";
 import { randn, zerosLike } from "../ops/creation.js";
 import type { Generator } from "../random/Generator.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
@@ -108,30 +109,67 @@ function canFuse(p: Tensor, g: Tensor, h: SGDHyper): boolean {
  */
 export function sgdStep_(param: Tensor, grad: Tensor, state: SGDState | undefined, h: SGDHyper): SGDState {
   const n = param.size;
-  const p = param.storage.data, po = param.offset;
-  const g = grad.storage.data, go = grad.offset;
-  const { lr, momentum, dampening, weightDecay } = h;
   const next: SGDState = { step: (state?.step ?? 0) + 1 };
-  if (momentum === 0) {
-    for (let i = 0; i < n; i++) {
-      const gi = g[go + i]! + weightDecay * p[po + i]!;
-      p[po + i] = p[po + i]! - lr * gi;
-    }
+  let buf = state?.momentumBuffer;
+  if (h.momentum !== 0 && buf === undefined) {
+    buf = zerosLike(param);
+    fusedSgd(param.storage.data, param.offset, grad.storage.data, grad.offset, buf.storage.data, buf.offset, n, h, true);
   } else {
-    let buf = state?.momentumBuffer;
-    const first = buf === undefined;
-    if (first) buf = zerosLike(param);
-    const b = buf!.storage.data, bo = buf!.offset;
-    const keep = 1 - dampening;
-    for (let i = 0; i < n; i++) {
-      const gi = g[go + i]! + weightDecay * p[po + i]!;
-      const bi = first ? gi : momentum * b[bo + i]! + keep * gi;
-      b[bo + i] = bi;
-      p[po + i] = p[po + i]! - lr * bi;
-    }
-    buf!.storage.version++;
-    next.momentumBuffer = buf!;
+    const b = buf ?? param; // unused without momentum
+    fusedSgd(param.storage.data, param.offset, grad.storage.data, grad.offset, b.storage.data, b.offset, n, h, false);
+  }
+  if (buf !== undefined && h.momentum !== 0) {
+    buf.storage.version++;
+    next.momentumBuffer = buf;
   }
   param.storage.version++;
   return next;
+}
+
+/** One pass over the elements; float32 and float64 get separate copies of the loop (monomorphic loads). */
+function fusedSgd(p: TypedArray, po: number, g: TypedArray, go: number, b: TypedArray, bo: number, n: number, h: SGDHyper, first: boolean): void {
+  const run = p instanceof Float32Array ? fusedSgdF32 : fusedSgdF64;
+  run(p as never, po, g as never, go, b as never, bo, n, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, first);
+}
+
+function fusedSgdF32(p: Float32Array, po: number, g: Float32Array, go: number, b: Float32Array, bo: number, n: number, lr: number, mu: number, keep: number, wd: number, first: boolean): void {
+  if (mu === 0) {
+    for (let i = 0; i < n; i++) p[po + i] = p[po + i]! - lr * (g[go + i]! + wd * p[po + i]!);
+  } else if (first) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[go + i]! + wd * p[po + i]!;
+      b[bo + i] = gi;
+      p[po + i] = p[po + i]! - lr * gi;
+    }
+  } else if (wd === 0) {
+    for (let i = 0; i < n; i++) {
+      const bi = mu * b[bo + i]! + keep * g[go + i]!;
+      b[bo + i] = bi;
+      p[po + i] = p[po + i]! - lr * bi;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const bi = mu * b[bo + i]! + keep * (g[go + i]! + wd * p[po + i]!);
+      b[bo + i] = bi;
+      p[po + i] = p[po + i]! - lr * bi;
+    }
+  }
+}
+
+function fusedSgdF64(p: Float64Array, po: number, g: Float64Array, go: number, b: Float64Array, bo: number, n: number, lr: number, mu: number, keep: number, wd: number, first: boolean): void {
+  if (mu === 0) {
+    for (let i = 0; i < n; i++) p[po + i] = p[po + i]! - lr * (g[go + i]! + wd * p[po + i]!);
+  } else if (first) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[go + i]! + wd * p[po + i]!;
+      b[bo + i] = gi;
+      p[po + i] = p[po + i]! - lr * gi;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const bi = mu * b[bo + i]! + keep * (g[go + i]! + wd * p[po + i]!);
+      b[bo + i] = bi;
+      p[po + i] = p[po + i]! - lr * bi;
+    }
+  }
 }
