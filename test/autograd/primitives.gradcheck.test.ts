@@ -124,7 +124,11 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   indexSelect: [{ name: "indexSelect dim 0 with repeats", inputs: () => [f64([4, 2]), idx([3, 0, 3], [3])], fn: prim("indexSelect", { dim: 0 }) }],
   indexAdd: [{ name: "indexAdd dim 1", inputs: () => [f64([2, 4]), idx([1, 1, 3], [3]), f64([2, 3])], fn: prim("indexAdd", { dim: 1 }) }],
   nonzero: "not differentiable",
-  matmul: [{ name: "batched matmul", inputs: () => [f64([2, 3, 4]), f64([2, 4, 2])], fn: prim("matmul", {}) }],
+  matmul: [
+    { name: "batched matmul", inputs: () => [f64([2, 3, 4]), f64([2, 4, 2])], fn: prim("matmul", {}) },
+    // Transposed-view operands take the transposed-gradient path of the rule.
+    { name: "matmul of transposed views", inputs: () => [f64([2, 4, 3]), f64([2, 2, 4])], fn: (a, b) => apply("matmul", [a.transpose(1, 2), b.transpose(1, 2)], {}) },
+  ],
   cholesky: [
     {
       name: "cholesky of X Xᵀ + 3I (lower)",
