@@ -6,7 +6,7 @@ import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { sumTo } from "../ops/reduce.js";
 import { add } from "../ops/elementwise.js";
 import { cast } from "../ops/elementwise.js";
-import { onesLike } from "../ops/creation.js";
+import { onesLike, zerosLike } from "../ops/creation.js";
 import { contiguous } from "../ops/movement.js";
 
 export interface BackwardOptions {
@@ -228,7 +228,7 @@ function makeContext(node: Node, grads: (Tensor | null)[]): VjpContext<never> {
 }
 
 function zerosFor(t: Tensor): Tensor {
-  return onesLike(t).mul(0);
+  return zerosLike(t);
 }
 
 function modifiedError(node: Node, what: string, i: number, t: Tensor, expected: number): Error {
