@@ -79,6 +79,18 @@ describe("backward", () => {
     expect(a.grad!.storage).not.toBe(b.grad!.storage);
   });
 
+  it("never lets .grad alias the caller's gradient or a view", () => {
+    const x = f64([1, 2], true);
+    const g = f64([5, 7]);
+    x.add(0).backward(g); // the add rule passes g straight through
+    ds.noGrad(() => x.grad!.mul_(10));
+    expect(g.toList()).toEqual([5, 7]);
+    const w = f64([[1, 2], [3, 4]], true);
+    ds.ones([3, 2], { dtype: "float64" }).matmul(w.t()).sum().backward(); // gradient arrives as a transposed view
+    expect(w.grad!.isContiguous()).toBe(true);
+    expect(w.grad!.toArray()).toEqual([[3, 3], [3, 3]]);
+  });
+
   it("a chain of 100,000 ops differentiates without stack overflow", () => {
     const x = f64([1.5], true);
     let y = x;
