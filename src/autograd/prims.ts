@@ -36,6 +36,8 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   where: Record<string, never>;
   argmax: { dim: number; keepdim: boolean };
   argmin: { dim: number; keepdim: boolean };
+  /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */
+  logSoftmax: { dim: number };
   /** Inclusive prefix sum along `dim`; `reverse` sums from the end (the VJP of the forward sum). */
   cumsum: { dim: number; reverse: boolean };
   reshape: { shape: number[] };

@@ -150,6 +150,11 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   min: (c) => extremumGrad(c),
   argmax: null,
   argmin: null,
+  // y = log softmax(x): dx = dy − softmax(x) Σ dy  (softmax(x) = e^y)
+  logSoftmax: (c) => {
+    const dim = c.params.dim;
+    return [sub(c.g, mul(E.exp(c.output()), apply("sum", [c.g], { dims: [dim], keepdim: true })))];
+  },
   // the adjoint of a prefix sum is a suffix sum
   cumsum: (c) => [apply("cumsum", [c.g], { dim: c.params.dim, reverse: !c.params.reverse })],
 

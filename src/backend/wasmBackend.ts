@@ -80,6 +80,17 @@ function reduce<P extends ReducePrim>(k: WasmKernels, prim: P): Kernel<P> {
   };
 }
 
+/** log softmax over the last dim of a dense float32 tensor: one SIMD kernel call. */
+function logSoftmax(k: WasmKernels): Kernel<"logSoftmax"> {
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const n = x.shape[x.ndim - 1] ?? 0;
+    const data = x.size >= MIN_MAP_SIZE && params.dim === x.ndim - 1 && n > 0 ? dense32(x) : null;
+    if (!data) return cpuBackend.logSoftmax(inputs, params);
+    return Tensor.fromData(k.logSoftmax(data, x.size / n, n), x.shape, "float32");
+  };
+}
+
 export function wasmOverrides(k: WasmKernels): BackendOverrides {
   return {
     matmul: matmul(k),
@@ -94,5 +105,6 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     sum: reduce(k, "sum"),
     max: reduce(k, "max"),
     min: reduce(k, "min"),
+    logSoftmax: logSoftmax(k),
   };
 }

@@ -105,6 +105,10 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   min: reduceCases("min"),
   argmax: "not differentiable",
   argmin: "not differentiable",
+  logSoftmax: [
+    { name: "logSoftmax last dim", inputs: () => [f64([3, 5])], fn: prim("logSoftmax", { dim: 1 }) },
+    { name: "logSoftmax inner dim of 3-D", inputs: () => [f64([2, 4, 3])], fn: prim("logSoftmax", { dim: 1 }) },
+  ],
   cumsum: [
     { name: "cumsum dim 1", inputs: () => [f64([3, 4])], fn: prim("cumsum", { dim: 1, reverse: false }) },
     { name: "cumsum reverse dim 0", inputs: () => [f64([3, 4])], fn: prim("cumsum", { dim: 0, reverse: true }) },

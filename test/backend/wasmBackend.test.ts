@@ -90,6 +90,16 @@ describe("WASM backend agrees with the CPU reference", () => {
     }
   }
 
+  for (const [rows, n] of [[1, 2048], [65, 33], [3, 1001], [2048, 1]] as const) {
+    it(`logSoftmax over the last dim of [${rows}, ${n}]`, () => {
+      const x = randn([rows, n]).mul(20);
+      const [got, want] = run("logSoftmax", [x], { dim: 1 });
+      // Cephes exp/log in float32: a few ulps of the larger of |result| and log n.
+      const w = want.dataSync(), g = got.dataSync();
+      for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(8 * 2 ** -23 * (Math.abs(w[i]!) + Math.log(n) + 1));
+    });
+  }
+
   it("falls back to the reference for what it does not handle (float64, non-consecutive dims, strided)", () => {
     const x = ds.randn([64, 70], { dtype: "float64", generator: gen });
     const [got, want] = run("exp", [x], {});

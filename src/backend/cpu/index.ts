@@ -1,7 +1,7 @@
 // The CPU reference backend: plain TypeScript kernels, the oracle every faster backend is tested against.
 import type { Backend } from "../Backend.js";
 import { binaryKernel, cast, compareKernel, logicalNot, unaryKernel, where } from "./elementwise.js";
-import { argmax, argmin, cumsum, reduceKernel } from "./reduce.js";
+import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
@@ -51,6 +51,7 @@ export const cpuBackend: Backend = {
   argmax,
   argmin,
   cumsum,
+  logSoftmax,
   reshape,
   permute,
   expand,

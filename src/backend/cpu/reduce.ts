@@ -4,6 +4,7 @@ import type { ReducePrim } from "../../autograd/prims.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
 import { reducedShape } from "../../tensor/shape.js";
+import { denseValues } from "./strided.js";
 
 /**
  * Calls `visit(outIndex, offsets)` style loops: for each kept position (row-major over the kept
@@ -153,6 +154,33 @@ export const cumsum: Kernel<"cumsum"> = ([x], { dim, reverse }) => {
       idx[d]!++;
       if (idx[d]! < kShape[d]!) break;
       idx[d] = 0;
+    }
+  }
+  return Tensor.fromData(out, t.shape, t.dtype);
+};
+
+/** log softmax along `dim`, stable (shift by the line's max), computed in float64 per line. */
+export const logSoftmax: Kernel<"logSoftmax"> = ([x], { dim }) => {
+  const t = x!;
+  const vals = denseValues(t);
+  const out = allocate(t.dtype, t.size);
+  const n = t.shape[dim] ?? 1;
+  let inner = 1;
+  for (let d = dim + 1; d < t.ndim; d++) inner *= t.shape[d]!;
+  const outer = n * inner === 0 ? 0 : t.size / (n * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = vals[base + j * inner]!;
+        if (v > m || v !== v) m = v;
+      }
+      if (m === Infinity || m === -Infinity) m = 0; // all ±∞: no shift (as the composite)
+      let s = 0;
+      for (let j = 0; j < n; j++) s += Math.exp(vals[base + j * inner]! - m);
+      const shift = m + Math.log(s);
+      for (let j = 0; j < n; j++) out[base + j * inner] = vals[base + j * inner]! - shift;
     }
   }
   return Tensor.fromData(out, t.shape, t.dtype);
