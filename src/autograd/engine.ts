@@ -35,7 +35,12 @@ export function setGradEnabled(enabled: boolean): void {
   gradEnabled = enabled;
 }
 
-/** Runs `fn` without recording the tape (like `torch.no_grad()`). */
+/**
+ * Runs `fn` without recording the tape (like `torch.no_grad()`): for updates and evaluation.
+ * ```ts
+ * ds.noGrad(() => w.sub_(w.grad!.mul(0.1)));
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = false;

@@ -93,6 +93,10 @@ export function valueAndGrad(f: TensorFn, options?: GradOptions): (...args: Tens
 /**
  * `vjp(f, ...primals)` → [f(primals), vjpFn] where vjpFn(cotangent) returns one gradient per primal:
  * cotangentᵀ · ∂f/∂primal.
+ * ```ts
+ * const [y, back] = ds.vjp((x) => x.square(), ds.tensor([1, 2, 3]));
+ * back(ds.tensor([1, 0, 2]))[0]; // tensor([ 2.,  0., 12.])
+ * ```
  */
 export function vjp(f: TensorFn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
   const { all, traced, nested } = tracedArgs(primals, primals.map((_, i) => i));
@@ -108,6 +112,9 @@ export function vjp(f: TensorFn, ...primals: Tensor[]): [Tensor, (cotangent: Ten
 
 /**
  * `jacobian(f)(x)`: the matrix ∂f/∂x with shape f(x).shape + x.shape (one reverse pass per output element).
+ * ```ts
+ * ds.jacobian((x) => x.mul(x))(ds.tensor([1, 2])); // tensor([[2., 0.], [0., 4.]])
+ * ```
  */
 export function jacobian(f: TensorFn, options: { argnums?: number } = {}): (...args: Tensor[]) => Tensor {
   return (...args: Tensor[]) => {
@@ -127,12 +134,22 @@ export function jacobian(f: TensorFn, options: { argnums?: number } = {}): (...a
   };
 }
 
-/** `hessian(f)(x)` = jacobian(grad(f))(x), shape x.shape + x.shape. */
+/**
+ * `hessian(f)(x)` = jacobian(grad(f))(x), shape x.shape + x.shape.
+ * ```ts
+ * ds.hessian((x) => x.pow(3).sum())(ds.tensor([1, 2], { dtype: "float64" })); // [[6, 0], [0, 12]]
+ * ```
+ */
 export function hessian(f: TensorFn, options: { argnums?: number } = {}): (...args: Tensor[]) => Tensor {
   return jacobian(grad(f, { argnums: options.argnums ?? 0 }), { argnums: options.argnums ?? 0 });
 }
 
-/** `hvp(f)(x, v)` = ∇²f(x) v by reverse-over-reverse, without forming the Hessian. */
+/**
+ * `hvp(f)(x, v)` = ∇²f(x) v by reverse-over-reverse, without forming the Hessian.
+ * ```ts
+ * ds.hvp((x) => x.pow(3).sum())(ds.tensor([1, 2]), ds.tensor([1, 1])); // tensor([ 6., 12.])
+ * ```
+ */
 export function hvp(f: TensorFn): (x: Tensor, v: Tensor) => Tensor {
   return (x: Tensor, v: Tensor) => {
     if (v.shape.length !== x.shape.length || v.shape.some((s, i) => s !== x.shape[i])) {

@@ -26,6 +26,10 @@ function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
 /**
  * Compares the autograd Jacobian of `fn` with central differences, for every input that requires grad.
  * Inputs should be float64. Returns true, or throws naming the input, output and element that disagree.
+ * ```ts
+ * const x = ds.randn([3, 4], { dtype: "float64", requiresGrad: true });
+ * ds.gradcheck((t) => t.tanh().sum({ dim: 1 }), [x]); // true
+ * ```
  */
 export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
   const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;

@@ -12,7 +12,12 @@ export function getBackendName(): "cpu" | "wasm" {
   return active;
 }
 
-/** Switches backends; "wasm" loads and compiles the kernels on first use. */
+/**
+ * Switches backends; "wasm" loads and compiles the kernels on first use.
+ * ```ts
+ * await ds.setBackend("cpu"); // the TypeScript reference kernels (the oracle the WASM kernels are tested against)
+ * ```
+ */
 export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
   if (name === "cpu") {
     useKernels(null);
@@ -24,7 +29,12 @@ export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
   active = "wasm";
 }
 
-/** Threads used by large kernels (default: the number of cores). */
+/**
+ * Threads used by large kernels (default: the number of cores).
+ * ```ts
+ * await ds.setNumThreads(1);
+ * ```
+ */
 export async function setNumThreads(n: number): Promise<void> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
   kernels ??= await initWasmKernels();

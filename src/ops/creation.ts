@@ -52,6 +52,11 @@ function flattenNested(value: NestedArray): { shape: number[]; flat: (number | b
  * Creates a tensor from nested arrays, a TypedArray (with `shape` option) or a scalar. The dtype is
  * float32 for numbers (PyTorch's default; integers too, unless dtype says otherwise), bool for booleans,
  * and the array's own dtype for TypedArrays.
+ * ```ts
+ * ds.tensor([[1, 2], [3, 4]]);                         // float32, shape [2, 2]
+ * ds.tensor([0, 2, 1], { dtype: "int32" });            // class labels
+ * ds.tensor(new Float64Array(6), { shape: [2, 3] });   // float64, no nesting needed
+ * ```
  */
 export function tensor(value: NestedArray | TypedArray | readonly number[], options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
   if (ArrayBuffer.isView(value)) {

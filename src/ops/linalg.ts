@@ -67,7 +67,12 @@ function squareMatrix(op: string, a: Tensor): Tensor {
   return isFloating(a.dtype) ? a : cast(a, "float32");
 }
 
-/** Solves A X = B for X (A: (…, n, n); B: (…, n, k) or (…, n) for a vector right-hand side). */
+/**
+ * Solves A X = B for X (A: (…, n, n); B: (…, n, k) or (…, n) for a vector right-hand side).
+ * ```ts
+ * ds.linalg.solve(ds.tensor([[2, 0], [0, 4]]), ds.tensor([2, 8])); // tensor([1., 2.])
+ * ```
+ */
 export function solve(A: Tensor, B: Tensor): Tensor {
   const a = squareMatrix("linalg.solve", A);
   const n = a.shape[a.ndim - 1]!;
@@ -95,12 +100,22 @@ export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
   return { sign: sign!, logabsdet: logabsdet! };
 }
 
-/** Lower (default) or upper Cholesky factor of a symmetric positive-definite matrix. */
+/**
+ * Lower (default) or upper Cholesky factor of a symmetric positive-definite matrix.
+ * ```ts
+ * ds.linalg.cholesky(ds.tensor([[4, 2], [2, 3]])); // tensor([[2.0000, 0.0000], [1.0000, 1.4142]])
+ * ```
+ */
 export function cholesky(A: Tensor, options: { upper?: boolean } = {}): Tensor {
   return apply("cholesky", [squareMatrix("linalg.cholesky", A)], { upper: options.upper ?? false });
 }
 
-/** Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, from its lower triangle. */
+/**
+ * Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, from its lower triangle.
+ * ```ts
+ * const { eigenvalues, eigenvectors } = ds.linalg.eigh(ds.tensor([[2, 1], [1, 2]])); // [1, 3]
+ * ```
+ */
 export function eigh(A: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
   const [eigenvalues, eigenvectors] = applyMulti("eigh", [squareMatrix("linalg.eigh", A)], {});
   return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };

@@ -16,7 +16,12 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   return apply("logSoftmax", [isFloating(x.dtype) ? x : cast(x, "float32")], { dim: d });
 }
 
-/** softmax(x) = exp(log softmax(x)) along `dim`. */
+/**
+ * softmax(x) = exp(log softmax(x)) along `dim`.
+ * ```ts
+ * ds.tensor([[1, 2, 3]]).softmax(1); // tensor([[0.0900, 0.2447, 0.6652]])
+ * ```
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   return exp(logSoftmax(x, dim));
 }
