@@ -15,7 +15,7 @@ import { mcControl } from "../../../src/rl/tabular/mcControl.js";
 import { mcPrediction } from "../../../src/rl/tabular/mcPrediction.js";
 import { nStepTd } from "../../../src/rl/tabular/nStepTd.js";
 import { offPolicyMcControl } from "../../../src/rl/tabular/offPolicyMcControl.js";
-import { epsilonGreedy, type Policy, uniformPolicy } from "../../../src/rl/tabular/policies.js";
+import { type Policy, uniformPolicy } from "../../../src/rl/tabular/policies.js";
 import { evaluatePolicyExact } from "../../../src/rl/tabular/policyEvaluation.js";
 import { qLearning } from "../../../src/rl/tabular/qLearning.js";
 import { sarsa } from "../../../src/rl/tabular/sarsa.js";
@@ -101,7 +101,6 @@ describe("cliff walking (Example 6.6, Figure 6.4): SARSA vs Q-learning, ε = 0.1
     sarsa: seeds.map((seed) => sarsa(new CliffWalking(), { episodes: 500, alpha: 0.5, epsilon: 0.1, seed })),
     qLearning: seeds.map((seed) => qLearning(new CliffWalking(), { episodes: 500, alpha: 0.5, epsilon: 0.1, seed })),
   };
-  const mdp = fromEnv(new CliffWalking());
 
   it("Q-learning's greedy policy is the optimal 13-step path along the edge (return −13) in every run", () => {
     for (const run of runs.qLearning) expect(greedyRollout(run.policy)).toMatchObject({ length: 13, ret: -13 });
