@@ -3,6 +3,7 @@
 import { useKernels } from "./registry.js";
 import { initWasmKernels, type WasmKernels } from "./wasm/index.js";
 import { wasmOverrides } from "./wasmBackend.js";
+import { useFusedKernels } from "./fused.js";
 
 let kernels: WasmKernels | null = null;
 let active: "cpu" | "wasm" = "cpu";
@@ -21,11 +22,14 @@ export function getBackendName(): "cpu" | "wasm" {
 export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
   if (name === "cpu") {
     useKernels(null);
+    useFusedKernels(null);
     active = "cpu";
     return;
   }
   kernels ??= await initWasmKernels();
   useKernels(wasmOverrides(kernels));
+  const k = kernels;
+  useFusedKernels({ sgdF32: (mode, p, g, b, hyper) => k.sgd(mode, p, g, b, hyper) });
   active = "wasm";
 }
 
@@ -51,6 +55,7 @@ if (env?.DEEPSCRIPT_BACKEND !== "cpu") {
   } catch (error) {
     // No WebAssembly SIMD here: the reference backend computes the same results, only slower.
     useKernels(null);
+    useFusedKernels(null);
     if (env?.DEEPSCRIPT_BACKEND === "wasm") throw error;
   }
 }

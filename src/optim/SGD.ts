@@ -2,6 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { randn, zerosLike } from "../ops/creation.js";
+import { fusedKernels } from "../backend/fused.js";
 import type { Generator } from "../random/Generator.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
 
@@ -126,8 +127,18 @@ export function sgdStep_(param: Tensor, grad: Tensor, state: SGDState | undefine
   return next;
 }
 
+/** From this many elements the backend's fused kernel (if any) runs the update; below, the loop here. */
+const MIN_FAST_SGD = 1024;
+
 /** One pass over the elements; float32 and float64 get separate copies of the loop (monomorphic loads). */
 function fusedSgd(p: TypedArray, po: number, g: TypedArray, go: number, b: TypedArray, bo: number, n: number, h: SGDHyper, first: boolean): void {
+  const fast = fusedKernels().sgdF32;
+  if (fast && n >= MIN_FAST_SGD && p instanceof Float32Array) {
+    const mode = h.momentum === 0 ? "plain" : first ? "first" : "momentum";
+    const sub = (a: TypedArray, o: number) => (a as Float32Array).subarray(o, o + n);
+    fast(mode, sub(p, po), sub(g, go), mode === "plain" ? null : sub(b, bo), { lr: h.lr, momentum: h.momentum, keep: 1 - h.dampening, weightDecay: h.weightDecay });
+    return;
+  }
   const run = p instanceof Float32Array ? fusedSgdF32 : fusedSgdF64;
   run(p as never, po, g as never, go, b as never, bo, n, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, first);
 }

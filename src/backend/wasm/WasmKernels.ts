@@ -4,6 +4,7 @@ import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, typ
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
+import { sgd, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
@@ -90,6 +91,11 @@ export class WasmKernels {
   /** Log-softmax over the last dimension of a contiguous rows×n array. */
   logSoftmax(x: Float32Array, rows: number, n: number): Float32Array {
     return logSoftmax(this.runtime, x, rows, n);
+  }
+
+  /** In-place SGD update of p and its momentum buffer b (torch.optim.SGD's formulas; see optim.ts). */
+  sgd(mode: SgdMode, p: Float32Array, g: Float32Array, b: Float32Array | null, hyper: SgdHyper): void {
+    sgd(this.runtime, mode, p, g, b, hyper);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */

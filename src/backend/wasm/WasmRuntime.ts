@@ -40,6 +40,9 @@ export class WasmRuntime {
   private top: number;
   private readonly workers: PoolWorker[] = [];
   private threads = 1;
+  /** A view of the whole linear memory and its size, renewed whenever ensure() grows it. */
+  private heap!: Float32Array;
+  private heapBytes = 0;
 
   private constructor(platform: WasmPlatform, loaded: Awaited<ReturnType<typeof loadKernelModule>>, memory: WasmMemory, instance: WasmInstance) {
     this.platform = platform;
@@ -52,6 +55,7 @@ export class WasmRuntime {
     this.controlBase = align64(this.exports.heapBase());
     this.arenaBase = align64(this.controlBase + CONTROL_BYTES);
     this.top = this.arenaBase;
+    this.refreshHeap();
     this.ensure(this.arenaBase);
     this.control = new Int32Array(memory.buffer, this.controlBase, TABLE_OFFSET / 4);
     this.table = new Float64Array(memory.buffer, this.controlBase + TABLE_OFFSET, MAX_CHUNKS * MAX_JOB_ARGS);
@@ -89,18 +93,23 @@ export class WasmRuntime {
   /** Allocates room for `length` floats and copies src[start, start + length) there. */
   put(src: Float32Array, start: number, length: number): number {
     const ptr = this.alloc(length * 4);
-    if (length > 0) this.f32(ptr, length).set(src.subarray(start, start + length));
+    if (length > 0) this.heap.set(start === 0 && length === src.length ? src : src.subarray(start, start + length), ptr >>> 2);
     return ptr;
   }
 
   /** A Float32Array view of `length` floats at `ptr` (valid until memory grows). */
   f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, length);
+    return this.heap.subarray(ptr >>> 2, (ptr >>> 2) + length);
+  }
+
+  private refreshHeap(): void {
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heapBytes = this.heap.byteLength;
   }
 
   private ensure(end: number): void {
+    if (end <= this.heapBytes) return;
     const have = this.memory.buffer.byteLength;
-    if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
     if (have / PAGE + pages > this.platform.maxMemoryPages) {
       throw new Error(
@@ -109,6 +118,7 @@ export class WasmRuntime {
       );
     }
     this.memory.grow(pages);
+    this.refreshHeap();
   }
 
   // ---- threads -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export interface KernelExports {
     x: number, cols: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
   ): void;
+  sgd(p: number, g: number, b: number, n: number, lr: number, mu: number, keep: number, wd: number, mode: number): void;
   col2im(
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
