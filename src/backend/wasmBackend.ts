@@ -94,6 +94,10 @@ function logSoftmax(k: WasmKernels): Kernel<"logSoftmax"> {
 export function wasmOverrides(k: WasmKernels): BackendOverrides {
   return {
     matmul: matmul(k),
+    relu: unary(k, "relu"),
+    neg: unary(k, "neg"),
+    abs: unary(k, "abs"),
+    sqrt: unary(k, "sqrt"),
     exp: unary(k, "exp"),
     log: unary(k, "log"),
     tanh: unary(k, "tanh"),

@@ -65,6 +65,19 @@ describe("WASM backend agrees with the CPU reference", () => {
     }
   }
 
+  for (const prim of ["relu", "neg", "abs", "sqrt"] as const) {
+    for (const n of [0, 1, 7, 2047, 2048, 4099, 100_003]) {
+      it(`${prim} on ${n} elements, with ±0, ±∞ and NaN: exact`, () => {
+        const x = randn([n]).mul(3);
+        const d = x.storage.data as Float32Array;
+        [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40].forEach((v, i) => { if (i < n) d[i * 97 % n] = v; });
+        const [got, want] = run(prim, [x], {});
+        const g = got.dataSync(), w = want.dataSync();
+        for (let i = 0; i < w.length; i++) expect(Object.is(g[i], w[i]) || (Number.isNaN(g[i]) && Number.isNaN(w[i]))).toBe(true);
+      });
+    }
+  }
+
   for (const prim of ["add", "sub", "mul", "div"] as const) {
     for (const [rows, cols] of [[1, 2048], [63, 65], [1000, 17], [3, 5]] as const) {
       it(`${prim} with a broadcast row: [${rows}, ${cols}] ${prim} [${cols}]`, () => {
