@@ -172,6 +172,60 @@ function denseScalarBinary(prim: BinaryPrim, out: TypedArray, a: TypedArray, ao:
 }
 
 /**
+ * `full` (dense, the output's shape, seen as rows × cols over the last dim) op `part`, where part is a
+ * dense row (broadcast over the leading dims: a bias) or a dense column (shape [..., 1]: a per-row
+ * value). With `swap` the operands are the other way round (part op full). Returns false otherwise.
+ */
+function broadcastBinary(prim: BinaryPrim, out: TypedArray, full: Tensor, part: Tensor, shape: readonly number[], swap: boolean): boolean {
+  const nd = shape.length;
+  if (nd === 0 || !isDense(part) || part.ndim === 0 || part.ndim > nd) return false;
+  const cols = shape[nd - 1]!;
+  if (cols === 0) return false;
+  const rows = full.size / cols;
+  const last = part.shape[part.ndim - 1]!;
+  const isRow = part.size === cols && last === cols;
+  const isCol = !isRow && last === 1 && part.size === rows;
+  if (isCol) {
+    // Every other dim of part must match the output's (leading dims it lacks count as size 1).
+    for (let i = 0; i < part.ndim - 1; i++) if (part.shape[i] !== shape[nd - part.ndim + i]) return false;
+  }
+  if (!isRow && !isCol) return false;
+  const a = full.storage.data, ao = full.offset, b = part.storage.data, bo = part.offset;
+  const code = prim === "add" ? 0 : prim === "sub" ? (swap ? 2 : 1) : prim === "mul" ? 3 : prim === "div" ? (swap ? 5 : 4) : -1;
+  if (code < 0) return false;
+  if (isRow) {
+    for (let r = 0, o = 0; r < rows; r++, o += cols) rowOp(code, out, o, a, ao + o, b, bo, cols);
+  } else {
+    for (let r = 0, o = 0; r < rows; r++, o += cols) scalarOp(code, out, o, a, ao + o, b[bo + r]!, cols);
+  }
+  return true;
+}
+
+/** out[o + j] = a[ao + j] ∘ b[bo + j]; code 0 +, 1 −, 2 reversed −, 3 ×, 4 ÷, 5 reversed ÷. */
+function rowOp(code: number, out: TypedArray, o: number, a: TypedArray, ao: number, b: TypedArray, bo: number, n: number): void {
+  switch (code) {
+    case 0: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! + b[bo + j]!; break;
+    case 1: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! - b[bo + j]!; break;
+    case 2: for (let j = 0; j < n; j++) out[o + j] = b[bo + j]! - a[ao + j]!; break;
+    case 3: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! * b[bo + j]!; break;
+    case 4: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! / b[bo + j]!; break;
+    default: for (let j = 0; j < n; j++) out[o + j] = b[bo + j]! / a[ao + j]!;
+  }
+}
+
+/** out[o + j] = a[ao + j] ∘ v (codes as in rowOp). */
+function scalarOp(code: number, out: TypedArray, o: number, a: TypedArray, ao: number, v: number, n: number): void {
+  switch (code) {
+    case 0: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! + v; break;
+    case 1: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! - v; break;
+    case 2: for (let j = 0; j < n; j++) out[o + j] = v - a[ao + j]!; break;
+    case 3: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! * v; break;
+    case 4: for (let j = 0; j < n; j++) out[o + j] = a[ao + j]! / v; break;
+    default: for (let j = 0; j < n; j++) out[o + j] = v / a[ao + j]!;
+  }
+}
+
+/**
  * Dense comparisons, written branch-free (`+(a > b)`): the mask of a ReLU's gradient is half ones at
  * random, and a branch per element mispredicts half the time (measured 2.7 vs 0.6 ns per element).
  * bo < 0 means "b is the single value at index −1 − bo".
@@ -251,7 +305,9 @@ export function binaryKernel<P extends BinaryPrim>(prim: P): Kernel<P> {
       isDense(x) &&
       x.size === size &&
       ((y.size === size && isDense(y) && denseBinary(prim, out, x.storage.data, x.offset, y.storage.data, y.offset, size)) ||
-        (y.size === 1 && denseScalarBinary(prim, out, x.storage.data, x.offset, y.storage.data[y.offset]!, size)));
+        (y.size === 1 && denseScalarBinary(prim, out, x.storage.data, x.offset, y.storage.data[y.offset]!, size)) ||
+        broadcastBinary(prim, out, x, y, shape, false)) ||
+      (isFloat && isDense(y) && y.size === size && isDense(x) && broadcastBinary(prim, out, y, x, shape, true));
     if (!fast) binaryLoop(out, x, y, shape, isFloat ? ff : fi);
     return Tensor.fromData(out, shape, dtype);
   };
