@@ -34,6 +34,8 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
 } & { [P in ComparePrim]: Record<string, never> } & { [P in ReducePrim]: ReduceParams } & {
   logicalNot: Record<string, never>;
   where: Record<string, never>;
+  /** ReLU's gradient, fused (PyTorch's threshold_backward): inputs (g, y = relu(x)) → g where y > 0, else 0. */
+  reluBackward: Record<string, never>;
   argmax: { dim: number; keepdim: boolean };
   argmin: { dim: number; keepdim: boolean };
   /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */

@@ -85,7 +85,9 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     return [mul(c.g, mul(y, E.sub(1, y)))];
   },
   // d relu(x) = [x > 0] dx
-  relu: (c) => [mul(c.g, E.gt(c.output(), 0))],
+  relu: (c) => [apply("reluBackward", [c.g, c.output()], {})],
+  // reluBackward(g, y) is linear in g with the same mask; y only selects (no gradient), as in PyTorch
+  reluBackward: (c) => [c.needsGrad(0) ? apply("reluBackward", [c.g, c.input(1)], {}) : null, null],
   // sign, floor, ceil, round are piecewise constant: zero gradient (as PyTorch)
   sign: zeroGrad,
   floor: zeroGrad,

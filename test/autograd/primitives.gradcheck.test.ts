@@ -105,6 +105,14 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   min: reduceCases("min"),
   argmax: "not differentiable",
   argmin: "not differentiable",
+  reluBackward: [
+    {
+      // y is a ReLU output: zeros and positive values away from 0 (it only selects; no gradient flows to it)
+      name: "reluBackward [3,4]",
+      inputs: () => [f64([3, 4]), ds.noGrad(() => awayFromZero([3, 4]).detach().relu())],
+      fn: prim("reluBackward", {}),
+    },
+  ],
   logSoftmax: [
     { name: "logSoftmax last dim", inputs: () => [f64([3, 5])], fn: prim("logSoftmax", { dim: 1 }) },
     { name: "logSoftmax inner dim of 3-D", inputs: () => [f64([2, 4, 3])], fn: prim("logSoftmax", { dim: 1 }) },

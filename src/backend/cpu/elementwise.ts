@@ -331,6 +331,30 @@ export function compareKernel<P extends ComparePrim>(prim: P): Kernel<P> {
   };
 }
 
+/** g where y > 0, else 0 (NaN in y passes g through, as torch's threshold_backward). g and y have one shape. */
+export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
+  const dtype = g!.dtype;
+  if (y!.dtype !== dtype || !sameShape(g!.shape, y!.shape)) {
+    throw new Error(`reluBackward: expected g and y of one shape and dtype, got ${dtype} [${g!.shape}] and ${y!.dtype} [${y!.shape}]`);
+  }
+  const n = g!.size;
+  const out = allocate(dtype, n);
+  if (dtype === "float32" && isDense(g!) && isDense(y!)) {
+    // Branch-free select on the bits (the mask is random: a branch per element mispredicts half the
+    // time; g·mask would turn an infinite g into NaN where torch gives 0).
+    const gd = g!.storage.data, yd = y!.storage.data, yo = y!.offset;
+    const gi = new Int32Array(gd.buffer, gd.byteOffset + 4 * g!.offset, n), oi = new Int32Array(out.buffer, out.byteOffset, n);
+    for (let i = 0; i < n; i++) oi[i] = gi[i]! & -+!(yd[yo + i]! <= 0);
+  } else {
+    binaryLoop(out, g!, y!, g!.shape, (a, b) => (b <= 0 ? 0 : a));
+  }
+  return Tensor.fromData(out, g!.shape, dtype);
+};
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
 export const logicalNot: Kernel<"logicalNot"> = ([x]) => {
   const out = allocate("bool", x!.size);
   unaryLoop(out, x!, (v) => (v === 0 ? 1 : 0));
