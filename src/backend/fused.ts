@@ -1,13 +1,25 @@
 // Fused kernels that are not primitives (optimizer updates), supplied by the active backend.
 // Callers keep their own plain-TypeScript loop as the reference and use these only when present.
 import type { SgdHyper, SgdMode } from "./wasm/index.js";
+import type { Storage } from "../tensor/Tensor.js";
 
 export interface FusedKernels {
   /** In-place float32 SGD update of p and momentum buffer b (see src/backend/wasm/optim.ts). */
   sgdF32?: (mode: SgdMode, p: Float32Array, g: Float32Array, b: Float32Array | null, hyper: SgdHyper) => void;
+  /**
+   * Moves a float32 storage's values into memory the kernels use in place (its `data` becomes a view
+   * of that memory; values unchanged). Optimizers pin their parameters and state buffers, which every
+   * step reads and updates. No-op where unsupported or for small storages.
+   */
+  pinF32?: (storage: Storage) => void;
 }
 
 let active: FusedKernels = {};
+
+/** Pins a float32 storage when the backend supports it (see FusedKernels.pinF32). */
+export function pinStorage(storage: Storage): void {
+  active.pinF32?.(storage);
+}
 
 export function fusedKernels(): FusedKernels {
   return active;

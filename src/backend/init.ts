@@ -4,6 +4,7 @@ import { useKernels } from "./registry.js";
 import { initWasmKernels, type WasmKernels } from "./wasm/index.js";
 import { wasmOverrides } from "./wasmBackend.js";
 import { useFusedKernels } from "./fused.js";
+import type { Storage } from "../tensor/Tensor.js";
 
 let kernels: WasmKernels | null = null;
 let active: "cpu" | "wasm" = "cpu";
@@ -29,8 +30,26 @@ export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
   kernels ??= await initWasmKernels();
   useKernels(wasmOverrides(kernels));
   const k = kernels;
-  useFusedKernels({ sgdF32: (mode, p, g, b, hyper) => k.sgd(mode, p, g, b, hyper) });
+  useFusedKernels({ sgdF32: (mode, p, g, b, hyper) => k.sgd(mode, p, g, b, hyper), pinF32: pinner(k) });
   active = "wasm";
+}
+
+/** Storages from this many elements are pinned (below, copies cost less than the bookkeeping). */
+const MIN_PIN_ELEMENTS = 4096;
+/** At most this much pinned at once; beyond it, storages stay ordinary arrays. */
+const PIN_LIMIT_BYTES = 256 * 2 ** 20;
+
+function pinner(k: WasmKernels): (storage: Storage) => void {
+  // A pinned block is freed when its storage is garbage-collected (the view is only reachable through it).
+  const registry = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => k.unpin(ptr, bytes));
+  return (storage) => {
+    const data = storage.data;
+    if (!(data instanceof Float32Array) || data.length < MIN_PIN_ELEMENTS || k.runtime.addressOf(data) >= 0) return;
+    const block = k.pin(data, PIN_LIMIT_BYTES);
+    if (block === null) return;
+    storage.data = block.view;
+    registry.register(storage, [block.ptr, block.bytes]);
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Optimizer: the base class holding parameter groups and per-parameter state; subclasses wrap a pure
 // update rule (param, grad, state, hyperparameters) → (new param, new state).
+import { pinStorage } from "../backend/fused.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { enableGrad, noGrad } from "../autograd/engine.js";
 
@@ -57,6 +58,8 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
       if (seen.has(p)) throw new Error(`${name}: a parameter appears in more than one group (or twice in a group)`);
       seen.add(p);
     }
+    // Every step reads and updates the parameters: let the backend keep them where its kernels work.
+    for (const p of params) if (p.dtype === "float32") pinStorage(p.storage);
     this.paramGroups.push({ ...this.defaults, ...group, params } as ParamGroup<H>);
   }
 

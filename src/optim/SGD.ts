@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { randn, zerosLike } from "../ops/creation.js";
-import { fusedKernels } from "../backend/fused.js";
+import { fusedKernels, pinStorage } from "../backend/fused.js";
 import type { Generator } from "../random/Generator.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
 
@@ -114,6 +114,7 @@ export function sgdStep_(param: Tensor, grad: Tensor, state: SGDState | undefine
   let buf = state?.momentumBuffer;
   if (h.momentum !== 0 && buf === undefined) {
     buf = zerosLike(param);
+    pinStorage(buf.storage);
     fusedSgd(param.storage.data, param.offset, grad.storage.data, grad.offset, buf.storage.data, buf.offset, n, h, true);
   } else {
     const b = buf ?? param; // unused without momentum

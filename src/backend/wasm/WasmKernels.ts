@@ -93,6 +93,19 @@ export class WasmKernels {
     return logSoftmax(this.runtime, x, rows, n);
   }
 
+  /**
+   * A copy of `src` in a resident block of the kernels' linear memory, which kernels then read and
+   * update in place without copies (null when memory is not shared or `limitBytes` are pinned).
+   * Free it with unpin(ptr, bytes) once nothing uses the view.
+   */
+  pin(src: Float32Array, limitBytes: number): { view: Float32Array; ptr: number; bytes: number } | null {
+    return this.runtime.allocResident(src, limitBytes);
+  }
+
+  unpin(ptr: number, bytes: number): void {
+    this.runtime.freeResident(ptr, bytes);
+  }
+
   /** In-place SGD update of p and its momentum buffer b (torch.optim.SGD's formulas; see optim.ts). */
   sgd(mode: SgdMode, p: Float32Array, g: Float32Array, b: Float32Array | null, hyper: SgdHyper): void {
     sgd(this.runtime, mode, p, g, b, hyper);

@@ -36,8 +36,15 @@ export class WasmRuntime {
   private readonly control: Int32Array;
   private readonly table: Float64Array;
   private generation = 0;
-  private readonly arenaBase: number;
+  /** Start of the arena: everything below it (down to residentBase) is resident blocks. */
+  private arenaBase: number;
+  private readonly residentBase: number;
   private top: number;
+  /** Freed resident blocks (address, bytes), reused first-fit. */
+  private readonly freeBlocks: [number, number][] = [];
+  private residentBytes = 0;
+  /** Every SharedArrayBuffer object that has backed `heap` (one per growth): views on any of them are resident. */
+  private readonly heapBuffers = new WeakSet<object>();
   private readonly workers: PoolWorker[] = [];
   private threads = 1;
   /** A view of the whole linear memory and its size, renewed whenever ensure() grows it. */
@@ -54,6 +61,7 @@ export class WasmRuntime {
     this.exports = instance.exports as unknown as KernelExports;
     this.controlBase = align64(this.exports.heapBase());
     this.arenaBase = align64(this.controlBase + CONTROL_BYTES);
+    this.residentBase = this.arenaBase;
     this.top = this.arenaBase;
     this.refreshHeap();
     this.ensure(this.arenaBase);
@@ -97,6 +105,74 @@ export class WasmRuntime {
     return ptr;
   }
 
+  /**
+   * The address of src[start] when src is a view of this module's (shared) linear memory, so a kernel
+   * can read it in place; otherwise copies src[start, start + length) into the arena like put().
+   * Only for operands the kernel does not write.
+   */
+  ref(src: Float32Array, start: number, length: number): number {
+    const at = this.addressOf(src);
+    return at >= 0 ? at + 4 * start : this.put(src, start, length);
+  }
+
+  /** Byte address of src[0] if src lives in this module's shared linear memory, else −1. */
+  addressOf(src: Float32Array): number {
+    return this.shared && this.heapBuffers.has(src.buffer) ? src.byteOffset : -1;
+  }
+
+  // ---- resident blocks ----------------------------------------------------------------------
+
+  /**
+   * A copy of `src` in a resident block of linear memory (a stable address that kernels read and
+   * write in place, and worker threads see), or null when memory is not shared (growing a private
+   * memory would detach the view) or `limitBytes` of resident blocks are in use. Never call this
+   * while a kernel runs: the arena moves up to make room. Free the block with freeResident.
+   */
+  allocResident(src: Float32Array, limitBytes: number): { view: Float32Array; ptr: number; bytes: number } | null {
+    const bytes = align64(Math.max(4 * src.length, 64));
+    if (!this.shared || this.residentBytes + bytes > limitBytes) return null;
+    let ptr = -1;
+    const fit = this.freeBlocks.findIndex(([, size]) => size >= bytes);
+    if (fit >= 0) {
+      const [at, size] = this.freeBlocks[fit]!;
+      ptr = at;
+      if (size > bytes) this.freeBlocks[fit] = [at + bytes, size - bytes];
+      else this.freeBlocks.splice(fit, 1);
+    } else {
+      ptr = this.arenaBase;
+      this.ensure(ptr + bytes);
+      this.arenaBase = ptr + bytes;
+      this.top = this.arenaBase;
+    }
+    this.residentBytes += bytes;
+    const view = this.f32(ptr, src.length);
+    view.set(src);
+    return { view, ptr, bytes };
+  }
+
+  /** Returns a block from allocResident (its views must no longer be used). */
+  freeResident(ptr: number, bytes: number): void {
+    this.residentBytes -= bytes;
+    this.freeBlocks.push([ptr, bytes]);
+    this.freeBlocks.sort((a, b) => a[0] - b[0]);
+    // coalesce neighbours, then give a free block at the top back to the arena
+    for (let i = this.freeBlocks.length - 1; i > 0; i--) {
+      const [a, sa] = this.freeBlocks[i - 1]!, [b, sb] = this.freeBlocks[i]!;
+      if (a + sa === b) this.freeBlocks.splice(i - 1, 2, [a, sa + sb]);
+    }
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
+    if (last && last[0] + last[1] === this.arenaBase) {
+      this.freeBlocks.pop();
+      this.arenaBase = last[0];
+      this.top = this.arenaBase;
+    }
+  }
+
+  /** Bytes of resident blocks in use, and how many free gaps lie between them. */
+  residentStats(): { bytes: number; freeBlocks: number; base: number; arenaBase: number } {
+    return { bytes: this.residentBytes, freeBlocks: this.freeBlocks.length, base: this.residentBase, arenaBase: this.arenaBase };
+  }
+
   /** A Float32Array view of `length` floats at `ptr` (valid until memory grows). */
   f32(ptr: number, length: number): Float32Array {
     return this.heap.subarray(ptr >>> 2, (ptr >>> 2) + length);
@@ -105,6 +181,7 @@ export class WasmRuntime {
   private refreshHeap(): void {
     this.heap = new Float32Array(this.memory.buffer);
     this.heapBytes = this.heap.byteLength;
+    this.heapBuffers.add(this.heap.buffer);
   }
 
   private ensure(end: number): void {

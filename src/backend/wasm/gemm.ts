@@ -1,4 +1,5 @@
-// GEMM entry points over plain Float32Arrays: copy operands into the arena, split across threads.
+// GEMM entry points over plain Float32Arrays: copy operands into the arena (unless they already live
+// in linear memory), split across threads.
 import type { WasmRuntime } from "./WasmRuntime.js";
 
 /**
@@ -151,8 +152,8 @@ export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Matrix
   const extentA = span(op, "a", a, m, k);
   const extentB = span(op, "b", b, k, n);
   rt.resetArena();
-  const pA = rt.put(a.data, a.offset ?? 0, extentA);
-  const pB = rt.put(b.data, b.offset ?? 0, extentB);
+  const pA = rt.ref(a.data, a.offset ?? 0, extentA);
+  const pB = rt.ref(b.data, b.offset ?? 0, extentB);
   const c = placeC(rt, op, 1, m, n, options);
   runGemm(rt, m, n, k, options.alpha ?? 1, pA, a.rowStride, a.colStride, pB, b.rowStride, b.colStride, options.beta ?? 0, c.pC, c.ldc);
   copyBack(rt, c, 1, m, n);
@@ -172,8 +173,8 @@ export function gemmBatched(
   const extentA = span(op, "a", a, m, k, batch, a.batchStride);
   const extentB = span(op, "b", b, k, n, batch, b.batchStride);
   rt.resetArena();
-  const pA = rt.put(a.data, a.offset ?? 0, extentA);
-  const pB = rt.put(b.data, b.offset ?? 0, extentB);
+  const pA = rt.ref(a.data, a.offset ?? 0, extentA);
+  const pB = rt.ref(b.data, b.offset ?? 0, extentB);
   const c = placeC(rt, op, batch, m, n, options);
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;

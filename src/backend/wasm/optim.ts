@@ -1,4 +1,5 @@
-// Fused optimizer updates over Float32Arrays: copy into the arena, one SIMD pass, copy back.
+// Fused optimizer updates over Float32Arrays: one SIMD pass, in place for arrays that live in linear
+// memory, through arena copies for the others.
 import type { WasmRuntime } from "./WasmRuntime.js";
 
 /** Codes match assembly/optim.ts. */
@@ -24,10 +25,12 @@ export function sgd(rt: WasmRuntime, mode: SgdMode, p: Float32Array, g: Float32A
   }
   if (mode !== "plain" && b === null) throw new Error(`sgd: mode "${mode}" needs a momentum buffer`);
   rt.resetArena();
-  const pp = rt.put(p, 0, n);
-  const pg = rt.put(g, 0, n);
-  const pb = mode === "momentum" ? rt.put(b!, 0, n) : mode === "first" ? rt.alloc(n * 4) : 0;
+  // Arrays that live in linear memory (pinned parameters and buffers) are updated in place.
+  const inP = rt.addressOf(p), inB = b === null ? -1 : rt.addressOf(b);
+  const pp = inP >= 0 ? inP : rt.put(p, 0, n);
+  const pg = rt.ref(g, 0, n);
+  const pb = inB >= 0 ? inB : mode === "momentum" ? rt.put(b!, 0, n) : mode === "first" ? rt.alloc(n * 4) : 0;
   rt.exports.sgd(pp, pg, pb, n, h.lr, h.momentum, h.keep, h.weightDecay, SGD_MODES[mode]);
-  p.set(rt.f32(pp, n));
-  if (mode !== "plain") b!.set(rt.f32(pb, n));
+  if (inP < 0) p.set(rt.f32(pp, n));
+  if (mode !== "plain" && inB < 0) b!.set(rt.f32(pb, n));
 }
