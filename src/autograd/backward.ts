@@ -1,4 +1,5 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
+import { peekGrad, setGradQuietly } from "../tensor/recycle.js";
 import { Tensor, type Storage } from "../tensor/Tensor.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
 import { vjpRules, type VjpContext } from "./vjp.js";
@@ -133,17 +134,23 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
 }
 
 function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, claimed: Set<Storage>): void {
-  if (t.grad === null) {
+  // Gradients are set quietly (not marked as seen by user code: see Tensor.gradExposed), except with
+  // createGraph, where they are part of a graph.
+  const old = peekGrad(t);
+  let next: Tensor;
+  if (old === null) {
     // Optimizers modify .grad in place, so a leaf must own its gradient's storage: a gradient computed in
     // this pass that owns all of its storage is adopted; one shared with another leaf, the caller, or a
     // view is copied.
     const owned = g.offset === 0 && g.storage.data.length === g.size && g.isContiguous() && !claimed.has(g.storage);
-    if (createGraph) t.grad = contiguous(g, { copy: true });
-    else t.grad = owned ? g.detach() : contiguous(g.detach(), { copy: true });
+    if (createGraph) next = contiguous(g, { copy: true });
+    else next = owned ? g.detach() : contiguous(g.detach(), { copy: true });
   } else {
-    t.grad = createGraph ? add(t.grad, g) : add(t.grad.detach(), g.detach());
+    next = createGraph ? add(old, g) : add(old.detach(), g.detach());
   }
-  claimed.add(t.grad.storage);
+  if (createGraph) next.gradExposed = true;
+  setGradQuietly(t, next);
+  claimed.add(next.storage);
 }
 
 /** Nodes reachable from the roots, consumers before producers (reverse DFS post-order, iterative). */

@@ -6,6 +6,7 @@ import { cpuBackend } from "./cpu/index.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { isDense } from "./cpu/strided.js";
 import type { WasmKernels } from "./wasm/index.js";
+import { takeRecycledF32 } from "../tensor/recycle.js";
 import type { UnaryOp } from "./wasm/index.js";
 
 /** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
@@ -24,6 +25,7 @@ function matmul(k: WasmKernels): Kernel<"matmul"> {
       B, M, N, K,
       { data: x.storage.data as Float32Array, offset: x.offset, rowStride: x.strides[1]!, colStride: x.strides[2]!, batchStride: B > 1 ? x.strides[0]! : 0 },
       { data: y.storage.data as Float32Array, offset: y.offset, rowStride: y.strides[1]!, colStride: y.strides[2]!, batchStride: B > 1 ? y.strides[0]! : 0 },
+      { out: takeRecycledF32(B * M * N) }, // a dropped gradient's buffer, still in cache (see recycle.ts)
     );
     return Tensor.fromData(out, [B, M, N], "float32");
   };

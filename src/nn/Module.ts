@@ -1,5 +1,6 @@
 // Module: the base class of layers and models — parameters, sub-modules and buffers found by
 // reflection, train/eval mode, and state dicts with PyTorch-style dotted names.
+import { dropGrad, peekGrad } from "../tensor/recycle.js";
 import { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -162,9 +163,9 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** Clears every parameter's gradient (`setToNone: true`, the default, drops it; false zeroes it). */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
-      if (options.setToNone ?? true) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
+      if (peekGrad(p) === null) continue;
+      if (options.setToNone ?? true) dropGrad(p);
+      else noGrad(() => peekGrad(p)!.zero_());
     }
   }
 

@@ -1,5 +1,6 @@
 // Optimizer: the base class holding parameter groups and per-parameter state; subclasses wrap a pure
 // update rule (param, grad, state, hyperparameters) → (new param, new state).
+import { dropGrad, peekGrad } from "../tensor/recycle.js";
 import { pinStorage } from "../backend/fused.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { enableGrad, noGrad } from "../autograd/engine.js";
@@ -67,9 +68,9 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (p.grad === null) continue;
-        if (options.setToNone ?? true) p.grad = null;
-        else noGrad(() => p.grad!.zero_());
+        if (peekGrad(p) === null) continue;
+        if (options.setToNone ?? true) dropGrad(p);
+        else noGrad(() => peekGrad(p)!.zero_());
       }
     }
   }

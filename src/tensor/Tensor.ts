@@ -40,8 +40,14 @@ export interface ReduceOptions {
  * ```
  */
 export class Tensor {
-  /** Gradient accumulated by `backward()` (leaves, and non-leaves that called `retainGrad()`). */
-  grad: Tensor | null = null;
+  /** Backing field of `grad`; library code that does not keep the gradient uses peekGrad/setGradQuietly. */
+  gradValue: Tensor | null = null;
+  /**
+   * Set on a gradient tensor once user code may hold it (it was read through `.grad` or assigned to
+   * it). Until then, `zeroGrad()` may hand its storage to the next gradient of the same size (see
+   * src/tensor/recycle.ts), as PyTorch's caching allocator reuses a freed gradient's memory.
+   */
+  gradExposed = false;
   /** The tape node that produced this tensor; null for leaves. */
   gradFn: Node | null = null;
   /** Which output of `gradFn` this tensor is. */
@@ -64,6 +70,17 @@ export class Tensor {
   /** A fresh contiguous tensor over `data` (no copy). */
   static fromData(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
+  }
+
+  /** Gradient accumulated by `backward()` (leaves, and non-leaves that called `retainGrad()`). */
+  get grad(): Tensor | null {
+    const g = this.gradValue;
+    if (g !== null) g.gradExposed = true;
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) g.gradExposed = true;
+    this.gradValue = g;
   }
 
   get ndim(): number {
