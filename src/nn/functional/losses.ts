@@ -155,10 +155,35 @@ function pickedLogProbs(op: string, logProbs: Tensor, target: Tensor, options: N
 }
 
 /**
+ * The common case (no class weights, no target equal to ignoreIndex) in 2 to 3 ops: −Σ logp_y, divided
+ * by the count for "mean" — the same values as the general path, whose masks and weights are all 1.
+ * Returns null when the general path is needed.
+ */
+function plainNll(logProbs: Tensor, target: Tensor, options: NllOptions): Tensor | null {
+  checkIndexTarget("nllLoss", logProbs, target);
+  const C = logProbs.ndim === 1 ? logProbs.shape[0]! : logProbs.shape[1]!;
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const tv = target.dataSync();
+  for (let i = 0; i < tv.length; i++) {
+    const v = tv[i]!;
+    if (v === ignoreIndex) return null;
+    if (v < 0 || v >= C) throw new Error(`nllLoss: target ${v} is out of bounds for ${C} classes`);
+  }
+  const picked = gather(classesLast("nllLoss", logProbs), 1, target.reshape(-1, 1)).reshape(-1);
+  const reduction = options.reduction ?? "mean";
+  if (reduction === "none") return E.neg(picked).reshape(lossShape(logProbs));
+  if (reduction === "sum") return E.neg(sum(picked));
+  if (reduction !== "mean") throw new Error(`loss: unknown reduction "${reduction as string}" (expected "none", "mean" or "sum")`);
+  return E.div(sum(picked), -tv.length);
+}
+
+/**
  * Negative log-likelihood of class indices given log-probabilities (N, C) or (N, C, d₁, …). With class
  * weights, "mean" divides by the sum of the targets' weights (PyTorch's weighted mean), not by N.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+  const plain = options.weight === undefined ? plainNll(input, target, options) : null;
+  if (plain) return plain;
   const { loss, w } = pickedLogProbs("nllLoss", input, target, options);
   const reduction = options.reduction ?? "mean";
   if (reduction === "none") return loss.reshape(lossShape(input));
