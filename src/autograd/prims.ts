@@ -57,6 +57,8 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   indexSelect: { dim: number };
   indexAdd: { dim: number };
   nonzero: Record<string, never>;
+  /** A linear layer, fused (PyTorch's addmm): x (M, K), w (N, K), b (N) → x·wᵀ + b, (M, N). */
+  linear: Record<string, never>;
   /** Batched matrix product of 3-D operands: (B, M, K) · (B, K, N) → (B, M, N). */
   matmul: Record<string, never>;
   cholesky: { upper: boolean };

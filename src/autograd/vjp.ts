@@ -198,6 +198,12 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   indexAdd: (c) => [c.g, null, indexSelect(c.g, c.params.dim, c.input(1))],
   nonzero: null,
 
+  // y = x·wᵀ + b: dx = dy·w, dw = dyᵀ·x (contiguous, in w's layout), db = Σ_rows dy
+  linear: (c) => [
+    c.needsGrad(0) ? matmul(c.g, c.input(1)) : null,
+    c.needsGrad(1) ? matmul(mT(c.g), c.input(0)) : null,
+    c.needsGrad(2) ? apply("sum", [c.g], { dims: [0], keepdim: false }) : null,
+  ],
   // C = AB: dA = dC Bᵀ, dB = Aᵀ dC. An operand that is a transposed view (Wᵀ in a linear layer) gets
   // its gradient computed transposed, (dB)ᵀ = dCᵀ A, so the leaf receives a contiguous gradient.
   matmul: (c) => {

@@ -38,6 +38,24 @@ function matmul(k: WasmKernels): Kernel<"matmul"> {
   };
 }
 
+/** x·wᵀ + b as one GEMM whose output starts as the bias rows. */
+function linear(k: WasmKernels): Kernel<"linear"> {
+  return (inputs, params) => {
+    const [x, w, b] = inputs as [Tensor, Tensor, Tensor];
+    const [M, K] = x.shape as [number, number];
+    const N = w.shape[0]!;
+    const bias = x.dtype === "float32" && M * N * K >= MIN_GEMM_MACS ? dense32(b) : null;
+    if (!bias || w.dtype !== "float32") return cpuBackend.linear(inputs, params);
+    const out = k.gemm(
+      M, N, K,
+      { data: x.storage.data as Float32Array, offset: x.offset, rowStride: x.strides[0]!, colStride: x.strides[1]! },
+      { data: w.storage.data as Float32Array, offset: w.offset, rowStride: w.strides[1]!, colStride: w.strides[0]! },
+      { bias, out: takeRecycledF32(M * N) },
+    );
+    return Tensor.fromData(out, [M, N], "float32");
+  };
+}
+
 /** The dense float32 values of `t` as a Float32Array view (no copy), or null. */
 function dense32(t: Tensor): Float32Array | null {
   if (t.dtype !== "float32" || !isDense(t)) return null;
@@ -104,6 +122,7 @@ function logSoftmax(k: WasmKernels): Kernel<"logSoftmax"> {
 export function wasmOverrides(k: WasmKernels): BackendOverrides {
   return {
     matmul: matmul(k),
+    linear: linear(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),
     abs: unary(k, "abs"),

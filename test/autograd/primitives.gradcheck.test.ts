@@ -105,6 +105,10 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   min: reduceCases("min"),
   argmax: "not differentiable",
   argmin: "not differentiable",
+  linear: [
+    { name: "linear (3,4)·(5,4)ᵀ + (5)", inputs: () => [f64([3, 4]), f64([5, 4]), f64([5])], fn: prim("linear", {}) },
+    { name: "linear with a transposed x", inputs: () => [f64([4, 3]).detach().t().requiresGrad_(), f64([2, 4]), f64([2])], fn: prim("linear", {}) },
+  ],
   reluBackward: [
     {
       // y is a ReLU output: zeros and positive values away from 0 (it only selects; no gradient flows to it)

@@ -45,6 +45,16 @@ describe("WASM backend agrees with the CPU reference", () => {
     });
   }
 
+  for (const [M, K, N] of [[1, 1, 1], [3, 5, 7], [64, 784, 128], [17, 300, 9], [2, 0, 3]] as const) {
+    it(`linear (${M}, ${K}) · (${N}, ${K})ᵀ + (${N}), plain and transposed x`, () => {
+      const x = randn([M, K]), xt = randn([K, M]).t(), w = randn([N, K]), b = randn([N]);
+      for (const xx of [x, xt]) {
+        const [got, want] = run("linear", [xx, w, b], {});
+        expectClose(got, want, K + 1, 4 * Math.sqrt(K + 1));
+      }
+    });
+  }
+
   it("matmul of strided (sliced) operands", () => {
     const big = randn([2, 40, 50]);
     const x = big.slice(1, 3, 37, 2).slice(2, 1, 41); // (2, 17, 40), row stride 100

@@ -4,7 +4,7 @@ import { binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKerne
 import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
-import { matmul } from "./matmul.js";
+import { linear, matmul } from "./matmul.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 
 export const cpuBackend: Backend = {
@@ -68,6 +68,7 @@ export const cpuBackend: Backend = {
   indexAdd,
   nonzero,
   matmul,
+  linear,
   cholesky,
   inv,
   solve,

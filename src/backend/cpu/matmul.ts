@@ -77,3 +77,15 @@ export const matmul: Kernel<"matmul"> = ([a, b]) => {
   if (x.dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = out[i]! | 0;
   return Tensor.fromData(out, [B, M, N], x.dtype);
 };
+
+/** x (M, K) · w (N, K)ᵀ + b (N): the reference matmul on strided views, then the bias (as matmul + add). */
+export const linear: Kernel<"linear"> = ([x, w, b]) => {
+  const [M, K] = x!.shape as [number, number];
+  const N = w!.shape[0]!;
+  const x3 = new Tensor(x!.storage, [1, M, K], [0, x!.strides[0]!, x!.strides[1]!], x!.offset, x!.dtype);
+  const wt3 = new Tensor(w!.storage, [1, K, N], [0, w!.strides[1]!, w!.strides[0]!], w!.offset, w!.dtype);
+  const y = matmul([x3, wt3], {}) as Tensor;
+  const out = y.storage.data, bd = b!.storage.data, bo = b!.offset, bs = b!.strides[0] ?? 0;
+  for (let i = 0, o = 0; i < M; i++) for (let j = 0; j < N; j++, o++) out[o] = out[o]! + bd[bo + j * bs]!;
+  return Tensor.fromData(out, [M, N], x!.dtype);
+};

@@ -28,6 +28,8 @@ export interface GemmOptions {
   outOffset?: number;
   /** Elements between rows of C; default n. */
   ldc?: number;
+  /** A row of n values added to every row of C (a layer's bias): C = alpha·op(A)·op(B) + bias. Not with beta. */
+  bias?: Float32Array;
 }
 
 export interface BatchedGemmOptions extends GemmOptions {
@@ -151,11 +153,23 @@ export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Matrix
   checkDims(op, { m, n, k });
   const extentA = span(op, "a", a, m, k);
   const extentB = span(op, "b", b, k, n);
+  const bias = options.bias;
+  if (bias !== undefined) {
+    if (bias.length !== n) throw new Error(`${op}: bias has length ${bias.length}, expected n = ${n}`);
+    if ((options.beta ?? 0) !== 0) throw new Error(`${op}: bias and beta cannot be combined`);
+  }
   rt.resetArena();
   const pA = rt.ref(a.data, a.offset ?? 0, extentA);
   const pB = rt.ref(b.data, b.offset ?? 0, extentB);
   const c = placeC(rt, op, 1, m, n, options);
-  runGemm(rt, m, n, k, options.alpha ?? 1, pA, a.rowStride, a.colStride, pB, b.rowStride, b.colStride, options.beta ?? 0, c.pC, c.ldc);
+  let beta = options.beta ?? 0;
+  if (bias !== undefined && m > 0 && n > 0) {
+    // C starts as the bias rows and the product is accumulated onto it (beta = 1).
+    const cView = rt.f32(c.pC, c.extentC);
+    for (let i = 0; i < m; i++) cView.set(bias, i * c.ldc);
+    beta = 1;
+  }
+  runGemm(rt, m, n, k, options.alpha ?? 1, pA, a.rowStride, a.colStride, pB, b.rowStride, b.colStride, beta, c.pC, c.ldc);
   copyBack(rt, c, 1, m, n);
   return c.out;
 }

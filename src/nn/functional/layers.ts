@@ -6,7 +6,8 @@ import { mean, sum, variance } from "../../ops/reduce.js";
 import { index, where } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
 import { rand } from "../../ops/creation.js";
-import { noGrad } from "../../autograd/engine.js";
+import { apply, noGrad } from "../../autograd/engine.js";
+import { isFloating } from "../../tensor/dtype.js";
 import type { Generator } from "../../random/Generator.js";
 
 /** y = x Wᵀ + b with x (…, in), W (out, in), b (out) → (…, out). */
@@ -14,6 +15,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const inFeatures = weight.shape[1]!;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
     throw new Error(`linear: input ${fmtShape(x.shape)} must end in ${inFeatures} features to match weight ${fmtShape(weight.shape)}`);
+  }
+  const N = weight.shape[0]!;
+  if (bias && weight.ndim === 2 && bias.ndim === 1 && bias.shape[0] === N && isFloating(x.dtype) && weight.dtype === x.dtype && bias.dtype === x.dtype) {
+    // One fused primitive (x·wᵀ + b, as PyTorch's addmm) on the rows of x.
+    const rows = x.ndim === 2 ? x : x.reshape(-1, inFeatures);
+    const y = apply("linear", [rows, weight, bias], {});
+    return x.ndim === 2 ? y : y.reshape(...x.shape.slice(0, -1), N);
   }
   const y = matmul(x, weight.t());
   return bias ? E.add(y, bias) : y;
