@@ -12,6 +12,14 @@ export interface FusedKernels {
    * step reads and updates. No-op where unsupported or for small storages.
    */
   pinF32?: (storage: Storage) => void;
+  /** A copy of `data` in that memory, owned by no storage yet (null where unsupported or full). */
+  residentCopy?: (data: Float32Array) => Float32Array | null;
+  /** `storage` (whose data came from residentCopy or releaseResident) now owns its memory. */
+  adoptResident?: (storage: Storage) => void;
+  /** `storage` gives its memory up (to be reused); false if its data does not live there. */
+  releaseResident?: (storage: Storage) => boolean;
+  /** Frees memory from residentCopy/releaseResident that nobody will use. */
+  freeResident?: (view: Float32Array) => void;
 }
 
 let active: FusedKernels = {};

@@ -6,7 +6,7 @@ import { cpuBackend } from "./cpu/index.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { isDense } from "./cpu/strided.js";
 import type { WasmKernels } from "./wasm/index.js";
-import { takeRecycledF32 } from "../tensor/recycle.js";
+import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
 import type { UnaryOp } from "./wasm/index.js";
 
 /** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
@@ -34,7 +34,7 @@ function matmul(k: WasmKernels): Kernel<"matmul"> {
       { data: y.storage.data as Float32Array, offset: y.offset, rowStride: y.strides[1]!, colStride: y.strides[2]!, batchStride: B > 1 ? y.strides[0]! : 0 },
       { out: takeRecycledF32(B * M * N) }, // a dropped gradient's buffer, still in cache (see recycle.ts)
     );
-    return Tensor.fromData(out, [B, M, N], "float32");
+    return recycledTensor(out, [B, M, N]);
   };
 }
 
@@ -52,8 +52,15 @@ function linear(k: WasmKernels): Kernel<"linear"> {
       { data: w.storage.data as Float32Array, offset: w.offset, rowStride: w.strides[1]!, colStride: w.strides[0]! },
       { bias, out: takeRecycledF32(M * N) },
     );
-    return Tensor.fromData(out, [M, N], "float32");
+    return recycledTensor(out, [M, N]);
   };
+}
+
+/** A tensor over a kernel's output, which may be a recycled (possibly resident) buffer. */
+function recycledTensor(out: Float32Array, shape: number[]): Tensor {
+  const t = Tensor.fromData(out, shape, "float32");
+  adoptRecycled(t.storage);
+  return t;
 }
 
 /** The dense float32 values of `t` as a Float32Array view (no copy), or null. */

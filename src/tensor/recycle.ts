@@ -3,7 +3,8 @@
 // array than as a reused one, most of a GEMM's time at that size). PyTorch's caching allocator hands
 // a freed gradient's block to the next allocation of that size; here `zeroGrad()` does the same for
 // gradients that never left the library (see Tensor.gradExposed), and large matmul outputs take them.
-import type { Tensor } from "./Tensor.js";
+import type { Storage, Tensor } from "./Tensor.js";
+import { fusedKernels } from "../backend/fused.js";
 
 /** Only buffers of at least this many elements are kept (smaller ones are cheap to allocate). */
 const MIN_ELEMENTS = 16384;
@@ -32,13 +33,26 @@ export function dropGrad(t: Tensor): void {
   const g = t.gradValue;
   t.gradValue = null;
   if (g === null || g.gradExposed || g.dtype !== "float32" || g.requiresGrad || g.size < MIN_ELEMENTS) return;
-  const data = g.storage.data;
+  let data = g.storage.data as Float32Array;
   if (g.offset !== 0 || data.length !== g.size || !g.isContiguous()) return;
+  const fast = fusedKernels();
+  const resident = fast.releaseResident?.(g.storage) ?? false;
   const list = pool.get(data.length) ?? [];
-  if (list.length >= PER_SIZE || pooledBytes + data.byteLength > MAX_BYTES) return;
-  list.push(data as Float32Array);
+  if (list.length >= PER_SIZE || pooledBytes + data.byteLength > MAX_BYTES) {
+    if (resident) fast.freeResident!(data);
+    return;
+  }
+  // The first time, the buffer moves into the kernels' memory: the next matmul then writes into it
+  // and the optimizer reads it in place, without copies.
+  if (!resident) data = fast.residentCopy?.(data) ?? data;
+  list.push(data);
   pool.set(data.length, list);
   pooledBytes += data.byteLength;
+}
+
+/** Call once a storage is built over a buffer from takeRecycledF32 (it now owns the buffer). */
+export function adoptRecycled(storage: Storage): void {
+  fusedKernels().adoptResident?.(storage);
 }
 
 /** A recycled buffer of exactly `length` floats (contents arbitrary), or undefined. */

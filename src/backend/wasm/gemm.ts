@@ -81,6 +81,8 @@ interface Placed {
   strideC: number;
   pC: number;
   extentC: number;
+  /** C is the output array itself (it lives in linear memory): nothing to copy back. */
+  inPlace: boolean;
 }
 
 /** Puts C into the arena (copying it only when beta != 0) and returns where to copy it back. */
@@ -92,13 +94,16 @@ function placeC(rt: WasmRuntime, op: string, batch: number, m: number, n: number
   const outOffset = options.outOffset ?? 0;
   const out = options.out ?? new Float32Array(batch > 0 && m > 0 ? outOffset + (batch - 1) * strideC + (m - 1) * ldc + n : outOffset);
   const extentC = span(op, "out", { data: out, offset: outOffset, rowStride: ldc, colStride: 1 }, m, n, batch, strideC);
+  // An output that lives in linear memory is written in place (no copy in or back).
+  const at = rt.addressOf(out);
+  if (at >= 0) return { out, outOffset, ldc, strideC, pC: at + 4 * outOffset, extentC, inPlace: true };
   const pC = (options.beta ?? 0) !== 0 ? rt.put(out, outOffset, extentC) : rt.alloc(extentC * 4);
-  return { out, outOffset, ldc, strideC, pC, extentC };
+  return { out, outOffset, ldc, strideC, pC, extentC, inPlace: false };
 }
 
 /** Copies the written rows of C back from the arena (whole span when rows are dense). */
 function copyBack(rt: WasmRuntime, c: Placed, batch: number, m: number, n: number): void {
-  if (c.extentC === 0) return;
+  if (c.extentC === 0 || c.inPlace) return;
   const src = rt.f32(c.pC, c.extentC);
   if (c.ldc === n && c.strideC === m * n) {
     c.out.set(src, c.outOffset);

@@ -59,6 +59,17 @@ describe("resident blocks", () => {
     const pinned = wk.gemm(m, n, k, { data: pa.view, rowStride: 1, colStride: m }, { data: pb.view, rowStride: n, colStride: 1 });
     expect(Array.from(pinned)).toEqual(Array.from(plain));
 
+    // a resident output is written in place: plain, accumulating (beta) and with a bias row
+    const outR = wk.pin(new Float32Array(m * n), 2 ** 30)!.view;
+    const c0 = randomArray(gen, m * n), bias = randomArray(gen, n);
+    const A = { data: a, rowStride: 1, colStride: m }, B = { data: b, rowStride: n, colStride: 1 };
+    expect(Array.from(wk.gemm(m, n, k, A, B, { out: outR }))).toEqual(Array.from(plain));
+    outR.set(c0);
+    const accJs = wk.gemm(m, n, k, A, B, { out: c0.slice(), beta: 0.5 });
+    expect(Array.from(wk.gemm(m, n, k, A, B, { out: outR, beta: 0.5 }))).toEqual(Array.from(accJs));
+    const biasJs = wk.gemm(m, n, k, A, B, { bias });
+    expect(Array.from(wk.gemm(m, n, k, A, B, { out: outR, bias }))).toEqual(Array.from(biasJs));
+
     const p = randomArray(gen, 5000), g = randomArray(gen, 5000), mom = randomArray(gen, 5000);
     const pp = wk.pin(p, 2 ** 30)!, pm = wk.pin(mom, 2 ** 30)!;
     const h = { lr: 0.1, momentum: 0.9, keep: 1, weightDecay: 1e-4 };
