@@ -1,4 +1,5 @@
 // Regularization helpers: weight penalties, gradient clipping and Monte Carlo dropout prediction.
+import { peekGrad } from "../tensor/recycle.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { noGrad } from "../autograd/engine.js";
 import * as E from "../ops/elementwise.js";
@@ -28,7 +29,8 @@ export function l2Penalty(params: Iterable<Tensor>): Tensor {
  * before clipping, as PyTorch's `clip_grad_norm_`.
  */
 export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2): number {
-  const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  // peekGrad: these read and rescale the gradients in place without keeping them (see recycle.ts)
+  const grads = [...params].map((p) => peekGrad(p)).filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return 0;
   return noGrad(() => {
     let total: number;
@@ -49,7 +51,7 @@ export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normTyp
 export function clipGradValue_(params: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new Error(`clipGradValue_: clipValue must be non-negative, got ${clipValue}`);
   noGrad(() => {
-    for (const p of params) if (p.grad) p.grad.clamp_({ min: -clipValue, max: clipValue });
+    for (const p of params) peekGrad(p)?.clamp_({ min: -clipValue, max: clipValue });
   });
 }
 
