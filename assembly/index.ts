@@ -4,4 +4,4 @@ export { gemm, gemmBatched, gemmWorkspaceBytes } from "./gemm";
 export { unary, binary } from "./elementwise";
 export { reduce, softmax } from "./reduce";
 export { im2col, col2im } from "./im2col";
-export { sgd } from "./optim";
+export { sgd, adam } from "./optim";

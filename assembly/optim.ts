@@ -49,3 +49,38 @@ export function sgd(p: usize, g: usize, b: usize, n: i32, lr: f32, mu: f32, keep
     }
   }
 }
+
+/**
+ * Adam / AdamW (torch.optim.Adam and AdamW, float32, in PyTorch's operation order), in place:
+ *   p' = decay·p                      (AdamW's decoupled decay, 1 − lr·λ; 1 for Adam)
+ *   g' = g + wd·p'                    (Adam's coupled L2 term; wd = 0 for AdamW)
+ *   m ← β₁m + (1 − β₁)g';  v ← β₂v + ((g'g')(1 − β₂))   (1 − β given by the caller: computed in
+ *                                                      float64 and then rounded, as PyTorch's alpha)
+ *   v̂ = max(v̂max, v) with amsgrad (stored back), else v
+ *   p ← p' − (m / (√v̂ / bc2 + ε))·stepSize       (bc2 = √(1 − β₂ᵗ), stepSize = lr / (1 − β₁ᵗ))
+ * with subnormal m, v stored as 0 (see flushSubnormal).
+ */
+export function adam(
+  p: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32,
+  stepSize: f32, beta1: f32, beta1c: f32, beta2: f32, beta2c: f32, bc2: f32, eps: f32, wd: f32, decay: f32, amsgrad: i32,
+): void {
+  const end = p + (<usize>n << 2);
+  const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(beta1c);
+  const vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(beta2c);
+  const vbc2 = f32x4.splat(bc2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay), vstep = f32x4.splat(stepSize);
+  for (; p < end; p += 16, g += 16, m += 16, v += 16, vmax += 16) {
+    const vp = f32x4.mul(v128.load(p), vdecay);
+    const vg = f32x4.add(v128.load(g), f32x4.mul(vwd, vp));
+    const vm = flushSubnormal(f32x4.add(f32x4.mul(v128.load(m), vb1), f32x4.mul(vg, vb1c)));
+    const vv = flushSubnormal(f32x4.add(f32x4.mul(v128.load(v), vb2), f32x4.mul(f32x4.mul(vg, vg), vb2c)));
+    v128.store(m, vm);
+    v128.store(v, vv);
+    let vh = vv;
+    if (amsgrad) {
+      vh = f32x4.max(v128.load(vmax), vv);
+      v128.store(vmax, vh);
+    }
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vh), vbc2), veps);
+    v128.store(p, f32x4.sub(vp, f32x4.mul(f32x4.div(vm, denom), vstep)));
+  }
+}

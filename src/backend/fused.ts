@@ -1,11 +1,13 @@
 // Fused kernels that are not primitives (optimizer updates), supplied by the active backend.
 // Callers keep their own plain-TypeScript loop as the reference and use these only when present.
-import type { SgdHyper, SgdMode } from "./wasm/index.js";
+import type { AdamStep, SgdHyper, SgdMode } from "./wasm/index.js";
 import type { Storage } from "../tensor/Tensor.js";
 
 export interface FusedKernels {
   /** In-place float32 SGD update of p and momentum buffer b (see src/backend/wasm/optim.ts). */
   sgdF32?: (mode: SgdMode, p: Float32Array, g: Float32Array, b: Float32Array | null, hyper: SgdHyper) => void;
+  /** In-place float32 Adam/AdamW update (see src/backend/wasm/optim.ts). */
+  adamF32?: (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, step: AdamStep) => void;
   /**
    * Moves a float32 storage's values into memory the kernels use in place (its `data` becomes a view
    * of that memory; values unchanged). Optimizers pin their parameters and state buffers, which every

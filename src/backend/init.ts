@@ -33,6 +33,7 @@ export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
   const store = new ResidentStore(k);
   useFusedKernels({
     sgdF32: (mode, p, g, b, hyper) => k.sgd(mode, p, g, b, hyper),
+    adamF32: (p, g, m, v, vmax, step) => k.adam(p, g, m, v, vmax, step),
     pinF32: (storage) => store.pin(storage),
     residentCopy: (data) => store.copy(data),
     adoptResident: (storage) => store.adopt(storage),

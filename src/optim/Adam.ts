@@ -3,6 +3,8 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { fusedKernels, pinStorage } from "../backend/fused.js";
+import { peekGrad } from "../tensor/recycle.js";
 
 export interface AdamHyper {
   lr: number;
@@ -65,6 +67,64 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
   return adamMoments(param, g, state, h);
 }
 
+/** From this many elements the backend's fused kernel (if any) runs the update; below, the tensor ops. */
+const MIN_FAST_ADAM = 1024;
+/** State tensors made by the fused step (safe to update in place; others, e.g. loaded ones, are copied first). */
+const ownedState = new WeakSet<Tensor>();
+
+/**
+ * The update of `adamMoments` (after Adam's coupled or AdamW's decoupled weight decay) as one in-place
+ * pass of the backend's fused float32 kernel, or null when it does not apply (no kernel, not float32,
+ * maximize, small or non-contiguous tensors): the caller then runs the tensor-op form. Same formulas
+ * and operation order, rounded to float32 after each operation (test/optim/adamFused.test.ts).
+ */
+export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined, h: AdamHyper, decoupled: boolean): AdamState | null {
+  const fast = fusedKernels().adamF32;
+  const n = p.size;
+  if (!fast || h.maximize || p.dtype !== "float32" || g.dtype !== "float32" || n < MIN_FAST_ADAM || g.size !== n || !p.isContiguous() || !g.isContiguous()) {
+    return null;
+  }
+  const own = (t: Tensor | undefined): Tensor => {
+    if (t !== undefined && ownedState.has(t)) return t;
+    const fresh = t !== undefined && t.size === n ? t.to("float32").contiguous().clone() : zerosLike(p);
+    pinStorage(fresh.storage);
+    ownedState.add(fresh);
+    return fresh;
+  };
+  const m = own(state?.expAvg), v = own(state?.expAvgSq);
+  const vmax = h.amsgrad ? own(state?.maxExpAvgSq) : null;
+  const [beta1, beta2] = h.betas;
+  const step = (state?.step ?? 0) + 1;
+  const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
+  fast(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), {
+    stepSize: h.lr / (1 - Math.pow(beta1, step)),
+    beta1,
+    beta2,
+    bc2: Math.sqrt(1 - Math.pow(beta2, step)),
+    eps: h.eps,
+    weightDecay: decoupled ? 0 : h.weightDecay,
+    decay: decoupled ? 1 - h.lr * h.weightDecay : 1,
+  });
+  for (const t of [p, m, v, vmax]) if (t) t.storage.version++;
+  const next: AdamState = { step, expAvg: m, expAvgSq: v };
+  if (vmax) next.maxExpAvgSq = vmax;
+  return next;
+}
+
+/** Runs the fused step where it applies, else `rule` through updateEach (shared by Adam and AdamW). */
+export function adamFamilyStep(
+  opt: { state: Map<Tensor, AdamState> }, group: ParamGroup<AdamHyper>, decoupled: boolean,
+  fallback: (p: Tensor) => void,
+): void {
+  for (const p of group.params) {
+    const g = peekGrad(p); // the fused step does not keep it; the fallback reads .grad
+    if (g === null) continue;
+    const next = adamFusedStep(p, g, opt.state.get(p), group, decoupled);
+    if (next) opt.state.set(p, next);
+    else fallback(p);
+  }
+}
+
 export function adamDefaults<H extends AdamHyper>(name: string, options: Partial<H>, base: AdamHyper): AdamHyper {
   const d = { ...base, ...options };
   if (!(d.lr >= 0)) throw new Error(`${name}: invalid learning rate ${d.lr}`);
@@ -87,6 +147,6 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
     super(params, adamDefaults("Adam", options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }));
   }
   protected updateGroup(group: ParamGroup<AdamHyper>): void {
-    this.updateEach(group, (p, g, s) => adamUpdate(p, g, s, group));
+    adamFamilyStep(this, group, false, (p) => this.updateEach({ ...group, params: [p] }, (pp, g, s) => adamUpdate(pp, g, s, group)));
   }
 }

@@ -1,6 +1,6 @@
 // AdamW: Adam with decoupled weight decay (Loshchilov & Hutter 2019).
 import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
-import { adamDefaults, adamMoments, type AdamHyper, type AdamState } from "./Adam.js";
+import { adamDefaults, adamFamilyStep, adamMoments, type AdamHyper, type AdamState } from "./Adam.js";
 import type { Tensor } from "../tensor/Tensor.js";
 
 /**
@@ -23,6 +23,6 @@ export class AdamW extends Optimizer<AdamHyper, AdamState> {
     super(params, adamDefaults("AdamW", options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }));
   }
   protected updateGroup(group: ParamGroup<AdamHyper>): void {
-    this.updateEach(group, (p, g, s) => adamwUpdate(p, g, s, group));
+    adamFamilyStep(this, group, true, (p) => this.updateEach({ ...group, params: [p] }, (pp, g, s) => adamwUpdate(pp, g, s, group)));
   }
 }

@@ -4,7 +4,7 @@ import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, typ
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
-import { sgd, type SgdHyper, type SgdMode } from "./optim.js";
+import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
@@ -91,6 +91,11 @@ export class WasmKernels {
   /** Log-softmax over the last dimension of a contiguous rows×n array. */
   logSoftmax(x: Float32Array, rows: number, n: number): Float32Array {
     return logSoftmax(this.runtime, x, rows, n);
+  }
+
+  /** In-place Adam/AdamW update of p, m, v (and vmax with AMSGrad); see optim.ts. */
+  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, step: AdamStep): void {
+    adam(this.runtime, p, g, m, v, vmax, step);
   }
 
   /**

@@ -3,6 +3,6 @@ export { WasmKernels, initWasmKernels, type WasmKernelsOptions } from "./WasmKer
 export type { MatrixView, BatchedMatrixView, GemmOptions, BatchedGemmOptions } from "./gemm.js";
 export type { UnaryOp, BinaryOp } from "./elementwise.js";
 export type { ReduceOp } from "./reduce.js";
-export type { SgdHyper, SgdMode } from "./optim.js";
+export type { AdamStep, SgdHyper, SgdMode } from "./optim.js";
 export { convOutputSize, type ConvGeometry } from "./im2col.js";
 export type { WasmPlatform, WorkerLike } from "./platform.js";

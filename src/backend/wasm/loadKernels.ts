@@ -28,6 +28,10 @@ export interface KernelExports {
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
   ): void;
   sgd(p: number, g: number, b: number, n: number, lr: number, mu: number, keep: number, wd: number, mode: number): void;
+  adam(
+    p: number, g: number, m: number, v: number, vmax: number, n: number,
+    stepSize: number, beta1: number, beta1c: number, beta2: number, beta2c: number, bc2: number, eps: number, wd: number, decay: number, amsgrad: number,
+  ): void;
   col2im(
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,

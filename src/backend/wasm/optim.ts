@@ -34,3 +34,39 @@ export function sgd(rt: WasmRuntime, mode: SgdMode, p: Float32Array, g: Float32A
   if (inP < 0) p.set(rt.f32(pp, n));
   if (mode !== "plain" && inB < 0) b!.set(rt.f32(pb, n));
 }
+
+export interface AdamStep {
+  /** lr / (1 − β₁ᵗ). */
+  stepSize: number;
+  beta1: number;
+  beta2: number;
+  /** √(1 − β₂ᵗ). */
+  bc2: number;
+  eps: number;
+  /** Adam's coupled L2 weight decay (0 for AdamW). */
+  weightDecay: number;
+  /** AdamW's decoupled decay factor 1 − lr·λ (1 for Adam). */
+  decay: number;
+}
+
+/**
+ * One in-place Adam/AdamW update of p, m, v (and vmax with AMSGrad) from gradient g, with the formulas
+ * of torch.optim.Adam/AdamW (see assembly/optim.ts). All arrays have the same length.
+ */
+export function adam(
+  rt: WasmRuntime, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, h: AdamStep,
+): void {
+  const n = p.length;
+  if (g.length !== n || m.length !== n || v.length !== n || (vmax !== null && vmax.length !== n)) {
+    throw new Error(`adam: p, g, m, v (and vmax) must have the same length, got ${n}, ${g.length}, ${m.length}, ${v.length}${vmax ? `, ${vmax.length}` : ""}`);
+  }
+  rt.resetArena();
+  const written = vmax === null ? [p, m, v] : [p, m, v, vmax];
+  const at = written.map((a) => rt.addressOf(a));
+  const ptr = written.map((a, i) => (at[i]! >= 0 ? at[i]! : rt.put(a, 0, n)));
+  const pg = rt.ref(g, 0, n);
+  rt.exports.adam(ptr[0]!, pg, ptr[1]!, ptr[2]!, vmax === null ? ptr[2]! : ptr[3]!, n, h.stepSize, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.bc2, h.eps, h.weightDecay, h.decay, vmax === null ? 0 : 1);
+  written.forEach((a, i) => {
+    if (at[i]! < 0) a.set(rt.f32(ptr[i]!, n));
+  });
+}

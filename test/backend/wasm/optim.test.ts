@@ -58,3 +58,41 @@ describe("wasm sgd", () => {
     expect(() => k.sgd("momentum", new Float32Array(3), new Float32Array(3), null, h)).toThrow('sgd: mode "momentum" needs a momentum buffer');
   });
 });
+
+describe("wasm adam", () => {
+  const gen = new Generator(17);
+  for (const amsgrad of [false, true]) {
+    for (const [decay, wd] of [[1, 0], [1, 0.01], [1 - 1e-3 * 0.02, 0]] as const) {
+      for (const n of [0, 1, 5, 17, 1000]) {
+        it(`amsgrad=${amsgrad}, decay=${decay}, wd=${wd}, n = ${n}: the float32 formulas exactly`, async () => {
+          const k = await kernels();
+          const p = randomArray(gen, n), g = randomArray(gen, n), m = randomArray(gen, n, -0.1, 0.1), v = randomArray(gen, n, 0, 0.01);
+          const vmax = randomArray(gen, n, 0, 0.01);
+          const want = [p, m, v, vmax].map((a) => a.slice());
+          const h = { stepSize: 1e-3 / (1 - 0.9 ** 3), beta1: 0.9, beta2: 0.999, bc2: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, weightDecay: wd, decay };
+          k.adam(p, g, m, v, amsgrad ? vmax : null, h);
+          const [P, M, V, VM] = want as [Float32Array, Float32Array, Float32Array, Float32Array];
+          const [b1, b1c, b2, b2c, step, bc2, eps] = [f(0.9), f(1 - 0.9), f(0.999), f(1 - 0.999), f(h.stepSize), f(h.bc2), f(1e-8)];
+          for (let i = 0; i < n; i++) {
+            const pp = f(P[i]! * f(decay));
+            const gg = f(g[i]! + f(f(wd) * pp));
+            let mm = f(f(M[i]! * b1) + f(gg * b1c));
+            let vv = f(f(V[i]! * b2) + f(f(gg * gg) * b2c));
+            if (Math.abs(mm) < FLT_MIN) mm = 0;
+            if (Math.abs(vv) < FLT_MIN) vv = 0;
+            M[i] = mm;
+            V[i] = vv;
+            let vh = vv;
+            if (amsgrad) VM[i] = vh = Math.max(VM[i]!, vv);
+            const denom = f(f(f(Math.sqrt(vh)) / bc2) + eps);
+            P[i] = f(pp - f(f(mm / denom) * step));
+          }
+          expect(Array.from(p)).toEqual(Array.from(P));
+          expect(Array.from(m)).toEqual(Array.from(M));
+          expect(Array.from(v)).toEqual(Array.from(V));
+          if (amsgrad) expect(Array.from(vmax)).toEqual(Array.from(VM));
+        });
+      }
+    }
+  }
+});
