@@ -126,6 +126,23 @@ if (want("mlp")) {
   emit({ name: "mlp 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }
 
+if (want("adam")) {
+  // The same MLP step with Adam (lr 1e-3) instead of SGD with momentum (fused optimizer kernel).
+  const model = new ds.nn.Sequential(
+    new ds.nn.Linear(784, 128), new ds.nn.ReLU(), new ds.nn.Linear(128, 64), new ds.nn.ReLU(), new ds.nn.Linear(64, 10),
+  );
+  const optimizer = new ds.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = ds.rand([64, 784]);
+  const labels = ds.randint(0, 10, [64]);
+  const step = () => {
+    optimizer.zeroGrad();
+    ds.nn.functional.crossEntropy(model.forward(x), labels).backward();
+    optimizer.step();
+  };
+  const s = time(step, { budgetMs: 3000, warmup: MLP_WARMUP });
+  emit({ name: "adam-mlp 784-128-64-10 adam step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
+}
+
 if (want("mlp-mnist")) {
   // W2 as the peer scripts in bench/peers run it: the same MLP step, cycling through the 125 real MNIST
   // batches of 64 of the 8,000-image training split (src/node/mnist.ts) instead of one random batch.
