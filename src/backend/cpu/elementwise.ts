@@ -2,7 +2,7 @@
 import type { Kernel } from "../Backend.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../autograd/prims.js";
 import { Tensor } from "../../tensor/Tensor.js";
-import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { allocate, allocateUninitialized, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { binaryLoop, isDense, offsets, unaryLoop } from "./strided.js";
 
@@ -284,7 +284,7 @@ export function unaryKernel<P extends UnaryPrim>(prim: P): Kernel<P> {
   const f = unaryFns[prim];
   return ([x]) => {
     const t = x!;
-    const out = allocate(t.dtype, t.size);
+    const out = allocateUninitialized(t.dtype, t.size); // every element is written below
     if (!(isDense(t) && denseUnary(prim, out, t.storage.data, t.offset, t.size))) unaryLoop(out, t, f);
     return Tensor.fromData(out, t.shape, t.dtype);
   };
@@ -297,7 +297,7 @@ export function binaryKernel<P extends BinaryPrim>(prim: P): Kernel<P> {
     const dtype = a!.dtype;
     let size = 1;
     for (const s of shape) size *= s;
-    const out = allocate(dtype, size);
+    const out = allocateUninitialized(dtype, size); // every element is written below
     const x = a!, y = b!;
     const isFloat = dtype === "float32" || dtype === "float64";
     const fast =
@@ -319,7 +319,7 @@ export function compareKernel<P extends ComparePrim>(prim: P): Kernel<P> {
     const shape = broadcastShapes(prim, a!.shape, b!.shape);
     let size = 1;
     for (const s of shape) size *= s;
-    const out = allocate("bool", size) as Uint8Array;
+    const out = allocateUninitialized("bool", size) as Uint8Array; // every element is written below
     const x = a!, y = b!;
     const fast =
       isDense(x) &&
@@ -338,7 +338,7 @@ export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
     throw new Error(`reluBackward: expected g and y of one shape and dtype, got ${dtype} [${g!.shape}] and ${y!.dtype} [${y!.shape}]`);
   }
   const n = g!.size;
-  const out = allocate(dtype, n);
+  const out = allocateUninitialized(dtype, n); // every element is written below
   if (dtype === "float32" && isDense(g!) && isDense(y!)) {
     // Branch-free select on the bits (the mask is random: a branch per element mispredicts half the
     // time; g·mask would turn an infinite g into NaN where torch gives 0).

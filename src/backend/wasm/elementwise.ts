@@ -1,5 +1,6 @@
 // Elementwise kernels over Float32Arrays: unary maps and binary ops with broadcasting fast paths.
 import type { WasmRuntime } from "./WasmRuntime.js";
+import { allocateUninitialized } from "../../tensor/dtype.js";
 
 /** Codes match assembly/elementwise.ts. */
 export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7 } as const;
@@ -11,7 +12,7 @@ export type BinaryOp = keyof typeof BINARY_OPS;
 const MODE = { same: 0, scalarB: 1, scalarA: 2, rowB: 3, rowA: 4, colB: 5, colA: 6 } as const;
 
 function output(op: string, length: number, out: Float32Array | undefined): Float32Array {
-  if (out === undefined) return new Float32Array(length);
+  if (out === undefined) return allocateUninitialized("float32", length) as Float32Array; // written whole by the caller
   if (out.length !== length) throw new Error(`${op}: out has length ${out.length}, expected ${length}`);
   return out;
 }

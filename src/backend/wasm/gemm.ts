@@ -1,6 +1,7 @@
 // GEMM entry points over plain Float32Arrays: copy operands into the arena (unless they already live
 // in linear memory), split across threads.
 import type { WasmRuntime } from "./WasmRuntime.js";
+import { allocateUninitialized } from "../../tensor/dtype.js";
 
 /**
  * A matrix inside a Float32Array: element (i, j) is data[offset + i·rowStride + j·colStride].
@@ -92,7 +93,10 @@ function placeC(rt: WasmRuntime, op: string, batch: number, m: number, n: number
   if (m > 1 && ldc < n) throw new Error(`${op}: ldc (${ldc}) must be at least n (${n})`);
   const strideC = options.outBatchStride ?? ldc * m;
   const outOffset = options.outOffset ?? 0;
-  const out = options.out ?? new Float32Array(batch > 0 && m > 0 ? outOffset + (batch - 1) * strideC + (m - 1) * ldc + n : outOffset);
+  const length = batch > 0 && m > 0 ? outOffset + (batch - 1) * strideC + (m - 1) * ldc + n : outOffset;
+  // A new dense output is written whole by copyBack (beta = 0 never reads it): no need to zero it.
+  const whole = outOffset === 0 && ldc === n && strideC === m * n && (options.beta ?? 0) === 0;
+  const out = options.out ?? (whole ? (allocateUninitialized("float32", length) as Float32Array) : new Float32Array(length));
   const extentC = span(op, "out", { data: out, offset: outOffset, rowStride: ldc, colStride: 1 }, m, n, batch, strideC);
   // An output that lives in linear memory is written in place (no copy in or back).
   const at = rt.addressOf(out);
