@@ -6,7 +6,7 @@
 import { expV, logV, sigmoidV, tanhV } from "./simdMath";
 
 export const NEG = 0, ABS = 1, RELU = 2, SQRT = 3, EXP = 4, LOG = 5, TANH = 6, SIGMOID = 7;
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
+export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6;
 
 @inline export function unaryV(op: i32, x: v128): v128 {
   switch (op) {
@@ -30,6 +30,8 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
     case DIV: return f32x4.div(a, b);
     // wasm's f32x4.max/min propagate NaN, like torch.maximum/minimum
     case MAX: return f32x4.max(a, b);
+    // ReLU's gradient (torch's threshold_backward): a where b > 0 or b is NaN, else 0
+    case RELU_GRAD: return v128.bitselect(a, f32x4.splat(0), v128.or(f32x4.gt(b, f32x4.splat(0)), f32x4.ne(b, b)));
     default: return f32x4.min(a, b);
   }
 }
@@ -120,6 +122,7 @@ export function binary(op: i32, mode: i32, a: usize, b: usize, out: usize, rows:
     case MUL: binaryMode(MUL, mode, a, b, out, rows, cols); break;
     case DIV: binaryMode(DIV, mode, a, b, out, rows, cols); break;
     case MAX: binaryMode(MAX, mode, a, b, out, rows, cols); break;
+    case RELU_GRAD: binaryMode(RELU_GRAD, mode, a, b, out, rows, cols); break;
     default: binaryMode(MIN, mode, a, b, out, rows, cols); break;
   }
 }

@@ -95,6 +95,16 @@ function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P
   };
 }
 
+/** ReLU's gradient on dense float32 operands of one shape: one branch-free SIMD pass. */
+function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
+  return (inputs, params) => {
+    const [g, y] = inputs as [Tensor, Tensor];
+    const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
+    if (!gd || !yd || g.ndim !== y.ndim || !g.shape.every((s, i) => s === y.shape[i])) return cpuBackend.reluBackward(inputs, params);
+    return Tensor.fromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
+  };
+}
+
 /** Reductions over one run of consecutive dims of a dense float32 tensor: [outer, size, inner]. */
 function reduce<P extends ReducePrim>(k: WasmKernels, prim: P): Kernel<P> {
   const fallback = cpuBackend[prim] as Kernel<P>;
@@ -130,6 +140,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
   return {
     matmul: matmul(k),
     linear: linear(k),
+    reluBackward: reluBackward(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),
     abs: unary(k, "abs"),

@@ -88,6 +88,17 @@ describe("WASM backend agrees with the CPU reference", () => {
     }
   }
 
+  for (const n of [0, 7, 511, 512, 4099, 100_003]) {
+    it(`reluBackward on ${n} elements (with NaN, ±0, ±∞ in y and g): exact`, () => {
+      const g = randn([n]), y = randn([n]).relu();
+      const gd = g.storage.data as Float32Array, yd = y.storage.data as Float32Array;
+      [NaN, 0, -0, Infinity, -Infinity].forEach((v, i) => { if (i < n) { yd[(i * 31) % n] = v; gd[(i * 17) % n] = v; } });
+      const [got, want] = run("reluBackward", [g, y], {});
+      const a = got.dataSync(), b = want.dataSync();
+      for (let i = 0; i < n; i++) expect(Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]))).toBe(true);
+    });
+  }
+
   for (const prim of ["add", "sub", "mul", "div"] as const) {
     for (const [rows, cols] of [[1, 2048], [63, 65], [1000, 17], [3, 5]] as const) {
       it(`${prim} with a broadcast row: [${rows}, ${cols}] ${prim} [${cols}]`, () => {

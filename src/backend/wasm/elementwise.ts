@@ -6,7 +6,7 @@ import { allocateUninitialized } from "../../tensor/dtype.js";
 export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7 } as const;
 export type UnaryOp = keyof typeof UNARY_OPS;
 
-export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 } as const;
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, reluGrad: 6 } as const;
 export type BinaryOp = keyof typeof BINARY_OPS;
 
 const MODE = { same: 0, scalarB: 1, scalarA: 2, rowB: 3, rowA: 4, colB: 5, colA: 6 } as const;

@@ -72,6 +72,8 @@ const binaryRef: Record<BinaryOp, (a: number, b: number) => number> = {
   div: (a, b) => a / b,
   max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  // torch's threshold_backward(g, y, 0): g unless y <= 0
+  reluGrad: (g, y) => (y <= 0 ? 0 : g),
 };
 
 /** IEEE add/sub/mul/div are correctly rounded and max/min exact: results must match bit for bit. */
