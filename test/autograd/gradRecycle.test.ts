@@ -57,6 +57,17 @@ describe("gradient buffer reuse", () => {
     expect(run(false)).toEqual(run(true));
   });
 
+  it("keeps the kernels' resident memory constant over many steps (no leak)", async () => {
+    if (ds.getBackendName() !== "wasm") return;
+    const { initWasmKernels } = await import("../../src/backend/wasm/index.js");
+    const rt = (await initWasmKernels()).runtime;
+    const { step } = setup();
+    for (let i = 0; i < 5; i++) step();
+    const before = rt.residentStats().bytes;
+    for (let i = 0; i < 200; i++) step();
+    expect(rt.residentStats().bytes).toBe(before);
+  });
+
   it("marks gradients built with createGraph as seen", () => {
     const x = ds.randn([200, 128]).requiresGrad_();
     x.mul(x).sum().backward(undefined, { createGraph: true });
