@@ -110,6 +110,15 @@ describe("deepscript in headless Chromium", () => {
       expect(losses.at(-1)!).toBeLessThan(0.25 * losses[0]!);
       expect(accuracy).toBeGreaterThanOrEqual(0.95);
     });
+
+    it.skipIf(skip)(`${mode} page: a 2-256-64-3 MLP trained with Adam lowers its loss (weights pinned only with shared memory)`, () => {
+      const { losses, accuracy, backend, pinned } = runs![mode].result.trainingLarge;
+      expect(backend).toBe("wasm");
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses.at(-1)!).toBeLessThan(0.25 * losses[0]!);
+      expect(accuracy).toBeGreaterThanOrEqual(0.95);
+      expect(pinned).toBe(mode === "isolated");
+    });
   }
 
   it.skipIf(skip)("isolated page: GEMM chunks run on worker threads, with correct results", () => {

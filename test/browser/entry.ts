@@ -90,7 +90,7 @@ async function kernelChecks(): Promise<KernelCheck[]> {
  * 192 samples × 32 hidden units put the hidden layer's GEMMs, bias add and tanh above the WASM
  * dispatch thresholds (wasmBackend.ts), so the step runs through the WASM kernels, not only the reference.
  */
-function training(): TrainingReport {
+function training(large = false): TrainingReport {
   const tg = new ds.Generator(7);
   const centres = [[0, 0], [4, 0], [2, 3.5]];
   const xs: number[][] = [], ys: number[] = [];
@@ -100,8 +100,16 @@ function training(): TrainingReport {
     ys.push(c);
   }
   const x = ds.tensor(xs), y = ds.tensor(ys, { dtype: "int32" });
-  const model = new ds.nn.Sequential(new ds.nn.Linear(2, 32, { generator: tg }), new ds.nn.Tanh(), new ds.nn.Linear(32, 3, { generator: tg }));
-  const opt = new ds.optim.SGD(model.parameters(), { lr: 0.2, momentum: 0.9 });
+  // The large variant's 256×64 weight (16,384 floats) is pinned by the optimizer where memory is shared,
+  // updated by the fused Adam kernel, and its gradient buffer reused from step to step.
+  const model = large
+    ? new ds.nn.Sequential(
+        new ds.nn.Linear(2, 256, { generator: tg }), new ds.nn.Tanh(), new ds.nn.Linear(256, 64, { generator: tg }), new ds.nn.Tanh(),
+        new ds.nn.Linear(64, 3, { generator: tg }),
+      )
+    : new ds.nn.Sequential(new ds.nn.Linear(2, 32, { generator: tg }), new ds.nn.Tanh(), new ds.nn.Linear(32, 3, { generator: tg }));
+  const params = [...model.parameters()];
+  const opt = large ? new ds.optim.Adam(params, { lr: 0.01 }) : new ds.optim.SGD(params, { lr: 0.2, momentum: 0.9 });
   const losses: number[] = [];
   for (let step = 0; step < 40; step++) {
     opt.zeroGrad();
@@ -112,7 +120,9 @@ function training(): TrainingReport {
   }
   const predicted = ds.noGrad(() => model.call(x).argmax({ dim: 1 }).toList()) as number[];
   const accuracy = predicted.filter((p, i) => p === ys[i]).length / ys.length;
-  return { backend: ds.getBackendName(), losses, accuracy };
+  const biggest = params.reduce((a, b) => (b.size > a.size ? b : a));
+  const pinned = typeof SharedArrayBuffer !== "undefined" && biggest.storage.data.buffer instanceof SharedArrayBuffer;
+  return { backend: ds.getBackendName(), losses, accuracy, pinned };
 }
 
 /** Whether kernels ran on worker threads: the default thread count, then a large GEMM's chunks per worker. */
@@ -156,6 +166,7 @@ async function main(): Promise<BrowserResult> {
     backend: ds.getBackendName(),
     kernels: await kernelChecks(),
     training: training(),
+    trainingLarge: training(true),
     threads: await threads(),
     ms: 0,
   };

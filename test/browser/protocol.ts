@@ -13,6 +13,8 @@ export interface TrainingReport {
   losses: number[];
   /** Training accuracy after the last step. */
   accuracy: number;
+  /** Whether the largest weight ended up pinned (its storage a view of the kernels' shared memory). */
+  pinned: boolean;
 }
 
 export interface ThreadReport {
@@ -36,6 +38,8 @@ export interface BrowserResult {
   backend: "cpu" | "wasm";
   kernels: KernelCheck[];
   training: TrainingReport;
+  /** The same task with a 2-256-64-3 MLP and Adam: pinned weights, fused Adam, reused gradient buffers. */
+  trainingLarge: TrainingReport;
   threads: ThreadReport;
   /** Milliseconds the page spent in the checks (after import). */
   ms: number;
