@@ -5,6 +5,7 @@ import type { ReducePrim, UnaryPrim } from "../autograd/prims.js";
 import { cpuBackend } from "./cpu/index.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { isDense } from "./cpu/strided.js";
+import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
 import type { UnaryOp } from "./wasm/index.js";
@@ -100,7 +101,7 @@ function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
   return (inputs, params) => {
     const [g, y] = inputs as [Tensor, Tensor];
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
-    if (!gd || !yd || g.ndim !== y.ndim || !g.shape.every((s, i) => s === y.shape[i])) return cpuBackend.reluBackward(inputs, params);
+    if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
     return Tensor.fromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
   };
 }

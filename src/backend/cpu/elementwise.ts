@@ -3,7 +3,7 @@ import type { Kernel } from "../Backend.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../autograd/prims.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate, allocateUninitialized, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { broadcastShapes } from "../../tensor/shape.js";
+import { broadcastShapes, shapesEqual } from "../../tensor/shape.js";
 import { binaryLoop, isDense, offsets, unaryLoop } from "./strided.js";
 
 /** erf by its everywhere-convergent series erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ x / (2n+1)!! (no cancellation). */
@@ -334,7 +334,7 @@ export function compareKernel<P extends ComparePrim>(prim: P): Kernel<P> {
 /** g where y > 0, else 0 (NaN in y passes g through, as torch's threshold_backward). g and y have one shape. */
 export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
   const dtype = g!.dtype;
-  if (y!.dtype !== dtype || !sameShape(g!.shape, y!.shape)) {
+  if (y!.dtype !== dtype || !shapesEqual(g!.shape, y!.shape)) {
     throw new Error(`reluBackward: expected g and y of one shape and dtype, got ${dtype} [${g!.shape}] and ${y!.dtype} [${y!.shape}]`);
   }
   const n = g!.size;
@@ -350,10 +350,6 @@ export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
   }
   return Tensor.fromData(out, g!.shape, dtype);
 };
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
-}
 
 export const logicalNot: Kernel<"logicalNot"> = ([x]) => {
   const out = allocate("bool", x!.size);
