@@ -25,14 +25,24 @@ export function sgd(rt: WasmRuntime, mode: SgdMode, p: Float32Array, g: Float32A
   }
   if (mode !== "plain" && b === null) throw new Error(`sgd: mode "${mode}" needs a momentum buffer`);
   rt.resetArena();
-  // Arrays that live in linear memory (pinned parameters and buffers) are updated in place.
-  const inP = rt.addressOf(p), inB = b === null ? -1 : rt.addressOf(b);
-  const pp = inP >= 0 ? inP : rt.put(p, 0, n);
-  const pg = rt.ref(g, 0, n);
-  const pb = inB >= 0 ? inB : mode === "momentum" ? rt.put(b!, 0, n) : mode === "first" ? rt.alloc(n * 4) : 0;
-  rt.exports.sgd(pp, pg, pb, n, h.lr, h.momentum, h.keep, h.weightDecay, SGD_MODES[mode]);
-  if (inP < 0) p.set(rt.f32(pp, n));
-  if (mode !== "plain" && inB < 0) b!.set(rt.f32(pb, n));
+  const [pp, pb] = updated(rt, mode === "plain" ? [p] : [p, b!], n);
+  rt.exports.sgd(pp.at, rt.ref(g, 0, n), pb?.at ?? 0, n, h.lr, h.momentum, h.keep, h.weightDecay, SGD_MODES[mode]);
+  pp.done();
+  pb?.done();
+}
+
+/**
+ * Addresses of arrays a kernel updates in place: those that live in linear memory (pinned parameters
+ * and optimizer state) are used where they are; the others go through arena copies, which done()
+ * copies back.
+ */
+function updated(rt: WasmRuntime, arrays: Float32Array[], n: number): { at: number; done: () => void }[] {
+  return arrays.map((a) => {
+    const resident = rt.addressOf(a);
+    if (resident >= 0) return { at: resident, done: () => undefined };
+    const at = rt.put(a, 0, n);
+    return { at, done: () => a.set(rt.f32(at, n)) };
+  });
 }
 
 export interface AdamStep {
@@ -61,12 +71,8 @@ export function adam(
     throw new Error(`adam: p, g, m, v (and vmax) must have the same length, got ${n}, ${g.length}, ${m.length}, ${v.length}${vmax ? `, ${vmax.length}` : ""}`);
   }
   rt.resetArena();
-  const written = vmax === null ? [p, m, v] : [p, m, v, vmax];
-  const at = written.map((a) => rt.addressOf(a));
-  const ptr = written.map((a, i) => (at[i]! >= 0 ? at[i]! : rt.put(a, 0, n)));
-  const pg = rt.ref(g, 0, n);
-  rt.exports.adam(ptr[0]!, pg, ptr[1]!, ptr[2]!, vmax === null ? ptr[2]! : ptr[3]!, n, h.stepSize, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.bc2, h.eps, h.weightDecay, h.decay, vmax === null ? 0 : 1);
-  written.forEach((a, i) => {
-    if (at[i]! < 0) a.set(rt.f32(ptr[i]!, n));
-  });
+  const ops = updated(rt, vmax === null ? [p, m, v] : [p, m, v, vmax], n);
+  const [pp, pm, pv, pvmax] = ops;
+  rt.exports.adam(pp!.at, rt.ref(g, 0, n), pm!.at, pv!.at, (pvmax ?? pv!).at /* unused without AMSGrad */, n, h.stepSize, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.bc2, h.eps, h.weightDecay, h.decay, vmax === null ? 0 : 1);
+  for (const op of ops) op.done();
 }
