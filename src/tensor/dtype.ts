@@ -38,23 +38,14 @@ const UNINITIALIZED_MIN_BYTES = 8192;
  * `new Float32Array` (measured on the 2-core dev machine). Elsewhere (browsers) it is allocate().
  */
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
-  const bytes = size * BYTES_PER_ELEMENT[dtype];
+  const Ctor = ARRAY_TYPES[dtype];
+  const bytes = size * Ctor.BYTES_PER_ELEMENT;
   if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, size);
   const b = nodeBuffer.allocUnsafe(bytes);
-  if (b.byteOffset % 8 !== 0) return allocate(dtype, size);
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(b.buffer, b.byteOffset, size);
-    case "float64":
-      return new Float64Array(b.buffer, b.byteOffset, size);
-    case "int32":
-      return new Int32Array(b.buffer, b.byteOffset, size);
-    case "bool":
-      return new Uint8Array(b.buffer, b.byteOffset, size);
-  }
+  return b.byteOffset % 8 === 0 ? new Ctor(b.buffer as ArrayBuffer, b.byteOffset, size) : allocate(dtype, size);
 }
 
-const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 export function isFloating(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
