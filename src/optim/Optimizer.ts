@@ -64,7 +64,14 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
     this.paramGroups.push({ ...this.defaults, ...group, params } as ParamGroup<H>);
   }
 
-  /** Clears gradients: drops them (`setToNone: true`, default) or fills them with zeros. */
+  /**
+   * Clears gradients: drops them (`setToNone: true`, default) or fills them with zeros. A dropped
+   * gradient that was never read through `.grad` lends its buffer to the next gradient of its size
+   * (see src/tensor/recycle.ts); one that was read keeps its values.
+   * ```ts
+   * opt.zeroGrad(); loss.backward(); opt.step();
+   * ```
+   */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
