@@ -1,5 +1,5 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
-import { peekGrad, setGradQuietly } from "../tensor/recycle.js";
+import { peekGrad, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
 import { Tensor, type Storage } from "../tensor/Tensor.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
 import { vjpRules, type VjpContext } from "./vjp.js";
@@ -201,8 +201,16 @@ function neededNodes(order: Node[], targets: Tensor[]): Set<Node> {
 
 function release(node: Node): void {
   node.released = true;
-  node.inputs = node.inputs.map((t) => t.detach());
+  const { inputs, outputs } = node;
+  // Placeholders that keep the inputs' shapes and dtypes (for error messages) but no claim on memory.
+  node.inputs = inputs.map((t) => {
+    const d = t.detach();
+    d.storage.refs--;
+    return d;
+  });
   node.outputs = [];
+  for (let i = 0; i < inputs.length; i++) releaseStorage(inputs[i]!.storage);
+  for (let i = 0; i < outputs.length; i++) releaseStorage(outputs[i]!.storage);
 }
 
 function makeContext(node: Node, grads: (Tensor | null)[]): VjpContext<never> {
@@ -214,12 +222,12 @@ function makeContext(node: Node, grads: (Tensor | null)[]): VjpContext<never> {
     input(i: number): Tensor {
       const t = node.inputs[i]!;
       if (t.storage.version !== node.inputVersions[i]) throw modifiedError(node, "input", i, t, node.inputVersions[i]!);
-      return t;
+      return t.isDisposed ? liveAlias(t) : t;
     },
     output(i = 0): Tensor {
       const t = outputs[i]!;
       if (t.storage.version !== node.outputVersions[i]) throw modifiedError(node, "output", i, t, node.outputVersions[i]!);
-      return t;
+      return t.isDisposed ? liveAlias(t) : t;
     },
     numInputs: node.inputs.length,
     inputShape(i: number): readonly number[] {
@@ -232,6 +240,19 @@ function makeContext(node: Node, grads: (Tensor | null)[]): VjpContext<never> {
       return node.inputs[i]!.requiresGrad;
     },
   };
+}
+
+/**
+ * A usable stand-in for a saved tensor the user disposed: its memory is intact (the node still claims
+ * it), and the stand-in keeps its place in the graph for double backward. It adds no claim of its own.
+ */
+function liveAlias(t: Tensor): Tensor {
+  const a = new Tensor(t.storage, t.shape, t.strides, t.offset, t.dtype);
+  t.storage.refs--;
+  a.gradFn = t.gradFn;
+  a.outputIndex = t.outputIndex;
+  if (t.requiresGrad) a.requiresGrad_();
+  return a;
 }
 
 function zerosFor(t: Tensor): Tensor {

@@ -4,6 +4,7 @@ import { Tensor } from "../tensor/Tensor.js";
 import { getBackend } from "../backend/registry.js";
 import { vjpRules } from "./vjp.js";
 import { isFloating } from "../tensor/dtype.js";
+import { fmtShape } from "../tensor/shape.js";
 
 /** One recorded primitive application: what backward needs to run its gradient row. */
 export class Node {
@@ -19,6 +20,9 @@ export class Node {
   ) {
     this.inputVersions = inputs.map((t) => t.storage.version);
     this.outputVersions = outputs.map((t) => t.storage.version);
+    // The node claims the memory of what it saved until backward releases it (see Tensor.dispose).
+    for (let i = 0; i < inputs.length; i++) inputs[i]!.storage.refs++;
+    for (let i = 0; i < outputs.length; i++) outputs[i]!.storage.refs++;
   }
   /** PyTorch-style name for printing: exp → ExpBackward. */
   get name(): string {
@@ -64,6 +68,7 @@ export function enableGrad<T>(fn: () => T): T {
 
 /** Applies a single-output primitive. */
 export function apply<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor {
+  checkLive(prim, inputs);
   const out = getBackend()[prim](inputs, params);
   if (out instanceof Tensor) {
     if (gradEnabled) record(prim, inputs, params, [out]);
@@ -74,10 +79,20 @@ export function apply<P extends Prim>(prim: P, inputs: Tensor[], params: PrimPar
 
 /** Applies a primitive with several outputs (slogdet, eigh, qr, svd). */
 export function applyMulti<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor[] {
+  checkLive(prim, inputs);
   const out = getBackend()[prim](inputs, params);
   const outs = out instanceof Tensor ? [out] : out;
   if (gradEnabled) record(prim, inputs, params, outs);
   return outs;
+}
+
+function checkLive(prim: Prim, inputs: Tensor[]): void {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    if (t.isDisposed) {
+      throw new Error(`${prim}: input ${i} (shape ${fmtShape(t.shape)}, ${t.dtype}) was disposed; it cannot be used any more`);
+    }
+  }
 }
 
 function record(prim: Prim, inputs: Tensor[], params: PrimParams[Prim], outputs: Tensor[]): void {

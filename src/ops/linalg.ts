@@ -1,5 +1,6 @@
 // Matrix products with batch broadcasting, and the torch.linalg functions.
 import { Tensor } from "../tensor/Tensor.js";
+import { releaseStorage } from "../tensor/recycle.js";
 import { isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmtShape } from "../tensor/shape.js";
 import { apply, applyMulti } from "../autograd/engine.js";
@@ -16,11 +17,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
   const dt = promoteTypes(a.dtype, b.dtype);
-  let x = cast(a, dt), y = cast(b, dt);
+  // Every intermediate made here is recorded, so that its claim on memory can be dropped at the end.
+  const made: Tensor[] = [];
+  const step = (t: Tensor): Tensor => (made.push(t), t);
+  let x = step(cast(a, dt)), y = step(cast(b, dt));
   if (!isFloating(dt) && dt !== "int32") throw new Error(`matmul: unsupported dtype ${dt}`);
   const aVec = x.ndim === 1, bVec = y.ndim === 1;
-  if (aVec) x = unsqueeze(x, 0);
-  if (bVec) y = unsqueeze(y, 1);
+  if (aVec) x = step(unsqueeze(x, 0));
+  if (bVec) y = step(unsqueeze(y, 1));
   const n = x.shape[x.ndim - 2]!, k = x.shape[x.ndim - 1]!, k2 = y.shape[y.ndim - 2]!, m = y.shape[y.ndim - 1]!;
   if (k !== k2) {
     throw new Error(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned (${k} != ${k2})`);
@@ -28,12 +32,26 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
   const B = batch.reduce((p, s) => p * s, 1);
   // (B, n, k) · (B, k, m) → (B, n, m)
-  const x3 = reshape(expand(x, [...batch, n, k]), [B, n, k]);
-  const y3 = reshape(expand(y, [...batch, k, m]), [B, k, m]);
-  let out = reshape(apply("matmul", [x3, y3], {}), [...batch, n, m]);
-  if (aVec) out = squeeze(out, -2);
-  if (bVec) out = squeeze(out, -1);
+  const x3 = step(reshape(step(expand(x, [...batch, n, k])), [B, n, k]));
+  const y3 = step(reshape(step(expand(y, [...batch, k, m])), [B, k, m]));
+  let out = step(reshape(step(apply("matmul", [x3, y3], {})), [...batch, n, m]));
+  if (aVec) out = step(squeeze(out, -2));
+  if (bVec) out = step(squeeze(out, -1));
+  dropIntermediates(made, [a, b, out]);
   return out;
+}
+
+/**
+ * Drops the memory claims of a composite's internal views (see Storage.refs), so that disposing its
+ * result frees the memory. Tape nodes hold their own claims on what they saved.
+ */
+function dropIntermediates(made: Tensor[], keep: Tensor[]): void {
+  const seen = new Set<Tensor>(keep);
+  for (const t of made) {
+    if (seen.has(t)) continue;
+    seen.add(t);
+    releaseStorage(t.storage);
+  }
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {

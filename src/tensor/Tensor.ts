@@ -13,10 +13,17 @@ import * as C from "../ops/creation.js";
 import { backward, type BackwardOptions } from "../autograd/backward.js";
 import { formatTensor } from "./format.js";
 import { inplace, inplaceArith } from "../ops/inplace.js";
+import { releaseStorage } from "./recycle.js";
 
 /** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
 export class Storage {
   version = 0;
+  /**
+   * Claims on `data`: tensors built over it that were not disposed, plus tape nodes that saved one of
+   * them. When it drops to 0 (see Tensor.dispose) the memory goes back for reuse. Tensors that are
+   * simply dropped never release their claim, so their storage is left to the garbage collector.
+   */
+  refs = 0;
   constructor(public data: TypedArray) {}
 }
 
@@ -54,6 +61,8 @@ export class Tensor {
   outputIndex = 0;
   /** Non-leaf tensors keep `.grad` only after `retainGrad()`. */
   retainsGrad = false;
+  /** Set by dispose(): the tensor can no longer be used. */
+  isDisposed = false;
   private _requiresGrad = false;
   readonly size: number;
 
@@ -65,6 +74,7 @@ export class Tensor {
     readonly dtype: DType,
   ) {
     this.size = numel(shape);
+    storage.refs++;
   }
 
   /** A fresh contiguous tensor over `data` (no copy). */
@@ -136,6 +146,7 @@ export class Tensor {
   // ---- reading values -------------------------------------------------------------------------
   /** This tensor's values in row-major order as a fresh TypedArray (CPU only; `data()` works everywhere). */
   dataSync(): TypedArray {
+    this.assertLive("dataSync");
     return M.contiguousData(this).slice();
   }
   /** Async read of this tensor's values: the form every backend supports (GPU backends only offer this). */
@@ -144,14 +155,17 @@ export class Tensor {
   }
   /** Nested JS arrays (numbers; bools as booleans). */
   toArray(): unknown {
+    this.assertLive("toArray");
     return C.toNested(this);
   }
   /** Flat JS number array in row-major order. */
   toList(): number[] {
+    this.assertLive("toList");
     return Array.from(M.contiguousData(this) as ArrayLike<number>);
   }
   /** The single value of a one-element tensor. */
   item(): number {
+    this.assertLive("item");
     if (this.size !== 1) {
       throw new Error(`item: only a one-element tensor can be converted to a number, but shape is ${fmtShape(this.shape)}`);
     }
@@ -164,9 +178,37 @@ export class Tensor {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
   }
-  /** No-op on CPU (storage is garbage-collected); kept so code runs unchanged on GPU backends. */
-  dispose(): void {}
-  [Symbol.dispose](): void {}
+  /**
+   * Gives this tensor's memory back for reuse now, instead of when the garbage collector finds it
+   * (TF.js's `dispose`; PyTorch frees a tensor on its last reference, which JavaScript cannot see).
+   * Using the tensor afterwards is an error; disposing twice is a no-op. Views share memory: it is
+   * reused only once every tensor over it was disposed (and the tape no longer needs it), so
+   * disposing a tensor that a view or the autograd graph still uses is safe. In loops that make large
+   * float32 tensors (≥ 16,384 elements) the next matmul of the same size then writes into the freed
+   * block instead of fresh memory:
+   * ```ts
+   * for (const batch of batches) {
+   *   const scores = q.matmul(batch);   // or: using scores = ... (TypeScript 5.2+)
+   *   total += scores.max().item();
+   *   scores.dispose();
+   * }
+   * ```
+   * Arrays given to `Tensor.fromData` are never reused themselves (only copies of them are).
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    releaseStorage(this.storage);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** Throws if this tensor was disposed. */
+  assertLive(op: string): void {
+    if (this.isDisposed) {
+      throw new Error(`${op}: the tensor (shape ${fmtShape(this.shape)}, ${this.dtype}) was disposed; it cannot be used any more`);
+    }
+  }
 
   // ---- autograd -------------------------------------------------------------------------------
   backward(gradient?: Tensor, options?: BackwardOptions): void {

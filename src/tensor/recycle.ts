@@ -1,8 +1,9 @@
-// Reuse of dropped gradient buffers. JavaScript cannot free memory, so every new tensor is written
+// Reuse of dropped gradient and disposed tensor buffers. JavaScript cannot free memory, so every new tensor is written
 // into memory the CPU has not touched lately (measured: 100,352 floats cost ~90 µs more as a fresh
 // array than as a reused one, most of a GEMM's time at that size). PyTorch's caching allocator hands
 // a freed gradient's block to the next allocation of that size; here `zeroGrad()` does the same for
-// gradients that never left the library (see Tensor.gradExposed), and large matmul outputs take them.
+// gradients that never left the library (see Tensor.gradExposed), `Tensor.dispose()` for storages no
+// tensor or tape node claims any more (see Storage.refs), and large matmul outputs take them.
 import type { Storage, Tensor } from "./Tensor.js";
 import { fusedKernels } from "../backend/fused.js";
 
@@ -33,21 +34,56 @@ export function dropGrad(t: Tensor): void {
   const g = t.gradValue;
   t.gradValue = null;
   if (g === null || g.gradExposed || g.dtype !== "float32" || g.requiresGrad || g.size < MIN_ELEMENTS) return;
-  let data = g.storage.data as Float32Array;
+  const data = g.storage.data as Float32Array;
   if (g.offset !== 0 || data.length !== g.size || !g.isContiguous()) return;
   const fast = fusedKernels();
   const resident = fast.releaseResident?.(g.storage) ?? false;
-  const list = pool.get(data.length) ?? [];
-  if (list.length >= PER_SIZE || pooledBytes + data.byteLength > MAX_BYTES) {
+  if (!hasRoom(data)) {
     if (resident) fast.freeResident!(data);
     return;
   }
   // The first time, the buffer moves into the kernels' memory: the next matmul then writes into it
   // and the optimizer reads it in place, without copies.
-  if (!resident) data = fast.residentCopy?.(data) ?? data;
+  keep(resident ? data : fast.residentCopy?.(data) ?? data);
+}
+
+function hasRoom(data: Float32Array): boolean {
+  return (pool.get(data.length)?.length ?? 0) < PER_SIZE && pooledBytes + data.byteLength <= MAX_BYTES;
+}
+
+function keep(data: Float32Array): void {
+  const list = pool.get(data.length) ?? [];
   list.push(data);
   pool.set(data.length, list);
   pooledBytes += data.byteLength;
+}
+
+/** A storage whose `data` was given back: any stale use reads nothing instead of another tensor's values. */
+const EMPTY = new Float32Array(0);
+
+/**
+ * Drops one claim on a storage (see Storage.refs). The last one hands its memory to the pool: a
+ * resident block itself, or a resident copy of other data (so an array a caller passed in is never
+ * written by the library). Storages too small, of other dtypes, or without resident memory are left
+ * to the garbage collector.
+ */
+export function releaseStorage(storage: Storage): void {
+  if (--storage.refs > 0) return;
+  const data = storage.data;
+  if (!(data instanceof Float32Array) || data.length < MIN_ELEMENTS) return;
+  const fast = fusedKernels();
+  const room = hasRoom(data);
+  if (fast.releaseResident?.(storage)) {
+    if (room) keep(data);
+    else fast.freeResident!(data);
+    storage.data = EMPTY;
+    return;
+  }
+  const copy = room ? fast.residentCopy?.(data) : null;
+  if (copy) {
+    keep(copy);
+    storage.data = EMPTY;
+  }
 }
 
 /** Call once a storage is built over a buffer from takeRecycledF32 (it now owns the buffer). */

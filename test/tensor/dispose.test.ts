@@ -1,0 +1,131 @@
+// Tensor.dispose(): memory goes back for reuse once no tensor and no tape node claims it, a disposed
+// tensor cannot be used, and nothing anyone still holds ever changes.
+import { describe, expect, it } from "vitest";
+import * as ds from "../../src/index.js";
+import { Tensor } from "../../src/tensor/Tensor.js";
+
+const wasm = () => ds.getBackendName() === "wasm";
+/** Shared memory is what makes freed blocks reusable (the kernels' resident memory). */
+const reusable = () => wasm() && typeof SharedArrayBuffer !== "undefined";
+
+describe("Tensor.dispose", () => {
+  it("makes the tensor unusable, with an error naming the operation and the shape", () => {
+    const t = ds.randn([3, 4]);
+    expect(t.isDisposed).toBe(false);
+    t.dispose();
+    expect(t.isDisposed).toBe(true);
+    expect(() => t.add(1)).toThrow("add: input 0 (shape [3,4], float32) was disposed; it cannot be used any more");
+    expect(() => ds.randn([3, 4]).mul(t)).toThrow("mul: input 1 (shape [3,4], float32) was disposed");
+    expect(() => t.dataSync()).toThrow("dataSync: the tensor (shape [3,4], float32) was disposed; it cannot be used any more");
+    expect(() => t.toList()).toThrow("toList: the tensor");
+    expect(() => ds.randn([1]).dispose()).not.toThrow();
+    expect(() => t.dispose()).not.toThrow(); // twice: no-op
+  });
+
+  it("is what Symbol.dispose does (TypeScript's `using`)", () => {
+    const t = ds.randn([2]);
+    t[Symbol.dispose]();
+    expect(t.isDisposed).toBe(true);
+  });
+
+  it("reuses a disposed matmul output's memory for the next matmul of that size", () => {
+    ds.manualSeed(0);
+    const a = ds.randn([64, 64, 32]), b = ds.randn([64, 32, 64]);
+    const expected = Array.from(a.matmul(b).dataSync());
+    const c1 = a.matmul(b);
+    c1.dispose();
+    const c2 = a.matmul(b);
+    expect(Array.from(c2.dataSync())).toEqual(expected);
+    if (!reusable()) return;
+    expect(c1.storage.data.length).toBe(0); // handed back: a stale reference reads nothing
+    expect(c2.storage.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const block = c2.storage.data;
+    c2.dispose();
+    const c3 = a.matmul(b);
+    expect(c3.storage.data).toBe(block); // the same block circulates
+    expect(Array.from(c3.dataSync())).toEqual(expected);
+  });
+
+  it("frees a 2-D product's memory too (matmul's internal 3-D views hold no claim)", () => {
+    const a = ds.randn([256, 64]), b = ds.randn([64, 128]);
+    const c = a.matmul(b);
+    expect(c.storage.refs).toBe(1);
+    expect(a.storage.refs).toBe(1);
+    expect(b.storage.refs).toBe(1);
+    c.dispose();
+    expect(c.storage.refs).toBe(0);
+    if (reusable()) expect(c.storage.data.length).toBe(0);
+  });
+
+  it("keeps the memory while a view still uses it", () => {
+    const base = ds.randn([256, 128]);
+    const view = base.reshape(128, 256);
+    const values = Array.from(view.dataSync());
+    base.dispose();
+    for (let i = 0; i < 3; i++) ds.randn([256, 64]).matmul(ds.randn([64, 128])).dispose();
+    expect(Array.from(view.dataSync())).toEqual(values);
+    view.dispose();
+    expect(base.storage.refs).toBe(0);
+  });
+
+  it("never writes into an array given to Tensor.fromData", () => {
+    const arr = Float32Array.from({ length: 256 * 128 }, (_, i) => i % 7);
+    const before = Array.from(arr);
+    const t = Tensor.fromData(arr, [256, 128], "float32");
+    t.dispose();
+    for (let i = 0; i < 3; i++) ds.randn([256, 64]).matmul(ds.randn([64, 128])).dispose();
+    const outs = [0, 1, 2].map(() => ds.randn([256, 64]).matmul(ds.randn([64, 128])));
+    expect(Array.from(arr)).toEqual(before);
+    expect(outs.every((o) => o.storage.data !== arr)).toBe(true);
+  });
+
+  it("does not change gradients when tensors the tape saved are disposed before backward", () => {
+    const run = (dispose: boolean) => {
+      ds.manualSeed(5);
+      const x = ds.randn([128, 200]);
+      const w1 = ds.randn([200, 256]).mul(0.05).requiresGrad_();
+      const w2 = ds.randn([256, 128]).mul(0.05).requiresGrad_();
+      const h = x.matmul(w1); // 128 × 256: large enough to be pooled
+      const r = h.relu();
+      const y = r.matmul(w2);
+      const loss = y.mul(y).mean();
+      if (dispose) {
+        h.dispose();
+        r.dispose();
+        y.dispose();
+        // matmuls of the same sizes in between would take any block handed back too early
+        for (let i = 0; i < 3; i++) ds.randn([128, 64]).matmul(ds.randn([64, 256])).add(1);
+      }
+      loss.backward();
+      if (dispose && reusable()) {
+        // backward released the tape's claims: the disposed intermediates' memory went back
+        expect(h.storage.refs).toBe(0);
+        expect(h.storage.data.length).toBe(0);
+      }
+      return [Array.from(w1.grad!.dataSync()), Array.from(w2.grad!.dataSync()), loss.item()];
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
+  it("trains to the same weights when every step disposes its intermediates", () => {
+    const run = (dispose: boolean) => {
+      ds.manualSeed(3);
+      const model = new ds.nn.Sequential(new ds.nn.Linear(200, 256), new ds.nn.ReLU(), new ds.nn.Linear(256, 10));
+      const opt = new ds.optim.Adam(model.parameters(), { lr: 1e-3 });
+      const x = ds.randn([128, 200]), target = ds.randint(0, 10, [128]);
+      for (let i = 0; i < 3; i++) {
+        opt.zeroGrad();
+        const out = model.forward(x);
+        const loss = ds.nn.functional.crossEntropy(out, target);
+        loss.backward();
+        opt.step();
+        if (dispose) {
+          out.dispose();
+          loss.dispose();
+        }
+      }
+      return [...model.parameters()].map((p) => Array.from(p.dataSync()));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+});
