@@ -163,6 +163,8 @@ const ROWS = [
   gemm("W1 GEMM 512³ Aᵀ·B", "gemm 512^3 AtB", "sq512_transA", F512),
   gemm("W1 GEMM 512³ A·Bᵀ", "gemm 512^3 ABt", "sq512_transB", F512),
   gemm("W1 batched 64×(64×32·32×64) ²", "gemm batched 64x(64x32x64)", "batched64x(64x32x64)", 2 * 64 * 64 * 32 * 64),
+  { label: "W1 GEMM 512³, result not disposed (deepscript only) ⁶", ...G(F512), ds: dsTime("gemm 512x512x512 (output kept)") },
+  { label: "W1 batched, result not disposed (deepscript only) ⁶", ...G(2 * 64 * 64 * 32 * 64), ds: dsTime("gemm batched 64x(64x32x64) (output kept)") },
   { label: "W2 MLP 784-128-64-10 SGD-momentum step, batch 64, MNIST", ...MS, ds: dsTime("mlp-mnist 784-128-64-10 sgd-momentum step batch 64"), torch: peerTime("W2", "mlp_step_b64"), tfjs: peerTime("W2", "mlp_step_b64") },
   { label: "W2 same step, one random batch (deepscript only) ³", ...MS, ds: dsTime("mlp 784-128-64-10 sgd-momentum step batch 64") },
   { label: "elementwise add 2²⁰ ⁴", ...MS, ds: dsTime("elementwise add 1M"), torch: peerTime("EW", "add_1M"), tfjs: peerTime("EW", "add_1M") },
@@ -231,6 +233,10 @@ add+sum+backward is \`tf.grads((a, b) => sum(add(a, b)))\`.
 ⁵ deepscript: \`await import("dist/index.js")\` in a fresh node process until it resolves (the WASM kernels are compiled by
 then), median of ${IMPORT_SAMPLES} processes, built ${distMtime ?? "?"}; torch: \`import torch\` (after numpy) in torch_bench.py;
 TF.js: import of @tensorflow/tfjs + the backend package + setBackend/ready, from bench.mjs. Both peers: one sample per run.
+⁶ Every deepscript GEMM and elementwise row disposes each call's result (\`a.matmul(b).dispose()\`), as the TF.js peer
+scripts do (\`tf.matMul(A, B).dispose()\`) and as PyTorch frees a tensor on its last reference (its square GEMM rows
+even reuse one output, \`torch.mm(A, B, out=C)\`); the next product of that size then writes into the freed block. These
+two rows leave every result to the garbage collector instead, so each call writes into fresh memory.
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);

@@ -15,6 +15,9 @@ const MAX_BYTES = 128 * 2 ** 20;
 
 const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+/** Lengths that kernels asked the pool for and did not get (recently): worth copying into resident memory. */
+const wanted = new Set<number>();
+const MAX_WANTED = 64;
 
 /** The gradient without marking it as seen by user code (for library code that does not keep it). */
 export function peekGrad(t: Tensor): Tensor | null {
@@ -79,7 +82,8 @@ export function releaseStorage(storage: Storage): void {
     storage.data = EMPTY;
     return;
   }
-  const copy = room ? fast.residentCopy?.(data) : null;
+  // Other data is copied into resident memory only for a size some kernel is asking for.
+  const copy = room && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
   if (copy) {
     keep(copy);
     storage.data = EMPTY;
@@ -97,5 +101,9 @@ export function takeRecycledF32(length: number): Float32Array | undefined {
   const list = pool.get(length);
   const data = list?.pop();
   if (data !== undefined) pooledBytes -= data.byteLength;
+  else {
+    if (wanted.size >= MAX_WANTED) wanted.clear();
+    wanted.add(length);
+  }
   return data;
 }
