@@ -1,4 +1,5 @@
 // Data types, their storage arrays, and PyTorch's type-promotion rules.
+import { markOwnedF32, takePlainF32 } from "./recycle.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -38,11 +39,21 @@ const UNINITIALIZED_MIN_BYTES = 8192;
  * `new Float32Array` (measured on the 2-core dev machine). Elsewhere (browsers) it is allocate().
  */
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  if (dtype === "float32") {
+    // A disposed tensor's array of this length, if there is one (see src/tensor/recycle.ts).
+    const reused = takePlainF32(size);
+    if (reused !== undefined) return reused;
+  }
   const Ctor = ARRAY_TYPES[dtype];
   const bytes = size * Ctor.BYTES_PER_ELEMENT;
-  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, size);
-  const b = nodeBuffer.allocUnsafe(bytes);
-  return b.byteOffset % 8 === 0 ? new Ctor(b.buffer as ArrayBuffer, b.byteOffset, size) : allocate(dtype, size);
+  let out: TypedArray;
+  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) out = allocate(dtype, size);
+  else {
+    const b = nodeBuffer.allocUnsafe(bytes);
+    out = b.byteOffset % 8 === 0 ? new Ctor(b.buffer as ArrayBuffer, b.byteOffset, size) : allocate(dtype, size);
+  }
+  if (dtype === "float32") markOwnedF32(out as Float32Array);
+  return out;
 }
 
 const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;

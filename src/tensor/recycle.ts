@@ -15,6 +15,15 @@ const MAX_BYTES = 128 * 2 ** 20;
 
 const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+/**
+ * Arrays the library allocated for kernel outputs (allocateUninitialized): once disposed, the array
+ * itself can serve the next output of its length. A second pool, of ordinary (not resident) arrays.
+ */
+const owned = new WeakSet<Float32Array>();
+const plain = new Map<number, Float32Array[]>();
+let plainBytes = 0;
+const MAX_PLAIN_BYTES = 64 * 2 ** 20;
+
 /** Lengths that kernels asked the pool for and did not get (recently): worth copying into resident memory. */
 const wanted = new Set<number>();
 const MAX_WANTED = 64;
@@ -87,7 +96,26 @@ export function releaseStorage(storage: Storage): void {
   if (copy) {
     keep(copy);
     storage.data = EMPTY;
+  } else if (owned.has(data) && (plain.get(data.length)?.length ?? 0) < PER_SIZE && plainBytes + data.byteLength <= MAX_PLAIN_BYTES) {
+    const list = plain.get(data.length) ?? [];
+    list.push(data);
+    plain.set(data.length, list);
+    plainBytes += data.byteLength;
+    storage.data = EMPTY;
   }
+}
+
+/** Records an output array the library allocated (see `owned`); only large float32 ones matter. */
+export function markOwnedF32(data: Float32Array): void {
+  if (data.length >= MIN_ELEMENTS) owned.add(data);
+}
+
+/** A disposed output array of exactly `length` floats (ordinary memory, contents arbitrary), or undefined. */
+export function takePlainF32(length: number): Float32Array | undefined {
+  if (length < MIN_ELEMENTS) return undefined;
+  const data = plain.get(length)?.pop();
+  if (data !== undefined) plainBytes -= data.byteLength;
+  return data;
 }
 
 /** Call once a storage is built over a buffer from takeRecycledF32 (it now owns the buffer). */
@@ -95,15 +123,18 @@ export function adoptRecycled(storage: Storage): void {
   fusedKernels().adoptResident?.(storage);
 }
 
-/** A recycled buffer of exactly `length` floats (contents arbitrary), or undefined. */
+/**
+ * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
+ * any (the caller must then adoptRecycled its storage), else an ordinary one.
+ */
 export function takeRecycledF32(length: number): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
-  const list = pool.get(length);
-  const data = list?.pop();
-  if (data !== undefined) pooledBytes -= data.byteLength;
-  else {
-    if (wanted.size >= MAX_WANTED) wanted.clear();
-    wanted.add(length);
+  const data = pool.get(length)?.pop();
+  if (data !== undefined) {
+    pooledBytes -= data.byteLength;
+    return data;
   }
-  return data;
+  if (wanted.size >= MAX_WANTED) wanted.clear();
+  wanted.add(length);
+  return takePlainF32(length);
 }

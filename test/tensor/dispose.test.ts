@@ -64,6 +64,17 @@ describe("Tensor.dispose", () => {
     expect(t.storage.data).toBe(data);
   });
 
+  it("hands a disposed elementwise result's array to the next result of that length", () => {
+    const x = ds.randn([257, 128]), y = ds.randn([257, 128]); // a length no matmul here asks for
+    const expected = Array.from(x.add(y).dataSync());
+    const first = x.mul(y);
+    const array = first.storage.data;
+    first.dispose();
+    const second = x.add(y);
+    expect(second.storage.data).toBe(array);
+    expect(Array.from(second.dataSync())).toEqual(expected);
+  });
+
   it("keeps the memory while a view still uses it", () => {
     const base = ds.randn([256, 128]);
     const view = base.reshape(128, 256);
