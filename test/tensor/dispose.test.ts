@@ -26,6 +26,13 @@ describe("Tensor.dispose", () => {
     const t = ds.randn([2]);
     t[Symbol.dispose]();
     expect(t.isDisposed).toBe(true);
+    let escaped: ds.Tensor | undefined;
+    {
+      using scoped = ds.randn([2]);
+      escaped = scoped;
+      expect(scoped.isDisposed).toBe(false);
+    }
+    expect(escaped.isDisposed).toBe(true);
   });
 
   it("reuses a disposed matmul output's memory for the next matmul of that size", () => {
