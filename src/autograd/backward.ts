@@ -204,7 +204,7 @@ function release(node: Node): void {
   const { inputs, outputs } = node;
   // Placeholders that keep the inputs' shapes and dtypes (for error messages) but no claim on memory.
   node.inputs = inputs.map((t) => {
-    const d = t.detach();
+    const d = new Tensor(t.storage, t.shape, t.strides, t.offset, t.dtype);
     d.storage.refs--;
     return d;
   });

@@ -11,6 +11,8 @@ import { isDense, offsets } from "../backend/cpu/strided.js";
  * to tensors it saved.
  */
 export function inplace<T extends Tensor>(target: T, op: string, value: Tensor | Scalar): T {
+  target.assertLive(op);
+  if (value instanceof Tensor) value.assertLive(op);
   if (isGradEnabled() && target.requiresGrad) {
     throw new Error(
       target.isLeaf
@@ -63,6 +65,8 @@ type ArithOp = "add" | "sub" | "mul" | "div";
  */
 export function inplaceArith<T extends Tensor>(target: T, op: ArithOp, value: Tensor | number, compute: () => Tensor): T {
   const name = `${op}_`;
+  target.assertLive(name);
+  if (value instanceof Tensor) value.assertLive(name);
   if (isFloating(target.dtype) && isDense(target) && !(isGradEnabled() && target.requiresGrad)) {
     const d = target.storage.data, o = target.offset, n = target.size;
     if (typeof value === "number") {

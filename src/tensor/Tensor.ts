@@ -216,6 +216,7 @@ export class Tensor {
   }
   /** A tensor sharing storage that is cut from the graph. */
   detach(): Tensor {
+    this.assertLive("detach");
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
   }
   /** Detaches in place. */
@@ -557,6 +558,7 @@ export class Tensor {
     return inplace(this, "clamp_", E.clamp(this.detach(), options));
   }
   copy_(src: TensorLike): this {
+    if (src instanceof Tensor) src.assertLive("copy_");
     return inplace(this, "copy_", src instanceof Tensor ? src.detach() : src);
   }
   fill_(value: number): this {

@@ -18,6 +18,9 @@ describe("Tensor.dispose", () => {
     expect(() => ds.randn([3, 4]).mul(t)).toThrow("mul: input 1 (shape [3,4], float32) was disposed");
     expect(() => t.dataSync()).toThrow("dataSync: the tensor (shape [3,4], float32) was disposed; it cannot be used any more");
     expect(() => t.toList()).toThrow("toList: the tensor");
+    expect(() => t.add_(1)).toThrow("add_: the tensor (shape [3,4], float32) was disposed");
+    expect(() => ds.randn([3, 4]).copy_(t)).toThrow("copy_: the tensor (shape [3,4], float32) was disposed");
+    expect(() => t.detach()).toThrow("detach: the tensor (shape [3,4], float32) was disposed");
     expect(() => ds.randn([1]).dispose()).not.toThrow();
     expect(() => t.dispose()).not.toThrow(); // twice: no-op
   });
