@@ -27,6 +27,13 @@ const MAX_PLAIN_BYTES = 64 * 2 ** 20;
 /** Lengths that kernels asked the pool for and did not get (recently): worth copying into resident memory. */
 const wanted = new Set<number>();
 const MAX_WANTED = 64;
+/**
+ * Resident copies made for each length and not seen back yet. A block handed to a kernel's output
+ * comes back only if that output is disposed too (blocks of outputs left to the garbage collector
+ * are freed by it, which JavaScript does not run inside a synchronous loop); so at most PER_SIZE
+ * copies per length are outstanding, and WASM memory cannot grow with every disposal.
+ */
+const copiesOut = new Map<number, number>();
 
 /** The gradient without marking it as seen by user code (for library code that does not keep it). */
 export function peekGrad(t: Tensor): Tensor | null {
@@ -86,14 +93,18 @@ export function releaseStorage(storage: Storage): void {
   const fast = fusedKernels();
   const room = hasRoom(data);
   if (fast.releaseResident?.(storage)) {
+    const out = copiesOut.get(data.length);
+    if (out) copiesOut.set(data.length, out - 1);
     if (room) keep(data);
     else fast.freeResident!(data);
     storage.data = EMPTY;
     return;
   }
   // Other data is copied into resident memory only for a size some kernel is asking for.
-  const copy = room && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
+  const out = copiesOut.get(data.length) ?? 0;
+  const copy = room && out < PER_SIZE && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
   if (copy) {
+    copiesOut.set(data.length, out + 1);
     keep(copy);
     storage.data = EMPTY;
   } else if (owned.has(data) && (plain.get(data.length)?.length ?? 0) < PER_SIZE && plainBytes + data.byteLength <= MAX_PLAIN_BYTES) {

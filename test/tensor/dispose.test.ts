@@ -85,6 +85,26 @@ describe("Tensor.dispose", () => {
     expect(Array.from(second.dataSync())).toEqual(expected);
   });
 
+  it("does not grow the kernels' memory when products are kept and only other results are disposed", async () => {
+    if (!reusable()) return;
+    const { initWasmKernels } = await import("../../src/backend/wasm/index.js");
+    const rt = (await initWasmKernels()).runtime;
+    const a = ds.randn([96, 64]), b = ds.randn([64, 200]); // 19,200-element products
+    const kept: ds.Tensor[] = [];
+    const loop = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const c = a.matmul(b); // kept: its block (if it got one) comes back only through the garbage collector
+        kept.push(c);
+        c.mul(2).dispose(); // same length: a candidate for a resident copy
+      }
+    };
+    loop(10);
+    const before = rt.residentStats().bytes;
+    loop(50);
+    expect(rt.residentStats().bytes).toBe(before);
+    expect(kept.every((c) => c.storage.data.length === 96 * 200)).toBe(true);
+  });
+
   it("keeps the memory while a view still uses it", () => {
     const base = ds.randn([256, 128]);
     const view = base.reshape(128, 256);
