@@ -4,7 +4,7 @@ import type { ReducePrim } from "../../autograd/prims.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
 import { reducedShape } from "../../tensor/shape.js";
-import { denseValues } from "./strided.js";
+import { denseValues, stepIndex } from "./strided.js";
 
 /**
  * Calls `visit(outIndex, offsets)` style loops: for each kept position (row-major over the kept
@@ -36,25 +36,13 @@ function reduceLoop(
       rIdx.fill(0);
       for (;;) {
         for (let j = 0; j < innerSize; j++) acc = step(acc, data[p + j * innerStride]!);
-        let d = nr - 2;
-        for (; d >= 0; d--) {
-          rIdx[d]!++;
-          p += redStrides[d]!;
-          if (rIdx[d]! < redShape[d]!) break;
-          p -= redStrides[d]! * redShape[d]!;
-          rIdx[d] = 0;
-        }
-        if (d < 0) break;
+        if (nr < 2) break; // one reduced dim: the inner loop was the whole line
+        p = stepIndex(rIdx, redShape, redStrides, nr - 2, p);
+        if (p < 0) break;
       }
     }
     out[o] = acc;
-    for (let d = keptShape.length - 1; d >= 0; d--) {
-      kIdx[d]!++;
-      base += keptStrides[d]!;
-      if (kIdx[d]! < keptShape[d]!) break;
-      base -= keptStrides[d]! * keptShape[d]!;
-      kIdx[d] = 0;
-    }
+    base = stepIndex(kIdx, keptShape, keptStrides, keptShape.length - 1, base);
   }
 }
 
@@ -103,13 +91,7 @@ function argKernel<P extends "argmax" | "argmin">(better: (v: number, best: numb
         }
       }
       out[o] = bi;
-      for (let d = kShape.length - 1; d >= 0; d--) {
-        idx[d]!++;
-        base += kStrides[d]!;
-        if (idx[d]! < kShape[d]!) break;
-        base -= kStrides[d]! * kShape[d]!;
-        idx[d] = 0;
-      }
+      base = stepIndex(idx, kShape, kStrides, kShape.length - 1, base);
     }
     return Tensor.fromData(out, shape, "int32");
   };

@@ -41,17 +41,25 @@ export function offsets(t: Tensor, shape: readonly number[]): Int32Array {
   let p = t.offset, o = 0;
   while (o < size) {
     for (let j = 0; j < inner; j++) out[o++] = p + j * si;
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      idx[d]!++;
-      p += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      p -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) break;
+    p = stepIndex(idx, shape, strides, nd - 2, p);
+    if (p < 0) break;
   }
   return out;
+}
+
+/**
+ * Steps a row-major multi-index over dims 0..last by one (idx in place) and moves the storage
+ * position p along: returns the new position, or -1 after the last index (idx is all zeros again).
+ */
+export function stepIndex(idx: number[], shape: readonly number[], strides: readonly number[], last: number, p: number): number {
+  for (let d = last; d >= 0; d--) {
+    idx[d]!++;
+    p += strides[d]!;
+    if (idx[d]! < shape[d]!) return p;
+    p -= strides[d]! * shape[d]!;
+    idx[d] = 0;
+  }
+  return -1;
 }
 
 /** Values of `t` in row-major order: the storage itself when dense from 0, else a copy. */
@@ -81,15 +89,8 @@ export function stridedCopy(out: TypedArray, t: Tensor): void {
   while (o < size) {
     if (si === 1) for (let j = 0; j < inner; j++) out[o++] = data[p + j]!;
     else for (let j = 0, q = p; j < inner; j++, q += si) out[o++] = data[q]!;
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      idx[d]!++;
-      p += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      p -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) break;
+    p = stepIndex(idx, shape, strides, nd - 2, p);
+    if (p < 0) break;
   }
 }
 
