@@ -14,6 +14,12 @@ export interface GradcheckOptions {
   rtol?: number;
   /** Throw on mismatch (default) or return false. */
   raiseException?: boolean;
+  /**
+   * Accept outputs that do not require grad although an input does (default false: that is a failure,
+   * since it means the function, or under gradgradcheck a gradient rule, cut the graph). Only for truly
+   * piecewise-constant functions; their numerical derivative is then checked to be zero.
+   */
+  allowDetachedOutputs?: boolean;
 }
 
 type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
@@ -43,10 +49,16 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
   const diffInputs = inputs.map((x, i) => [x, i] as const).filter(([x]) => x.requiresGrad);
   for (let o = 0; o < outs.length; o++) {
     const out = outs[o]!;
-    if (!out.requiresGrad) continue;
-    // Analytical: one reverse pass per output element (rows of the Jacobian).
+    if (!out.requiresGrad && diffInputs.length > 0 && !options.allowDetachedOutputs) {
+      if (!raise) return false;
+      throw new Error(
+        `gradcheck: output ${o} (shape ${fmtShape(out.shape)}) does not require grad although input ${diffInputs[0]![1]} does: ` +
+          "the function (or, under gradgradcheck, a gradient rule) detached it. Pass { allowDetachedOutputs: true } only for a piecewise-constant function",
+      );
+    }
+    // Analytical: one reverse pass per output element (rows of the Jacobian); zero for a detached output.
     const analytical: Float64Array[] = diffInputs.map(([x]) => new Float64Array(out.size * x.size));
-    for (let k = 0; k < out.size; k++) {
+    for (let k = 0; k < (out.requiresGrad ? out.size : 0); k++) {
       const e = zeros(out.shape, { dtype: out.dtype });
       e.storage.data[k] = 1;
       const gs = runBackward([out], [e], { targets: diffInputs.map(([x]) => x), retainGraph: true, allowUnused: true });

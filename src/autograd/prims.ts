@@ -36,6 +36,12 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   where: Record<string, never>;
   /** ReLU's gradient, fused (PyTorch's threshold_backward): inputs (g, y = relu(x)) → g where y > 0, else 0. */
   reluBackward: Record<string, never>;
+  /**
+   * Binary cross-entropy, elementwise, of probabilities x and targets y of one shape (PyTorch's kernel):
+   * −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)). A primitive so that its gradient is PyTorch's
+   * (x − y)/max(x(1 − x), 1e-12f), finite where x saturates at 0 or 1.
+   */
+  binaryCrossEntropy: Record<string, never>;
   argmax: { dim: number; keepdim: boolean };
   argmin: { dim: number; keepdim: boolean };
   /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */

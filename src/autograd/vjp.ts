@@ -42,6 +42,8 @@ const keptShape = (shape: readonly number[], dims: readonly number[]): number[] 
 /** g (reduced) broadcast back over the input: the adjoint of a sum. */
 const unreduce = (g: Tensor, shape: readonly number[], dims: readonly number[]): Tensor => expand(reshape(g, keptShape(shape, dims)), shape);
 const zeroGrad = (c: VjpContext<Prim>): (Tensor | null)[] => [zerosLike(c.g)];
+/** PyTorch's EPSILON in binary_cross_entropy_backward: the float 1e-12f. */
+const BCE_EPSILON = Math.fround(1e-12);
 /** Lower triangle with the diagonal halved: Φ in the Cholesky adjoint. */
 function phi(x: Tensor): Tensor {
   const n = x.shape[x.ndim - 1]!;
@@ -62,7 +64,7 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   // d(log(1+x)) = dx / (1 + x)
   log1p: (c) => [div(c.g, add(c.input(0), 1))],
   // d(eˣ − 1) = eˣ dx
-  expm1: (c) => [mul(c.g, add(c.output(), 1))],
+  expm1: (c) => [mul(c.g, E.exp(c.input(0)))],
   // d√x = dx / (2√x)
   sqrt: (c) => [div(c.g, mul(c.output(), 2))],
   // d(x^−½) = −½ x^−3/2 dx
@@ -118,16 +120,17 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
       : null;
     return [ga, gb];
   },
-  // d max(a, b): to the larger operand; ties split the gradient evenly (as PyTorch)
+  // d max(a, b): to the larger operand, split evenly on ties; where a or b is NaN (no order) both get
+  // the gradient. PyTorch's formula: where(a == b, g/2, g), zeroed where a < b (for a) or a > b (for b).
   maximum: (c) => {
     const a = c.input(0), b = c.input(1);
-    const wa = add(E.gt(a, b), mul(E.eq(a, b), 0.5));
-    return [mul(c.g, wa), mul(c.g, sub(1, wa))];
+    const share = where(E.eq(a, b), mul(c.g, 0.5), c.g);
+    return [where(E.lt(a, b), 0, share), where(E.gt(a, b), 0, share)];
   },
   minimum: (c) => {
     const a = c.input(0), b = c.input(1);
-    const wa = add(E.lt(a, b), mul(E.eq(a, b), 0.5));
-    return [mul(c.g, wa), mul(c.g, sub(1, wa))];
+    const share = where(E.eq(a, b), mul(c.g, 0.5), c.g);
+    return [where(E.gt(a, b), 0, share), where(E.lt(a, b), 0, share)];
   },
 
   eq: null, ne: null, lt: null, le: null, gt: null, ge: null,
@@ -150,6 +153,16 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   // d max: to the maximal elements, split evenly among ties (as torch.amax)
   max: (c) => extremumGrad(c),
   min: (c) => extremumGrad(c),
+  // d BCE(x, y) = (x − y)/max(x(1 − x), ε) dx + (max(log1p(−x), −100) − max(log x, −100)) dy, with
+  // PyTorch's ε = 1e-12 as a float32 constant (9.99999996e-13)
+  binaryCrossEntropy: (c) => {
+    const x = c.input(0), y = c.input(1);
+    const gx = c.needsGrad(0) ? mul(c.g, div(sub(x, y), E.maximum(mul(x, sub(1, x)), BCE_EPSILON))) : null;
+    const gy = c.needsGrad(1)
+      ? mul(c.g, sub(E.maximum(E.log1p(neg(x)), -100), E.maximum(E.log(x), -100)))
+      : null;
+    return [gx, gy];
+  },
   argmax: null,
   argmin: null,
   // y = log softmax(x): dx = dy − softmax(x) Σ dy  (softmax(x) = e^y)
@@ -255,7 +268,9 @@ function isTransposed(x: Tensor): boolean {
 
 function extremumGrad(c: VjpContext<"max"> | VjpContext<"min">): Tensor[] {
   const x = c.input(0), { dims } = c.params, shape = c.inputShape(0);
-  const isExtreme = E.cast(E.eq(x, unreduce(c.output(), shape, dims)), x.dtype);
+  const out = unreduce(c.output(), shape, dims);
+  // A NaN extremum came from the NaN elements: they share the gradient (PyTorch's evenly_distribute_backward).
+  const isExtreme = E.cast(E.logicalOr(E.eq(x, out), E.logicalAnd(E.ne(x, x), E.ne(out, out))), x.dtype);
   const count = unreduce(apply("sum", [isExtreme], { dims, keepdim: true }), shape, dims);
   return [mul(unreduce(c.g, shape, dims), div(isExtreme, count))];
 }

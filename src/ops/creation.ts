@@ -4,6 +4,7 @@ import { allocate, dtypeOfArray, isFloating, type DType, type TypedArray } from 
 import { fmtShape, numel } from "../tensor/shape.js";
 import { defaultGenerator, type Generator } from "../random/Generator.js";
 import { denseValues } from "../backend/cpu/strided.js";
+import { allocateFor, checkDType, checkFinite, checkInt, checkShape, checkSize, describe } from "../tensor/validate.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -20,32 +21,72 @@ function finish(t: Tensor, options: CreateOptions): Tensor {
   return t;
 }
 
-/** Infers shape and flattens nested arrays, with an error naming the first ragged position. */
+/** Nesting deeper than this is refused (a tensor of more dimensions would be unusable anyway). */
+const MAX_NDIM = 64;
+
+/**
+ * Infers shape and flattens nested arrays without recursion, with an error naming the first ragged
+ * position, a nesting deeper than MAX_NDIM, or an array that contains itself.
+ */
 function flattenNested(value: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
   const shape: number[] = [];
-  let v: NestedArray = value;
+  const chain = new Set<unknown>();
+  let v: unknown = value;
   while (Array.isArray(v)) {
+    if (chain.has(v)) throw new Error(`tensor: the nested array contains itself at depth ${shape.length}`);
+    if (shape.length === MAX_NDIM) throw new Error(`tensor: nested arrays deeper than ${MAX_NDIM} levels are not supported`);
+    chain.add(v);
     shape.push(v.length);
     if (v.length === 0) break;
-    v = v[0]!;
+    v = v[0];
   }
   const flat: (number | boolean)[] = [];
-  const walk = (node: NestedArray, depth: number, path: number[]): void => {
-    if (depth === shape.length) {
-      if (Array.isArray(node)) throw new Error(`tensor: ragged nested array at index [${path.join(",")}] (expected shape ${fmtShape(shape)})`);
-      if (typeof node !== "number" && typeof node !== "boolean") {
-        throw new Error(`tensor: element at [${path.join(",")}] is ${typeof node}, expected a number or boolean`);
+  const where = (stack: { node: unknown[]; i: number }[]): string => `[${stack.map((f) => f.i).join(",")}]`;
+  if (shape.length === 0) {
+    if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`tensor: expected a number, boolean or (nested) array, got ${describe(value)}`);
+    return { shape, flat: [value] };
+  }
+  // Depth-first walk with an explicit stack (positions are the indices on the way down).
+  const stack: { node: unknown[]; i: number }[] = [{ node: value as unknown[], i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i === top.node.length) {
+      stack.pop();
+      if (stack.length > 0) stack[stack.length - 1]!.i++;
+      continue;
+    }
+    const child: unknown = top.node[top.i];
+    if (stack.length === shape.length) {
+      if (Array.isArray(child)) throw new Error(`tensor: ragged nested array at index ${where(stack)} (expected shape ${fmtShape(shape)})`);
+      if (typeof child !== "number" && typeof child !== "boolean") {
+        throw new Error(`tensor: element at ${where(stack)} is ${describe(child)}, expected a number or boolean`);
       }
-      flat.push(node);
-      return;
+      flat.push(child);
+      top.i++;
+      continue;
     }
-    if (!Array.isArray(node) || node.length !== shape[depth]) {
-      throw new Error(`tensor: ragged nested array at index [${path.join(",")}] (expected shape ${fmtShape(shape)})`);
+    if (!Array.isArray(child) || child.length !== shape[stack.length]) {
+      throw new Error(`tensor: ragged nested array at index ${where(stack)} (expected shape ${fmtShape(shape)})`);
     }
-    for (let i = 0; i < node.length; i++) walk(node[i]!, depth + 1, [...path, i]);
-  };
-  walk(value, 0, []);
+    if (stack.some((f) => f.node === child)) throw new Error(`tensor: the nested array contains itself at index ${where(stack)}`);
+    stack.push({ node: child, i: 0 });
+  }
   return { shape, flat };
+}
+
+/**
+ * Converts one JS value for storage in `dtype` as PyTorch does: bool is `v != 0`; int32 truncates
+ * toward zero but refuses values it cannot hold (NaN, ±∞, beyond ±2³¹) instead of wrapping around.
+ */
+function convertValue(v: number | boolean, dtype: DType, at: () => string): number {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (dtype === "bool") return v !== 0 ? 1 : 0;
+  if (dtype === "int32") {
+    const t = Math.trunc(v);
+    if (!(t >= -2147483648 && t <= 2147483647)) throw new Error(`tensor: value ${v}${at()} cannot be converted to int32 without overflow`);
+    return t;
+  }
+  return v;
 }
 
 /**
@@ -59,49 +100,61 @@ function flattenNested(value: NestedArray): { shape: number[]; flat: (number | b
  * ```
  */
 export function tensor(value: NestedArray | TypedArray | readonly number[], options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  const shapeOpt = options.shape === undefined ? undefined : checkShape("tensor", options.shape);
+  const dtOpt = options.dtype === undefined ? undefined : checkDType("tensor", options.dtype);
   if (ArrayBuffer.isView(value)) {
+    if (!(value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array)) {
+      throw new Error(`tensor: unsupported typed array ${(value as { constructor: { name: string } }).constructor.name} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+    }
     const src = value as TypedArray;
-    const shape = options.shape ?? [src.length];
+    const shape = shapeOpt ?? [src.length];
     if (numel(shape) !== src.length) {
       throw new Error(`tensor: shape ${fmtShape(shape)} does not match the ${src.length} values given`);
     }
-    const dt = options.dtype ?? dtypeOfArray(src);
+    const dt = dtOpt ?? dtypeOfArray(src);
     const data = allocate(dt, src.length);
-    data.set(src as ArrayLike<number> as never);
+    if (dt === dtypeOfArray(src) || dt === "float32" || dt === "float64") data.set(src as ArrayLike<number> as never);
+    else for (let i = 0; i < src.length; i++) data[i] = convertValue(src[i]!, dt, () => ` at position ${i}`);
     return finish(Tensor.fromData(data, shape, dt), options);
   }
   const { shape, flat } = flattenNested(value as NestedArray);
   const allBool = flat.length > 0 && flat.every((v) => typeof v === "boolean");
-  const dt = options.dtype ?? (allBool ? "bool" : "float32");
+  const dt = dtOpt ?? (allBool ? "bool" : "float32");
   const data = allocate(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i]!;
-    data[i] = typeof v === "boolean" ? (v ? 1 : 0) : dt === "bool" ? (v !== 0 ? 1 : 0) : v;
-  }
-  const finalShape = options.shape ?? shape;
+  for (let i = 0; i < flat.length; i++) data[i] = convertValue(flat[i]!, dt, () => ` at flat position ${i}`);
+  const finalShape = shapeOpt ?? shape;
   if (numel(finalShape) !== flat.length) throw new Error(`tensor: shape ${fmtShape(finalShape)} does not match ${flat.length} values`);
   return finish(Tensor.fromData(data, finalShape, dt), options);
 }
 
-function checkShape(op: string, shape: readonly number[]): void {
-  for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: invalid shape ${fmtShape(shape)} (sizes must be non-negative integers)`);
+/** The tensor of `shape` filled with `value`, for full/zeros/ones/... under the caller's name `op`. */
+function filled(op: string, shape: unknown, value: unknown, options: CreateOptions, defaultDType?: DType): Tensor {
+  const s = checkShape(op, shape);
+  if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`${op}: fill value must be a number or boolean, got ${describe(value)}`);
+  const dt = options.dtype !== undefined ? checkDType(op, options.dtype) : defaultDType ?? (typeof value === "boolean" ? "bool" : "float32");
+  const data = allocateFor(op, dt, s);
+  const v = typeof value === "boolean" ? (value ? 1 : 0) : dt === "bool" ? (value !== 0 ? 1 : 0) : value;
+  if (dt === "int32" && !(Math.trunc(v) >= -2147483648 && Math.trunc(v) <= 2147483647)) {
+    throw new Error(`${op}: fill value ${v} cannot be converted to int32 without overflow`);
   }
+  if (v !== 0) data.fill(v);
+  return finish(Tensor.fromData(data, s, dt), options);
 }
 
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
-  checkShape("full", shape);
-  const dt = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
-  const data = allocate(dt, numel(shape));
-  data.fill(typeof value === "boolean" ? (value ? 1 : 0) : value);
-  return finish(Tensor.fromData(data, [...shape], dt), options);
+  return filled("full", shape, value, options);
 }
-export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
-export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
-export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => full(x.shape, 0, { dtype: x.dtype, ...options });
-export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => full(x.shape, 1, { dtype: x.dtype, ...options });
+export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => filled("zeros", shape, 0, options);
+export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => filled("ones", shape, 1, options);
+export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("zerosLike", likeShape("zerosLike", x), 0, options, x.dtype);
+export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("onesLike", likeShape("onesLike", x), 1, options, x.dtype);
 export const fullLike = (x: Tensor, value: number, options: CreateOptions = {}): Tensor =>
-  full(x.shape, value, { dtype: x.dtype, ...options });
+  filled("fullLike", likeShape("fullLike", x), value, options, x.dtype);
+
+function likeShape(op: string, x: unknown): number[] {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${describe(x)}`);
+  return [...x.shape];
+}
 
 /** Values start, start+step, ... < end (like torch.arange); int32 when all arguments are integers. */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
@@ -109,18 +162,23 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     end = start;
     start = 0;
   }
+  for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`arange: unsupported range ${describe(start)} -> ${describe(end)} with step ${describe(step)} (${name} must be a finite number)`);
+  }
   if (step === 0) throw new Error("arange: step must be nonzero");
+  if ((end - start) * step < 0) throw new Error(`arange: the bounds ${start} -> ${end} are inconsistent with the sign of step ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dt = options.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
-  const data = allocate(dt, n);
+  const dt = options.dtype !== undefined ? checkDType("arange", options.dtype) : [start, end, step].every(Number.isInteger) ? "int32" : "float32";
+  const data = allocateFor("arange", dt, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(Tensor.fromData(data, [n], dt), options);
 }
 
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const dt = options.dtype ?? "float32";
-  const data = allocate(dt, steps);
+  checkSize("linspace", "steps", steps);
+  if (typeof start !== "number" || typeof end !== "number") throw new Error(`linspace: start and end must be numbers, got ${describe(start)} and ${describe(end)}`);
+  const dt = options.dtype !== undefined ? checkDType("linspace", options.dtype) : "float32";
+  const data = allocateFor("linspace", dt, [steps]);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric formula (as PyTorch): the first half counts from start, the second half back from end.
   const half = Math.floor(steps / 2);
@@ -130,52 +188,67 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 }
 
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], options);
+  checkSize("eye", "n", n);
+  checkSize("eye", "m", m);
+  const t = filled("eye", [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = 1;
   return t;
 }
 
+function randomDType(op: string, options: RandomOptions, dflt: DType, floatOnly: boolean): DType {
+  const dt = options.dtype !== undefined ? checkDType(op, options.dtype) : dflt;
+  if (floatOnly && !isFloating(dt)) throw new Error(`${op}: dtype must be floating point, got ${dt}`);
+  return dt;
+}
+
 /** Uniform [0, 1) samples from the seeded generator (`manualSeed` or `options.generator`). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  checkShape("rand", shape);
+  const s = checkShape("rand", shape);
   const g = options.generator ?? defaultGenerator;
-  const dt = options.dtype ?? "float32";
-  if (!isFloating(dt)) throw new Error(`rand: dtype must be floating point, got ${dt}`);
-  const data = allocate(dt, numel(shape));
+  const dt = randomDType("rand", options, "float32", true);
+  const data = allocateFor("rand", dt, s);
   for (let i = 0; i < data.length; i++) {
     let u = g.random();
     // Rounding to float32 may give exactly 1; keep the interval half-open.
     if (dt === "float32" && Math.fround(u) >= 1) u = 0.99999994;
     data[i] = u;
   }
-  return finish(Tensor.fromData(data, [...shape], dt), options);
+  return finish(Tensor.fromData(data, s, dt), options);
 }
 
 /** Standard normal samples from the seeded generator. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  checkShape("randn", shape);
+  const s = checkShape("randn", shape);
   const g = options.generator ?? defaultGenerator;
-  const dt = options.dtype ?? "float32";
-  if (!isFloating(dt)) throw new Error(`randn: dtype must be floating point, got ${dt}`);
-  const data = allocate(dt, numel(shape));
+  const dt = randomDType("randn", options, "float32", true);
+  const data = allocateFor("randn", dt, s);
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
-  return finish(Tensor.fromData(data, [...shape], dt), options);
+  return finish(Tensor.fromData(data, s, dt), options);
 }
 
 /** Integers uniform in [low, high), dtype int32 by default. */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
-  checkShape("randint", shape);
+  checkInt("randint", "low", low);
+  checkInt("randint", "high", high);
+  if (low >= high) throw new Error(`randint: low (${low}) must be less than high (${high})`);
+  const s = checkShape("randint", shape);
   const g = options.generator ?? defaultGenerator;
-  const dt = options.dtype ?? "int32";
-  const data = allocate(dt, numel(shape));
+  const dt = randomDType("randint", options, "int32", false);
+  if (dt === "int32" && (low < -(2 ** 31) || high > 2 ** 31)) throw new Error(`randint: the range [${low}, ${high}) does not fit int32`);
+  if (high - low > 2 ** 53) throw new Error(`randint: the range [${low}, ${high}) is wider than 2^53`);
+  const data = allocateFor("randint", dt, s);
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return finish(Tensor.fromData(data, [...shape], dt), options);
+  return finish(Tensor.fromData(data, s, dt), options);
 }
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkSize("randperm", "n", n);
   const g = options.generator ?? defaultGenerator;
-  return Tensor.fromData(Int32Array.from(g.permutation(n)), [n], options.dtype ?? "int32");
+  const dt = randomDType("randperm", options, "int32", false);
+  const data = allocateFor("randperm", dt, [n]);
+  data.set(g.permutation(n));
+  return finish(Tensor.fromData(data, [n], dt), options);
 }
 
 export const randLike = (x: Tensor, options: RandomOptions = {}): Tensor => rand(x.shape, { dtype: x.dtype, ...options });

@@ -4,6 +4,7 @@ import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } fro
 import { broadcastShapes } from "../tensor/shape.js";
 import { apply } from "../autograd/engine.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../autograd/prims.js";
+import { where } from "./indexing.js";
 
 /** A 0-d tensor holding `value` with `dtype`. */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
@@ -78,6 +79,9 @@ function compare(prim: ComparePrim, a: TensorLike, b: TensorLike): Tensor {
 const floatOnly = new Set<UnaryPrim>(["exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf"]);
 
 function unary(prim: UnaryPrim, x: Tensor): Tensor {
+  if (prim === "neg" && x.dtype === "bool") {
+    throw new Error("neg: negation of a bool tensor is not supported; to invert a mask use logicalNot");
+  }
   if (!isFloating(x.dtype)) {
     if (floatOnly.has(prim)) x = cast(x, "float32");
     else if (prim === "floor" || prim === "ceil" || prim === "round") return x;
@@ -87,10 +91,15 @@ function unary(prim: UnaryPrim, x: Tensor): Tensor {
 }
 
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  return binary("add", a, options?.alpha !== undefined ? mul(b, options.alpha) : b);
+  return binary("add", a, scaled(b, options?.alpha));
 }
 export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  return binary("sub", a, options?.alpha !== undefined ? mul(b, options.alpha) : b);
+  return binary("sub", a, scaled(b, options?.alpha));
+}
+/** alpha·b for add/sub's `alpha` option (a plain number when b is one). */
+function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined) return b;
+  return b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
 }
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary("mul", a, b);
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary("div", a, b);
@@ -126,7 +135,8 @@ export function clamp(x: Tensor, options: { min?: number; max?: number }): Tenso
   if (min !== undefined && max !== undefined && min > max) {
     throw new Error(`clamp: min (${min}) must not exceed max (${max})`);
   }
-  // Written as a mask so the gradient is 1 on the bounds themselves, like PyTorch.
+  // The same values with and without grad mode; where() routes the gradient (1 inside the range,
+  // bounds included, as PyTorch; 0 outside) without multiplying a mask by ±∞ or NaN.
   let inside: Tensor | null = null;
   let y = x;
   if (min !== undefined) {
@@ -139,8 +149,7 @@ export function clamp(x: Tensor, options: { min?: number; max?: number }): Tenso
     y = minimum(y, max);
   }
   if (!x.requiresGrad) return y;
-  // y = x inside the range (gradient 1), the bound outside (gradient 0).
-  return add(mul(x, cast(inside!, x.dtype)), mul(y.detach(), cast(logicalNot(inside!), x.dtype)));
+  return where(inside!, x, y.detach());
 }
 
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);

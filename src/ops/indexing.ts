@@ -6,6 +6,7 @@ import { apply } from "../autograd/engine.js";
 import { cast, scalarTensor } from "./elementwise.js";
 import { expand, reshape } from "./movement.js";
 import { denseValues } from "../backend/cpu/strided.js";
+import { checkInt, describe, indexArray } from "../tensor/validate.js";
 
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
   if (index.dtype !== "int32") {
@@ -22,7 +23,8 @@ function checkIndex(op: string, index: Tensor, size: number, dim: number): void 
 
 /** Accepts int32 tensors or plain arrays; negative indices count from the end. */
 function asIndex(op: string, index: Tensor | readonly number[], size: number, dim: number): Tensor {
-  let t = Array.isArray(index) ? Tensor.fromData(Int32Array.from(index as number[]), [index.length], "int32") : (index as Tensor);
+  if (!Array.isArray(index) && !(index instanceof Tensor)) throw new Error(`${op}: index must be an int32 tensor or an array of integers, got ${describe(index)}`);
+  let t = Array.isArray(index) ? Tensor.fromData(indexArray(op, index, size, dim), [index.length], "int32") : (index as Tensor);
   if (t.dtype !== "int32") throw new Error(`${op}: index must be an integer tensor (int32), got dtype ${t.dtype}`);
   const v = denseValues(t);
   let hasNeg = false;
@@ -135,6 +137,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 
 /** One-hot encoding of int32 class indices: shape [...labels.shape, numClasses], dtype int32. */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
+  checkInt("oneHot", "numClasses", numClasses);
+  if (numClasses < -1) throw new Error(`oneHot: numClasses must be -1 (inferred) or non-negative, got ${numClasses}`);
   if (labels.dtype !== "int32") throw new Error(`oneHot: labels must be int32, got ${labels.dtype}`);
   const v = denseValues(labels);
   let n = numClasses;
@@ -142,6 +146,7 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     n = 0;
     for (let i = 0; i < v.length; i++) n = Math.max(n, v[i]! + 1);
   }
+  if (v.length * n > 2 ** 31 - 1) throw new Error(`oneHot: ${v.length} labels × ${n} classes is more than one tensor can hold`);
   const out = new Int32Array(v.length * n);
   for (let i = 0; i < v.length; i++) {
     const c = v[i]!;

@@ -12,6 +12,8 @@ import { isDense, offsets } from "../backend/cpu/strided.js";
  */
 export function inplace<T extends Tensor>(target: T, op: string, value: Tensor | Scalar): T {
   target.assertLive(op);
+  // Writing one value everywhere is well defined even where elements share memory (PyTorch allows it too).
+  if (op !== "fill_" && op !== "zero_" && op !== "maskedFill_") checkNoInternalOverlap(op, target);
   if (value instanceof Tensor) value.assertLive(op);
   if (isGradEnabled() && target.requiresGrad) {
     throw new Error(
@@ -66,6 +68,7 @@ type ArithOp = "add" | "sub" | "mul" | "div";
 export function inplaceArith<T extends Tensor>(target: T, op: ArithOp, value: Tensor | number, compute: () => Tensor): T {
   const name = `${op}_`;
   target.assertLive(name);
+  checkNoInternalOverlap(name, target);
   if (value instanceof Tensor) value.assertLive(name);
   if (isFloating(target.dtype) && isDense(target) && !(isGradEnabled() && target.requiresGrad)) {
     const d = target.storage.data, o = target.offset, n = target.size;
@@ -92,4 +95,18 @@ export function inplaceArith<T extends Tensor>(target: T, op: ArithOp, value: Te
     }
   }
   return inplace(target, name, compute());
+}
+
+/**
+ * Refuses to write into a tensor where several elements are one memory location (an `expand`ed view):
+ * the result would depend on write order. PyTorch refuses the same.
+ */
+function checkNoInternalOverlap(op: string, target: Tensor): void {
+  for (let i = 0; i < target.ndim; i++) {
+    if (target.strides[i] === 0 && target.shape[i]! > 1) {
+      throw new Error(
+        `${op}: more than one element of the written-to tensor (shape ${fmtShape(target.shape)}, strides ${fmtShape(target.strides)}) refers to a single memory location; clone() it before writing in place`,
+      );
+    }
+  }
 }

@@ -10,6 +10,7 @@ import { cast } from "./elementwise.js";
 import { full } from "./creation.js";
 import { indexSelect } from "./indexing.js";
 import { arange } from "./creation.js";
+import { MAX_ELEMENTS, checkInt, checkShape, describe } from "../tensor/validate.js";
 
 /** Accepts `f(2, 3)` and `f([2, 3])` forms. */
 export function shapeArg(args: number[] | [readonly number[]]): number[] {
@@ -23,6 +24,7 @@ export function contiguousData(x: Tensor): TypedArray {
 
 /** Resolves one −1 entry and checks the element count. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  checkShape(op, shape, { allowInfer: true });
   let infer = -1, known = 1;
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i]!;
@@ -107,6 +109,7 @@ export function t(x: Tensor): Tensor {
 }
 
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkShape("expand", shape, { allowInfer: true });
   if (shape.length < x.ndim) {
     throw new Error(`expand: the target shape ${fmtShape(shape)} has fewer dimensions than the input ${fmtShape(x.shape)}`);
   }
@@ -123,12 +126,15 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     return s;
   });
   if (shapesEqual(target, x.shape)) return x;
+  checkNumel("expand", target);
   return apply("expand", [x], { shape: target });
 }
 
 /** Python slicing along one dim (`start:end:step`, negative indices allowed, clamped like Python). */
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
   const d = normalizeDim("slice", dim, x.ndim);
+  if (start !== undefined) checkInt("slice", "start", start);
+  if (end !== undefined) checkInt("slice", "end", end);
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[d]!;
   const norm = (v: number | undefined, dflt: number): number => {
@@ -147,6 +153,8 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim("narrow", dim, x.ndim);
+  checkInt("narrow", "start", start);
+  checkInt("narrow", "length", length);
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
   if (s < 0 || length < 0 || s + length > n) {
@@ -215,12 +223,12 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
   const n = x.shape[d]!;
   let sizes: number[];
   if (typeof splitSize === "number") {
-    if (!(splitSize > 0)) throw new Error(`split: splitSize must be positive, got ${splitSize}`);
+    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new Error(`split: splitSize must be a positive integer, got ${describe(splitSize)}`);
     sizes = [];
     for (let s = 0; s < n; s += splitSize) sizes.push(Math.min(splitSize, n - s));
     if (sizes.length === 0) sizes.push(0);
   } else {
-    sizes = splitSize;
+    sizes = checkShape("split", splitSize, { what: "split sizes" });
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n) throw new Error(`split: sizes ${fmtShape(sizes)} sum to ${total}, but dimension ${d} has size ${n}`);
   }
@@ -234,7 +242,7 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${describe(chunks)}`);
   const d = normalizeDim("chunk", dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
 }
@@ -250,6 +258,7 @@ export function flip(x: Tensor, dims: DimArg): Tensor {
 
 /** Tiles the tensor: `repeat(2, 3)` of shape (a, b) gives (2a, 3b). */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+  checkShape("repeat", repeats, { what: "repeat counts" });
   if (repeats.length < x.ndim) {
     throw new Error(`repeat: got ${repeats.length} repeat counts for a tensor of shape ${fmtShape(x.shape)}`);
   }
@@ -261,6 +270,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
     expanded.push(repeats[i]!, src[i]!);
     result.push(repeats[i]! * src[i]!);
   }
+  checkNumel("repeat", result);
   return reshape(expand(reshape(x, interleaved), expanded), result);
 }
 
@@ -272,9 +282,18 @@ export type PadMode = "constant" | "reflect" | "replicate";
  */
 export function pad(x: Tensor, padding: readonly number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
   const mode = options.mode ?? "constant";
+  if (mode !== "constant" && mode !== "reflect" && mode !== "replicate") {
+    throw new Error(`pad: unknown mode ${describe(mode)} (expected "constant", "reflect" or "replicate")`);
+  }
+  if (!Array.isArray(padding)) throw new Error(`pad: padding must be an array of integers, got ${describe(padding)}`);
+  padding.forEach((p, i) => checkInt("pad", `padding[${i}]`, p));
   if (padding.length % 2 !== 0 || padding.length / 2 > x.ndim) {
     throw new Error(`pad: padding ${fmtShape(padding)} must have an even length of at most 2×${x.ndim}`);
   }
+  checkNumel("pad", x.shape.map((s, i) => {
+    const k = x.ndim - 1 - i;
+    return k < padding.length / 2 ? s + padding[2 * k]! + padding[2 * k + 1]! : s;
+  }));
   let y = x;
   for (let k = 0; k < padding.length / 2; k++) {
     const d = x.ndim - 1 - k;
@@ -310,4 +329,10 @@ export function pad(x: Tensor, padding: readonly number[], options: { mode?: Pad
     y = indexSelect(y, d, Tensor.fromData(Int32Array.from(idx), [idx.length], "int32"));
   }
   return y;
+}
+
+/** A result shape must fit one tensor (kernels index with 32-bit integers). */
+function checkNumel(op: string, shape: readonly number[]): void {
+  if (shape.some((s) => s < 0)) throw new Error(`${op}: the result shape ${fmtShape(shape)} has a negative size`);
+  if (numel(shape) > MAX_ELEMENTS) throw new Error(`${op}: the result shape ${fmtShape(shape)} has more elements than one tensor can hold (${MAX_ELEMENTS})`);
 }

@@ -24,8 +24,8 @@ export const prod = (x: Tensor, options?: ReduceOptions): Tensor => reduce("prod
 export const max = (x: Tensor, options?: ReduceOptions): Tensor => reduce("max", x, options);
 export const min = (x: Tensor, options?: ReduceOptions): Tensor => reduce("min", x, options);
 
-function countOf(x: Tensor, options: ReduceOptions = {}): number {
-  const dims = normalizeDims("mean", options.dim, x.ndim);
+function countOf(op: string, x: Tensor, options: ReduceOptions = {}): number {
+  const dims = normalizeDims(op, options.dim, x.ndim);
   return dims.reduce((n, d) => n * (x.shape[d] ?? 1), 1);
 }
 
@@ -33,7 +33,8 @@ export function mean(x: Tensor, options?: ReduceOptions): Tensor {
   if (!isFloating(x.dtype)) {
     throw new Error(`mean: input dtype must be floating point, got ${x.dtype}; cast with .float() first`);
   }
-  return div(sum(x, options), countOf(x, options));
+  const n = countOf("mean", x, options);
+  return div(sum(x, options), n);
 }
 
 export interface VarOptions extends ReduceOptions {
@@ -46,13 +47,15 @@ export interface VarOptions extends ReduceOptions {
 export function variance(x: Tensor, options: VarOptions = {}): Tensor {
   if (!isFloating(x.dtype)) throw new Error(`var: input dtype must be floating point, got ${x.dtype}`);
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const n = countOf(x, options);
+  const n = countOf("var", x, options);
   const mu = mean(x, { dim: options.dim, keepdim: true });
   const d = sub(x, mu);
   return div(sum(mul(d, d), { dim: options.dim, keepdim: options.keepdim }), Math.max(n - correction, 0));
 }
 
 export function std(x: Tensor, options: VarOptions = {}): Tensor {
+  if (!isFloating(x.dtype)) throw new Error(`std: input dtype must be floating point, got ${x.dtype}`);
+  countOf("std", x, options);
   return sqrtZeroSafe(variance(x, options));
 }
 
@@ -104,6 +107,8 @@ function whereInfinite(m: Tensor): Tensor {
 /** Vector p-norm over `dim` (all elements by default): p = 2 (default), 1, ∞, or any p > 0. */
 export function norm(x: Tensor, options: ReduceOptions & { p?: number } = {}): Tensor {
   const p = options.p ?? 2;
+  if (typeof p !== "number" || Number.isNaN(p)) throw new Error(`norm: p must be a number, got ${String(p)}`);
+  countOf("norm", x, options);
   const o = { dim: options.dim, keepdim: options.keepdim };
   if (p === 2) return sqrtZeroSafe(sum(mul(x, x), o));
   if (p === 1) return sum(abs(x), o);

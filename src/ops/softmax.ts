@@ -7,8 +7,6 @@ import { cast, exp, log, sub } from "./elementwise.js";
 import { max, sum } from "./reduce.js";
 import { noGrad } from "../autograd/engine.js";
 import { zeros } from "./creation.js";
-import { where } from "./indexing.js";
-import { abs, eq } from "./elementwise.js";
 
 /** log softmax(x) = (x − m) − log Σ exp(x − m) along `dim`, m = max(x): stable for large |x|. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
@@ -23,6 +21,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
+  normalizeDim("softmax", dim, x.ndim);
   return exp(logSoftmax(x, dim));
 }
 
@@ -34,8 +33,8 @@ export function logSoftmaxComposite(x: Tensor, dim: number): Tensor {
   const d = normalizeDim("logSoftmax", dim, x.ndim);
   const m = noGrad(() => {
     if (x.size === 0) return zeros(x.shape.map((s, i) => (i === d ? 1 : s)), { dtype: x.dtype });
-    const mx = max(x, { dim: d, keepdim: true });
-    return where(eq(abs(mx), Infinity), 0, mx);
+    // An infinite max makes the line NaN (∞ − ∞), as in PyTorch.
+    return max(x, { dim: d, keepdim: true });
   });
   const z = sub(x, m);
   return sub(z, log(sum(exp(z), { dim: d, keepdim: true })));

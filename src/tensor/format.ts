@@ -26,6 +26,7 @@ function formatter(values: ArrayLike<number>, dtype: string): (v: number) => str
 }
 
 export function formatTensor(t: Tensor): string {
+  if (t.isDisposed) return `tensor(<disposed>, shape=${"[" + t.shape.join(", ") + "]"}, dtype=${t.dtype})`;
   const vals = denseValues(t);
   const fmt = formatter(vals, t.dtype);
   const summarize = t.size > MAX_ELEMENTS;

@@ -1,4 +1,5 @@
 // Shape arithmetic: sizes, contiguous strides, broadcasting and dimension normalization.
+import { describe } from "./validate.js";
 
 export type Shape = readonly number[];
 
@@ -51,7 +52,8 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 /** Normalizes a possibly negative dim against `ndim`, with an error naming the operation. */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
   const lo = -Math.max(ndim, 1), hi = Math.max(ndim, 1) - 1;
-  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+  if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${describe(dim)}`);
+  if (dim < lo || dim > hi) {
     throw new Error(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s) (expected ${lo}..${hi})`);
   }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
@@ -60,7 +62,8 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
 /** Normalizes `dim` (one, many or all) to a sorted unique list; undefined means every dim. */
 export function normalizeDims(op: string, dim: number | readonly number[] | undefined, ndim: number): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof dim === "number" ? [dim] : dim;
+  if (typeof dim !== "number" && !Array.isArray(dim)) throw new Error(`${op}: dim must be an integer or a list of integers, got ${describe(dim)}`);
+  const list: readonly number[] = typeof dim === "number" ? [dim] : dim;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new Error(`${op}: dim ${fmtShape(list)} repeats a dimension`);

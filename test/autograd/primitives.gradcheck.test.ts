@@ -38,10 +38,12 @@ interface Case {
 }
 
 const prim = <P extends Prim>(p: P, params: PrimParams[P]) => (...xs: Tensor[]): Tensor => apply(p, xs, params);
-const unaryCase = (p: Prim, make: (s: number[]) => Tensor = f64): Case[] => [
-  { name: `${p} [3,4]`, inputs: () => [make([3, 4])], fn: prim(p, {} as never) },
-  { name: `${p} 0-d`, inputs: () => [make([])], fn: prim(p, {} as never) },
+const unaryCase = (p: Prim, make: (s: number[]) => Tensor = f64, options?: ds.GradcheckOptions): Case[] => [
+  { name: `${p} [3,4]`, inputs: () => [make([3, 4])], fn: prim(p, {} as never), options },
+  { name: `${p} 0-d`, inputs: () => [make([])], fn: prim(p, {} as never), options },
 ];
+/** Piecewise-constant primitives: their gradient row is a constant 0, which may be cut from the graph. */
+const piecewiseConstant: ds.GradcheckOptions = { allowDetachedOutputs: true };
 const binaryCase = (p: Prim, make: (s: number[]) => Tensor = f64, makeB: (s: number[]) => Tensor = make): Case[] => [
   { name: `${p} same shape`, inputs: () => [make([2, 3]), makeB([2, 3])], fn: prim(p, {} as never) },
   { name: `${p} broadcast row`, inputs: () => [make([2, 3]), makeB([3])], fn: prim(p, {} as never) },
@@ -73,10 +75,10 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   tanh: unaryCase("tanh"),
   sigmoid: unaryCase("sigmoid"),
   relu: unaryCase("relu", awayFromZero),
-  sign: unaryCase("sign", awayFromZero),
-  floor: unaryCase("floor", offGrid),
-  ceil: unaryCase("ceil", offGrid),
-  round: unaryCase("round", offGrid),
+  sign: unaryCase("sign", awayFromZero, piecewiseConstant),
+  floor: unaryCase("floor", offGrid, piecewiseConstant),
+  ceil: unaryCase("ceil", offGrid, piecewiseConstant),
+  round: unaryCase("round", offGrid, piecewiseConstant),
   erf: unaryCase("erf"),
   add: binaryCase("add"),
   sub: binaryCase("sub"),
@@ -115,6 +117,14 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       name: "reluBackward [3,4]",
       inputs: () => [f64([3, 4]), ds.noGrad(() => awayFromZero([3, 4]).detach().relu())],
       fn: prim("reluBackward", {}),
+    },
+  ],
+  binaryCrossEntropy: [
+    {
+      // probabilities away from 0 and 1, targets in [0, 1]
+      name: "binaryCrossEntropy [3,4]",
+      inputs: () => [ds.noGrad(() => positive([3, 4]).detach().mul(0.8).add(0.1).clamp({ max: 0.9 })).requiresGrad_(true), ds.noGrad(() => positive([3, 4]).detach().clamp({ max: 1 })).requiresGrad_(true)],
+      fn: prim("binaryCrossEntropy", {}),
     },
   ],
   logSoftmax: [

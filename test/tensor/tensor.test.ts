@@ -65,7 +65,7 @@ describe("creation and randomness", () => {
 
   it("rejects ragged arrays and bad shapes", () => {
     expect(() => ds.tensor([[1, 2], [3]])).toThrow(/tensor: ragged nested array at index \[1\]/);
-    expect(() => ds.zeros([2, -1])).toThrow("full: invalid shape [2,-1]");
+    expect(() => ds.zeros([2, -1])).toThrow("zeros: invalid shape [2,-1]");
     expect(() => ds.tensor([1, 2]).item()).toThrow("item: only a one-element tensor can be converted to a number, but shape is [2]");
   });
 });

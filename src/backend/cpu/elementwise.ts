@@ -351,6 +351,16 @@ export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
   return Tensor.fromData(out, g!.shape, dtype);
 };
 
+/** −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)) per element; x and y have one shape and dtype. */
+export const binaryCrossEntropy: Kernel<"binaryCrossEntropy"> = ([x, y]) => {
+  const out = allocateUninitialized(x!.dtype, x!.size); // every element is written below
+  binaryLoop(out, x!, y!, x!.shape, (p, t) => {
+    const logP = Math.max(Math.log(p), -100), logQ = Math.max(Math.log1p(-p), -100);
+    return (t - 1) * logQ - t * logP;
+  });
+  return Tensor.fromData(out, x!.shape, x!.dtype);
+};
+
 export const logicalNot: Kernel<"logicalNot"> = ([x]) => {
   const out = allocate("bool", x!.size);
   unaryLoop(out, x!, (v) => (v === 0 ? 1 : 0));

@@ -1,6 +1,6 @@
 // The CPU reference backend: plain TypeScript kernels, the oracle every faster backend is tested against.
 import type { Backend } from "../Backend.js";
-import { binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
+import { binaryCrossEntropy, binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
 import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
@@ -45,6 +45,7 @@ export const cpuBackend: Backend = {
   logicalNot,
   where,
   reluBackward,
+  binaryCrossEntropy,
   sum: reduceKernel("sum"),
   prod: reduceKernel("prod"),
   max: reduceKernel("max"),

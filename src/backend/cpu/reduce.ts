@@ -158,7 +158,7 @@ export const logSoftmax: Kernel<"logSoftmax"> = ([x], { dim }) => {
         const v = vals[base + j * inner]!;
         if (v > m || v !== v) m = v;
       }
-      if (m === Infinity || m === -Infinity) m = 0; // all ±∞: no shift (as the composite)
+      // An infinite max is not special-cased: ∞ − ∞ makes the line NaN, as in PyTorch.
       let s = 0;
       for (let j = 0; j < n; j++) s += Math.exp(vals[base + j * inner]! - m);
       const shift = m + Math.log(s);

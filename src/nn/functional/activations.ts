@@ -65,7 +65,9 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 export const softmax = (x: Tensor, dim = -1): Tensor => softmaxOp(x, dim);
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => logSoftmaxOp(x, dim);
 
-/** max(min(x, maxVal), minVal). */
+/** max(min(x, maxVal), minVal); the gradient is 1 strictly inside (minVal, maxVal), 0 on the bounds (as PyTorch). */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
-  return E.clamp(x, { min: minVal, max: maxVal });
+  const y = E.clamp(x, { min: minVal, max: maxVal });
+  if (!x.requiresGrad) return y;
+  return where(E.logicalAnd(E.gt(x, minVal), E.lt(x, maxVal)), x, y.detach());
 }

@@ -49,6 +49,14 @@ export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor |
  */
 export function embedding(indices: Tensor, weight: Tensor, options: { paddingIdx?: number } = {}): Tensor {
   if (indices.dtype !== "int32") throw new Error(`embedding: indices must be int32, got dtype ${indices.dtype}`);
+  const rowsInTable = weight.shape[0] ?? 0;
+  const iv = indices.dataSync();
+  for (let i = 0; i < iv.length; i++) {
+    const k = iv[i]!;
+    if (k < 0 || k >= rowsInTable) {
+      throw new Error(`embedding: index ${k} is out of range for an embedding table of ${rowsInTable} rows (weight ${fmtShape(weight.shape)})`);
+    }
+  }
   const rows = index(weight, indices);
   if (options.paddingIdx === undefined) return rows;
   const pad = noGrad(() => E.eq(indices, options.paddingIdx!).reshape([...indices.shape, 1]));

@@ -1,11 +1,13 @@
 // Loss functions with PyTorch's semantics (reduction "none" | "mean" | "sum"), built from primitives.
 import { Tensor } from "../../tensor/Tensor.js";
+import { isFloating } from "../../tensor/dtype.js";
 import { fmtShape, shapesEqual } from "../../tensor/shape.js";
 import * as E from "../../ops/elementwise.js";
 import { sum, mean } from "../../ops/reduce.js";
 import { gather, index, where } from "../../ops/indexing.js";
 import { logSoftmax } from "../../ops/softmax.js";
-import { noGrad } from "../../autograd/engine.js";
+import { apply, noGrad } from "../../autograd/engine.js";
+import { softplus } from "./activations.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
@@ -73,20 +75,20 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
 
 /**
  * Binary cross-entropy on probabilities: −w[y log x + (1 − y) log(1 − x)], each log clamped at −100 as
- * PyTorch does (so x = 0 or 1 gives a finite loss).
+ * PyTorch does (so x = 0 or 1 gives a finite loss), with PyTorch's gradient (x − y)/max(x(1 − x), 1e-12).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: ReductionOptions & { weight?: Tensor } = {}): Tensor {
   sameShape("binaryCrossEntropy", input, target);
-  const logP = E.clamp(E.log(input), { min: -100 });
-  const logQ = E.clamp(E.log(E.sub(1, input)), { min: -100 });
-  let loss = E.neg(E.add(E.mul(target, logP), E.mul(E.sub(1, target), logQ)));
+  if (!isFloating(input.dtype)) throw new Error(`binaryCrossEntropy: input must be floating point, got dtype ${input.dtype}`);
+  let loss = apply("binaryCrossEntropy", [input, E.cast(target, input.dtype)], {});
   if (options.weight) loss = E.mul(loss, options.weight);
   return reduce(loss, options.reduction);
 }
 
 /**
  * BCE on logits, computed stably: (1 − y)x + (1 + (p − 1)y)·softplus(−x), where p is `posWeight`
- * (broadcast over the class dim; p > 1 raises recall). softplus(−x) = max(−x, 0) + log(1 + e^−|x|).
+ * (broadcast over the class dim; p > 1 raises recall). softplus(−x) = −log σ(x), linear beyond the
+ * threshold, so the gradient is σ(x) − y everywhere, 0 included.
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
@@ -94,7 +96,7 @@ export function binaryCrossEntropyWithLogits(
   options: ReductionOptions & { weight?: Tensor; posWeight?: Tensor } = {},
 ): Tensor {
   sameShape("binaryCrossEntropyWithLogits", input, target);
-  const softplusNeg = E.add(E.relu(E.neg(input)), E.log1p(E.exp(E.neg(E.abs(input)))));
+  const softplusNeg = softplus(E.neg(input));
   const logWeight = options.posWeight ? E.add(E.mul(E.sub(options.posWeight, 1), target), 1) : null;
   let loss = E.add(E.mul(E.sub(1, target), input), logWeight ? E.mul(logWeight, softplusNeg) : softplusNeg);
   if (options.weight) loss = E.mul(loss, options.weight);
@@ -159,17 +161,17 @@ function pickedLogProbs(op: string, logProbs: Tensor, target: Tensor, options: N
  * by the count for "mean" — the same values as the general path, whose masks and weights are all 1.
  * Returns null when the general path is needed.
  */
-function plainNll(logProbs: Tensor, target: Tensor, options: NllOptions): Tensor | null {
-  checkIndexTarget("nllLoss", logProbs, target);
+function plainNll(op: string, logProbs: Tensor, target: Tensor, options: NllOptions): Tensor | null {
+  checkIndexTarget(op, logProbs, target);
   const C = logProbs.ndim === 1 ? logProbs.shape[0]! : logProbs.shape[1]!;
   const ignoreIndex = options.ignoreIndex ?? -100;
   const tv = target.dataSync();
   for (let i = 0; i < tv.length; i++) {
     const v = tv[i]!;
     if (v === ignoreIndex) return null;
-    if (v < 0 || v >= C) throw new Error(`nllLoss: target ${v} is out of bounds for ${C} classes`);
+    if (v < 0 || v >= C) throw new Error(`${op}: target ${v} is out of bounds for ${C} classes`);
   }
-  const picked = gather(classesLast("nllLoss", logProbs), 1, target.reshape(-1, 1)).reshape(-1);
+  const picked = gather(classesLast(op, logProbs), 1, target.reshape(-1, 1)).reshape(-1);
   const reduction = options.reduction ?? "mean";
   if (reduction === "none") return E.neg(picked).reshape(lossShape(logProbs));
   if (reduction === "sum") return E.neg(sum(picked));
@@ -182,9 +184,14 @@ function plainNll(logProbs: Tensor, target: Tensor, options: NllOptions): Tensor
  * weights, "mean" divides by the sum of the targets' weights (PyTorch's weighted mean), not by N.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
-  const plain = options.weight === undefined ? plainNll(input, target, options) : null;
+  return nll("nllLoss", input, target, options);
+}
+
+/** nllLoss under the name of the loss the user called (crossEntropy reaches it too). */
+function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Tensor {
+  const plain = options.weight === undefined ? plainNll(op, input, target, options) : null;
   if (plain) return plain;
-  const { loss, w } = pickedLogProbs("nllLoss", input, target, options);
+  const { loss, w } = pickedLogProbs(op, input, target, options);
   const reduction = options.reduction ?? "mean";
   if (reduction === "none") return loss.reshape(lossShape(input));
   if (reduction === "sum") return sum(loss);
@@ -224,8 +231,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     return E.div(E.neg(sum(prod)), input.size / C);
   }
 
-  const nll = nllLoss(logp, target, { weight: options.weight, ignoreIndex: options.ignoreIndex, reduction });
-  if (eps === 0) return nll;
+  const nllValue = nll("crossEntropy", logp, target, { weight: options.weight, ignoreIndex: options.ignoreIndex, reduction });
+  if (eps === 0) return nllValue;
   const { w, keep } = pickedLogProbs("crossEntropy", logp, target, { weight: options.weight, ignoreIndex: options.ignoreIndex });
   // Σ_c −w_c logp_c per element, zero where the target is ignored.
   let smooth = E.neg(sum(weight ? E.mul(logp, weight) : logp, { dim: classDim }));
@@ -234,7 +241,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (reduction === "none") smoothReduced = smooth;
   else if (reduction === "sum") smoothReduced = sum(smooth);
   else smoothReduced = E.div(sum(smooth), sum(w));
-  return E.add(E.mul(nll, 1 - eps), E.mul(smoothReduced, eps / C));
+  return E.add(E.mul(nllValue, 1 - eps), E.mul(smoothReduced, eps / C));
 }
 
 /**
@@ -251,9 +258,8 @@ export function klDiv(
   let loss: Tensor;
   if (options.logTarget) loss = E.mul(E.exp(target), E.sub(target, input));
   else {
-    // xlogy(y, y): 0 where y = 0; the log's argument is made 1 there so its gradient stays finite.
-    const positive = E.gt(target, 0);
-    const ylogy = where(positive, E.mul(target, E.log(where(positive, target, 1))), 0);
+    // xlogy(y, y): 0 where y = 0 (its gradient there is NaN, as PyTorch's: d/dy of y log y has no finite value).
+    const ylogy = where(E.eq(target, 0), 0, E.mul(target, E.log(target)));
     loss = E.sub(ylogy, E.mul(target, input));
   }
   const reduction = options.reduction ?? "mean";
