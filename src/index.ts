@@ -15,7 +15,8 @@ export {
   reciprocal, sin, cos, tanh, sigmoid, relu, sign, floor, ceil, round, erf, clamp, eq, ne, lt, le, gt,
   ge, logicalAnd, logicalOr, logicalXor, logicalNot, cast,
 } from "./ops/elementwise.js";
-export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, norm, cumsum, sumTo } from "./ops/reduce.js";
+export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, norm, cumsum, sumTo } from "./ops/reduce.js";
+export type { ValuesIndices, VarOptions, DimOrOptions } from "./ops/reduce.js";
 export {
   reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, narrow, select,
   contiguous, clone, cat, stack, split, chunk, flip, repeat, pad,

@@ -45,8 +45,8 @@ export class MinMax {
 
   fit(x: Tensor): this {
     checkFeatures("MinMax.fit", x);
-    this.min = x.min({ dim: 0, keepdim: true }).detach();
-    this.max = x.max({ dim: 0, keepdim: true }).detach();
+    this.min = x.amin(0, true).detach();
+    this.max = x.amax(0, true).detach();
     return this;
   }
   transform(x: Tensor): Tensor {

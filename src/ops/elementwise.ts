@@ -5,6 +5,7 @@ import { broadcastShapes } from "../tensor/shape.js";
 import { apply } from "../autograd/engine.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../autograd/prims.js";
 import { where } from "./indexing.js";
+import { describe } from "../tensor/validate.js";
 
 /** A 0-d tensor holding `value` with `dtype`. */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
@@ -20,6 +21,11 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** Converts both operands to tensors of the promoted dtype (scalars never upcast within their kind). */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  for (const v of [a, b]) {
+    if (!(v instanceof Tensor) && typeof v !== "number" && typeof v !== "boolean") {
+      throw new Error(`${op}: operands must be tensors, numbers or booleans, got ${describe(v)}${Array.isArray(v) ? " (wrap arrays with ds.tensor)" : ""}`);
+    }
+  }
   if (a instanceof Tensor && b instanceof Tensor) {
     const dt = promoteTensors(a, b);
     return [cast(a, dt), cast(b, dt)];
@@ -79,6 +85,7 @@ function compare(prim: ComparePrim, a: TensorLike, b: TensorLike): Tensor {
 const floatOnly = new Set<UnaryPrim>(["exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf"]);
 
 function unary(prim: UnaryPrim, x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${prim}: expected a Tensor, got ${describe(x)}`);
   if (prim === "neg" && x.dtype === "bool") {
     throw new Error("neg: negation of a bool tensor is not supported; to invert a mask use logicalNot");
   }

@@ -4,7 +4,7 @@ import { isFloating } from "../tensor/dtype.js";
 import { normalizeDim } from "../tensor/shape.js";
 import { apply } from "../autograd/engine.js";
 import { cast, exp, log, sub } from "./elementwise.js";
-import { max, sum } from "./reduce.js";
+import { amax, sum } from "./reduce.js";
 import { noGrad } from "../autograd/engine.js";
 import { zeros } from "./creation.js";
 
@@ -34,7 +34,7 @@ export function logSoftmaxComposite(x: Tensor, dim: number): Tensor {
   const m = noGrad(() => {
     if (x.size === 0) return zeros(x.shape.map((s, i) => (i === d ? 1 : s)), { dtype: x.dtype });
     // An infinite max makes the line NaN (∞ − ∞), as in PyTorch.
-    return max(x, { dim: d, keepdim: true });
+    return amax(x, d, true);
   });
   const z = sub(x, m);
   return sub(z, log(sum(exp(z), { dim: d, keepdim: true })));

@@ -368,40 +368,56 @@ export class Tensor {
     return I.maskedFill(this, mask, value);
   }
 
-  // ---- reductions -----------------------------------------------------------------------------
-  sum(options?: ReduceOptions): Tensor {
-    return R.sum(this, options);
+  // ---- reductions ----------------------------------------------------------------------------
+  // PyTorch's forms: x.sum(), x.sum(1), x.sum([0, 1], true), and x.sum({ dim, keepdim }).
+  sum(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.sum(this, dim, keepdim);
   }
-  mean(options?: ReduceOptions): Tensor {
-    return R.mean(this, options);
+  mean(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.mean(this, dim, keepdim);
   }
-  prod(options?: ReduceOptions): Tensor {
-    return R.prod(this, options);
+  prod(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.prod(this, dim, keepdim);
   }
-  /** Maximum values over `dim` (all dims by default). Use `argmax` for indices. */
-  max(options?: ReduceOptions): Tensor {
-    return R.max(this, options);
+  /** The largest element; with a dim, `{ values, indices }` (torch.max); with a tensor, the elementwise maximum. */
+  max(): Tensor;
+  max(other: Tensor): Tensor;
+  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): R.ValuesIndices;
+  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | R.ValuesIndices {
+    return R.max(this, dim as number, keepdim);
   }
-  min(options?: ReduceOptions): Tensor {
-    return R.min(this, options);
+  min(): Tensor;
+  min(other: Tensor): Tensor;
+  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): R.ValuesIndices;
+  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | R.ValuesIndices {
+    return R.min(this, dim as number, keepdim);
   }
-  argmax(options?: { dim?: number; keepdim?: boolean }): Tensor {
-    return R.argmax(this, options);
+  /** Largest values over `dim` (all dims by default); ties share the gradient. */
+  amax(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.amax(this, dim, keepdim);
   }
-  argmin(options?: { dim?: number; keepdim?: boolean }): Tensor {
-    return R.argmin(this, options);
+  amin(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.amin(this, dim, keepdim);
   }
-  var(options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
-    return R.variance(this, options);
+  argmax(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor {
+    return R.argmax(this, dim, keepdim);
   }
-  std(options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
-    return R.std(this, options);
+  argmin(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor {
+    return R.argmin(this, dim, keepdim);
   }
-  logsumexp(options: ReduceOptions): Tensor {
-    return R.logsumexp(this, options);
+  /** Variance (Bessel-corrected by default): `x.var()`, `x.var(1)`, `x.var(1, { correction: 0, keepdim: true })`. */
+  var(dim?: R.DimOrOptions | R.VarOptions, options?: boolean | R.VarOptions): Tensor {
+    return R.variance(this, dim, options);
   }
-  norm(options?: ReduceOptions & { p?: number }): Tensor {
-    return R.norm(this, options);
+  std(dim?: R.DimOrOptions | R.VarOptions, options?: boolean | R.VarOptions): Tensor {
+    return R.std(this, dim, options);
+  }
+  logsumexp(dim?: R.DimOrOptions, keepdim?: boolean): Tensor {
+    return R.logsumexp(this, dim, keepdim);
+  }
+  /** p-norm: `x.norm()`, `x.norm(1)`, `x.norm(2, 1, true)` (p, dim, keepdim as torch), or `x.norm({ p, dim })`. */
+  norm(p?: number | (ReduceOptions & { p?: number }), dim?: DimArg, keepdim?: boolean): Tensor {
+    return R.norm(this, p, dim, keepdim);
   }
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);

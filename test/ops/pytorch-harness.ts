@@ -207,8 +207,9 @@ export const OPS: Record<string, OpFn> = {
   sum: (xs, p) => ds.sum(xs[0]!, reduceOpts(p)),
   mean: (xs, p) => ds.mean(xs[0]!, reduceOpts(p)),
   prod: (xs, p) => ds.prod(xs[0]!, reduceOpts(p)),
-  max: (xs, p) => ds.max(xs[0]!, reduceOpts(p)),
-  min: (xs, p) => ds.min(xs[0]!, reduceOpts(p)),
+  // the fixture's max/min are torch.max() over everything and torch.amax/amin over dims
+  max: (xs, p) => ds.amax(xs[0]!, reduceOpts(p)),
+  min: (xs, p) => ds.amin(xs[0]!, reduceOpts(p)),
   argmax: (xs, p) => ds.argmax(xs[0]!, { dim: p.dim as number | undefined, keepdim: p.keepdim }),
   argmin: (xs, p) => ds.argmin(xs[0]!, { dim: p.dim as number | undefined, keepdim: p.keepdim }),
   var: (xs, p) => ds.var(xs[0]!, { ...reduceOpts(p), unbiased: p.unbiased }),
