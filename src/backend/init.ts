@@ -1,26 +1,41 @@
 // Picks the kernels at import: the WASM SIMD backend over the CPU reference (unless
 // DEEPSCRIPT_BACKEND=cpu), with the reference as the fallback for everything WASM lacks.
+// When the WASM kernels fail to load, the CPU reference takes over with a one-line warning
+// (DEEPSCRIPT_QUIET=1 silences it; DEEPSCRIPT_BACKEND=wasm makes the failure an error instead).
 import { useKernels } from "./registry.js";
 import { initWasmKernels, type WasmKernels } from "./wasm/index.js";
 import { wasmOverrides } from "./wasmBackend.js";
 import { useFusedKernels } from "./fused.js";
 import { ResidentStore } from "./wasm/ResidentStore.js";
 
+/** The backends of this build, in the order `setBackend` errors list them. */
+export const BACKENDS = ["cpu", "wasm"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+function isBackendName(name: unknown): name is BackendName {
+  return BACKENDS.some((b) => b === name);
+}
+
 let kernels: WasmKernels | null = null;
-let active: "cpu" | "wasm" = "cpu";
+let active: BackendName = "cpu";
 
 /** "wasm" (default where WebAssembly SIMD is available) or "cpu" (the plain TypeScript reference). */
-export function getBackendName(): "cpu" | "wasm" {
+export function getBackendName(): BackendName {
   return active;
 }
 
 /**
- * Switches backends; "wasm" loads and compiles the kernels on first use.
+ * Switches backends; "wasm" loads and compiles the kernels on first use (and throws if they cannot load).
+ * Any other name is an error listing the available backends.
  * ```ts
  * await ds.setBackend("cpu"); // the TypeScript reference kernels (the oracle the WASM kernels are tested against)
  * ```
  */
-export async function setBackend(name: "cpu" | "wasm"): Promise<void> {
+export async function setBackend(name: BackendName): Promise<void> {
+  // Checked at run time: plain JavaScript callers bypass the type.
+  if (!isBackendName(name)) {
+    throw new Error(`setBackend: unknown backend ${typeof name === "string" ? JSON.stringify(name) : String(name)}; available backends: ${BACKENDS.join(", ")}`);
+  }
   if (name === "cpu") {
     useKernels(null);
     useFusedKernels(null);
@@ -59,13 +74,25 @@ export function getNumThreads(): number {
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-if (env?.DEEPSCRIPT_BACKEND !== "cpu") {
+const requested = env?.DEEPSCRIPT_BACKEND || undefined; // an empty value counts as unset
+if (requested !== undefined && !isBackendName(requested)) {
+  throw new Error(`DEEPSCRIPT_BACKEND=${JSON.stringify(requested)} is not a backend; available backends: ${BACKENDS.join(", ")}`);
+}
+if (requested !== "cpu") {
   try {
     await setBackend("wasm");
   } catch (error) {
     // No WebAssembly SIMD here: the reference backend computes the same results, only slower.
     useKernels(null);
     useFusedKernels(null);
-    if (env?.DEEPSCRIPT_BACKEND === "wasm") throw error;
+    if (requested === "wasm") throw error;
+    const quiet = env?.DEEPSCRIPT_QUIET !== undefined && env.DEEPSCRIPT_QUIET !== "" && env.DEEPSCRIPT_QUIET !== "0";
+    if (!quiet) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+      console.warn(
+        `deepscript: the WASM backend failed to load (${reason}); using the slower CPU reference backend ` +
+          "(DEEPSCRIPT_BACKEND=cpu chooses it, DEEPSCRIPT_QUIET=1 silences this warning)",
+      );
+    }
   }
 }

@@ -18,5 +18,6 @@ export {
   HingeEmbeddingLoss, MultiMarginLoss, MarginRankingLoss,
 } from "./losses.js";
 export { l1Penalty, l2Penalty, clipGradNorm_, clipGradValue_, mcDropoutPredict } from "./regularization.js";
+export type { ClipGradNormOptions } from "./regularization.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";

@@ -6,16 +6,19 @@ export interface Space<T> {
   sample(): T;
   /** True when `x` is an element of this space. */
   contains(x: unknown): boolean;
-  /** Reseeds the space's own generator. */
+  /** Reseeds the space's own generator (an integer in [0, 2^32 − 1]). */
   seed(seed: number): void;
 }
 
 export type Info = Record<string, unknown>;
 
 export interface ResetOptions {
-  /** Reseeds the environment's generator; the same seed gives the same episode for the same actions. */
+  /**
+   * Reseeds the environment's generator; the same seed gives the same episode for the same actions.
+   * An integer in [0, 2^32 − 1]; absent (or `null` from JavaScript, Gymnasium's `None`) keeps the current stream.
+   */
   seed?: number;
-  /** Environment-specific reset options (documented per environment). */
+  /** Environment-specific reset options (documented per environment); unknown keys are errors. */
   options?: Record<string, unknown>;
 }
 

@@ -120,6 +120,9 @@ export function make(id: string, options: MakeOptions = {}): Env<unknown, unknow
     );
   }
   const env = found.factory({ ...found.defaultOptions, ...envOptions });
+  // As Gymnasium's env.spec.id: the environment itself answers to the id it was made under, so its
+  // errors name it (FrozenLake8x8-v1 is a FrozenLake whose class default id is FrozenLake-v1).
+  if (env.id !== id) Object.defineProperty(env, "id", { value: id, enumerable: true });
   const limit = maxEpisodeSteps === undefined ? found.maxEpisodeSteps : maxEpisodeSteps ?? undefined;
   if (limit === undefined) return env;
   const limited = new TimeLimit(env, limit);

@@ -2,10 +2,11 @@
 //
 // Reference: https://gymnasium.farama.org/api/spaces/fundamental/ and .../composite/
 // Every space owns a `Generator` (seed 0 unless `{ seed }` is given), so `sample()` is reproducible;
-// `seed(n)` restarts that stream.
+// `seed(n)` restarts that stream. Seeds are integers in [0, 2^32 − 1] (see seeding.ts).
 
 import { Generator } from "../random/Generator.js";
 import type { Space } from "./Env.js";
+import { checkSeed } from "./seeding.js";
 
 export interface SpaceOptions {
   /** Seed of the space's own generator (default 0). */
@@ -31,7 +32,7 @@ export class Discrete implements Space<number> {
     if (!Number.isInteger(start)) throw new Error(`Discrete: start must be an integer, got ${start}`);
     this.n = n;
     this.start = start;
-    this.rng = new Generator(options.seed ?? 0);
+    this.rng = new Generator(checkSeed(options.seed ?? 0, "Discrete"));
   }
 
   sample(): number {
@@ -43,7 +44,7 @@ export class Discrete implements Space<number> {
   }
 
   seed(seed: number): void {
-    this.rng.manualSeed(seed);
+    this.rng.manualSeed(checkSeed(seed, "Discrete.seed"));
   }
 
   toString(): string {
@@ -104,7 +105,7 @@ export class Box implements Space<number[]> {
     this.high = hi;
     this.shape = [...boxShape];
     this.size = size;
-    this.rng = new Generator(options.seed ?? 0);
+    this.rng = new Generator(checkSeed(options.seed ?? 0, "Box"));
   }
 
   /** True when every coordinate has a finite lower (`"below"`), upper (`"above"`) or both (`"both"`) bound. */
@@ -139,7 +140,7 @@ export class Box implements Space<number[]> {
   }
 
   seed(seed: number): void {
-    this.rng.manualSeed(seed);
+    this.rng.manualSeed(checkSeed(seed, "Box.seed"));
   }
 
   toString(): string {
@@ -175,7 +176,7 @@ export class MultiDiscrete implements Space<number[]> {
     });
     this.nvec = [...nvec];
     this.start = [...start];
-    this.rng = new Generator(options.seed ?? 0);
+    this.rng = new Generator(checkSeed(options.seed ?? 0, "MultiDiscrete"));
   }
 
   sample(): number[] {
@@ -191,7 +192,7 @@ export class MultiDiscrete implements Space<number[]> {
   }
 
   seed(seed: number): void {
-    this.rng.manualSeed(seed);
+    this.rng.manualSeed(checkSeed(seed, "MultiDiscrete.seed"));
   }
 
   toString(): string {
@@ -216,7 +217,7 @@ export class Tuple<S extends readonly Space<unknown>[]> implements Space<SpaceVa
 
   constructor(spaces: S, options: SpaceOptions = {}) {
     this.spaces = spaces;
-    if (options.seed !== undefined) this.seed(options.seed);
+    if (options.seed !== undefined) this.seed(checkSeed(options.seed, "Tuple"));
   }
 
   sample(): SpaceValues<S> {
@@ -229,7 +230,7 @@ export class Tuple<S extends readonly Space<unknown>[]> implements Space<SpaceVa
   }
 
   seed(seed: number): void {
-    const seeder = new Generator(seed);
+    const seeder = new Generator(checkSeed(seed, "Tuple.seed"));
     for (const s of this.spaces) s.seed(seeder.randint(0, 2 ** 31));
   }
 

@@ -16,6 +16,7 @@
 
 import type { Env, Info, Space } from "./Env.js";
 import { formatValue, Tuple } from "./spaces.js";
+import { checkSeed } from "./seeding.js";
 
 export type AutoresetMode = "next-step" | "same-step";
 
@@ -71,7 +72,10 @@ export class SyncVectorEnv<Obs, Act> {
   }
 
   reset(options: VectorResetOptions = {}): [Obs[], Info[]] {
-    const { seed } = options;
+    const seed = options.seed ?? undefined;
+    if (typeof seed === "number") checkSeed(seed, "SyncVectorEnv.reset");
+    else if (Array.isArray(seed)) seed.forEach((s, i) => checkSeed(s, "SyncVectorEnv.reset", `seed[${i}]`));
+    else if (seed !== undefined) throw new Error(`SyncVectorEnv.reset: seed must be a number or an array of numbers, got ${String(seed)}`);
     if (Array.isArray(seed) && seed.length !== this.numEnvs) {
       throw new Error(`SyncVectorEnv.reset: got ${seed.length} seeds for ${this.numEnvs} environments`);
     }

@@ -3,12 +3,18 @@
 import { describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
 import { Tensor } from "../../src/tensor/Tensor.js";
+import { expectedBackend, wasmExpected } from "../backend/expectedBackend.js";
 
-const wasm = () => ds.getBackendName() === "wasm";
+// What WASM memory reuse must show whenever the WASM backend was expected (a silent fallback fails it).
+const wasm = () => wasmExpected;
 /** Shared memory is what makes freed blocks reusable (the kernels' resident memory). */
 const reusable = () => wasm() && typeof SharedArrayBuffer !== "undefined";
 
 describe("Tensor.dispose", () => {
+  it("runs on the expected backend (WASM unless DEEPSCRIPT_BACKEND=cpu)", () => {
+    expect(ds.getBackendName()).toBe(expectedBackend);
+  });
+
   it("makes the tensor unusable, with an error naming the operation and the shape", () => {
     const t = ds.randn([3, 4]);
     expect(t.isDisposed).toBe(false);

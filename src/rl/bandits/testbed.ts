@@ -3,6 +3,7 @@
 import { Generator } from "../../random/Generator.js";
 import { Bandit, type BanditOptions } from "../envs/toytext/Bandit.js";
 import type { BanditAgentFactory } from "./BanditAgent.js";
+import { checkSeed } from "../seeding.js";
 
 export interface TestbedOptions {
   /** The learners to compare, by name. */
@@ -34,6 +35,7 @@ export function runTestbed(options: TestbedOptions): Record<string, TestbedCurve
   const { agents, runs = 2000, steps = 1000, bandit = {}, seed = 0 } = options;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runTestbed: runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`runTestbed: steps must be a positive integer, got ${steps}`);
+  checkSeed(seed, "runTestbed");
   const result: Record<string, TestbedCurve> = {};
   Object.entries(agents).forEach(([name, factory], agentIndex) => {
     const averageReward = new Array<number>(steps).fill(0);
@@ -41,7 +43,8 @@ export function runTestbed(options: TestbedOptions): Record<string, TestbedCurve
     const env = new Bandit(bandit);
     for (let run = 0; run < runs; run++) {
       const agentRng = new Generator(((seed + 1) * 7919 + agentIndex) * 1_000_003 + run);
-      env.reset({ seed: seed * 1_000_003 + run });
+      // Reset seeds must lie in [0, 2^32 − 1]; the modulus changes nothing for seeds below 4294.
+      env.reset({ seed: (seed * 1_000_003 + run) % 2 ** 32 });
       const agent = factory(env.k, agentRng);
       for (let t = 0; t < steps; t++) {
         const action = agent.select();

@@ -3,6 +3,7 @@
 import type { Env, Info, ResetOptions, StepResult, TabularMDP, Transition } from "../Env.js";
 import { Generator } from "../../random/Generator.js";
 import { assertContains, Discrete } from "../spaces.js";
+import { checkSeed, resetArgs } from "../seeding.js";
 
 /** Gymnasium's two built-in maps. S start, F frozen, H hole, G goal. */
 export const FROZEN_LAKE_MAPS: Readonly<Record<"4x4" | "8x8", readonly string[]>> = {
@@ -36,7 +37,9 @@ export interface FrozenLakeOptions {
  * - Reward 1 on entering G, 0 otherwise (see rewardSchedule). Terminated on entering G or H.
  *   `make("FrozenLake-v1")` truncates at 100 steps, `make("FrozenLake8x8-v1")` at 200.
  * - Reset: uniformly among the S cells (one on the built-in maps). Infos carry `prob`, the
- *   probability of the transition taken (1 on reset).
+ *   probability of the transition taken (1 on reset). `reset({ options: { state } })` starts in a chosen
+ *   state instead (as the other tabular environments; Gymnasium's FrozenLake takes no reset options).
+ *   Other option keys are errors.
  * - `P[s][a]` is the tabular model `[{ prob, next, reward, done }]`, one entry per direction tried, so a
  *   next state may appear more than once (as in Gymnasium). Hole and goal states are absorbing:
  *   `P[s][a] = [{ prob: 1, next: s, reward: 0, done: true }]`.
@@ -103,9 +106,16 @@ export class FrozenLake implements Env<number, number>, TabularMDP {
     this.initialStateDistribution = starts.map((v) => v / nStarts);
   }
 
-  reset(options: ResetOptions = {}): [number, Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    this.s = this.rng.categorical(this.initialStateDistribution);
+  reset(args?: ResetOptions): [number, Info] {
+    const { seed, options } = resetArgs(args, this.id, ["state"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const start = options["state"];
+    if (start !== undefined) {
+      assertContains(this.observationSpace, start, `${this.id}.reset`, "options.state");
+      this.s = start;
+    } else {
+      this.s = this.rng.categorical(this.initialStateDistribution);
+    }
     this.done = false;
     return [this.s, { prob: 1 }];
   }
@@ -146,7 +156,7 @@ function validateMap(desc: readonly string[]): void {
 export function generateRandomMap(size = 8, p = 0.8, seed = 0): string[] {
   if (!Number.isInteger(size) || size < 1) throw new Error(`generateRandomMap: size must be a positive integer, got ${size}`);
   if (!(p > 0 && p <= 1)) throw new Error(`generateRandomMap: p must lie in (0, 1], got ${p}`);
-  const rng = new Generator(seed);
+  const rng = new Generator(checkSeed(seed, "generateRandomMap"));
   for (;;) {
     const board = Array.from({ length: size }, () => Array.from({ length: size }, (): string => (rng.bernoulli(p) ? "F" : "H")));
     board[0]![0] = "S";

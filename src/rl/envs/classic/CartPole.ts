@@ -3,7 +3,8 @@
 import type { Env, Info, ResetOptions, StepResult } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Box, Discrete } from "../../spaces.js";
-import { stateOption } from "./resetState.js";
+import { resetArgs } from "../../seeding.js";
+import { insideSpace, resetBounds, stateOption } from "./resetState.js";
 
 export interface CartPoleOptions {
   /**
@@ -68,10 +69,13 @@ export class CartPole implements Env<number[], number> {
     this.kinematicsIntegrator = options.kinematicsIntegrator ?? "euler";
   }
 
-  reset(options: ResetOptions = {}): [number[], Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    this.state = stateOption(options.options, ["x", "xDot", "theta", "thetaDot"], `${this.id}.reset`) ??
-      Array.from({ length: 4 }, () => this.rng.uniform(-0.05, 0.05));
+  reset(args?: ResetOptions): [number[], Info] {
+    const context = `${this.id}.reset`;
+    const { seed, options } = resetArgs(args, this.id, ["state", "low", "high"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const [low, high] = resetBounds(options, [-0.05, 0.05], this.observationSpace, [0, 1, 2, 3], context);
+    this.state = stateOption(options, ["x", "xDot", "theta", "thetaDot"], context, insideSpace(this.observationSpace)) ??
+      Array.from({ length: 4 }, () => this.rng.uniform(low, high));
     this.done = false;
     return [[...this.state], {}];
   }

@@ -3,7 +3,8 @@
 import type { Env, Info, ResetOptions, StepResult } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Box, Discrete } from "../../spaces.js";
-import { stateOption } from "./resetState.js";
+import { resetArgs } from "../../seeding.js";
+import { insideSpace, resetBounds, stateOption } from "./resetState.js";
 
 export interface MountainCarOptions {
   /** Velocity the car must have (at least) on reaching the goal; Gymnasium's `goal_velocity`, default 0. */
@@ -24,7 +25,9 @@ export interface MountainCarOptions {
  * - Reward −1 per step.
  * - Terminated when position ≥ 0.5 and velocity ≥ goalVelocity. `make("MountainCar-v0")` truncates at 200.
  * - Reset: position uniform in [−0.6, −0.4), velocity 0, from the env's seeded generator;
- *   `reset({ options: { state: [position, velocity] } })` starts from the given state instead.
+ *   `reset({ options: { low, high } })` changes that range (Gymnasium's options; it must stay within
+ *   [−1.2, 0.6]), and `reset({ options: { state: [position, velocity] } })` starts from the given state
+ *   (inside the observation space) instead. Other option keys are errors.
  */
 export class MountainCar implements Env<number[], number> {
   readonly id: string = "MountainCar-v0";
@@ -48,9 +51,12 @@ export class MountainCar implements Env<number[], number> {
     this.goalVelocity = options.goalVelocity ?? 0;
   }
 
-  reset(options: ResetOptions = {}): [number[], Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    this.state = stateOption(options.options, ["position", "velocity"], `${this.id}.reset`) ?? [this.rng.uniform(-0.6, -0.4), 0];
+  reset(args?: ResetOptions): [number[], Info] {
+    const context = `${this.id}.reset`;
+    const { seed, options } = resetArgs(args, this.id, ["state", "low", "high"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const [low, high] = resetBounds(options, [-0.6, -0.4], this.observationSpace, [0], context);
+    this.state = stateOption(options, ["position", "velocity"], context, insideSpace(this.observationSpace)) ?? [this.rng.uniform(low, high), 0];
     this.done = false;
     return [[...this.state], {}];
   }

@@ -3,7 +3,8 @@
 import type { Env, Info, ResetOptions, StepResult } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Box } from "../../spaces.js";
-import { stateOption } from "./resetState.js";
+import { resetArgs } from "../../seeding.js";
+import { exclusiveWithState, stateOption } from "./resetState.js";
 
 export interface PendulumOptions {
   /** Gravitational acceleration (Gymnasium's `g`), default 10. */
@@ -24,7 +25,9 @@ export interface PendulumOptions {
  *   θ_n = ((θ + π) mod 2π) − π is θ normalized to [−π, π). The reward lies in [−16.27, 0].
  * - Never terminates; `make("Pendulum-v1")` truncates at 200 steps.
  * - Reset: θ uniform in [−π, π), θ̇ uniform in [−1, 1), from the env's seeded generator;
- *   `reset({ options: { state: [θ, θ̇] } })` starts from the given state instead.
+ *   `reset({ options: { xInit, yInit } })` samples θ in [−xInit, xInit) and θ̇ in [−yInit, yInit) instead
+ *   (Gymnasium's `x_init`/`y_init`; yInit ≤ 8), and `reset({ options: { state: [θ, θ̇] } })` starts from the
+ *   given state (|θ̇| ≤ 8). Other option keys are errors.
  */
 export class Pendulum implements Env<number[], number[]> {
   readonly id: string = "Pendulum-v1";
@@ -47,10 +50,21 @@ export class Pendulum implements Env<number[], number[]> {
     this.g = options.g ?? 10.0;
   }
 
-  reset(options: ResetOptions = {}): [number[], Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    this.state = stateOption(options.options, ["theta", "thetaDot"], `${this.id}.reset`) ??
-      [this.rng.uniform(-Math.PI, Math.PI), this.rng.uniform(-1, 1)];
+  reset(args?: ResetOptions): [number[], Info] {
+    const context = `${this.id}.reset`;
+    const { seed, options } = resetArgs(args, this.id, ["state", "xInit", "yInit"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    exclusiveWithState(options, ["xInit", "yInit"], context);
+    const xInit = options["xInit"] ?? Math.PI, yInit = options["yInit"] ?? 1;
+    if (typeof xInit !== "number" || !(xInit >= 0 && xInit < Infinity)) {
+      throw new Error(`${context}: options.xInit must be a non-negative finite number, got ${JSON.stringify(xInit)}`);
+    }
+    if (typeof yInit !== "number" || !(yInit >= 0 && yInit <= this.maxSpeed)) {
+      throw new Error(`${context}: options.yInit must lie in [0, ${this.maxSpeed}], got ${JSON.stringify(yInit)}`);
+    }
+    const speedOk = ([, thetaDot]: number[]) => (Math.abs(thetaDot!) <= this.maxSpeed ? undefined : `has θ̇ outside [-${this.maxSpeed}, ${this.maxSpeed}]`);
+    this.state = stateOption(options, ["theta", "thetaDot"], context, speedOk) ??
+      [this.rng.uniform(-xInit, xInit), this.rng.uniform(-yInit, yInit)];
     this.started = true;
     return [this.observation(), {}];
   }

@@ -3,6 +3,7 @@
 import type { Env, Info, ResetOptions, StepResult } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete } from "../../spaces.js";
+import { resetArgs } from "../../seeding.js";
 
 export interface BanditOptions {
   /** Number of arms k (default 10). */
@@ -56,8 +57,9 @@ export class Bandit implements Env<number, number> {
     return best;
   }
 
-  reset(options: ResetOptions = {}): [number, Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
+  reset(args?: ResetOptions): [number, Info] {
+    const { seed } = resetArgs(args, this.id, []);
+    if (seed !== undefined) this.rng.manualSeed(seed);
     const { qMean, qStd, nonstationary } = this.options;
     this.qStar = Array.from({ length: this.k }, () => (nonstationary ? qMean : this.rng.normal(qMean, qStd)));
     this.started = true;

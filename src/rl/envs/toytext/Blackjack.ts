@@ -3,6 +3,7 @@
 import type { Env, Info, ResetOptions, StepResult, TabularMDP, Transition } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete, formatValue, Tuple } from "../../spaces.js";
+import { resetArgs } from "../../seeding.js";
 
 /** An observation: [player's sum 4..31, dealer's showing card 1..10 (ace = 1), usable ace 0/1]. */
 export type BlackjackObs = readonly [playerSum: number, dealerCard: number, usableAce: number];
@@ -69,9 +70,10 @@ export class Blackjack implements Env<BlackjackObs, number> {
     return states;
   }
 
-  reset(options: ResetOptions = {}): [BlackjackObs, Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    const start = options.options?.["state"];
+  reset(args?: ResetOptions): [BlackjackObs, Info] {
+    const { seed, options } = resetArgs(args, this.id, ["state"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const start = options["state"];
     if (start !== undefined) {
       const [playerSum, dealerCard, ace] = parseStartState(start);
       this.dealer = [dealerCard, this.drawCard()];

@@ -3,6 +3,7 @@
 import type { Env, Info, ResetOptions, StepResult, TabularMDP, Transition } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete } from "../../spaces.js";
+import { resetArgs } from "../../seeding.js";
 
 export interface JacksCarRentalOptions {
   /** Most cars a location can hold (extra cars are returned to the company). Default 20. */
@@ -108,9 +109,10 @@ export class JacksCarRental implements Env<number, number> {
     };
   }
 
-  reset(options: ResetOptions = {}): [number, Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    const start = options.options?.["state"];
+  reset(args?: ResetOptions): [number, Info] {
+    const { seed, options } = resetArgs(args, this.id, ["state"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const start = options["state"];
     if (start !== undefined) assertContains(this.observationSpace, start, `${this.id}.reset`, "options.state");
     this.s = start ?? this.stateOf(Math.floor(this.maxCars / 2), Math.floor(this.maxCars / 2));
     this.done = false;

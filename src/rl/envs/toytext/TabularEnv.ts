@@ -3,6 +3,7 @@
 import type { Env, Info, ResetOptions, StepResult, TabularMDP, Transition } from "../../Env.js";
 import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete } from "../../spaces.js";
+import { resetArgs } from "../../seeding.js";
 
 /**
  * Shared by the finite toy-text environments (grid worlds, cliff walking, recycling robot, Jack's car
@@ -44,9 +45,10 @@ export class TabularEnv implements Env<number, number>, TabularMDP {
     this.actionSpace = new Discrete(nA);
   }
 
-  reset(options: ResetOptions = {}): [number, Info] {
-    if (options.seed !== undefined) this.rng.manualSeed(options.seed);
-    const start = options.options?.["state"];
+  reset(args?: ResetOptions): [number, Info] {
+    const { seed, options } = resetArgs(args, this.id, ["state"]);
+    if (seed !== undefined) this.rng.manualSeed(seed);
+    const start = options["state"];
     if (start !== undefined) {
       assertContains(this.observationSpace, start, `${this.id}.reset`, "options.state");
       this.s = start;
