@@ -41,7 +41,16 @@ export interface RoundTripCase {
 
 export const FIXTURE_DIR = new URL("../fixtures/nn/", import.meta.url).pathname;
 
-export const stateDictRef: { torch_version: string; modules: ModuleCase[]; fromTorch: RoundTripCase; fromDeepscript: RoundTripCase } = JSON.parse(
+export const stateDictRef: {
+  torch_version: string;
+  modules: ModuleCase[];
+  fromTorch: RoundTripCase;
+  fromDeepscript: RoundTripCase;
+  /** [value, Python's repr(value)]; non-finite values are given as "inf", "-inf", "nan". */
+  floatReprs: [number | string, string][];
+  /** repr(nn.Sequential(Scale(2.0), Block())) of the custom modules in the script (and in printing.test.ts). */
+  customRepr: string;
+} = JSON.parse(
   readFileSync(new URL("state_dict_reference.json", `file://${FIXTURE_DIR}`), "utf8"),
 );
 
