@@ -107,6 +107,16 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     return snakeCase(name);
   }
 
+  /** Own member values, arrays flattened, in the order of `flatMembers()` (the nameless fast path). */
+  private flatValues(): unknown[] {
+    const out: unknown[] = [];
+    for (const [, value] of this.members()) {
+      if (Array.isArray(value)) out.push(...(value as unknown[]));
+      else out.push(value);
+    }
+    return out;
+  }
+
   /** Own members flattened (arrays contribute `name.i` entries) and keyed; two members may not share a key. */
   private flatMembers(): Member[] {
     const out: Member[] = [];
@@ -197,8 +207,18 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   *namedModules(prefix = ""): Generator<[string, AnyModule]> {
     for (const { path, module } of this.walk()) yield [prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`, module];
   }
+  /** This module and all its descendants, in the order of `namedModules()` (without computing names: `zeroGrad` runs it every step). */
   *modules(): Generator<AnyModule> {
-    for (const [, m] of this.namedModules()) yield m;
+    const seen = new Set<AnyModule>();
+    const stack: AnyModule[] = [this];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      yield m;
+      const values = m.flatValues();
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] instanceof Module) stack.push(values[i] as AnyModule);
+    }
   }
 
   /** Every parameter with its dotted name ("0.weight", "fc1.bias"); a shared parameter appears once. */
@@ -214,8 +234,17 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
       }
     }
   }
+  /** The parameters of `namedParameters()`, in its order, without names. */
   *parameters(options: { recurse?: boolean } = {}): Generator<Parameter> {
-    for (const [, p] of this.namedParameters(options)) yield p;
+    const seen = new Set<Tensor>();
+    for (const m of options.recurse === false ? [this] : this.modules()) {
+      for (const value of m.flatValues()) {
+        if (value instanceof Parameter && !seen.has(value)) {
+          seen.add(value);
+          yield value;
+        }
+      }
+    }
   }
 
   /** Every buffer with its dotted name. */
