@@ -120,12 +120,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** Own members flattened (arrays contribute `name.i` entries) and keyed; two members may not share a key. */
   private flatMembers(): Member[] {
     const out: Member[] = [];
-    const add = (name: string, value: unknown): void => {
-      out.push({ key: this.stateKey(name), name, value });
-    };
     for (const [name, value] of this.members()) {
-      if (Array.isArray(value)) value.forEach((v, i) => add(`${name}.${i}`, v));
-      else add(name, value);
+      const key = this.stateKey(name);
+      if (Array.isArray(value)) value.forEach((v, i) => out.push({ key: `${key}.${i}`, name: `${name}.${i}`, value: v }));
+      else out.push({ key, name, value });
     }
     this.checkUniqueKeys(out);
     return out;
