@@ -179,5 +179,7 @@ describe("loadStateDict errors name the keys and shapes (PyTorch's keys)", () =>
     expect(values(net.embedding.weight)).toEqual(stateDictRef.fromTorch.state["embedding.weight"]!.data);
     const wrapped = Object.fromEntries(Object.entries(torchState).map(([k, t]) => [`module.${k}`, t]));
     expect(() => new TabularNet().loadStateDict(wrapped)).toThrow(/the state dict's keys carry the prefix "module."; remove it from every key/);
+    const notTensor = { ...torchState, "mlp.0.bias": [0, 1] } as unknown as Record<string, Tensor>;
+    expect(() => new TabularNet().loadStateDict(notTensor)).toThrow('TabularNet.loadStateDict: the value of "mlp.0.bias" is not a Tensor (got object)');
   });
 });
