@@ -7,6 +7,7 @@ import { ones, zeros } from "../ops/creation.js";
 import { Module } from "./Module.js";
 import { Parameter } from "./Parameter.js";
 import { batchNorm } from "./functional/layers.js";
+import { pyBool, pyFloat } from "./pyRepr.js";
 
 export interface BatchNormModuleOptions {
   eps?: number;
@@ -14,6 +15,8 @@ export interface BatchNormModuleOptions {
   momentum?: number | null;
   /** Learn γ (init 1) and β (init 0); default true. */
   affine?: boolean;
+  /** With `affine`, also learn β (default true; PyTorch 2.x's keyword `bias`). */
+  bias?: boolean;
   /** Keep running mean/variance buffers (default true); without them eval uses batch statistics. */
   trackRunningStats?: boolean;
   dtype?: DType;
@@ -21,8 +24,9 @@ export interface BatchNormModuleOptions {
 
 /**
  * Batch normalization over (N, C) or (N, C, L) inputs (Ioffe & Szegedy 2015, arXiv:1502.03167).
- * Buffers `runningMean` (init 0), `runningVar` (init 1) and `numBatchesTracked` follow PyTorch's
- * `running_mean`, `running_var`, `num_batches_tracked`.
+ * The buffers `runningMean` (init 0), `runningVar` (init 1) and `numBatchesTracked` are saved under
+ * PyTorch's keys `running_mean`, `running_var`, `num_batches_tracked`. `numBatchesTracked` is int32
+ * (PyTorch: int64); each side's `load_state_dict` casts the other's, so checkpoints move both ways.
  */
 export class BatchNorm1d extends Module {
   weight: Parameter | null;
@@ -32,15 +36,18 @@ export class BatchNorm1d extends Module {
   readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
   constructor(readonly numFeatures: number, options: BatchNormModuleOptions = {}) {
     super();
     const dtype = options.dtype ?? "float32";
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    const affine = options.affine ?? true;
-    this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
-    const track = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = this.affine && (options.bias ?? true) ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    const track = this.trackRunningStats;
     this.runningMean = track ? this.registerBuffer("runningMean", zeros([numFeatures], { dtype })) : null;
     this.runningVar = track ? this.registerBuffer("runningVar", ones([numFeatures], { dtype })) : null;
     this.numBatchesTracked = track ? this.registerBuffer("numBatchesTracked", zeros([], { dtype: "int32" })) : null;
@@ -61,7 +68,8 @@ export class BatchNorm1d extends Module {
     const track = this.training ? { runningMean: this.runningMean, runningVar: this.runningVar } : {};
     return batchNorm(x, { ...common, ...track, training: true, momentum });
   }
-  protected override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, trackRunningStats=${this.runningMean !== null}`;
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? "None" : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, bias=${pyBool(this.bias !== null)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 }

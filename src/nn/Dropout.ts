@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor/Tensor.js";
 import type { Generator } from "../random/Generator.js";
 import { Module } from "./Module.js";
 import { dropout } from "./functional/layers.js";
+import { pyFloat } from "./pyRepr.js";
 
 /**
  * Inverted dropout (Srivastava et al. 2014): each element is kept with probability 1 − p and scaled by
@@ -19,7 +20,7 @@ export class Dropout extends Module {
   forward(x: Tensor): Tensor {
     return dropout(x, { p: this.p, training: this.training, generator: this._generator });
   }
-  protected override extraRepr(): string {
-    return `p=${this.p}`;
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }

@@ -2,6 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { normalizeDim, numel } from "../tensor/shape.js";
 import { Module } from "./Module.js";
+import { pyTuple } from "./pyRepr.js";
 
 /** Flattens dims startDim..endDim into one (default 1..−1: keeps the batch dim). */
 export class Flatten extends Module {
@@ -11,8 +12,8 @@ export class Flatten extends Module {
   forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);
   }
-  protected override extraRepr(): string {
-    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }
 
@@ -30,7 +31,7 @@ export class Unflatten extends Module {
     }
     return x.reshape([...x.shape.slice(0, d), ...this.sizes, ...x.shape.slice(d + 1)]);
   }
-  protected override extraRepr(): string {
-    return `dim=${this.dim}, sizes=[${this.sizes.join(", ")}]`;
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=${pyTuple(this.sizes)}`;
   }
 }

@@ -6,6 +6,7 @@ import { Module } from "./Module.js";
 import { Parameter } from "./Parameter.js";
 import * as init from "./init.js";
 import { bilinear, linear } from "./functional/layers.js";
+import { pyBool } from "./pyRepr.js";
 import type { Generator } from "../random/Generator.js";
 
 export interface LinearOptions {
@@ -46,8 +47,8 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
-  protected override extraRepr(): string {
-    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }
 
@@ -72,8 +73,8 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   forward(x1: Tensor, x2: Tensor): Tensor {
     return bilinear(x1, x2, this.weight, this.bias);
   }
-  protected override extraRepr(): string {
-    return `in1Features=${this.in1Features}, in2Features=${this.in2Features}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }
 

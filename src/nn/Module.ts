@@ -8,8 +8,9 @@ import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { noGrad } from "../autograd/engine.js";
 import { cast } from "../ops/elementwise.js";
 import { Parameter } from "./Parameter.js";
+import { addIndent } from "./pyRepr.js";
 
-/** Name → tensor, in registration order (parameters and persistent buffers). */
+/** Name → tensor, in registration order (parameters and persistent buffers), keyed as PyTorch keys them. */
 export type StateDict = Record<string, Tensor>;
 
 /** What `loadStateDict` found missing or left over (only non-empty when `strict: false`). */
@@ -22,6 +23,39 @@ export interface LoadStateDictResult {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], unknown>;
 
+/** Node's `util.inspect.custom`, named through the global symbol registry so the browser build imports nothing. */
+const inspectCustom: unique symbol = Symbol.for("nodejs.util.inspect.custom");
+
+const snakeCache = new Map<string, string>();
+
+/**
+ * The state-dict key of a JS member name: `camelCase` becomes `snake_case` (`runningMean` →
+ * `running_mean`, `inProjWeight` → `in_proj_weight`, `weightIhL0` → `weight_ih_l0`). A run of
+ * capitals after a lowercase letter or digit is one word, except that its last capital starts the
+ * next word when a lowercase letter follows (`myHTTPServer` → `my_http_server`). Names without such
+ * a boundary are kept as they are (`W`, `fc1`, `bias_k`), so snake_case names map to themselves.
+ */
+export function snakeCase(name: string): string {
+  let key = snakeCache.get(name);
+  if (key === undefined) {
+    key = name.replace(/([a-z0-9])([A-Z]+)/g, (_m, before: string, run: string, offset: number) => {
+      const next = name[offset + 1 + run.length];
+      const lowerNext = next !== undefined && next >= "a" && next <= "z";
+      const words = lowerNext && run.length > 1 ? [run.slice(0, -1), run.slice(-1)] : [run];
+      return `${before}_${words.map((w) => w.toLowerCase()).join("_")}`;
+    });
+    snakeCache.set(name, key);
+  }
+  return key;
+}
+
+/** One reflected member: its state-dict key, the JS name it had (the key earlier versions wrote) and its value. */
+interface Member {
+  key: string;
+  name: string;
+  value: unknown;
+}
+
 /**
  * Base class of every layer and model (PyTorch's `nn.Module`).
  *
@@ -31,13 +65,18 @@ export type AnyModule = Module<any[], unknown>;
  * ignored unless registered with {@link registerBuffer} (running statistics, masks). Fields whose
  * name starts with `_` are never reflected.
  *
+ * Names in state dicts, `namedParameters()` and printed trees are PyTorch's: each JS name goes through
+ * {@link stateKey}, which turns camelCase into snake_case (`bn.runningMean` is saved as
+ * `bn.running_mean`), so checkpoints move between deepscript and PyTorch unchanged. A layer whose
+ * PyTorch keys follow another pattern overrides `stateKey` or `members()`.
+ *
  * ```ts
  * class MLP extends nn.Module {
  *   fc1 = new nn.Linear(4, 16);
- *   fc2 = new nn.Linear(16, 3);
- *   forward(x: Tensor): Tensor { return this.fc2.call(this.fc1.call(x).relu()); }
+ *   outLayer = new nn.Linear(16, 3);
+ *   forward(x: Tensor): Tensor { return this.outLayer.call(this.fc1.call(x).relu()); }
  * }
- * new MLP().stateDict(); // { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias" }
+ * new MLP().stateDict(); // { "fc1.weight", "fc1.bias", "out_layer.weight", "out_layer.bias" }
  * ```
  */
 export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
@@ -53,26 +92,60 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   }
 
   /**
-   * The entries reflection looks at: the module's own fields by default. Containers override this
-   * to expose their items under their index or key.
+   * The entries reflection looks at, by JS name: the module's own fields by default. Containers
+   * override this to expose their items under their index or key.
    */
   protected members(): [string, unknown][] {
     return Object.entries(this).filter(([name]) => !name.startsWith("_") && name !== "training");
   }
 
-  /** Own members flattened: arrays contribute `name.i` entries. */
-  private flatMembers(): [string, unknown][] {
-    const out: [string, unknown][] = [];
-    for (const [name, value] of this.members()) {
-      if (Array.isArray(value)) value.forEach((v, i) => out.push([`${name}.${i}`, v]));
-      else out.push([name, value]);
+  /**
+   * The state-dict key of the member or buffer called `name` in JS: {@link snakeCase} by default, so
+   * that keys are PyTorch's. Override it for a layer whose PyTorch names differ from its fields'.
+   */
+  protected stateKey(name: string): string {
+    return snakeCase(name);
+  }
+
+  /** Own member values, arrays flattened, in the order of `flatMembers()` (the nameless fast path). */
+  private flatValues(): unknown[] {
+    const out: unknown[] = [];
+    for (const [, value] of this.members()) {
+      if (Array.isArray(value)) out.push(...(value as unknown[]));
+      else out.push(value);
     }
     return out;
   }
 
+  /** Own members flattened (arrays contribute `name.i` entries) and keyed; two members may not share a key. */
+  private flatMembers(): Member[] {
+    const out: Member[] = [];
+    for (const [name, value] of this.members()) {
+      const key = this.stateKey(name);
+      if (Array.isArray(value)) value.forEach((v, i) => out.push({ key: `${key}.${i}`, name: `${name}.${i}`, value: v }));
+      else out.push({ key, name, value });
+    }
+    this.checkUniqueKeys(out);
+    return out;
+  }
+
+  /** Keys must be unique among a module's parameters, children and buffers (e.g. `fooBar` and `foo_bar` clash). */
+  private checkUniqueKeys(members: Member[]): void {
+    const owner = new Map<string, string>();
+    const named = members.filter((m) => m.value instanceof Parameter || m.value instanceof Module);
+    for (const m of [...named, ...this.ownBuffers()]) {
+      const other = owner.get(m.key);
+      if (other !== undefined && other !== m.name) {
+        throw new Error(`${this.constructor.name}: members "${other}" and "${m.name}" both have the state-dict key "${m.key}"; rename one of them`);
+      }
+      owner.set(m.key, m.name);
+    }
+  }
+
   /**
    * Registers `tensor` as a buffer: saved in the state dict (unless `persistent: false`) and moved by
-   * `to(dtype)`, but not trained. Returns the tensor, so `this.runningMean = this.registerBuffer(...)`.
+   * `to(dtype)`, but not trained. `name` is the JS name (its key is `stateKey(name)`, e.g.
+   * `runningMean` → `running_mean`). Returns the tensor, so `this.runningMean = this.registerBuffer(...)`.
    * Update buffers in place (`copy_`) so the field and the registry stay the same tensor.
    */
   registerBuffer<T extends Tensor>(name: string, tensor: T, options: { persistent?: boolean } = {}): T {
@@ -81,40 +154,69 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     return tensor;
   }
 
-  /** This module's own buffers (not its children's). */
-  private ownBuffers(): [string, Tensor, boolean][] {
-    return [...this._buffers].map(([name, b]) => [name, b.tensor, b.persistent]);
+  /** This module's own buffers (not its children's), keyed. */
+  private ownBuffers(): (Member & { value: Tensor; persistent: boolean })[] {
+    return [...this._buffers].map(([name, b]) => ({ key: this.stateKey(name), name, value: b.tensor, persistent: b.persistent }));
+  }
+
+  /** Direct sub-modules with their keys and JS names, once each. */
+  private childMembers(): (Member & { value: AnyModule })[] {
+    const seen = new Set<AnyModule>();
+    const out: (Member & { value: AnyModule })[] = [];
+    for (const m of this.flatMembers()) {
+      if (m.value instanceof Module && !seen.has(m.value)) {
+        seen.add(m.value);
+        out.push(m as Member & { value: AnyModule });
+      }
+    }
+    return out;
   }
 
   /** Direct sub-modules with their names. */
   *namedChildren(): Generator<[string, AnyModule]> {
-    const seen = new Set<AnyModule>();
-    for (const [name, value] of this.flatMembers()) {
-      if (value instanceof Module && !seen.has(value)) {
-        seen.add(value);
-        yield [name, value];
-      }
-    }
+    for (const m of this.childMembers()) yield [m.key, m.value];
   }
   *children(): Generator<AnyModule> {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
-  /** This module and all its descendants, depth first, with dotted names ("" for this module). */
-  *namedModules(prefix = ""): Generator<[string, AnyModule]> {
+  /**
+   * Every module with its dotted key path and its dotted JS-name path, depth first, each module once
+   * ("" for this one).
+   */
+  private *walk(): Generator<{ path: string; jsPath: string; module: AnyModule }> {
     const seen = new Set<AnyModule>();
-    const stack: [string, AnyModule][] = [[prefix, this]];
+    const join = (prefix: string, name: string): string => (prefix === "" ? name : `${prefix}.${name}`);
+    const stack: { path: string; jsPath: string; module: AnyModule }[] = [{ path: "", jsPath: "", module: this }];
     while (stack.length > 0) {
-      const [name, m] = stack.pop()!;
-      if (seen.has(m)) continue;
-      seen.add(m);
-      yield [name, m];
-      const kids = [...m.namedChildren()].map(([n, c]): [string, AnyModule] => [name === "" ? n : `${name}.${n}`, c]);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      const item = stack.pop()!;
+      if (seen.has(item.module)) continue;
+      seen.add(item.module);
+      yield item;
+      const kids = item.module.childMembers();
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const k = kids[i]!;
+        stack.push({ path: join(item.path, k.key), jsPath: join(item.jsPath, k.name), module: k.value });
+      }
     }
   }
+
+  /** This module and all its descendants, depth first, with dotted names ("" for this module). */
+  *namedModules(prefix = ""): Generator<[string, AnyModule]> {
+    for (const { path, module } of this.walk()) yield [prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`, module];
+  }
+  /** This module and all its descendants, in the order of `namedModules()` (without computing names: `zeroGrad` runs it every step). */
   *modules(): Generator<AnyModule> {
-    for (const [, m] of this.namedModules()) yield m;
+    const seen = new Set<AnyModule>();
+    const stack: AnyModule[] = [this];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      yield m;
+      const values = m.flatValues();
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] instanceof Module) stack.push(values[i] as AnyModule);
+    }
   }
 
   /** Every parameter with its dotted name ("0.weight", "fc1.bias"); a shared parameter appears once. */
@@ -122,22 +224,31 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     const seen = new Set<Tensor>();
     const mods: [string, AnyModule][] = options.recurse === false ? [["", this]] : [...this.namedModules()];
     for (const [prefix, m] of mods) {
-      for (const [name, value] of m.flatMembers()) {
+      for (const { key, value } of m.flatMembers()) {
         if (value instanceof Parameter && !seen.has(value)) {
           seen.add(value);
-          yield [prefix === "" ? name : `${prefix}.${name}`, value];
+          yield [prefix === "" ? key : `${prefix}.${key}`, value];
         }
       }
     }
   }
+  /** The parameters of `namedParameters()`, in its order, without names. */
   *parameters(options: { recurse?: boolean } = {}): Generator<Parameter> {
-    for (const [, p] of this.namedParameters(options)) yield p;
+    const seen = new Set<Tensor>();
+    for (const m of options.recurse === false ? [this] : this.modules()) {
+      for (const value of m.flatValues()) {
+        if (value instanceof Parameter && !seen.has(value)) {
+          seen.add(value);
+          yield value;
+        }
+      }
+    }
   }
 
   /** Every buffer with its dotted name. */
   *namedBuffers(): Generator<[string, Tensor]> {
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, t] of m.ownBuffers()) yield [prefix === "" ? name : `${prefix}.${name}`, t];
+      for (const { key, value } of m.ownBuffers()) yield [prefix === "" ? key : `${prefix}.${key}`, value];
     }
   }
   *buffers(): Generator<Tensor> {
@@ -169,45 +280,83 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     }
   }
 
-  /** Parameters then persistent buffers of each module, with dotted names (PyTorch order per module). */
-  stateDict(): StateDict {
-    const out: StateDict = {};
-    for (const [prefix, m] of this.namedModules()) {
-      const full = (n: string): string => (prefix === "" ? n : `${prefix}.${n}`);
-      for (const [name, p] of m.namedParameters({ recurse: false })) out[full(name)] = p.detach();
-      for (const [name, t, persistent] of m.ownBuffers()) if (persistent) out[full(name)] = t;
+  /**
+   * Every parameter and persistent buffer with its dotted key and the dotted JS-name path earlier
+   * deepscript versions used as its key (`bn.runningMean` for `bn.running_mean`).
+   */
+  private stateEntries(): { key: string; legacyKey: string; tensor: Tensor; isParameter: boolean }[] {
+    const out: { key: string; legacyKey: string; tensor: Tensor; isParameter: boolean }[] = [];
+    const join = (prefix: string, name: string): string => (prefix === "" ? name : `${prefix}.${name}`);
+    for (const { path, jsPath, module } of this.walk()) {
+      const seen = new Set<Tensor>();
+      for (const { key, name, value } of module.flatMembers()) {
+        if (value instanceof Parameter && !seen.has(value)) {
+          seen.add(value);
+          out.push({ key: join(path, key), legacyKey: join(jsPath, name), tensor: value, isParameter: true });
+        }
+      }
+      for (const b of module.ownBuffers()) {
+        if (b.persistent) out.push({ key: join(path, b.key), legacyKey: join(jsPath, b.name), tensor: b.value, isParameter: false });
+      }
     }
     return out;
   }
 
   /**
+   * Parameters then persistent buffers of each module, with dotted keys equal to PyTorch's
+   * (`0.weight`, `bn.running_mean`, `bn.num_batches_tracked`), in PyTorch's order. Parameters come
+   * detached (sharing storage); `numBatchesTracked` is int32 here and int64 in PyTorch, whose
+   * `load_state_dict` casts it back.
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const e of this.stateEntries()) out[e.key] = e.isParameter ? e.tensor.detach() : e.tensor;
+    return out;
+  }
+
+  /**
    * Copies the values of `stateDict` into this module's parameters and buffers (in place, so optimizers
-   * keep working). Values are cast to each target's dtype; shapes must match exactly. With `strict`
-   * (the default) missing and unexpected keys are errors; otherwise they are returned.
+   * keep working), as PyTorch's `load_state_dict`. Values are cast to each target's dtype (PyTorch's
+   * int64 `num_batches_tracked` into int32); shapes must match exactly, whatever `strict` says. With
+   * `strict` (the default) missing and unexpected keys are errors; otherwise they are returned.
+   * Checkpoints written by earlier deepscript versions, keyed by JS names (`bn.runningMean`), load too.
    */
   loadStateDict(stateDict: StateDict | Map<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (stateDict === null || typeof stateDict !== "object") throw new Error(`${where}: expected a record or Map of tensors, got ${String(stateDict)}`);
     const strict = options.strict ?? true;
     const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
-    const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !given.has(k));
-    const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
+    const entries = this.stateEntries();
+    const used = new Set<string>();
+    const sources: [Tensor, Tensor][] = [];
+    const missingKeys: string[] = [];
     const mismatched: string[] = [];
-    for (const [name, target] of Object.entries(own)) {
-      const src = given.get(name);
-      if (src !== undefined && !shapesEqual(src.shape, target.shape)) {
-        mismatched.push(`${name}: expected shape ${fmtShape(target.shape)}, got ${fmtShape(src.shape)}`);
+    for (const e of entries) {
+      const from = given.has(e.key) ? e.key : e.legacyKey !== e.key && given.has(e.legacyKey) ? e.legacyKey : null;
+      if (from === null) {
+        missingKeys.push(e.key);
+        continue;
       }
+      used.add(from);
+      const src = given.get(from);
+      if (!(src instanceof Tensor)) throw new Error(`${where}: the value of "${from}" is not a Tensor (got ${typeof src})`);
+      if (!shapesEqual(src.shape, e.tensor.shape)) {
+        mismatched.push(`"${from}": expected shape ${fmtShape(e.tensor.shape)}, got ${fmtShape(src.shape)}`);
+      }
+      sources.push([e.tensor, src]);
     }
+    const ownKeys = new Set(entries.map((e) => e.key));
+    const unexpectedKeys = [...given.keys()].filter((k) => !used.has(k) && !ownKeys.has(k));
     const problems: string[] = [];
+    if (mismatched.length > 0) problems.push(`size mismatch for ${mismatched.join("; ")}`);
     if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
     if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
-    if (mismatched.length > 0) problems.push(`shape mismatch for ${mismatched.join("; ")}`);
-    if (problems.length > 0) throw new Error(`loadStateDict (${this.constructor.name}): ${problems.join("; ")}`);
+    if (problems.length > 0) {
+      const hint = strict ? prefixHint(missingKeys, unexpectedKeys) : "";
+      throw new Error(`${where}: ${problems.join("; ")}${hint}`);
+    }
     noGrad(() => {
-      for (const [name, target] of Object.entries(own)) {
-        const src = given.get(name);
-        if (src !== undefined) target.copy_(src);
-      }
+      for (const [target, src] of sources) target.copy_(src);
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -251,16 +400,45 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     }
   }
 
-  /** A short tree of the module and its children. */
+  /**
+   * The module tree as PyTorch's `repr` prints it: `Name(extraRepr)` for a leaf,
+   * `Name(\n  (key): child\n)` with children, e.g.
+   * `Sequential(\n  (0): Linear(in_features=784, out_features=128, bias=True)\n  (1): ReLU()\n)`.
+   */
   toString(): string {
-    const kids = [...this.namedChildren()];
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    if (kids.length === 0) return `${head})`;
-    const lines = kids.map(([n, c]) => `  (${n}): ${c.toString().split("\n").join("\n  ")}`);
-    return `${head}\n${lines.join("\n")}\n)`;
+    const extra = this.extraRepr();
+    const extraLines = extra === "" ? [] : extra.split("\n");
+    const childLines = this.flatMembers()
+      .filter((m) => m.value instanceof Module)
+      .map((m) => `(${m.key}): ${addIndent((m.value as AnyModule).toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let inner = "";
+    if (extraLines.length === 1 && childLines.length === 0) inner = extraLines[0]!;
+    else if (lines.length > 0) inner = `\n  ${lines.join("\n  ")}\n`;
+    return `${this.constructor.name}(${inner})`;
   }
-  /** Extra text inside the parentheses of `toString()` (sizes, options). */
-  protected extraRepr(): string {
+
+  /** `console.log(model)` and `util.inspect(model)` in Node print {@link toString}'s tree. */
+  [inspectCustom](): string {
+    return this.toString();
+  }
+
+  /**
+   * The text inside the parentheses of this module's line in {@link toString} (sizes and options,
+   * written as PyTorch's `extra_repr`, e.g. `in_features=4, out_features=2, bias=True`); may span
+   * several lines. Layers override it; the default is empty.
+   */
+  extraRepr(): string {
     return "";
   }
+}
+
+/** When the unexpected keys are the missing ones behind a common prefix (`module.` from DataParallel), say so. */
+function prefixHint(missing: string[], unexpected: string[]): string {
+  if (missing.length === 0 || unexpected.length !== missing.length) return "";
+  const first = unexpected.find((k) => k.endsWith(missing[0]!));
+  if (first === undefined) return "";
+  const prefix = first.slice(0, first.length - missing[0]!.length);
+  if (prefix === "" || !missing.every((k) => unexpected.includes(prefix + k))) return "";
+  return ` (the state dict's keys carry the prefix "${prefix}"; remove it from every key)`;
 }

@@ -1,6 +1,7 @@
 // Containers: Sequential (a pipeline), ModuleList (an indexable list) and ModuleDict (named modules).
 import type { Tensor } from "../tensor/Tensor.js";
 import { Module, type AnyModule } from "./Module.js";
+import { addIndent } from "./pyRepr.js";
 
 /** A module with the plain one-tensor signature, the kind Sequential chains. */
 export type TensorModule = Module<[Tensor], Tensor>;
@@ -77,6 +78,20 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
   forward(): never {
     throw new Error("ModuleList.forward: a ModuleList has no forward; iterate over it and call its modules");
   }
+  /** PyTorch's ModuleList repr: runs of identical consecutive modules print once, as `(0-2): 3 x Linear(…)`. */
+  override toString(): string {
+    if (this._items.length === 0) return `${this.constructor.name}()`;
+    const reprs = this._items.map((m) => m.toString());
+    const lines: string[] = [];
+    for (let start = 0; start < reprs.length; ) {
+      let end = start;
+      while (end + 1 < reprs.length && reprs[end + 1] === reprs[start]) end++;
+      const head = start === end ? `(${start}): ` : `(${start}-${end}): ${end - start + 1} x `;
+      lines.push(addIndent(head + reprs[start]!, 2));
+      start = end + 1;
+    }
+    return `${this.constructor.name}(\n  ${lines.join("\n  ")}\n)`;
+  }
 }
 
 /** Holds sub-modules by name, in insertion order; it has no forward of its own. */
@@ -89,6 +104,10 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
   }
   protected override members(): [string, unknown][] {
     return [...this._items];
+  }
+  /** Keys are used as given, as PyTorch's ModuleDict does (`encLayer` stays `encLayer`). */
+  protected override stateKey(name: string): string {
+    return name;
   }
   get(key: string): M {
     const m = this._items.get(key);

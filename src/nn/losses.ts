@@ -1,12 +1,19 @@
 // Loss layers: Modules holding a loss's options, `loss.call(input, target)`.
-import type { Tensor } from "../tensor/Tensor.js";
+import { Tensor } from "../tensor/Tensor.js";
 import { Module } from "./Module.js";
 import * as F from "./functional/losses.js";
 
-/** Base of the two-argument losses: forward(input, target) → loss. */
+/**
+ * Base of the two-argument losses: forward(input, target) → loss. Class weights (`weight`,
+ * `posWeight`) are buffers, as PyTorch's, so they appear in the state dict (`weight`, `pos_weight`)
+ * and `loadStateDict` writes into the tensors the options hold.
+ */
 abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
   constructor(readonly options: O) {
     super();
+    const { weight, posWeight } = options as { weight?: unknown; posWeight?: unknown };
+    if (weight instanceof Tensor) this.registerBuffer("weight", weight);
+    if (posWeight instanceof Tensor) this.registerBuffer("posWeight", posWeight);
   }
 }
 

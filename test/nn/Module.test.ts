@@ -59,7 +59,7 @@ describe("nn.Module", () => {
     expect(w.toList()).toEqual([1, 2]);
     expect(() => m.loadStateDict({ weight: tensor([[1, 2]]) })).toThrow(/missing keys: "bias"/);
     expect(() => m.loadStateDict({ weight: tensor([[1, 2]]), bias: tensor([3]), extra: tensor([1]) })).toThrow(/unexpected keys: "extra"/);
-    expect(() => m.loadStateDict({ weight: tensor([[1, 2, 3]]), bias: tensor([3]) })).toThrow(/weight: expected shape \[1,2\], got \[1,3\]/);
+    expect(() => m.loadStateDict({ weight: tensor([[1, 2, 3]]), bias: tensor([3]) })).toThrow(/size mismatch for "weight": expected shape \[1,2\], got \[1,3\]/);
     const r = m.loadStateDict({ bias: tensor([7]), extra: tensor([1]) }, { strict: false });
     expect(r).toEqual({ missingKeys: ["weight"], unexpectedKeys: ["extra"] });
     expect(m.bias!.toList()).toEqual([7]);
