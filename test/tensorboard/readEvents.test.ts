@@ -44,7 +44,7 @@ describe("readEvents", () => {
     }
     const images = values.filter((x) => x.v.image);
     expect(images.map((x) => [x.v.tag, x.v.image!.width, x.v.image!.height]).sort()).toEqual(
-      Object.entries(torchJson["."].images).map(([tag, [e]]) => [tag, (e as { width: number }).width, (e as { height: number }).height]).sort(),
+      (Object.entries(torchJson["."].images) as [string, { width: number; height: number }[]][]).map(([tag, [e]]) => [tag, e!.width, e!.height]).sort(),
     );
     const texts = values.filter((x) => x.v.tensor);
     expect(texts.map((x) => new TextDecoder().decode(x.v.tensor!.stringVal![0]))).toEqual(torchJson["."].text["notes/text_summary"].map((e: { text: string[] }) => e.text[0]));
