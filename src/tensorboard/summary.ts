@@ -29,10 +29,7 @@ export function scalar(tag: string, value: number): Summary {
 /** Values of a tensor or array as float64, as torch's `values.astype(float)`. */
 function float64Values(op: string, values: Tensor | ArrayLike<number>): Float64Array {
   if (values instanceof Tensor) return Float64Array.from(values.dataSync() as ArrayLike<number>);
-  if (values !== null && typeof values === "object" && typeof (values as ArrayLike<number>).length === "number") {
-    const out = Float64Array.from(values as ArrayLike<number>);
-    return out;
-  }
+  if (values !== null && typeof values === "object" && typeof (values as ArrayLike<number>).length === "number") return Float64Array.from(values as ArrayLike<number>);
   throw new Error(`${op}: values must be a Tensor or an array of numbers, got ${typeof values}`);
 }
 
