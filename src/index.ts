@@ -45,4 +45,5 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as train from "./train/index.js";
 export * as io from "./io/index.js";
+export * as tensorboard from "./tensorboard/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";

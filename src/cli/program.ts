@@ -6,6 +6,7 @@ import "../backend/init.js"; // the WASM SIMD kernels, as for every user of the 
 import { experiments, findExperiment } from "../experiments/index.js";
 import type { ExperimentResult } from "../experiments/Experiment.js";
 import { tensor } from "../ops/creation.js";
+import { withTensorBoard } from "../node/experiment.js";
 
 export interface CliIo {
   /** Where normal output goes (default console.log). */
@@ -36,6 +37,8 @@ export interface RunOptions {
   seed: number;
   lr?: number;
   out?: string;
+  /** Also write TensorBoard logs: to this folder, or (true) to the run folder. */
+  tensorboard?: string | true;
 }
 
 /**
@@ -48,7 +51,20 @@ export async function runExperiment(name: string, options: RunOptions, io: Pick<
   const outDir = resolve(options.out ?? join("runs", name));
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
-  const metrics = await experiment.run({ seed: options.seed, outDir, epochs: options.epochs, lr: options.lr, log: io.log });
+  const run = () => Promise.resolve(experiment.run({ seed: options.seed, outDir, epochs: options.epochs, lr: options.lr, log: io.log }));
+  let metrics: ExperimentResult;
+  let tensorBoardDir: string | null = null;
+  if (options.tensorboard !== undefined) {
+    tensorBoardDir = options.tensorboard === true ? outDir : resolve(options.tensorboard);
+    const { result, fits } = await withTensorBoard(tensorBoardDir, run);
+    metrics = result;
+    if (fits === 0) {
+      io.log(`note: ${name} does not train with fit(), so --tensorboard wrote nothing`);
+      tensorBoardDir = null;
+    }
+  } else {
+    metrics = await run();
+  }
   const seconds = (Date.now() - started) / 1000;
   const config: Record<string, unknown> = { ...experiment.config };
   if (options.epochs !== undefined) config.epochs = options.epochs;
@@ -57,6 +73,7 @@ export async function runExperiment(name: string, options: RunOptions, io: Pick<
   writeFileSync(join(outDir, "summary.json"), JSON.stringify({ experiment: name, seed: options.seed, config, metrics, seconds }, null, 2) + "\n");
   io.log(`${name}: ${Object.entries(metrics).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k}=${+(v as number).toPrecision(4)}`).join(" ")}`);
   io.log(`wrote ${outDir} (${seconds.toFixed(1)} s)`);
+  if (tensorBoardDir !== null) io.log(`TensorBoard logs in ${tensorBoardDir}; view them with: tensorboard --logdir ${tensorBoardDir}`);
   return { outDir, metrics };
 }
 
@@ -99,6 +116,7 @@ export function buildProgram(io: CliIo): Command {
     .option("--seed <s>", "random seed", integer("--seed"), 0)
     .option("--lr <x>", "learning rate", positiveNumber("--lr"))
     .option("--out <dir>", "output folder (default runs/<experiment>)")
+    .option("--tensorboard [dir]", "also write TensorBoard logs (train/ and validation/ runs) to dir (default: the output folder)")
     .action(async (name: string, options: RunOptions) => {
       if (options.epochs !== undefined && options.epochs < 1) throw new InvalidArgumentError(`--epochs must be at least 1, got ${options.epochs}`);
       await runExperiment(name, options, io);

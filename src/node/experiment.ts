@@ -3,15 +3,45 @@ import { join } from "node:path";
 import type { Callback } from "../train/Callback.js";
 import type { History } from "../train/fit.js";
 import { JsonlLogger } from "../train/loggers.js";
+import { TensorBoard } from "../train/TensorBoard.js";
 import { linePlot, panel, type Series } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
 import { fileSink } from "./fs.js";
 import { ProgressBar } from "./ProgressBar.js";
 
-/** Progress lines through `log` and one JSON line per epoch in `<outDir>/metrics.jsonl`. */
+/** Where `deepscript run --tensorboard` sends TensorBoard logs while an experiment runs, and how many fits used it. */
+let tensorBoard: { dir: string; fits: number } | null = null;
+
+/**
+ * Runs `fn` with TensorBoard logging on: every runCallbacks() call in it adds a TensorBoard callback
+ * writing under `dir` (`<dir>/<variant>` for an experiment's variants, named after their metrics file).
+ * Returns `fn`'s result and the number of training runs that logged.
+ */
+export async function withTensorBoard<T>(dir: string, fn: () => Promise<T>): Promise<{ result: T; fits: number }> {
+  const previous = tensorBoard;
+  const state = { dir, fits: 0 };
+  tensorBoard = state;
+  try {
+    return { result: await fn(), fits: state.fits };
+  } finally {
+    tensorBoard = previous;
+  }
+}
+
+/**
+ * Progress lines through `log` and one JSON line per epoch in `<outDir>/metrics.jsonl` (plus
+ * TensorBoard logs inside withTensorBoard).
+ */
 export function runCallbacks(outDir: string, log: (line: string) => void, options: { file?: string; progress?: boolean } = {}): Callback[] {
-  const callbacks: Callback[] = [new JsonlLogger(fileSink(join(outDir, options.file ?? "metrics.jsonl")))];
+  const file = options.file ?? "metrics.jsonl";
+  const callbacks: Callback[] = [new JsonlLogger(fileSink(join(outDir, file)))];
   if (options.progress ?? true) callbacks.push(new ProgressBar({ log }));
+  if (tensorBoard) {
+    // metrics-adam.jsonl → <dir>/adam; metrics.jsonl → <dir>
+    const variant = file.replace(/\.jsonl$/, "").replace(/^metrics-?/, "");
+    callbacks.push(new TensorBoard({ logDir: variant ? join(tensorBoard.dir, variant) : tensorBoard.dir }));
+    tensorBoard.fits++;
+  }
   return callbacks;
 }
 

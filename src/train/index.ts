@@ -16,3 +16,5 @@ export { LearningRateScheduler, ReduceLROnPlateau } from "./schedulers.js";
 export type { Schedule, ReduceLROnPlateauOptions } from "./schedulers.js";
 export { JsonlLogger, CsvLogger, LambdaCallback } from "./loggers.js";
 export type { LineSink } from "./loggers.js";
+export { TensorBoard } from "./TensorBoard.js";
+export type { TensorBoardOptions } from "./TensorBoard.js";
