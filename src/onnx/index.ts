@@ -5,3 +5,5 @@ export { registerModuleExporter } from "./moduleExporters.js";
 export type { ModuleClass } from "./moduleExporters.js";
 export { GraphBuilder } from "./GraphBuilder.js";
 export type { ModuleExporter, OnnxAttribute } from "./GraphBuilder.js";
+export { importModel, importModelBytes, supportedOperators, MIN_IMPORT_OPSET, MAX_IMPORT_OPSET } from "./import.js";
+export { OnnxModule } from "./OnnxModule.js";
