@@ -240,7 +240,8 @@ export class GraphBuilder {
     const dims: DimensionProto[] = this.shape(name).map((d, i) => {
       const symbol = symbols.get(i);
       if (symbol !== undefined) return { dimParam: symbol };
-      return typeof d === "number" ? { dimValue: d } : typeof d === "string" ? { dimParam: d } : {};
+      // A size that follows the dynamic axes in some other way (a flattened batch) gets its own symbol.
+      return typeof d === "number" ? { dimValue: d } : { dimParam: d ?? `${name}_dim_${i}` };
     });
     return { name, type: { tensorType: { elemType: onnxDataType(this.dtype(name)), shape: { dim: dims } } } };
   }

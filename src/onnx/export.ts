@@ -68,6 +68,11 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((t) => t instanceof Tensor)) {
     throw new Error(`${op}: exampleInputs must be a Tensor or a non-empty array of Tensors (the arguments of model.forward)`);
   }
+  // forward(a, b) has length 2; a rest parameter (…xs) has length 0 and takes any number.
+  const arity = model.forward.length;
+  if (arity > 0 && inputs.length > arity) {
+    throw new Error(`${op}: ${model.constructor.name}.forward takes ${arity} input${arity === 1 ? "" : "s"}, got ${inputs.length} example inputs`);
+  }
   const opts = checkOptions(op, options, inputs.length);
   const modes = [...model.modules()].map((m): [AnyModule, boolean] => [m, m.training]);
   model.eval();
