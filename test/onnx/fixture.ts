@@ -30,6 +30,7 @@ export interface Expected {
   mlp_opset13: FixtureModel;
   embedding: FixtureModel;
   activations: FixtureModel;
+  legacy_opset9: FixtureModel;
   unsupported: FixtureModel;
 }
 

@@ -39,6 +39,11 @@ describe("onnx.importModel: PyTorch-exported models predict as in PyTorch", () =
     await expectPredictionsMatch(expected.activations);
   });
 
+  it("opset 9: Clip bounds and ReduceMean axes as attributes, BatchNormalization and Softmax of the old opsets", async () => {
+    expect(expected.legacy_opset9.opset).toBe(9);
+    await expectPredictionsMatch(expected.legacy_opset9);
+  });
+
   it("accepts the file's bytes as well as its path", async () => {
     const fromBytes = onnx.importModelBytes(fixtureBytes(expected.mlp.file));
     const fromBuffer = await onnx.importModel(fixtureBytes(expected.mlp.file).slice().buffer);
