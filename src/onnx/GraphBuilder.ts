@@ -173,6 +173,23 @@ export class GraphBuilder {
   }
 
   /**
+   * Copies a node read from an ONNX file (an imported graph being exported again): its attributes as
+   * read, its value names kept where free. Returns the names of its outputs.
+   */
+  copyNode(node: { opType: string; name: string; outputs: readonly string[] }, inputs: readonly string[], attribute: readonly AttributeProto[]): string[] {
+    const output = node.outputs.map((o) => (o === "" ? "" : this.claim(this.path === "" ? o : `${this.path}/${o}`)));
+    const name = this.path === "" ? node.name : `/${this.scope.join("/")}${node.name.startsWith("/") ? "" : "/"}${node.name}`;
+    this.nodes.push({ name, opType: node.opType, input: [...inputs], output, attribute: [...attribute] });
+    return output;
+  }
+  /** Copies an initializer read from an ONNX file (kept as read: INT64 stays INT64). */
+  copyInitializer(proto: TensorProto, localName: string): string {
+    const name = this.claim(this.path === "" ? localName : `${this.path}.${localName}`);
+    this.initializers.push({ ...proto, name });
+    return name;
+  }
+
+  /**
    * Exports `module` (a child of the module being exported, named `name` in it) on the values
    * `inputs`, and returns the names of its outputs. The module runs on the example tensors, so the
    * shapes of its outputs are known to the next exporter.

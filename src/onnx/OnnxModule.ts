@@ -4,7 +4,8 @@ import { fmtShape } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { Module } from "../nn/Module.js";
 import { Parameter } from "../nn/Parameter.js";
-import { DataType, dataTypeName } from "./proto.js";
+import { DataType, dataTypeName, type TensorProto } from "./proto.js";
+import type { GraphBuilder } from "./GraphBuilder.js";
 import type { OnnxNode, OpImpl } from "./ops.js";
 
 /** A graph input or output: name, element type (TensorProto.DataType) and shape (number, symbol, or null if unknown). */
@@ -32,6 +33,8 @@ export interface ParsedGraph {
   /** Values fixed at import: Constant nodes and integer/bool initializers. */
   constants: Map<string, Tensor>;
   weights: GraphWeight[];
+  /** What re-export copies as read: the Constant nodes and the integer/bool initializers (INT64 stays INT64). */
+  source: { constantNodes: OnnxNode[]; constantInitializers: TensorProto[] };
 }
 
 /** Holds the parameters of one dotted-name prefix ("0" of "0.weight"), so state-dict keys equal the initializer names. */
@@ -67,6 +70,13 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
   }
   get outputNames(): string[] {
     return this._graph.outputs.map((v) => v.name);
+  }
+  /** The graph's inputs and outputs as declared in the file (element type and shape). */
+  get graphInputs(): readonly GraphValue[] {
+    return this._graph.inputs;
+  }
+  get graphOutputs(): readonly GraphValue[] {
+    return this._graph.outputs;
   }
   /** The default-domain opset the graph was written for. */
   get opsetVersion(): number {
@@ -108,6 +118,27 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
       });
     }
     return this._graph.outputs.map((v) => values.get(v.name)!);
+  }
+
+  /**
+   * Writes this graph into `g` (onnx.exportModel of an imported, possibly fine-tuned model): the nodes
+   * as read, the current weights as initializers. Only at the graph's own opset.
+   */
+  exportTo(g: GraphBuilder, inputs: string[]): string[] {
+    if (g.opset !== this.opsetVersion) {
+      throw new Error(`${g.op}: module ${g.path === "" ? "(the model)" : `"${g.path}"`} is an imported ONNX graph of opset ${this.opsetVersion}; export it with opsetVersion: ${this.opsetVersion}`);
+    }
+    const names = new Map<string, string>();
+    this._graph.inputs.forEach((v, i) => names.set(v.name, inputs[i]!));
+    for (const [name, path] of this._paths) names.set(name, g.initializer(this.resolve(path), name));
+    for (const proto of this._graph.source.constantInitializers) names.set(proto.name!, g.copyInitializer(proto, proto.name!));
+    const copy = (node: OnnxNode): void => {
+      const outs = g.copyNode(node, node.inputs.map((n) => (n === "" ? "" : names.get(n)!)), node.attributeProtos);
+      node.outputs.forEach((o, i) => names.set(o, outs[i]!));
+    };
+    this._graph.source.constantNodes.forEach(copy);
+    this._graph.nodes.forEach(({ node }) => copy(node));
+    return this._graph.outputs.map((v) => names.get(v.name)!);
   }
 
   private checkInputs(inputs: Tensor[]): void {

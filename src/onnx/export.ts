@@ -6,7 +6,8 @@ import { cat } from "../ops/movement.js";
 import { Module, type AnyModule } from "../nn/Module.js";
 import { GraphBuilder, outputTensors, type DynamicDim } from "./GraphBuilder.js";
 import { exporterFor } from "./moduleExporters.js";
-import { encodeModel } from "./proto.js";
+import { OnnxModule } from "./OnnxModule.js";
+import { encodeModel, type ValueInfoProto } from "./proto.js";
 
 /** The opsets the exporter writes (Softmax takes its modern meaning at 13; LayerNormalization exists from 17, Gelu from 20). */
 export const MIN_EXPORT_OPSET = 13;
@@ -16,7 +17,7 @@ export const DEFAULT_EXPORT_OPSET = 18;
 
 /** Options of `exportModel` / `exportModelBytes`, named as `torch.onnx.export`'s keyword arguments. */
 export interface ExportOptions {
-  /** ONNX opset to write, 13…21 (default 18). */
+  /** ONNX opset to write, 13…21 (default 18; an imported OnnxModule is written at its own opset). */
   opsetVersion?: number;
   /** Names of the graph inputs, one per example input (default "input", or "input_0", "input_1", …). */
   inputNames?: string[];
@@ -73,7 +74,9 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
   if (arity > 0 && inputs.length > arity) {
     throw new Error(`${op}: ${model.constructor.name}.forward takes ${arity} input${arity === 1 ? "" : "s"}, got ${inputs.length} example inputs`);
   }
-  const opts = checkOptions(op, options, inputs.length);
+  // An imported graph is written at its own opset (its nodes are copied as read).
+  const ownOpset = model instanceof OnnxModule ? model.opsetVersion : undefined;
+  const opts = checkOptions(op, options, inputs.length, ownOpset);
   const modes = [...model.modules()].map((m): [AnyModule, boolean] => [m, m.training]);
   model.eval();
   try {
@@ -109,8 +112,8 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
           name: model.constructor.name,
           node: g.nodes,
           initializer: g.initializers,
-          input: opts.inputNames.map((n) => g.valueInfo(n, axes.symbols.get(n))),
-          output: outputNames.map((n) => g.valueInfo(n, axes.symbols.get(n))),
+          input: opts.inputNames.map((n, i) => declared(g.valueInfo(n, axes.symbols.get(n)), model, "graphInputs", i)),
+          output: outputNames.map((n, i) => declared(g.valueInfo(n, axes.symbols.get(n)), model, "graphOutputs", i)),
           valueInfo: g.valueInfos(ends),
         },
       });
@@ -118,6 +121,16 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
   } finally {
     for (const [m, training] of modes) m.training = training;
   }
+}
+
+/**
+ * An imported graph keeps the element types its file declares (INT64 ids stay INT64, though deepscript
+ * holds them as int32).
+ */
+function declared(info: Partial<ValueInfoProto>, model: AnyModule, which: "graphInputs" | "graphOutputs", i: number): Partial<ValueInfoProto> {
+  const elemType = model instanceof OnnxModule ? model[which][i]?.elemType : undefined;
+  if (elemType === undefined || !info.type?.tensorType) return info;
+  return { ...info, type: { tensorType: { ...info.type.tensorType, elemType } } };
 }
 
 interface CheckedOptions {
@@ -128,12 +141,12 @@ interface CheckedOptions {
   docString?: string;
 }
 
-function checkOptions(op: string, options: ExportOptions, inputCount: number): CheckedOptions {
+function checkOptions(op: string, options: ExportOptions, inputCount: number, ownOpset: number | undefined): CheckedOptions {
   if (options === null || typeof options !== "object") throw new Error(`${op}: options must be an object, got ${options === null ? "null" : typeof options}`);
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
   if (unknown.length > 0) throw new Error(`${op}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${[...OPTION_KEYS].join(", ")})`);
-  const opset = options.opsetVersion ?? DEFAULT_EXPORT_OPSET;
-  if (!Number.isInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
+  const opset = options.opsetVersion ?? ownOpset ?? DEFAULT_EXPORT_OPSET;
+  if (opset !== ownOpset && (!Number.isInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET)) {
     throw new Error(`${op}: opsetVersion must be an integer from ${MIN_EXPORT_OPSET} to ${MAX_EXPORT_OPSET}, got ${opset}`);
   }
   const names = (key: "inputNames" | "outputNames"): string[] | undefined => {

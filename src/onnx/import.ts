@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { isFloating } from "../tensor/dtype.js";
 import { noGrad } from "../autograd/engine.js";
-import { decodeModel, dataTypeName, deepscriptDType, tensorFromProto, type ModelProto, type ValueInfoProto } from "./proto.js";
+import { decodeModel, dataTypeName, deepscriptDType, tensorFromProto, type ModelProto, type TensorProto, type ValueInfoProto } from "./proto.js";
 import { OPS, OnnxNode, attributeValue, constantValue, type AttributeValue } from "./ops.js";
 import { OnnxModule, type GraphValue, type GraphWeight, type ParsedGraph } from "./OnnxModule.js";
 
@@ -82,13 +82,17 @@ function parseGraph(model: ModelProto, opset: number, op: string): ParsedGraph {
   }
 
   const constants = new Map<string, Tensor>();
+  const constantInitializers: TensorProto[] = [];
   const floatInits: { name: string; tensor: Tensor }[] = [];
   for (const init of graph.initializer) {
     const name = init.name ?? "";
     if (name === "") throw new Error(`${op}: an initializer has no name`);
     const t = tensorFromProto(init, `initializer "${name}"`, op);
     if (isFloating(t.dtype)) floatInits.push({ name, tensor: t });
-    else constants.set(name, t);
+    else {
+      constants.set(name, t);
+      constantInitializers.push(init);
+    }
   }
   const initNames = new Set(graph.initializer.map((t) => t.name ?? ""));
 
@@ -100,13 +104,15 @@ function parseGraph(model: ModelProto, opset: number, op: string): ParsedGraph {
     const name = n.name || `${n.opType}_${i}`;
     const label = `node "${name}" (${n.opType})`;
     const attributes = new Map<string, AttributeValue>(n.attribute.map((a) => [a.name ?? "", attributeValue(a, op, label)]));
-    return new OnnxNode(name, n.opType!, [...n.input], [...n.output], attributes, opset);
+    return new OnnxNode(name, n.opType!, [...n.input], [...n.output], attributes, opset, n.attribute);
   });
 
   // Constant nodes are evaluated once, here.
   const compute: OnnxNode[] = [];
+  const constantNodes: OnnxNode[] = [];
   for (const node of nodes) {
-    if (node.opType !== "Constant") {
+    if (node.opType === "Constant") constantNodes.push(node);
+    else {
       compute.push(node);
       continue;
     }
@@ -143,6 +149,7 @@ function parseGraph(model: ModelProto, opset: number, op: string): ParsedGraph {
     nodes: sorted.map((node) => ({ node, impl: OPS[node.opType]! })),
     constants,
     weights,
+    source: { constantNodes, constantInitializers },
   };
 }
 

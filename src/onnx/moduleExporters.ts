@@ -12,6 +12,7 @@ import { BatchNorm1d } from "../nn/BatchNorm1d.js";
 import { LayerNorm } from "../nn/LayerNorm.js";
 import { ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, Softmax, Softplus, Swish, Tanh } from "../nn/activations.js";
 import type { GraphBuilder, ModuleExporter } from "./GraphBuilder.js";
+import { OnnxModule } from "./OnnxModule.js";
 
 /** A module class (any constructor signature). */
 export type ModuleClass<M extends AnyModule> = abstract new (...args: never[]) => M;
@@ -151,6 +152,8 @@ const BUILTIN: Entry[] = [
   entry(Hardtanh, (g, m, [x]) => g.node("Clip", [x!, g.scalar(m.minVal, x!), g.scalar(m.maxVal, x!)])),
   entry(Softmax, (g, m, [x]) => g.node("Softmax", [x!], { axis: { i: m.dim } })),
   entry(LogSoftmax, (g, m, [x]) => g.node("LogSoftmax", [x!], { axis: { i: m.dim } })),
+  // An imported (and perhaps fine-tuned) ONNX graph is written back node for node.
+  entry(OnnxModule, (g, m, inputs) => m.exportTo(g, inputs)),
 ];
 
 const exporters = new Map<unknown, ModuleExporter>(BUILTIN.map((e) => [e.moduleClass, e.exporter]));

@@ -26,6 +26,8 @@ export class OnnxNode {
     readonly outputs: readonly string[],
     readonly attributes: ReadonlyMap<string, AttributeValue>,
     readonly opset: number,
+    /** The attributes as read from the file (written back as they are when the graph is exported). */
+    readonly attributeProtos: readonly AttributeProto[] = [],
   ) {}
 
   /** `node "/0/Gemm" (Gemm)`, for messages. */

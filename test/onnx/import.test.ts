@@ -1,5 +1,6 @@
 // onnx.importModel on files exported by PyTorch (torch.onnx.export): predictions, gradients and one
 // SGD step equal PyTorch's (test/fixtures/onnx/make_onnx_fixtures.py), and bad files give clear errors.
+import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { nn, onnx, optim, tensor } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
@@ -85,6 +86,40 @@ describe("onnx.importModel: the imported model trains", () => {
     model.loadStateDict(zeroed);
     const y = model.call(fromFlat(expected.mlp.train.input));
     expect(maxAbsDiff(y, tensor(new Array<number>(15).fill(0), { shape: [5, 3] }))).toBe(0);
+  });
+});
+
+describe("a PyTorch model fine-tuned in deepscript is exported again and served by ONNX Runtime", () => {
+  it("MLP: after one SGD step, ONNX Runtime's predictions on the re-exported file equal PyTorch's after the same step", async () => {
+    const model = await onnx.importModel(fixturePath(expected.mlp.file));
+    const { train } = expected.mlp;
+    nn.functional.mseLoss(model.call(fromFlat(train.input)), fromFlat(train.target)).backward();
+    new optim.SGD(model.parameters(), { lr: 0.1 }).step();
+    const bytes = onnx.exportModelBytes(model, fromFlat(train.input), { inputNames: ["x"], outputNames: ["y"], dynamicAxes: { x: { 0: "batch" } } });
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputMetadata[0]).toMatchObject({ name: "x", shape: ["batch", 6] });
+    const x = fromFlat(train.input);
+    const { y } = await session.run({ x: new ort.Tensor("float32", x.dataSync() as Float32Array, x.shape) });
+    await session.release();
+    expect(maxAbsDiff(tensor(y!.data as Float32Array, { shape: y!.dims.map(Number) }), train.outputAfterStep)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("embedding model: the re-exported graph keeps its INT64 ids input", async () => {
+    const model = await onnx.importModel(fixturePath(expected.embedding.file));
+    const c = expected.embedding.cases![1]!;
+    const bytes = onnx.exportModelBytes(model, fromFlat(c.inputs[0]!, "int32"), { inputNames: ["x"], outputNames: ["y"] });
+    const session = await ort.InferenceSession.create(bytes);
+    const ids = BigInt64Array.from(c.inputs[0]!.data, (v) => BigInt(v));
+    const { y } = await session.run({ x: new ort.Tensor("int64", ids, c.inputs[0]!.shape) });
+    await session.release();
+    expect(maxAbsDiff(tensor(y!.data as Float32Array, { shape: y!.dims.map(Number) }), c.output)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("an imported graph is written at its own opset", async () => {
+    const model = await onnx.importModel(fixturePath(expected.mlp.file));
+    expect(() => onnx.exportModelBytes(model, fromFlat(expected.mlp.train.input), { opsetVersion: 18 })).toThrow(
+      "onnx.exportModelBytes: module (the model) is an imported ONNX graph of opset 20; export it with opsetVersion: 20",
+    );
   });
 });
 
