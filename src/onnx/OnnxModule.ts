@@ -42,6 +42,12 @@ class OnnxScope extends Module<never[], never> {
   forward(): never {
     throw new Error("OnnxModule: a parameter scope has no forward; call the OnnxModule itself");
   }
+  protected override extraRepr(): string {
+    return Object.entries(this)
+      .filter((e): e is [string, Tensor] => e[1] instanceof Tensor)
+      .map(([name, t]) => `${name}: ${fmtShape(t.shape)}`)
+      .join(", ");
+  }
 }
 
 /**

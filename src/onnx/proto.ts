@@ -264,6 +264,9 @@ export const saturateInt32 = (v: number): number => (v > INT32_MAX ? INT32_MAX :
 
 // ---- Tensors ----
 
+/** TypedArrays use the platform's byte order; ONNX raw data is little-endian (so is every platform we meet). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** A TensorProto holding `t` (raw little-endian bytes, row-major). */
 export function tensorToProto(name: string, t: Tensor): Partial<TensorProto> {
   const data = contiguousData(t);
@@ -271,6 +274,10 @@ export function tensorToProto(name: string, t: Tensor): Partial<TensorProto> {
   let raw: Uint8Array;
   switch (t.dtype) {
     case "float32": {
+      if (LITTLE_ENDIAN) {
+        raw = new Uint8Array(Float32Array.from(data).buffer);
+        break;
+      }
       raw = new Uint8Array(4 * n);
       const view = new DataView(raw.buffer);
       for (let i = 0; i < n; i++) view.setFloat32(4 * i, data[i]!, true);
@@ -342,6 +349,12 @@ export function tensorFromProto(p: TensorProto, what: string, op: string): Tenso
 }
 
 function readRaw(raw: Uint8Array, dataType: number, n: number): ArrayLike<number> {
+  if (LITTLE_ENDIAN && (dataType === DataType.FLOAT || dataType === DataType.DOUBLE)) {
+    // A fresh, aligned copy that a typed array can view (in Node, raw may be a slice of a pooled Buffer).
+    const copy = new Uint8Array(raw.length);
+    copy.set(raw);
+    return dataType === DataType.FLOAT ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
+  }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (dataType) {
     case DataType.FLOAT:
