@@ -46,4 +46,5 @@ export * as data from "./data/index.js";
 export * as train from "./train/index.js";
 export * as io from "./io/index.js";
 export * as tensorboard from "./tensorboard/index.js";
+export * as onnx from "./onnx/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";
