@@ -220,13 +220,18 @@ function recoverCheckpoint(fs: NodeFs, path: string, op: string): void {
   if (pending.length > 0) {
     const wanted = committedSidecarHash(fs, path, op);
     let settled = wanted === undefined || hashOfFile(fs, sidecar, op) === wanted;
+    let movedIntoPlace: string | undefined;
     for (const p of pending) {
-      if (!settled && p.sha === wanted && hashOfFile(fs, p.file, op) === wanted) {
+      if (settled) break;
+      if (p.sha === wanted && hashOfFile(fs, p.file, op) === wanted) {
         fs.renameDurably(p.file, sidecar, op);
+        movedIntoPlace = p.file;
         settled = true;
-      } else if (p.pid === process.pid || !fs.isProcessAlive(p.pid)) {
-        if (p.sha !== wanted || settled) fs.removeFile(p.file);
       }
+    }
+    for (const p of pending) {
+      const writerGone = p.pid === process.pid || !fs.isProcessAlive(p.pid);
+      if (p.file !== movedIntoPlace && writerGone && (settled || p.sha !== wanted)) fs.removeFile(p.file);
     }
   }
   fs.removeStaleTemps(path);
