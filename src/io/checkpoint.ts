@@ -98,8 +98,8 @@ function decodeSidecarBytes(bytes: Uint8Array, op: string, where: string): Omit<
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(`${op}: ${where} is not valid UTF-8`);
+  } catch (e) {
+    throw new Error(e instanceof RangeError ? `${op}: ${where} has ${bytes.length} bytes, too many to read as one string` : `${op}: ${where} is not valid UTF-8`);
   }
   return decodeSidecar(text, op);
 }

@@ -26,30 +26,40 @@ const NUMBER_TAG = "__number__";
 const SPECIAL_NUMBERS = new Map<string, number>([["NaN", Number.NaN], ["Infinity", Infinity], ["-Infinity", -Infinity], ["-0", -0]]);
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+const B64_VALUES = (() => {
+  const values = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) values[B64_CODES[i]!] = i;
+  return values;
+})();
+/** The longest string V8 makes (2^29 - 24 characters); other engines allow at least as much. */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 
+/** Base64 of `bytes`, built as ASCII bytes and decoded once (no string concatenation). */
 export function toBase64(bytes: Uint8Array): string {
-  const pieces: string[] = [];
-  let out = "";
+  const length = Math.ceil(bytes.length / 3) * 4;
+  if (length > MAX_STRING_LENGTH) throw new RangeError(`base64 of ${bytes.length} bytes would exceed the longest string`);
+  const out = new Uint8Array(length);
+  let o = 0;
   for (let i = 0; i < bytes.length; i += 3) {
     const a = bytes[i]!, b = bytes[i + 1], c = bytes[i + 2];
     const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (b === undefined ? "=" : B64[(n >> 6) & 63]!) + (c === undefined ? "=" : B64[n & 63]!);
-    if (out.length >= 1 << 16) {
-      pieces.push(out);
-      out = "";
-    }
+    out[o++] = B64_CODES[(n >> 18) & 63]!;
+    out[o++] = B64_CODES[(n >> 12) & 63]!;
+    out[o++] = b === undefined ? 61 : B64_CODES[(n >> 6) & 63]!; // 61 is "="
+    out[o++] = c === undefined ? 61 : B64_CODES[n & 63]!;
   }
-  pieces.push(out);
-  return pieces.join("");
+  return new TextDecoder().decode(out);
 }
 
 export function fromBase64(text: string, where = "decodeState"): Uint8Array {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error(`${where}: invalid base64 tensor data`);
   const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const out = new Uint8Array((text.length / 4) * 3 - pad);
+  const value = (i: number) => Math.max(0, B64_VALUES[text.charCodeAt(i)]!); // "=" counts as 0
   let o = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const n = (B64.indexOf(text[i]!) << 18) | (B64.indexOf(text[i + 1]!) << 12) | (Math.max(0, B64.indexOf(text[i + 2]!)) << 6) | Math.max(0, B64.indexOf(text[i + 3]!));
+    const n = (value(i) << 18) | (value(i + 1) << 12) | (value(i + 2) << 6) | value(i + 3);
     if (o < out.length) out[o++] = (n >> 16) & 255;
     if (o < out.length) out[o++] = (n >> 8) & 255;
     if (o < out.length) out[o++] = n & 255;
@@ -82,7 +92,15 @@ export function encodeState(value: StateValue, op = "encodeState", root = "value
     }
     if (typeof v === "string" || typeof v === "boolean") return v;
     if (typeof v !== "object") return fail(`is a ${typeof v}, which a checkpoint cannot store`);
-    if (v instanceof Tensor) return { [TENSOR_TAG]: toBase64(joinPlan(planSafetensors(new Map([["t", v]]), undefined, `${op}: ${pathText(root, path)}`))) };
+    if (v instanceof Tensor) {
+      const plan = planSafetensors(new Map([["t", v]]), undefined, `${op}: ${pathText(root, path)}`);
+      try {
+        if (Math.ceil(plan.byteLength / 3) * 4 > MAX_STRING_LENGTH) throw new RangeError("too long");
+        return { [TENSOR_TAG]: toBase64(joinPlan(plan)) };
+      } catch {
+        return fail(`is a tensor of ${plan.byteLength} bytes, too large for a JSON string (its base64 is limited to about 384 MiB of tensor data); keep large tensors in the state dict`);
+      }
+    }
     if (ancestors.has(v)) return fail("refers back to one of its own containers (a cycle)");
     if (path.length >= MAX_STATE_DEPTH) return fail(`is nested deeper than ${MAX_STATE_DEPTH} levels`);
     ancestors.add(v);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeState, encodeState, MAX_STATE_DEPTH, type StateValue } from "../../src/io/stateJson.js";
+import { decodeState, encodeState, fromBase64, MAX_STATE_DEPTH, toBase64, type StateValue } from "../../src/io/stateJson.js";
 import { decodeSidecar, encodeSidecar } from "../../src/io/checkpoint.js";
 import { serialize } from "../../src/io/safetensors.js";
 import { Tensor } from "../../src/tensor/Tensor.js";
@@ -26,6 +26,16 @@ describe("encodeState / decodeState round trips", () => {
     expect(Object.keys(back)).toEqual(["__proto__", "t"]);
     expect(back["__proto__"]).toEqual({ x: 1 });
     expect((back.t as Tensor).toList()).toEqual([1.5, -2]);
+  });
+});
+
+describe("base64", () => {
+  it("agrees with Node's Buffer both ways, for every padding", () => {
+    for (let n = 0; n < 100; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 13) & 255);
+      expect(toBase64(bytes), `length ${n}`).toBe(Buffer.from(bytes).toString("base64"));
+      expect(Array.from(fromBase64(Buffer.from(bytes).toString("base64"))), `length ${n}`).toEqual(Array.from(bytes));
+    }
   });
 });
 
