@@ -230,7 +230,7 @@ function recoverCheckpoint(fs: NodeFs, path: string, op: string): void {
       }
     }
     for (const p of pending) {
-      const writerGone = p.pid === process.pid || !fs.isProcessAlive(p.pid);
+      const writerGone = p.pid === fs.currentPid() || !fs.isProcessAlive(p.pid);
       if (p.file !== movedIntoPlace && writerGone && (settled || p.sha !== wanted)) fs.removeFile(p.file);
     }
   }
@@ -262,7 +262,7 @@ export async function saveCheckpointInSteps(path: string, checkpoint: Checkpoint
   fs.makeDir(fs.dirname(path), op);
   recoverCheckpoint(fs, path, op);
   afterStep("cleaned");
-  const pending = fs.join(fs.dirname(sidecar), `.${fs.basename(sidecar)}.${planned.sha256}.${process.pid}.pending`);
+  const pending = fs.join(fs.dirname(sidecar), `.${fs.basename(sidecar)}.${planned.sha256}.${fs.currentPid()}.pending`);
   const tmp = fs.tempPathFor(path);
   try {
     fs.writeFileDurably(pending, [planned.sidecar], op);

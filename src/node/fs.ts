@@ -39,6 +39,11 @@ function kindOf(stats: Stats): string {
   return "not a regular file";
 }
 
+/** This process's id (kept here so that src/io never touches `process`, which browsers lack). */
+export function currentPid(): number {
+  return process.pid;
+}
+
 /** True when a process with this id runs on this machine (EPERM: it runs, as another user). */
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
