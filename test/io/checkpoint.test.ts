@@ -99,12 +99,15 @@ describe("io.save / io.load on disk", () => {
     const fd = openSync(path, "w");
     writeSync(fd, prefix);
     writeSync(fd, header);
-    ftruncateSync(fd, 8 + header.length + tensorBytes + 4); // 4 bytes too many: the buffer is not covered
-    closeSync(fd);
-    expect(statSync(path).size).toBeGreaterThan(2 ** 31);
-    const error = await rejection(load(path));
-    expect(error.message).toBe(`io.load: ${JSON.stringify(path)}: the data buffer has ${tensorBytes + 4} bytes but the tensors cover only ${tensorBytes}`);
-    rmSync(dir, { recursive: true });
+    try {
+      ftruncateSync(fd, 8 + header.length + tensorBytes + 4); // 4 bytes too many: the buffer is not covered
+      closeSync(fd);
+      expect(statSync(path).size).toBeGreaterThan(2 ** 31);
+      const error = await rejection(load(path));
+      expect(error.message).toBe(`io.load: ${JSON.stringify(path)}: the data buffer has ${tensorBytes + 4} bytes but the tensors cover only ${tensorBytes}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses devices, pipes and folders instead of reading forever or blocking", async () => {
