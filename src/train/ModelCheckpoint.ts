@@ -17,7 +17,10 @@ export interface ModelCheckpointOptions {
   saveOptimizer?: boolean;
   /** Model hyper-parameters stored in the sidecar's `config`. */
   config?: StateValue;
-  /** Writes the checkpoint; default `io.saveCheckpoint` (Node). Pass your own in a browser. */
+  /**
+   * Writes the checkpoint; default `io.saveCheckpoint` (Node, atomic for weights and sidecar together).
+   * Pass your own in a browser, e.g. one that stores the two files of `io.serializeCheckpoint(checkpoint)`.
+   */
   save?: (path: string, checkpoint: Checkpoint) => Promise<void> | void;
 }
 

@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deserialize, serialize } from "../../src/io/safetensors.js";
-import { load, loadCheckpoint, save, saveCheckpoint } from "../../src/io/checkpoint.js";
 import { Tensor } from "../../src/tensor/Tensor.js";
 import { tensor } from "../../src/ops/creation.js";
 import { FIXTURE_DIR, fixtureTensors, readFixtureValues } from "../fixtures/io/fixtureValues.js";
@@ -27,30 +25,44 @@ function craft(header: string | object, buffer: Uint8Array = new Uint8Array(0), 
   return out;
 }
 
-describe("safetensors against an independent Python writer/reader (test/fixtures/io)", () => {
+/** The header JSON text of a safetensors file. */
+function headerText(bytes: Uint8Array): string {
+  const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  return new TextDecoder().decode(bytes.subarray(8, 8 + n));
+}
+
+describe("safetensors against the official safetensors package (test/fixtures/io)", () => {
   const values = readFixtureValues();
   const expected = fixtureTensors(values);
 
-  it("reads the Python-written file: every dtype, shape and value bit-for-bit, and the metadata", () => {
+  it("reads the file written by safetensors.torch.save_file: every dtype, shape, name and value bit-for-bit, and the metadata", () => {
     const { tensors, metadata } = deserialize(fixture("python_written.safetensors"));
-    expect(metadata).toEqual(values.metadata);
-    expect(Object.keys(tensors).sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, t] of Object.entries(expected)) {
+    expect({ ...metadata }).toEqual(values.metadata);
+    expect(Object.keys(tensors).sort()).toEqual([...expected.keys()].sort());
+    for (const [name, t] of expected) {
       expect(tensors[name]!.dtype, name).toBe(t.dtype);
       expect(tensors[name]!.shape, name).toEqual(t.shape);
       expect(bits(tensors[name]!), name).toEqual(bits(t));
     }
   });
 
-  it("writes the same bytes as the Python writer for the same tensors", () => {
+  it("writes the official writer's bytes for the same tensors: dtype order F64, F32, I32, BOOL, then names by code point", () => {
     const bytes = serialize(expected, { metadata: values.metadata });
-    expect(Buffer.from(bytes).equals(Buffer.from(fixture("python_written.safetensors")))).toBe(true);
+    const official = fixture("python_written.safetensors");
+    expect(headerText(bytes)).toBe(headerText(official));
+    expect(Buffer.from(bytes).equals(Buffer.from(official))).toBe(true);
   });
 
-  it("the committed deepscript-written file is the one the Python reader verified", () => {
+  it("writes the same bytes whatever order the tensors are given in", () => {
+    const reversed = new Map([...expected.entries()].reverse());
+    expect(Buffer.from(serialize(reversed, { metadata: values.metadata })).equals(Buffer.from(fixture("python_written.safetensors")))).toBe(true);
+  });
+
+  it("the committed deepscript-written file is the one the official reader verified", () => {
     const committed = fixture("deepscript_written.safetensors");
     const verification = JSON.parse(readFileSync(join(FIXTURE_DIR, "verification.json"), "utf8"));
-    expect(verification.readByIndependentReader).toBe(true);
+    expect(verification.readByOfficialReader).toBe(true);
+    expect(verification.byteEqualToOfficialWriter).toBe(true);
     expect(verification.problems).toEqual([]);
     expect(verification.sha256).toBe(createHash("sha256").update(committed).digest("hex"));
     // ... and today's serializer still produces exactly that file.
@@ -72,12 +84,47 @@ describe("safetensors against an independent Python writer/reader (test/fixtures
   });
 });
 
-describe("safetensors rejects hostile or corrupt files with clear errors", () => {
+describe("names from files are data, never object properties", () => {
   const f32 = new Uint8Array(new Float32Array([1, 2]).buffer);
-  const entry = (begin: number, end: number, shape = [2], dtype = "F32") => ({ dtype, shape, data_offsets: [begin, end] });
+
+  it("a tensor named __proto__ is read as an ordinary entry (not dropped, not the record's prototype)", () => {
+    const { tensors } = deserialize(craft('{"__proto__":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32));
+    expect(Object.keys(tensors)).toEqual(["__proto__"]);
+    expect(Object.hasOwn(tensors, "__proto__")).toBe(true);
+    expect(tensors["__proto__"]).toBeInstanceOf(Tensor);
+    expect((tensors["__proto__"] as Tensor).toList()).toEqual([1, 2]);
+    expect(tensors instanceof Tensor).toBe(false);
+  });
+
+  it("a metadata key __proto__ is read as an ordinary entry", () => {
+    const { metadata } = deserialize(craft('{"__metadata__":{"__proto__":"x","a":"b"}}'));
+    expect(Object.keys(metadata)).toEqual(["__proto__", "a"]);
+    expect(metadata["__proto__"]).toBe("x");
+  });
+
+  it("names that exist on Object.prototype are not mistaken for tensors", () => {
+    const { tensors } = deserialize(craft({ w: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, f32));
+    expect(tensors.toString).toBeUndefined();
+    expect("constructor" in tensors).toBe(false);
+  });
+
+  it("a tensor and a metadata key named __proto__ are written, and read back", () => {
+    const tensors = new Map([["__proto__", tensor([3, 4])]]);
+    const metadata = new Map([["__proto__", "m"]]);
+    const bytes = serialize(tensors, { metadata });
+    expect(headerText(bytes).trim()).toBe('{"__metadata__":{"__proto__":"m"},"__proto__":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}');
+    const back = deserialize(bytes);
+    expect((back.tensors["__proto__"] as Tensor).toList()).toEqual([3, 4]);
+    expect(back.metadata["__proto__"]).toBe("m");
+  });
+});
+
+describe("safetensors rejects hostile or corrupt files with clear errors naming io.deserialize", () => {
+  const f32 = new Uint8Array(new Float32Array([1, 2]).buffer);
+  const entry = (begin: number, end: number, shape: unknown = [2], dtype: unknown = "F32") => ({ dtype, shape, data_offsets: [begin, end] });
 
   it("file shorter than the 8-byte length", () => {
-    expect(() => deserialize(new Uint8Array(5))).toThrow(/too short/);
+    expect(() => deserialize(new Uint8Array(5))).toThrow(/^io\.deserialize: file is 5 bytes, too short/);
   });
   it("header length beyond the 100 MB limit (u64 with high bits set)", () => {
     const b = craft({}, new Uint8Array(0));
@@ -100,6 +147,11 @@ describe("safetensors rejects hostile or corrupt files with clear errors", () =>
   });
   it("unknown dtype", () => {
     expect(() => deserialize(craft({ a: entry(0, 4, [2], "F16") }, f32.subarray(0, 4)))).toThrow(/dtype "F16".*cannot read/);
+  });
+  it("dtype names that are properties of every JavaScript object are unknown dtypes, not 'needs NaN bytes'", () => {
+    for (const code of ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"]) {
+      expect(() => deserialize(craft({ a: entry(0, 8, [2], code) }, f32)), code).toThrow(new RegExp(`^io\\.deserialize: tensor "a" has dtype "${code}", which deepscript cannot read \\(supported: F32, F64, I32, BOOL\\)$`));
+    }
   });
   it("offsets beyond the data buffer", () => {
     expect(() => deserialize(craft({ a: entry(0, 16, [4]) }, f32))).toThrow(/beyond the 8-byte data buffer/);
@@ -127,43 +179,54 @@ describe("safetensors rejects hostile or corrupt files with clear errors", () =>
   it("non-string metadata values", () => {
     expect(() => deserialize(craft({ __metadata__: { epoch: 3 }, a: entry(0, 8) }, f32))).toThrow(/__metadata__ value/);
   });
+  it("metadata, shapes and offsets nested thousands deep give a clear error, not a stack overflow", () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const cases = [
+      `{"__metadata__":{"k":${deep(100_000)}}}`,
+      `{"__metadata__":${deep(100_000)}}`,
+      `{"a":{"dtype":"F32","shape":${deep(100_000)},"data_offsets":[0,0]}}`,
+      `{"a":{"dtype":"F32","shape":[2],"data_offsets":${deep(100_000)}}}`,
+      `{"a":{"dtype":${deep(100_000)},"shape":[2],"data_offsets":[0,8]}}`,
+      `{"a":${deep(100_000)}}`,
+    ];
+    for (const text of cases) {
+      let error: unknown;
+      try {
+        deserialize(craft(text));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).constructor).toBe(Error);
+      expect((error as Error).message).toMatch(/^io\.deserialize: /);
+      expect((error as Error).message.length).toBeLessThan(400);
+    }
+  });
   it("BOOL bytes other than 0 and 1", () => {
     expect(() => deserialize(craft({ m: entry(0, 2, [2], "BOOL") }, new Uint8Array([1, 7])))).toThrow(/must be 0 or 1/);
   });
   it("every truncation of a valid file is an error, never a crash or a wrong read", () => {
     const good = serialize({ w: tensor([[1, 2], [3, 4]]), b: tensor([5]) });
-    for (let n = 0; n < good.length; n++) expect(() => deserialize(good.subarray(0, n))).toThrow(/^safetensors: /);
+    for (let n = 0; n < good.length; n++) expect(() => deserialize(good.subarray(0, n))).toThrow(/^io\.deserialize: /);
+  });
+  it("a non-Uint8Array argument", () => {
+    expect(() => deserialize("abc" as unknown as Uint8Array)).toThrow(/^io\.deserialize: expected the file's bytes as a Uint8Array, got string/);
   });
 });
 
-describe("save/load and checkpoints on disk", () => {
-  it("save writes atomically (no temp file left) and load reads the tensors back", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ds-io-"));
-    const path = join(dir, "sub", "model.safetensors");
-    await save({ w: tensor([[1.5, -2]]) }, path);
-    await save({ w: tensor([[3, 4]]) }, path); // overwrite in place
-    expect(readdirSync(join(dir, "sub"))).toEqual(["model.safetensors"]);
-    expect((await load(path)).w!.toList()).toEqual([3, 4]);
+describe("serialize refuses what it cannot write faithfully, naming io.serialize", () => {
+  it("non-tensor values, reserved and non-string names, non-string metadata", () => {
+    expect(() => serialize({ a: [1, 2] as unknown as Tensor })).toThrow(/^io\.serialize: "a" is not a Tensor/);
+    expect(() => serialize({ __metadata__: tensor([1]) })).toThrow(/^io\.serialize: "__metadata__" is reserved/);
+    expect(() => serialize(new Map([[1 as unknown as string, tensor([1])]]))).toThrow(/^io\.serialize: tensor names must be strings, got number/);
+    expect(() => serialize({ a: tensor([1]) }, { metadata: { epoch: 3 as unknown as string } })).toThrow(/^io\.serialize: metadata value for "epoch" must be a string, got number/);
   });
-
-  it("saveCheckpoint keeps optimizer tensors, NaN and step counts exactly in the JSON sidecar", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ds-io-"));
-    const path = join(dir, "ckpt.safetensors");
-    const m = Tensor.fromData(new Float32Array([0.1, -0, Math.fround(1e-40)]), [3], "float32");
-    await saveCheckpoint(path, {
-      stateDict: { w: tensor([1, 2]) },
-      config: { sizes: [2, 3] },
-      optimizer: { state: { 0: { step: 7, momentumBuffer: m } }, paramGroups: [{ lr: 0.05, params: [0] }] },
-      extra: { generator: [1, 2, 3, 4, Number.NaN, 0] },
-    });
-    expect(existsSync(join(dir, "ckpt.json"))).toBe(true);
-    const back = await loadCheckpoint(path);
-    expect(back.stateDict.w!.toList()).toEqual([1, 2]);
-    expect(back.config).toEqual({ sizes: [2, 3] });
-    const opt = back.optimizer as { state: Record<string, { step: number; momentumBuffer: Tensor }>; paramGroups: unknown };
-    expect(opt.state["0"]!.step).toBe(7);
-    expect(bits(opt.state["0"]!.momentumBuffer)).toEqual(bits(m));
-    expect(opt.paramGroups).toEqual([{ lr: 0.05, params: [0] }]);
-    expect(Number.isNaN((back.extra as { generator: number[] }).generator[4])).toBe(true);
+  it("names with a lone surrogate, which other readers reject", () => {
+    expect(() => serialize({ "a\ud800": tensor([1]) })).toThrow(/^io\.serialize: tensor name .* is not well-formed Unicode/);
+  });
+  it("a disposed tensor", () => {
+    const t = tensor([1, 2]);
+    t.dispose();
+    expect(() => serialize({ t })).toThrow(/^io\.serialize: the tensor .* was disposed/);
   });
 });
