@@ -207,6 +207,8 @@ export function memorySource(bytes: Uint8Array): ByteSource {
 export interface TensorSpec {
   name: string;
   dtype: DType;
+  /** Stored as I64 (PyTorch's int64, e.g. `num_batches_tracked`): read into int32 with a range check. */
+  int64?: boolean;
   shape: number[];
   begin: number;
   end: number;
@@ -284,8 +286,9 @@ export function readHeader(source: ByteSource, where: string): SafetensorsHeader
     const shape = Object.hasOwn(entry, "shape") ? entry.shape : undefined;
     const offsets = Object.hasOwn(entry, "data_offsets") ? entry.data_offsets : undefined;
     if (typeof code !== "string") fail(`tensor ${quoted} has no dtype string (got ${preview(code)})`);
-    const dtype = DTYPE_OF_CODE.get(code);
-    if (dtype === undefined) fail(`tensor ${quoted} has dtype ${preview(code)}, which deepscript cannot read (supported: F32, F64, I32, BOOL)`);
+    const int64 = code === "I64";
+    const dtype = int64 ? "int32" : DTYPE_OF_CODE.get(code);
+    if (dtype === undefined) fail(`tensor ${quoted} has dtype ${preview(code)}, which deepscript cannot read (supported: F32, F64, I32, I64 as int32, BOOL)`);
     if (!Array.isArray(shape) || !shape.every(isNonNegativeInt)) fail(`tensor ${quoted} has an invalid shape ${preview(shape)} (expected a list of non-negative integers)`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInt)) {
       fail(`tensor ${quoted} has invalid data_offsets ${preview(offsets)} (expected [begin, end])`);
@@ -295,11 +298,11 @@ export function readHeader(source: ByteSource, where: string): SafetensorsHeader
     if (end > bufferLength) fail(`tensor ${quoted} has data_offsets [${begin}, ${end}] beyond the ${bufferLength}-byte data buffer`);
     let count = 1;
     for (const s of shape as number[]) count *= s;
-    const needed = count * ITEM_SIZE[dtype];
+    const needed = count * (int64 ? 8 : ITEM_SIZE[dtype]);
     if (!Number.isSafeInteger(needed) || needed !== end - begin) {
       fail(`tensor ${quoted} of shape [${(shape as number[]).join(", ")}] and dtype ${code} needs ${needed} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
     }
-    specs.push({ name, dtype, shape: shape as number[], begin, end });
+    specs.push({ name, dtype, shape: shape as number[], begin, end, ...(int64 ? { int64 } : {}) });
   }
 
   // The tensors must tile the buffer exactly: sorted by offset, each starts where the previous ended.
@@ -329,7 +332,7 @@ export function readTensors(source: ByteSource, header: SafetensorsHeader, where
     }
     const bytes = new Uint8Array(buffer);
     source.read(bytes, header.bufferStart + s.begin);
-    const data = typedArrayOf(buffer, s.dtype);
+    const data = s.int64 ? int32FromInt64(buffer, s.name, where) : typedArrayOf(buffer, s.dtype);
     if (s.dtype === "bool") {
       for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 1) throw new Error(`${where}: BOOL tensor ${preview(s.name)} holds byte ${bytes[i]} at element ${i} (must be 0 or 1)`);
     }
@@ -364,4 +367,18 @@ export function deserializeAs(bytes: Uint8Array, where: string): SafetensorsFile
   const source = memorySource(bytes);
   const header = readHeader(source, where);
   return { tensors: readTensors(source, header, where), metadata: header.metadata };
+}
+
+/** I64 values as int32 (deepscript's integer dtype), refusing any value outside int32's range. */
+function int32FromInt64(buffer: ArrayBuffer, name: string, where: string): Int32Array {
+  const view = new DataView(buffer);
+  const out = new Int32Array(buffer.byteLength / 8);
+  for (let i = 0; i < out.length; i++) {
+    const v = view.getBigInt64(8 * i, true);
+    if (v < -2147483648n || v > 2147483647n) {
+      throw new Error(`${where}: I64 tensor ${preview(name)} holds ${v} at element ${i}, outside int32 (deepscript reads I64 as int32)`);
+    }
+    out[i] = Number(v);
+  }
+  return out;
 }

@@ -150,7 +150,7 @@ describe("safetensors rejects hostile or corrupt files with clear errors naming 
   });
   it("dtype names that are properties of every JavaScript object are unknown dtypes, not 'needs NaN bytes'", () => {
     for (const code of ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"]) {
-      expect(() => deserialize(craft({ a: entry(0, 8, [2], code) }, f32)), code).toThrow(new RegExp(`^io\\.deserialize: tensor "a" has dtype "${code}", which deepscript cannot read \\(supported: F32, F64, I32, BOOL\\)$`));
+      expect(() => deserialize(craft({ a: entry(0, 8, [2], code) }, f32)), code).toThrow(new RegExp(`^io\\.deserialize: tensor "a" has dtype "${code}", which deepscript cannot read \\(supported: F32, F64, I32, I64 as int32, BOOL\\)$`));
     }
   });
   it("offsets beyond the data buffer", () => {
@@ -228,5 +228,26 @@ describe("serialize refuses what it cannot write faithfully, naming io.serialize
     const t = tensor([1, 2]);
     t.dispose();
     expect(() => serialize({ t })).toThrow(/^io\.serialize: the tensor .* was disposed/);
+  });
+});
+
+describe("I64 (PyTorch's int64) is read as int32", () => {
+  const file = (values: bigint[]): Uint8Array => {
+    const json = `{"n":{"dtype":"I64","shape":[${values.length}],"data_offsets":[0,${8 * values.length}]}}`;
+    const header = new TextEncoder().encode(json.padEnd(Math.ceil(json.length / 8) * 8, " "));
+    const out = new Uint8Array(8 + header.length + 8 * values.length);
+    const view = new DataView(out.buffer);
+    view.setBigUint64(0, BigInt(header.length), true);
+    out.set(header, 8);
+    values.forEach((v, i) => view.setBigInt64(8 + header.length + 8 * i, v, true));
+    return out;
+  };
+  it("values in int32's range load exactly", () => {
+    const t = deserialize(file([5n, -2147483648n, 2147483647n])).tensors["n"]!;
+    expect(t.dtype).toBe("int32");
+    expect(t.toList()).toEqual([5, -2147483648, 2147483647]);
+  });
+  it("a value outside int32 is an error naming the tensor, not a wrapped number", () => {
+    expect(() => deserialize(file([1n, 2147483648n]))).toThrow(/^io\.deserialize: I64 tensor "n" holds 2147483648 at element 1, outside int32/);
   });
 });

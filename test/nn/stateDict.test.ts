@@ -23,23 +23,6 @@ function maxAbsDiff(actual: Tensor, expected: TorchTensorJson): number {
 /** Values as JS numbers, which keep every float32/int32 bit pattern apart (and tell 0 from −0 under toEqual). */
 const values = (t: Tensor): number[] => [...t.contiguous().dataSync()].map(Number);
 
-/**
- * Whether io reads safetensors' I64, the dtype PyTorch gives `num_batches_tracked`: checked on a one-tensor
- * file, so the PyTorch → deepscript test runs as soon as the reader supports it (see the test's name).
- */
-const ioReadsInt64 = ((): boolean => {
-  const json = '{"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]}}';
-  const header = new TextEncoder().encode(json.padEnd(Math.ceil(json.length / 8) * 8, " "));
-  const file = new Uint8Array(8 + header.length + 8);
-  new DataView(file.buffer).setBigUint64(0, BigInt(header.length), true);
-  file.set(header, 8);
-  file[8 + header.length] = 5;
-  try {
-    return deserialize(file).tensors["n"]!.item() === 5;
-  } catch {
-    return false;
-  }
-})();
 
 /** PyTorch's state dict of the fromTorch model, from the fixture JSON (int64 held as int32). */
 const torchStateFromJson = (): Record<string, Tensor> =>
@@ -86,8 +69,8 @@ describe("state-dict keys equal PyTorch's (PyTorch 2.x fixture)", () => {
 });
 
 describe("PyTorch ↔ deepscript round trips through safetensors", () => {
-  // io.load of this file needs I64 (num_batches_tracked), which src/io does not read yet; then this test is skipped
-  it.skipIf(!ioReadsInt64)("a TabularNet trained in PyTorch and saved with safetensors.torch.save_file loads with io.load + loadStateDict and predicts as PyTorch (needs io to read I64)", async () => {
+  // num_batches_tracked is I64 in PyTorch's file; io reads it as int32
+  it("a TabularNet trained in PyTorch and saved with safetensors.torch.save_file loads with io.load + loadStateDict and predicts as PyTorch", async () => {
     const c = stateDictRef.fromTorch;
     const net = new TabularNet();
     expect(net.loadStateDict(await load(join(FIXTURE_DIR, c.file)))).toEqual({ missingKeys: [], unexpectedKeys: [] });
