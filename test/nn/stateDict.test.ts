@@ -6,7 +6,6 @@ import type { Tensor } from "../../src/tensor/Tensor.js";
 import { tensor } from "../../src/ops/creation.js";
 import { noGrad } from "../../src/autograd/engine.js";
 import { load, save } from "../../src/io/checkpoint.js";
-import { deserialize } from "../../src/io/safetensors.js";
 import * as nn from "../../src/nn/index.js";
 import { snakeCase } from "../../src/nn/Module.js";
 import { LegacyNet } from "../fixtures/nn/legacyNet.js";
