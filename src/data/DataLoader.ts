@@ -93,6 +93,17 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** The state of the `generator` option's generator (null with seed-based shuffling, whose order depends only on the epoch). */
+  generatorState(): number[] | null {
+    return this.generator ? this.generator.getState() : null;
+  }
+  /** Restores `generatorState()` (for resuming a run whose order came from a generator). */
+  setGeneratorState(state: number[] | null): void {
+    if (state === null) return;
+    if (!this.generator) throw new Error("DataLoader.setGeneratorState: this loader shuffles by seed and has no generator to restore");
+    this.generator.setState(state);
+  }
+
   /** Makes the next iteration produce epoch `epoch`'s order (for resuming). */
   setEpoch(epoch: number): void {
     this.epoch = epoch;

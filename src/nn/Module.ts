@@ -1,5 +1,6 @@
 // Module: the base class of layers and models — parameters, sub-modules and buffers found by
 // reflection, train/eval mode, and state dicts with PyTorch-style dotted names.
+import { Generator as RandomGenerator } from "../random/Generator.js";
 import { dropGrad, peekGrad } from "../tensor/recycle.js";
 import { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -199,6 +200,24 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
         stack.push({ path: join(item.path, k.key), jsPath: join(item.jsPath, k.name), module: k.value });
       }
     }
+  }
+
+  /**
+   * Every random generator the module tree holds (e.g. a Dropout's `generator` option), by dotted path
+   * and field name, each once: what a checkpoint must save for an exact resume (see `train.captureRng`).
+   */
+  namedGenerators(): [string, RandomGenerator][] {
+    const out: [string, RandomGenerator][] = [];
+    const seen = new Set<RandomGenerator>();
+    for (const [path, module] of this.namedModules()) {
+      for (const [field, value] of Object.entries(module)) {
+        if (value instanceof RandomGenerator && !seen.has(value)) {
+          seen.add(value);
+          out.push([path === "" ? field : `${path}.${field}`, value]);
+        }
+      }
+    }
+    return out;
   }
 
   /** This module and all its descendants, depth first, with dotted names ("" for this module). */

@@ -1,4 +1,5 @@
 // Callback hooks of fit(): the events and the context a callback sees and can act on.
+import type { Loader } from "./fit.js";
 import type { EpochLogs, TrainableModel, TrainableOptimizer } from "./types.js";
 
 /** What fit() shares with its callbacks; a callback stops training by setting `stopTraining`. */
@@ -15,6 +16,8 @@ export interface TrainContext {
   globalStep: number;
   /** Set to true to end training after the current epoch. */
   stopTraining: boolean;
+  /** The training loader (its shuffling generator is part of an exact checkpoint). */
+  trainLoader?: Loader;
 }
 
 /** Per-batch numbers: the batch's mean loss and its number of samples. */

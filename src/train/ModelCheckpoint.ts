@@ -3,7 +3,9 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { saveCheckpoint, type Checkpoint } from "../io/checkpoint.js";
 import type { StateValue } from "../io/stateJson.js";
 import type { Callback, TrainContext } from "./Callback.js";
-import { autoMode, type EpochLogs } from "./types.js";
+import { autoMode, type EpochLogs, type TrainableModel, type TrainableOptimizer } from "./types.js";
+import { captureRng, restoreRng, type RngState } from "./rng.js";
+import type { Loader } from "./fit.js";
 
 export interface ModelCheckpointOptions {
   /** Where to write; `{epoch}` is replaced by the epoch number. A `.json` sidecar goes next to it. */
@@ -26,8 +28,9 @@ export interface ModelCheckpointOptions {
 
 /**
  * Saves `model.stateDict()` (safetensors) and a JSON sidecar with the optimizer state and
- * `extra: { epoch, logs }`, where `epoch` is the epoch just finished; resume with
- * `fit(..., { initialEpoch: extra.epoch + 1 })` after `loadStateDict` on model and optimizer.
+ * `extra: { epoch, logs, rng }`, where `epoch` is the epoch just finished and `rng` every generator's
+ * state; resume with `train.resume` (weights, optimizer, generators) and
+ * `fit(..., { initialEpoch })`.
  */
 export class ModelCheckpoint implements Callback {
   readonly path: string;
@@ -61,9 +64,32 @@ export class ModelCheckpoint implements Callback {
       stateDict,
       config: this.options.config ?? null,
       optimizer: this.options.saveOptimizer === false ? null : (ctx.optimizer.stateDict() as StateValue),
-      extra: { epoch, logs },
+      // Every generator's state too: a resumed run with dropout and shuffling is then bit-identical.
+      extra: { epoch, logs, rng: captureRng({ model: ctx.model, trainLoader: ctx.trainLoader }) as unknown as StateValue },
     };
     await (this.options.save ?? saveCheckpoint)(path, checkpoint);
     this.saved.push(path);
   }
+}
+
+/**
+ * Puts a run back where a `ModelCheckpoint` left it — weights, optimizer state and every random
+ * generator (global, the model's, the train loader's) — and returns the epoch to continue from:
+ * ```ts
+ * const initialEpoch = train.resume(await io.loadCheckpoint("ckpt.safetensors"), { model, optimizer, trainLoader });
+ * await train.fit(model, { trainLoader, optimizer, loss, epochs: 10, initialEpoch });
+ * ```
+ */
+export function resume(checkpoint: Checkpoint, parts: { model: TrainableModel; optimizer?: TrainableOptimizer; trainLoader?: Loader }): number {
+  const extra = checkpoint.extra as { epoch?: unknown; rng?: unknown } | null | undefined;
+  if (!extra || typeof extra.epoch !== "number" || !Number.isInteger(extra.epoch)) {
+    throw new Error("resume: the checkpoint has no extra.epoch (was it written by ModelCheckpoint?)");
+  }
+  parts.model.loadStateDict(checkpoint.stateDict);
+  if (parts.optimizer) {
+    if (!checkpoint.optimizer) throw new Error("resume: the checkpoint holds no optimizer state (saved with saveOptimizer: false?)");
+    (parts.optimizer as unknown as { loadStateDict(s: unknown): void }).loadStateDict(checkpoint.optimizer);
+  }
+  if (extra.rng !== undefined && extra.rng !== null) restoreRng(extra.rng as RngState, { model: parts.model, trainLoader: parts.trainLoader });
+  return extra.epoch + 1;
 }

@@ -18,7 +18,13 @@ const defaultUnpack: Unpack = (batch) => {
 };
 
 /** A loader: anything iterable over batches; `length` (batches) and `setEpoch` are used when present. */
-export type Loader = Iterable<Batch> & { readonly length?: number; setEpoch?(epoch: number): void };
+export type Loader = Iterable<Batch> & {
+  readonly length?: number;
+  setEpoch?(epoch: number): void;
+  /** A loader that shuffles with a generator exposes its state, so checkpoints can resume exactly. */
+  generatorState?(): number[] | null;
+  setGeneratorState?(state: number[] | null): void;
+};
 
 export interface FitOptions {
   trainLoader: Loader;
@@ -108,7 +114,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
 
   const stepsPerEpoch = trainLoader.length;
   const ctx: TrainContext = {
-    model, optimizer, epochs, initialEpoch, stepsPerEpoch, stopTraining: false,
+    model, optimizer, epochs, initialEpoch, stepsPerEpoch, stopTraining: false, trainLoader,
     globalStep: initialEpoch * (stepsPerEpoch ?? 0),
   };
   const history: History = { epochs: [], series: {}, stoppedEarly: false };

@@ -10,7 +10,9 @@ export {
 export type { Metric, MetricFn, StreamingMetric } from "./metrics.js";
 export { EarlyStopping } from "./EarlyStopping.js";
 export type { EarlyStoppingOptions } from "./EarlyStopping.js";
-export { ModelCheckpoint } from "./ModelCheckpoint.js";
+export { ModelCheckpoint, resume } from "./ModelCheckpoint.js";
+export { captureRng, restoreRng } from "./rng.js";
+export type { RngState } from "./rng.js";
 export type { ModelCheckpointOptions } from "./ModelCheckpoint.js";
 export { LearningRateScheduler, ReduceLROnPlateau } from "./schedulers.js";
 export type { Schedule, ReduceLROnPlateauOptions } from "./schedulers.js";
