@@ -98,6 +98,24 @@ if (want("reduce")) {
     const s = time(() => void fn());
     emit({ name: `reduce ${name} 1M`, unit: "Melem/s", value: n / (s.median * 1e3), time_ms: s, backend, threads });
   }
+  // sum and mean over all dims, the first and the last dim, at 1M ([1024, 1024]) and 10M elements: a flat
+  // [1e7], [1e6, 10] (the shape of issue 11's dim-0 case: long columns, short rows) and [10, 1e6].
+  const flat = ds.full([1e7], 0.1), tall = ds.full([1e6, 10], 0.1), wide = ds.full([10, 1e6], 0.1);
+  for (const [name, size, fn] of [
+    ["mean all 1M", n, () => x.mean()],
+    ["mean last dim 1M", n, () => x.mean({ dim: 1 })],
+    ["mean first dim 1M", n, () => x.mean({ dim: 0 })],
+    ["sum all 10M", 1e7, () => flat.sum()],
+    ["mean all 10M", 1e7, () => flat.mean()],
+    ["sum first dim [1e6,10] 10M", 1e7, () => tall.sum({ dim: 0 })],
+    ["mean first dim [1e6,10] 10M", 1e7, () => tall.mean({ dim: 0 })],
+    ["sum last dim [1e6,10] 10M", 1e7, () => tall.sum({ dim: 1 })],
+    ["sum last dim [10,1e6] 10M", 1e7, () => wide.sum({ dim: 1 })],
+    ["mean last dim [10,1e6] 10M", 1e7, () => wide.mean({ dim: 1 })],
+  ] as const) {
+    const s = time(() => void fn());
+    emit({ name: `reduce ${name}`, unit: "Melem/s", value: size / (s.median * 1e3), time_ms: s, backend, threads });
+  }
 }
 
 if (want("overhead")) {

@@ -21,7 +21,7 @@ export interface KernelExports {
   ): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, mode: number, a: number, b: number, out: number, rows: number, cols: number): void;
-  reduce(op: number, x: number, out: number, outer: number, size: number, inner: number): void;
+  reduce(op: number, x: number, out: number, outer: number, size: number, inner: number, acc: number): void;
   softmax(x: number, out: number, rows: number, n: number, log: number): void;
   im2col(
     x: number, cols: number, batch: number, channels: number, h: number, w: number,

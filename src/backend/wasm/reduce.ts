@@ -31,7 +31,8 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Float32Array, outer: nu
   rt.resetArena();
   const px = rt.put(x, 0, x.length);
   const po = rt.alloc(outer * inner * 4);
-  rt.exports.reduce(code, px, po, outer, size, inner);
+  const pacc = rt.alloc(inner * 8); // float64 block totals of a sum over a non-last dim
+  rt.exports.reduce(code, px, po, outer, size, inner, pacc);
   return rt.f32(po, outer * inner).slice();
 }
 
