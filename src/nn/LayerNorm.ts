@@ -1,4 +1,5 @@
 // LayerNorm: normalizes each sample over its trailing dims, with a learned elementwise affine map.
+import { checkShape } from "../tensor/validate.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { ones, zeros } from "../ops/creation.js";
@@ -19,7 +20,7 @@ export class LayerNorm extends Module {
   readonly eps: number;
   constructor(normalizedShape: number | readonly number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.normalizedShape = checkShape("LayerNorm", typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape, { what: "normalizedShape" });
     const dtype = options.dtype ?? "float32";
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;

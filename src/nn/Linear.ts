@@ -1,4 +1,5 @@
 // Affine layers: Linear (y = xWᵀ + b), Bilinear (y = x₁ᵀWx₂ + b) and Identity.
+import { checkShape, describe } from "../tensor/validate.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { empty } from "./empty.js";
@@ -32,6 +33,7 @@ export class Linear extends Module {
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
     const dtype = options.dtype ?? "float32";
+    checkBias("Linear", options.bias);
     this.weight = new Parameter(empty("Linear", [outFeatures, inFeatures], dtype));
     this.bias = (options.bias ?? true) ? new Parameter(empty("Linear", [outFeatures], dtype)) : null;
     this.resetParameters(options.generator);
@@ -61,6 +63,7 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
     const dtype = options.dtype ?? "float32";
+    checkBias("Bilinear", options.bias);
     this.weight = new Parameter(empty("Bilinear", [outFeatures, in1Features, in2Features], dtype));
     this.bias = (options.bias ?? true) ? new Parameter(empty("Bilinear", [outFeatures], dtype)) : null;
     this.resetParameters(options.generator);
@@ -83,4 +86,8 @@ export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
   }
+}
+
+function checkBias(layer: string, bias: unknown): void {
+  if (bias !== undefined && typeof bias !== "boolean") throw new Error(`${layer}: bias must be a boolean, got ${describe(bias)}`);
 }

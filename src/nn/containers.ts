@@ -1,4 +1,5 @@
 // Containers: Sequential (a pipeline), ModuleList (an indexable list) and ModuleDict (named modules).
+import { describe } from "../tensor/validate.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { Module, type AnyModule } from "./Module.js";
 import { addIndent } from "./pyRepr.js";
@@ -18,6 +19,9 @@ export class Sequential extends Module<[Tensor], Tensor> {
   private readonly _layers: TensorModule[];
   constructor(...layers: TensorModule[]) {
     super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} must be a Module, got ${describe(m)}`);
+    });
     this._layers = layers;
   }
   protected override members(): [string, unknown][] {

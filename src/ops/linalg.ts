@@ -1,4 +1,5 @@
 // Matrix products with batch broadcasting, and the torch.linalg functions.
+import { describe } from "../tensor/validate.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { releaseStorage } from "../tensor/recycle.js";
 import { isFloating, promoteTypes } from "../tensor/dtype.js";
@@ -13,6 +14,7 @@ import { mul } from "./elementwise.js";
  * dims broadcast. (…, n, k) @ (…, k, m) → (…, n, m).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new Error(`matmul: both arguments must be Tensors, got ${describe(a)} and ${describe(b)}`);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }

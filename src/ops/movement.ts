@@ -184,6 +184,7 @@ export function clone(x: Tensor): Tensor {
 }
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList("cat", tensors);
   if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
   // Legacy rule: 1-D empty tensors are skipped (as PyTorch does).
   const list = tensors.filter((t) => !(t.ndim === 1 && t.size === 0));
@@ -207,6 +208,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList("stack", tensors);
   if (tensors.length === 0) throw new Error("stack: expected a non-empty list of tensors");
   const ref = tensors[0]!;
   for (const t of tensors) {
@@ -335,4 +337,11 @@ export function pad(x: Tensor, padding: readonly number[], options: { mode?: Pad
 function checkNumel(op: string, shape: readonly number[]): void {
   if (shape.some((s) => s < 0)) throw new Error(`${op}: the result shape ${fmtShape(shape)} has a negative size`);
   if (numel(shape) > MAX_ELEMENTS) throw new Error(`${op}: the result shape ${fmtShape(shape)} has more elements than one tensor can hold (${MAX_ELEMENTS})`);
+}
+
+function checkTensorList(op: string, tensors: unknown): void {
+  if (!Array.isArray(tensors)) throw new Error(`${op}: expected an array of tensors, got ${describe(tensors)}`);
+  tensors.forEach((t: unknown, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`${op}: element ${i} of the list is not a Tensor (${describe(t)})`);
+  });
 }

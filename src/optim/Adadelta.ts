@@ -1,7 +1,7 @@
 // Adadelta: step sizes from running averages of squared gradients and squared updates (Zeiler 2012).
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface AdadeltaHyper {
   /** Scale applied to the update (the paper has none, i.e. 1). */
@@ -43,7 +43,7 @@ export function adadeltaUpdate(param: Tensor, grad: Tensor, state: AdadeltaState
 /** Adadelta (PyTorch's `torch.optim.Adadelta`): lr 1, rho 0.9, eps 1e-6 by default. */
 export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaState> {
   constructor(params: ParamsArg<AdadeltaHyper>, options: Partial<AdadeltaHyper> = {}) {
-    const d: AdadeltaHyper = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...options };
+    const d: AdadeltaHyper = withDefaults("Adadelta", { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false } as AdadeltaHyper, options);
     if (!(d.lr >= 0)) throw new Error(`Adadelta: invalid learning rate ${d.lr}`);
     if (!(d.rho >= 0 && d.rho <= 1)) throw new Error(`Adadelta: invalid rho ${d.rho} (must be in [0, 1])`);
     super(params, d);

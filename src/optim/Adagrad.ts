@@ -1,7 +1,7 @@
 // Adagrad: per-coordinate step sizes from the accumulated squared gradients (Duchi et al. 2011).
 import type { Tensor } from "../tensor/Tensor.js";
 import { fullLike } from "../ops/creation.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface AdagradHyper {
   lr: number;
@@ -42,7 +42,7 @@ export function adagradUpdate(param: Tensor, grad: Tensor, state: AdagradState |
 /** Adagrad (PyTorch's `torch.optim.Adagrad`): lr 1e-2, eps 1e-10 by default. */
 export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
   constructor(params: ParamsArg<AdagradHyper>, options: Partial<AdagradHyper> = {}) {
-    const d: AdagradHyper = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
+    const d: AdagradHyper = withDefaults("Adagrad", { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false } as AdagradHyper, options);
     if (!(d.lr >= 0)) throw new Error(`Adagrad: invalid learning rate ${d.lr}`);
     if (!(d.lrDecay >= 0)) throw new Error(`Adagrad: invalid lrDecay ${d.lrDecay}`);
     if (!(d.initialAccumulatorValue >= 0)) throw new Error(`Adagrad: invalid initialAccumulatorValue ${d.initialAccumulatorValue}`);

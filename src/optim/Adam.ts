@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 import { fusedKernels, pinStorage } from "../backend/fused.js";
 import { peekGrad } from "../tensor/recycle.js";
 
@@ -126,7 +126,7 @@ export function adamFamilyStep(
 }
 
 export function adamDefaults<H extends AdamHyper>(name: string, options: Partial<H>, base: AdamHyper): AdamHyper {
-  const d = { ...base, ...options };
+  const d = withDefaults(name, base, options);
   if (!(d.lr >= 0)) throw new Error(`${name}: invalid learning rate ${d.lr}`);
   if (!(d.eps >= 0)) throw new Error(`${name}: invalid epsilon ${d.eps}`);
   if (!(d.betas[0] >= 0 && d.betas[0] < 1)) throw new Error(`${name}: invalid beta1 ${d.betas[0]} (must be in [0, 1))`);

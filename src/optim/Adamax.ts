@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface AdamaxHyper {
   lr: number;
@@ -42,7 +42,7 @@ export function adamaxUpdate(param: Tensor, grad: Tensor, state: AdamaxState | u
 /** Adamax (PyTorch's `torch.optim.Adamax`): lr 2e-3, betas (0.9, 0.999), eps 1e-8 by default. */
 export class Adamax extends Optimizer<AdamaxHyper, AdamaxState> {
   constructor(params: ParamsArg<AdamaxHyper>, options: Partial<AdamaxHyper> = {}) {
-    const d: AdamaxHyper = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...options };
+    const d: AdamaxHyper = withDefaults("Adamax", { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false } as AdamaxHyper, options);
     if (!(d.lr >= 0)) throw new Error(`Adamax: invalid learning rate ${d.lr}`);
     super(params, d);
   }

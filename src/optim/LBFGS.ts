@@ -3,7 +3,7 @@ import { Tensor } from "../tensor/Tensor.js";
 import { enableGrad, noGrad } from "../autograd/engine.js";
 import { twoLoop } from "../optimize/lbfgs.js";
 import { dot } from "../optimize/vector.js";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, withDefaults } from "./Optimizer.js";
 
 /** The line searches LBFGS knows: PyTorch's spelling and the camelCase one mean the same. */
 export type LBFGSLineSearch = "strong_wolfe" | "strongWolfe";
@@ -294,10 +294,10 @@ export class LBFGS extends Optimizer<LBFGSHyper, LBFGSState> {
 
   constructor(params: ParamsArg<LBFGSHyper>, options: Partial<LBFGSHyper> = {}) {
     const maxIter = options.maxIter ?? 20;
-    const defaults: LBFGSHyper = {
+    const defaults: LBFGSHyper = withDefaults("LBFGS", {
       lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9,
-      historySize: 100, lineSearchFn: null, ...options,
-    };
+      historySize: 100, lineSearchFn: null,
+    } as LBFGSHyper, options);
     validate(defaults);
     super(params, defaults);
     if (this.paramGroups.length !== 1) {

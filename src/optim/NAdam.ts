@@ -1,7 +1,7 @@
 // NAdam: Adam with Nesterov momentum and a momentum schedule (Dozat 2016).
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface NAdamHyper {
   lr: number;
@@ -56,9 +56,9 @@ export function nadamUpdate(param: Tensor, grad: Tensor, state: NAdamState | und
 /** NAdam (PyTorch's `torch.optim.NAdam`): lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentumDecay 4e-3. */
 export class NAdam extends Optimizer<NAdamHyper, NAdamState> {
   constructor(params: ParamsArg<NAdamHyper>, options: Partial<NAdamHyper> = {}) {
-    const d: NAdamHyper = {
-      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, torch113MuProduct: false, maximize: false, ...options,
-    };
+    const d: NAdamHyper = withDefaults("NAdam", {
+      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, torch113MuProduct: false, maximize: false,
+    } as NAdamHyper, options);
     if (!(d.lr >= 0)) throw new Error(`NAdam: invalid learning rate ${d.lr}`);
     if (!(d.momentumDecay >= 0)) throw new Error(`NAdam: invalid momentumDecay ${d.momentumDecay}`);
     super(params, d);

@@ -43,14 +43,23 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
   readonly state = new Map<Tensor, S>();
 
   constructor(params: ParamsArg<H>, readonly defaults: H) {
+    checkHyperparameters(this.constructor.name, defaults as Record<string, unknown>);
     const groups = isGroupList(params) ? params : [{ params } as Partial<H> & { params: Iterable<Tensor> }];
     for (const g of groups) this.addParamGroup(g);
   }
 
   /** Adds a group; hyperparameters it leaves out come from the defaults. */
   addParamGroup(group: Partial<H> & { params: Iterable<Tensor> }): void {
-    const params = [...group.params];
     const name = this.constructor.name;
+    if (group === null || typeof group !== "object" || group.params === undefined || typeof (group.params as Iterable<Tensor>)[Symbol.iterator] !== "function") {
+      throw new Error(`${name}: expected parameters (an iterable of tensors) or parameter groups ({ params, ...options })`);
+    }
+    const params = [...group.params];
+    const { params: _p, ...overrides } = group as Record<string, unknown>;
+    for (const key of Object.keys(overrides)) {
+      if (!Object.hasOwn(this.defaults, key)) throw new Error(`${name}: unknown option ${JSON.stringify(key)} in a parameter group (known: ${Object.keys(this.defaults).join(", ")})`);
+    }
+    checkHyperparameters(name, overrides);
     if (params.length === 0) throw new Error(`${name}: a parameter group has no parameters`);
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     for (const p of params) {
@@ -157,4 +166,34 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
       });
     });
   }
+}
+
+/** Hyperparameters that are names, not numbers. */
+const STRING_HYPERPARAMETERS = new Set(["lineSearchFn"]);
+
+/** A hyperparameter given as a string ("0.1") or NaN would silently compute something else. */
+function checkHyperparameters(name: string, hyper: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(hyper)) {
+    if (typeof value === "string" && !STRING_HYPERPARAMETERS.has(key)) {
+      throw new Error(`${name}: ${key} must be a number, got the string ${JSON.stringify(value)}`);
+    }
+    if (typeof value === "number" && Number.isNaN(value)) throw new Error(`${name}: ${key} is NaN`);
+    if (Array.isArray(value) && value.some((v) => typeof v !== "number" || Number.isNaN(v))) {
+      throw new Error(`${name}: ${key} must be a list of numbers, got [${value.map(String).join(", ")}]`);
+    }
+  }
+}
+
+/**
+ * `{ ...base, ...options }` once every option is one the optimizer knows (a typo such as `momentun`
+ * would otherwise be ignored silently); `extraKeys` are options without a default (e.g. SGD's lr).
+ */
+export function withDefaults<H extends object>(name: string, base: H, options: object, extraKeys: readonly string[] = []): H {
+  if (options === null || typeof options !== "object") throw new Error(`${name}: options must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(base, key) && !extraKeys.includes(key)) {
+      throw new Error(`${name}: unknown option ${JSON.stringify(key)} (known: ${[...extraKeys, ...Object.keys(base)].join(", ")})`);
+    }
+  }
+  return { ...base, ...options } as H;
 }

@@ -1,7 +1,7 @@
 // RMSprop: gradients divided by a running RMS of recent gradients (Hinton, Coursera lecture 6e).
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface RMSpropHyper {
   lr: number;
@@ -55,7 +55,7 @@ export function rmspropUpdate(param: Tensor, grad: Tensor, state: RMSpropState |
 /** RMSprop (PyTorch's `torch.optim.RMSprop`): lr 1e-2, alpha 0.99, eps 1e-8 by default. */
 export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
   constructor(params: ParamsArg<RMSpropHyper>, options: Partial<RMSpropHyper> = {}) {
-    const d: RMSpropHyper = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options };
+    const d: RMSpropHyper = withDefaults("RMSprop", { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false } as RMSpropHyper, options);
     if (!(d.lr >= 0)) throw new Error(`RMSprop: invalid learning rate ${d.lr}`);
     if (!(d.alpha >= 0)) throw new Error(`RMSprop: invalid alpha ${d.alpha}`);
     if (!(d.momentum >= 0)) throw new Error(`RMSprop: invalid momentum ${d.momentum}`);

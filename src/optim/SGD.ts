@@ -5,7 +5,7 @@ import type { TypedArray } from "../tensor/dtype.js";
 import { randn, zerosLike } from "../ops/creation.js";
 import { fusedKernels, pinStorage } from "../backend/fused.js";
 import type { Generator } from "../random/Generator.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface SGDHyper {
   lr: number;
@@ -74,9 +74,9 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
   private readonly generator: Generator | undefined;
   constructor(params: ParamsArg<SGDHyper>, options: Partial<SGDHyper> & { lr: number; generator?: Generator }) {
     const { generator, ...hyper } = options;
-    const defaults: SGDHyper = {
-      momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, noiseEta: 0, noiseGamma: 0.55, ...hyper,
-    };
+    const defaults: SGDHyper = withDefaults("SGD", {
+      momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, noiseEta: 0, noiseGamma: 0.55,
+    } as SGDHyper, hyper, ["lr"]);
     if (!(defaults.lr >= 0)) throw new Error(`SGD: invalid learning rate ${defaults.lr}`);
     if (!(defaults.momentum >= 0)) throw new Error(`SGD: invalid momentum ${defaults.momentum}`);
     if (!(defaults.weightDecay >= 0)) throw new Error(`SGD: invalid weightDecay ${defaults.weightDecay}`);

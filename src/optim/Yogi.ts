@@ -1,7 +1,7 @@
 // Yogi: Adam with an additive, sign-controlled second-moment update (Zaheer et al. 2018).
 import type { Tensor } from "../tensor/Tensor.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
-import { Optimizer, type ParamGroup, type ParamsArg, type Update } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
 export interface YogiHyper {
   lr: number;
@@ -48,7 +48,7 @@ export function yogiUpdate(param: Tensor, grad: Tensor, state: YogiState | undef
 /** Yogi with the paper's defaults: lr 1e-2, betas (0.9, 0.999), eps 1e-3; v₀ = 1e-6. */
 export class Yogi extends Optimizer<YogiHyper, YogiState> {
   constructor(params: ParamsArg<YogiHyper>, options: Partial<YogiHyper> = {}) {
-    const d: YogiHyper = { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-3, initialAccumulatorValue: 1e-6, weightDecay: 0, maximize: false, ...options };
+    const d: YogiHyper = withDefaults("Yogi", { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-3, initialAccumulatorValue: 1e-6, weightDecay: 0, maximize: false } as YogiHyper, options);
     if (!(d.lr >= 0)) throw new Error(`Yogi: invalid learning rate ${d.lr}`);
     if (!(d.eps >= 0)) throw new Error(`Yogi: invalid epsilon ${d.eps}`);
     super(params, d);

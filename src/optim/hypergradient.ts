@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { sum } from "../ops/reduce.js";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./Optimizer.js";
+import { Optimizer, type ParamGroup, type ParamsArg, withDefaults } from "./Optimizer.js";
 
 export interface SGDHDHyper {
   /** α: the learning rate, itself updated every step. */
@@ -114,7 +114,7 @@ function applyGroup<H extends SGDHDHyper>(
 /** SGD with hypergradient descent on the learning rate (defaults lr 1e-3, hypergradLr 1e-3). */
 export class SGDHD extends Optimizer<SGDHDHyper, HDState> {
   constructor(params: ParamsArg<SGDHDHyper>, options: Partial<SGDHDHyper> = {}) {
-    const d: SGDHDHyper = { lr: 1e-3, hypergradLr: 1e-3, weightDecay: 0, ...options };
+    const d: SGDHDHyper = withDefaults("SGDHD", { lr: 1e-3, hypergradLr: 1e-3, weightDecay: 0 } as SGDHDHyper, options);
     if (!(d.lr >= 0)) throw new Error(`SGDHD: invalid learning rate ${d.lr}`);
     if (!(d.hypergradLr >= 0)) throw new Error(`SGDHD: invalid hypergradLr ${d.hypergradLr}`);
     super(params, d);
@@ -127,7 +127,7 @@ export class SGDHD extends Optimizer<SGDHDHyper, HDState> {
 /** Adam with hypergradient descent on the learning rate (defaults lr 1e-3, hypergradLr 1e-7 as the paper). */
 export class AdamHD extends Optimizer<AdamHDHyper, HDState> {
   constructor(params: ParamsArg<AdamHDHyper>, options: Partial<AdamHDHyper> = {}) {
-    const d: AdamHDHyper = { lr: 1e-3, hypergradLr: 1e-7, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8, ...options };
+    const d: AdamHDHyper = withDefaults("AdamHD", { lr: 1e-3, hypergradLr: 1e-7, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 } as AdamHDHyper, options);
     if (!(d.lr >= 0)) throw new Error(`AdamHD: invalid learning rate ${d.lr}`);
     if (!(d.hypergradLr >= 0)) throw new Error(`AdamHD: invalid hypergradLr ${d.hypergradLr}`);
     super(params, d);

@@ -1,6 +1,7 @@
 // Loss functions with PyTorch's semantics (reduction "none" | "mean" | "sum"), built from primitives.
 import { Tensor } from "../../tensor/Tensor.js";
 import { isFloating } from "../../tensor/dtype.js";
+import { describe } from "../../tensor/validate.js";
 import { fmtShape, shapesEqual } from "../../tensor/shape.js";
 import * as E from "../../ops/elementwise.js";
 import { sum, mean } from "../../ops/reduce.js";
@@ -16,11 +17,11 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
-function reduce(loss: Tensor, reduction: Reduction = "mean"): Tensor {
+function reduce(op: string, loss: Tensor, reduction: Reduction = "mean"): Tensor {
   if (reduction === "mean") return mean(loss);
   if (reduction === "sum") return sum(loss);
   if (reduction === "none") return loss;
-  throw new Error(`loss: unknown reduction "${reduction as string}" (expected "none", "mean" or "sum")`);
+  throw new Error(`${op}: unknown reduction ${describe(reduction)} (expected "none", "mean" or "sum")`);
 }
 
 function sameShape(op: string, input: Tensor, target: Tensor): void {
@@ -33,13 +34,13 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
   sameShape("mseLoss", input, target);
   const d = E.sub(input, target);
-  return reduce(E.mul(d, d), options.reduction);
+  return reduce("mseLoss", E.mul(d, d), options.reduction);
 }
 
 /** Mean absolute error: |x − y|. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
   sameShape("l1Loss", input, target);
-  return reduce(E.abs(E.sub(input, target)), options.reduction);
+  return reduce("l1Loss", E.abs(E.sub(input, target)), options.reduction);
 }
 
 /** Power-p error |x − y|ᵖ (p = 2 is MSE, p = 1 is L1); p must be positive. */
@@ -47,7 +48,7 @@ export function lpLoss(input: Tensor, target: Tensor, options: ReductionOptions 
   sameShape("lpLoss", input, target);
   const p = options.p ?? 2;
   if (!(p > 0)) throw new Error(`lpLoss: p must be positive, got ${p}`);
-  return reduce(E.pow(E.abs(E.sub(input, target)), p), options.reduction);
+  return reduce("lpLoss", E.pow(E.abs(E.sub(input, target)), p), options.reduction);
 }
 
 /** Huber loss (Huber 1964): ½d² for |d| < δ, δ(|d| − ½δ) otherwise. */
@@ -58,7 +59,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptio
   const d = E.sub(input, target);
   const a = E.abs(d);
   const loss = where(E.lt(a, delta), E.mul(E.mul(d, d), 0.5), E.mul(E.sub(a, 0.5 * delta), delta));
-  return reduce(loss, options.reduction);
+  return reduce("huberLoss", loss, options.reduction);
 }
 
 /** Smooth L1 (Girshick 2015): ½d²/β for |d| < β, |d| − ½β otherwise; β = 0 is L1. */
@@ -68,9 +69,9 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
   if (beta < 0) throw new Error(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   const d = E.sub(input, target);
   const a = E.abs(d);
-  if (beta === 0) return reduce(a, options.reduction);
+  if (beta === 0) return reduce("smoothL1Loss", a, options.reduction);
   const loss = where(E.lt(a, beta), E.div(E.mul(E.mul(d, d), 0.5), beta), E.sub(a, 0.5 * beta));
-  return reduce(loss, options.reduction);
+  return reduce("smoothL1Loss", loss, options.reduction);
 }
 
 /**
@@ -82,7 +83,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Reduc
   if (!isFloating(input.dtype)) throw new Error(`binaryCrossEntropy: input must be floating point, got dtype ${input.dtype}`);
   let loss = apply("binaryCrossEntropy", [input, E.cast(target, input.dtype)], {});
   if (options.weight) loss = E.mul(loss, options.weight);
-  return reduce(loss, options.reduction);
+  return reduce("binaryCrossEntropy", loss, options.reduction);
 }
 
 /**
@@ -100,7 +101,7 @@ export function binaryCrossEntropyWithLogits(
   const logWeight = options.posWeight ? E.add(E.mul(E.sub(options.posWeight, 1), target), 1) : null;
   let loss = E.add(E.mul(E.sub(1, target), input), logWeight ? E.mul(logWeight, softplusNeg) : softplusNeg);
   if (options.weight) loss = E.mul(loss, options.weight);
-  return reduce(loss, options.reduction);
+  return reduce("binaryCrossEntropyWithLogits", loss, options.reduction);
 }
 
 /** Moves the class dim (1) last and flattens: (N, C, d₁, …) → (N·d₁·…, C); (C) → (1, C). */
@@ -175,7 +176,7 @@ function plainNll(op: string, logProbs: Tensor, target: Tensor, options: NllOpti
   const reduction = options.reduction ?? "mean";
   if (reduction === "none") return E.neg(picked).reshape(lossShape(logProbs));
   if (reduction === "sum") return E.neg(sum(picked));
-  if (reduction !== "mean") throw new Error(`loss: unknown reduction "${reduction as string}" (expected "none", "mean" or "sum")`);
+  if (reduction !== "mean") throw new Error(`${op}: unknown reduction ${describe(reduction)} (expected "none", "mean" or "sum")`);
   return E.div(sum(picked), -tv.length);
 }
 
@@ -264,7 +265,7 @@ export function klDiv(
   }
   const reduction = options.reduction ?? "mean";
   if (reduction === "batchmean") return E.div(sum(loss), input.ndim === 0 ? 1 : input.shape[0]!);
-  return reduce(loss, reduction);
+  return reduce("klDiv", loss, reduction);
 }
 
 /**
@@ -275,7 +276,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: Reduc
   const margin = options.margin ?? 1;
   const marginTerm = where(E.ne(target, 1), E.relu(E.sub(margin, input)), 0);
   const selfTerm = where(E.ne(target, -1), input, 0);
-  return reduce(E.add(marginTerm, selfTerm), options.reduction);
+  return reduce("hingeEmbeddingLoss", E.add(marginTerm, selfTerm), options.reduction);
 }
 
 /** Margin ranking loss: max(0, −y(x₁ − x₂) + margin) for y = ±1 (x₁ should rank higher when y = 1). */
@@ -288,7 +289,7 @@ export function marginRankingLoss(
   sameShape("marginRankingLoss", input1, input2);
   sameShape("marginRankingLoss", input1, target);
   const loss = E.relu(E.add(E.mul(E.neg(target), E.sub(input1, input2)), options.margin ?? 0));
-  return reduce(loss, options.reduction);
+  return reduce("marginRankingLoss", loss, options.reduction);
 }
 
 /**
@@ -316,7 +317,7 @@ export function multiMarginLoss(
   if (options.weight) term = E.mul(term, index(E.cast(options.weight, x.dtype), t).reshape(-1, 1));
   let loss = E.div(sum(term, { dim: 1 }), C); // (N)
   if (input.ndim === 1) loss = loss.reshape([]);
-  return reduce(loss, options.reduction);
+  return reduce("multiMarginLoss", loss, options.reduction);
 }
 
 function eyeLike(n: number): Tensor {
