@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { DataLoader } from "../../src/data/DataLoader.js";
 import { FashionMNIST, MNIST } from "../../src/data/IdxImageDataset.js";
+import { Compose, RandomCrop, RandomHorizontalFlip } from "../../src/vision/transforms/index.js";
 
 /** Where the Debian/Ubuntu package `dataset-fashion-mnist` installs the files (.ci/run installs it). */
 const DEBIAN = "/usr/share/datasets/fashion-mnist";
@@ -109,6 +110,16 @@ describe("IDX image datasets as data.Dataset", () => {
     expect(ds.getBatch([1])[0]!.dataSync()[0]).toBeCloseTo(6 / 255, 7);
     const obj = new MNIST({ root, train: false, transform: { apply: (x) => x.add(1) } });
     expect(obj.get(0)[0]!.dataSync()[0]).toBe(1);
+  });
+
+  it("takes a vision.transforms Compose, applied to each image of a batch", () => {
+    const augment = (): Compose => new Compose([new RandomCrop(28, { padding: 2 }), new RandomHorizontalFlip()], { seed: 3 });
+    const plain = new FashionMNIST({ root, train: false });
+    const ds = new FashionMNIST({ root, train: false, transform: augment() });
+    const [x] = ds.getBatch([0, 1, 2]);
+    expect(x!.shape).toEqual([3, 1, 28, 28]);
+    expect(x!.toArray()).toEqual(augment().apply(plain.getBatch([0, 1, 2])[0]!).toArray());
+    expect(x!.toArray()).not.toEqual(plain.getBatch([0, 1, 2])[0]!.toArray());
   });
 
   it("reads plain (not gzipped) files and torchvision's <root>/<Name>/raw layout", () => {
