@@ -34,12 +34,12 @@ export function isGzip(bytes: Uint8Array): boolean {
  * 0x09 signed byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions,
  * then each dimension as a big-endian uint32, then the values, big-endian, in row-major order.
  * `name` (a file name) goes into the error messages. A header that does not fit, data shorter or
- * longer than the dimensions say, or gzip bytes (decompress them first; `node.readIdxFile` does) are
+ * longer than the dimensions say, or gzip bytes (decompress them first; `data.readIdxFile` does) are
  * errors. uint8 data is returned as a view of `bytes`, without a copy.
  */
 export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   if (!(bytes instanceof Uint8Array)) throw new Error(`parseIdx: expected the bytes of an IDX file as a Uint8Array, got ${typeof bytes}`);
-  if (isGzip(bytes)) throw new Error(`parseIdx: ${name} is gzip-compressed (starts with 1f 8b); decompress it first (in Node, node.readIdxFile reads .gz files)`);
+  if (isGzip(bytes)) throw new Error(`parseIdx: ${name} is gzip-compressed (starts with 1f 8b); decompress it first (in Node, data.readIdxFile reads .gz files)`);
   if (bytes.length < 4) throw new Error(`parseIdx: ${name} is truncated: ${bytes.length} bytes, shorter than the 4-byte IDX magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new Error(`parseIdx: ${name} has no IDX magic number: it starts with ${hex(bytes, 4)}, but an IDX file starts with 00 00 <type> <dims>`);

@@ -11,6 +11,7 @@ export type { Labeled, SyntheticOptions } from "./synthetic.js";
 export { mnistFromDigits, MNIST_SPLIT_SEED, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
 export type { MnistSplit } from "./mnist.js";
 export { parseIdx, idxToTensor, isGzip } from "./idx.js";
+export { readIdxFile } from "./datasetHost.js";
 export type { IdxArray, IdxType } from "./idx.js";
 export { FashionMNIST, MNIST, IdxImageDataset } from "./IdxImageDataset.js";
 export type { IdxDatasetOptions, IdxDownloadOptions, IdxResource, ImageTransform } from "./IdxImageDataset.js";

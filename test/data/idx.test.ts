@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { idxToTensor, parseIdx } from "../../src/data/idx.js";
-import { readIdxFile } from "../../src/node/datasetFiles.js";
+import { readIdxFile } from "../../src/data/datasetHost.js";
 
 const dir = mkdtempSync(join(tmpdir(), "deepscript-idx-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
