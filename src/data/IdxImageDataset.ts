@@ -87,6 +87,8 @@ export class IdxImageDataset implements Dataset<Tensor[]> {
   /** Where the images and labels were read from (`"bytes"` for the `idx` option). */
   readonly files: { images: string; labels: string };
   readonly transform: ImageTransform | undefined;
+  /** The dataset's class name, for error messages. */
+  readonly name: string;
   /** The labels, int32 [N]. */
   readonly targets: Tensor;
   /** The raw pixels, N·28·28 bytes. */
@@ -96,6 +98,7 @@ export class IdxImageDataset implements Dataset<Tensor[]> {
 
   protected constructor(spec: IdxDatasetSpec, options: IdxDatasetOptions) {
     const op = spec.name;
+    this.name = op;
     checkOptions(op, options);
     if ("download" in options || "mirrors" in options) {
       throw new Error(`${op}: downloading is asynchronous; use \`await data.${op}.load({ ...options, download: true })\` instead of the constructor`);
@@ -162,7 +165,7 @@ export class IdxImageDataset implements Dataset<Tensor[]> {
 
   /** `[image [1, 28, 28] (transformed), label []]`. */
   get(index: number): Tensor[] {
-    this.checkIndex(`${this.constructor.name}.get`, index);
+    this.checkIndex(`${this.name}.get`, index);
     const x = new Float32Array(PIXELS);
     const base = index * PIXELS;
     for (let p = 0; p < PIXELS; p++) x[p] = this.pixels[base + p]! / 255;
@@ -172,7 +175,7 @@ export class IdxImageDataset implements Dataset<Tensor[]> {
 
   /** `[images [B, 1, 28, 28] (the transform applied to the batch), labels [B]]`. */
   getBatch(indices: readonly number[]): Tensor[] {
-    const op = `${this.constructor.name}.getBatch`;
+    const op = `${this.name}.getBatch`;
     const x = new Float32Array(indices.length * PIXELS);
     const y = new Int32Array(indices.length);
     indices.forEach((index, row) => {

@@ -58,13 +58,14 @@ export abstract class Transform implements TransformLike {
   readonly p: number;
   readonly generator: Generator | undefined;
 
-  protected constructor(options: TransformOptions, defaultP: number) {
-    this.p = checkProbability(this.constructor.name, options.p ?? defaultP);
-    this.generator = ownGenerator(this.constructor.name, options);
+  /** `name` (the class name, spelled out so that minified bundles keep it) goes into error messages. */
+  protected constructor(readonly name: string, options: TransformOptions, defaultP: number) {
+    this.p = checkProbability(name, options.p ?? defaultP);
+    this.generator = ownGenerator(name, options);
   }
 
   apply(x: Tensor, generator?: Generator): Tensor {
-    const op = `${this.constructor.name}.apply`;
+    const op = `${this.name}.apply`;
     checkImage(op, x);
     const g = generator ?? this.generator ?? defaultGenerator;
     return mapImages(op, x, (image) => (fires(this.p, g) ? this.transform(image, g, op) : image));
@@ -137,7 +138,7 @@ export class RandomCrop extends Transform {
   private readonly mode: PaddingMode;
 
   constructor(size: number | readonly [number, number], options: RandomCropOptions = {}) {
-    super(options, 1);
+    super("RandomCrop", options, 1);
     const ok = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
     if (ok(size)) this.size = [size, size];
     else if (Array.isArray(size) && size.length === 2 && size.every(ok)) this.size = [size[0], size[1]];
@@ -165,7 +166,7 @@ export class RandomCrop extends Transform {
 /** Mirrors the image left–right with probability p (default 0.5). */
 export class RandomHorizontalFlip extends Transform {
   constructor(options: TransformOptions = {}) {
-    super(options, 0.5);
+    super("RandomHorizontalFlip", options, 0.5);
   }
   protected transform(image: Planes): Planes {
     return flipPlanes(image, true);
@@ -175,7 +176,7 @@ export class RandomHorizontalFlip extends Transform {
 /** Mirrors the image top–bottom with probability p (default 0.5). */
 export class RandomVerticalFlip extends Transform {
   constructor(options: TransformOptions = {}) {
-    super(options, 0.5);
+    super("RandomVerticalFlip", options, 0.5);
   }
   protected transform(image: Planes): Planes {
     return flipPlanes(image, false);
@@ -210,7 +211,7 @@ export class RandomAffine extends Transform {
   private readonly center: readonly [number, number] | undefined;
 
   constructor(options: RandomAffineOptions = {}) {
-    super(options, 1);
+    super("RandomAffine", options, 1);
     const op = "RandomAffine";
     this.degrees = range(op, "degrees", options.degrees ?? 0, 0);
     const t = options.translate;
@@ -268,7 +269,7 @@ export class GaussianNoise extends Transform {
   readonly clip: boolean;
 
   constructor(options: GaussianNoiseOptions = {}) {
-    super(options, 1);
+    super("GaussianNoise", options, 1);
     this.mean = options.mean ?? 0;
     this.sigma = options.sigma ?? 0.1;
     this.clip = options.clip ?? true;
@@ -303,7 +304,7 @@ export class ColorJitter extends Transform {
   readonly contrast: [number, number] | null;
 
   constructor(options: ColorJitterOptions = {}) {
-    super(options, 1);
+    super("ColorJitter", options, 1);
     this.brightness = options.brightness === undefined ? null : range("ColorJitter", "brightness", options.brightness, 1, 0);
     this.contrast = options.contrast === undefined ? null : range("ColorJitter", "contrast", options.contrast, 1, 0);
   }
@@ -324,7 +325,7 @@ export class GaussianBlur extends Transform {
   readonly sigma: [number, number];
 
   constructor(kernelSize: number | readonly [number, number], options: TransformOptions & { sigma?: number | readonly [number, number] } = {}) {
-    super(options, 1);
+    super("GaussianBlur", options, 1);
     this.kernelSize = checkKernelSize("GaussianBlur", kernelSize);
     const s = options.sigma ?? [0.1, 2];
     if (typeof s === "number" && Number.isFinite(s) && s > 0) this.sigma = [s, s];
@@ -359,7 +360,7 @@ export class RandomErasing extends Transform {
   readonly value: number | readonly number[] | "random";
 
   constructor(options: RandomErasingOptions = {}) {
-    super(options, 0.5);
+    super("RandomErasing", options, 0.5);
     const s = options.scale ?? [0.02, 0.33], r = options.ratio ?? [0.3, 3.3];
     if (!(Array.isArray(s) && s.length === 2 && s[0] >= 0 && s[0] <= s[1] && s[1] <= 1)) throw new Error(`RandomErasing: scale must be [min, max] with 0 ≤ min ≤ max ≤ 1, got ${describe(s)}`);
     if (!(Array.isArray(r) && r.length === 2 && r[0] > 0 && r[0] <= r[1] && Number.isFinite(r[1]))) throw new Error(`RandomErasing: ratio must be [min, max] with 0 < min ≤ max, got ${describe(r)}`);
@@ -398,7 +399,7 @@ export class Cutout extends Transform {
   readonly fill: number | readonly number[];
 
   constructor(size: number, options: TransformOptions & { holes?: number; fill?: number | readonly number[] } = {}) {
-    super(options, 1);
+    super("Cutout", options, 1);
     if (!(Number.isInteger(size) && size > 0)) throw new Error(`Cutout: size must be a positive integer, got ${describe(size)}`);
     const holes = options.holes ?? 1;
     if (!(Number.isInteger(holes) && holes > 0)) throw new Error(`Cutout: holes must be a positive integer, got ${describe(holes)}`);
@@ -428,7 +429,7 @@ export class Normalize extends Transform {
   readonly std: number | readonly number[];
 
   constructor(mean: number | readonly number[], std: number | readonly number[], options: TransformOptions = {}) {
-    super(options, 1);
+    super("Normalize", options, 1);
     normalizeParams("Normalize", mean, std, Array.isArray(mean) ? mean.length : Array.isArray(std) ? std.length : 1);
     this.mean = mean;
     this.std = std;
