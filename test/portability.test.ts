@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 /** Node adapters that live beside the code they serve (each is the only file that touches Node). */
 const ADAPTERS = new Set(["src/plot/savePlot.ts"]);
-const CORE = ["src/tensor", "src/autograd", "src/ops", "src/nn", "src/optim", "src/random", "src/backend/cpu", "src/data", "src/rl", "src/games", "src/optimize", "src/plot"];
+const CORE = ["src/tensor", "src/autograd", "src/ops", "src/nn", "src/optim", "src/random", "src/backend/cpu", "src/data", "src/vision", "src/rl", "src/games", "src/optimize", "src/plot"];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,4 +1,4 @@
-// data: datasets, loaders, splits, cross-validation, transforms, toy datasets and MNIST (browser-safe).
+// data: datasets, loaders, splits, cross-validation, transforms, toy datasets, MNIST, IDX files and FashionMNIST (browser-safe; file access through a Node adapter).
 export { TensorDataset, Subset, randomSplit } from "./Dataset.js";
 export type { Dataset } from "./Dataset.js";
 export { DataLoader, defaultCollate } from "./DataLoader.js";
@@ -10,3 +10,8 @@ export { xor, productSign, twoMoons, circles, spirals, gaussianBlobs } from "./s
 export type { Labeled, SyntheticOptions } from "./synthetic.js";
 export { mnistFromDigits, MNIST_SPLIT_SEED, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
 export type { MnistSplit } from "./mnist.js";
+export { parseIdx, idxToTensor, isGzip } from "./idx.js";
+export { readIdxFile } from "./datasetHost.js";
+export type { IdxArray, IdxType } from "./idx.js";
+export { FashionMNIST, MNIST, IdxImageDataset } from "./IdxImageDataset.js";
+export type { IdxDatasetOptions, IdxDownloadOptions, IdxResource, ImageTransform } from "./IdxImageDataset.js";

@@ -1,0 +1,442 @@
+// Seeded random augmentations (torchvision names, albumentations' probability p on each) and Compose, applied to an image [C, H, W] or a batch [N, C, H, W].
+import { Tensor } from "../../tensor/Tensor.js";
+import { Generator, defaultGenerator } from "../../random/Generator.js";
+import { stack } from "../../ops/movement.js";
+import { describe } from "../../tensor/validate.js";
+import {
+  affinePlanes, blurPlanes, brightnessPlanes, checkImage, checkKernelSize, checkPaddingMode, contrastPlanes, cropPlanes, erasePlanes,
+  fillValues, flipPlanes, mapImages, normalizeParams, normalizePlanes, padPlanes, paddingSides, toTensor,
+  type ImageDataLike, type Interpolation, type PaddingMode, type Planes,
+} from "./functional.js";
+
+/** Anything Compose can chain: `apply(x, generator?)`. */
+export interface TransformLike {
+  apply(x: Tensor, generator?: Generator): Tensor;
+}
+
+export interface TransformOptions {
+  /** Probability that the transform is applied to an image (each image of a batch decides on its own). */
+  p?: number;
+  /** Seed of this transform's own generator (used when `apply` is given none). */
+  seed?: number;
+  /** This transform's generator (used when `apply` is given none); default: the global `defaultGenerator`. */
+  generator?: Generator;
+}
+
+function checkProbability(op: string, p: unknown): number {
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${describe(p)}`);
+  return p;
+}
+
+function ownGenerator(op: string, options: TransformOptions): Generator | undefined {
+  if (options.seed !== undefined && options.generator !== undefined) throw new Error(`${op}: pass seed or generator, not both`);
+  if (options.generator !== undefined && !(options.generator instanceof Generator)) throw new Error(`${op}: generator must be a Generator, got ${describe(options.generator)}`);
+  return options.seed !== undefined ? new Generator(options.seed) : options.generator;
+}
+
+/** True with probability p; draws one number from g only when 0 < p < 1. */
+function fires(p: number, g: Generator): boolean {
+  return p >= 1 ? true : p <= 0 ? false : g.random() < p;
+}
+
+/** A [min, max] range from a number v (→ [center − v, center + v], floored at `floor`) or a pair. */
+function range(op: string, what: string, value: unknown, center: number, floor = -Infinity): [number, number] {
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return [Math.max(floor, center - value), center + value];
+  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "number" && Number.isFinite(v)) && value[0] <= value[1] && value[0] >= floor) {
+    return [value[0], value[1]];
+  }
+  throw new Error(`${op}: ${what} must be a non-negative number or [min, max] with ${floor > -Infinity ? `${floor} ≤ ` : ""}min ≤ max, got ${Array.isArray(value) ? `[${value.join(", ")}]` : describe(value)}`);
+}
+
+/**
+ * A random image transform. Each image (each of a batch, in order) is transformed with probability
+ * `p`, with random parameters drawn from the generator passed to `apply`, else this transform's own,
+ * else `defaultGenerator`. The same generator state gives the same result, and a batch gives what
+ * its images give one by one.
+ */
+export abstract class Transform implements TransformLike {
+  readonly p: number;
+  readonly generator: Generator | undefined;
+
+  /** `name` (the class name, spelled out so that minified bundles keep it) goes into error messages. */
+  protected constructor(readonly name: string, options: TransformOptions, defaultP: number) {
+    this.p = checkProbability(name, options.p ?? defaultP);
+    this.generator = ownGenerator(name, options);
+  }
+
+  apply(x: Tensor, generator?: Generator): Tensor {
+    const op = `${this.name}.apply`;
+    checkImage(op, x);
+    const g = generator ?? this.generator ?? defaultGenerator;
+    return mapImages(op, x, (image) => (fires(this.p, g) ? this.transform(image, g, op) : image));
+  }
+
+  /** Transforms one image (after the p draw). */
+  protected abstract transform(image: Planes, g: Generator, op: string): Planes;
+}
+
+/**
+ * Chains transforms: `new Compose([new RandomCrop(28, { padding: 4 }), new RandomHorizontalFlip()], { seed: 0 })`.
+ * A batch [N, ...] is transformed image by image, each through the whole chain, so the result is
+ * that of the images one at a time. With probability 1 − p (default p = 1) an image passes unchanged.
+ */
+export class Compose implements TransformLike {
+  readonly transforms: readonly TransformLike[];
+  readonly p: number;
+  readonly generator: Generator | undefined;
+
+  constructor(transforms: readonly TransformLike[], options: TransformOptions = {}) {
+    if (!Array.isArray(transforms) || !transforms.every((t) => typeof (t as Partial<TransformLike> | null)?.apply === "function")) {
+      throw new Error("Compose: expects an array of transforms (objects with apply(x))");
+    }
+    this.transforms = [...transforms];
+    this.p = checkProbability("Compose", options.p ?? 1);
+    this.generator = ownGenerator("Compose", options);
+  }
+
+  apply(x: Tensor, generator?: Generator): Tensor {
+    if (!(x instanceof Tensor)) throw new Error(`Compose.apply: expects a tensor, got ${describe(x)}`);
+    const g = generator ?? this.generator ?? defaultGenerator;
+    const one = (image: Tensor): Tensor => (fires(this.p, g) ? this.transforms.reduce((acc, t) => t.apply(acc, g), image) : image);
+    if (x.ndim !== 4) return one(x);
+    const outs = Array.from({ length: x.shape[0]! }, (_, i) => one(x.select(0, i)));
+    for (const o of outs) {
+      if (o.shape.join() !== outs[0]!.shape.join()) throw new Error(`Compose.apply: the images of a batch came out with different shapes [${outs[0]!.shape.join(", ")}] and [${o.shape.join(", ")}]`);
+    }
+    return outs.length > 0 ? stack(outs, 0) : x;
+  }
+}
+
+/** 0–255 pixels ([H, W], [H, W, C], [N, H, W, C] int32, or ImageData) to float32 [C, H, W] in [0, 1]; see `functional.toTensor`. */
+export class ToTensor implements TransformLike {
+  apply(x: Tensor | ImageDataLike): Tensor {
+    return toTensor(x);
+  }
+}
+
+export interface RandomCropOptions extends TransformOptions {
+  /** Padding added first: p, [leftRight, topBottom] or [left, top, right, bottom] (default none). */
+  padding?: number | readonly number[];
+  /** Pad a side shorter than the crop by the shortfall on both ends first, as torchvision (default false). */
+  padIfNeeded?: boolean;
+  /** Value of constant padding (default 0), a number or one per channel. */
+  fill?: number | readonly number[];
+  /** constant (default), edge, reflect or symmetric. */
+  paddingMode?: PaddingMode;
+}
+
+/**
+ * Pads, then crops a `size` window (a number for a square, or [height, width]) at a uniformly drawn
+ * position: top = randint(0, H − h + 1), then left = randint(0, W − w + 1) (none drawn when the sizes
+ * match). p defaults to 1.
+ */
+export class RandomCrop extends Transform {
+  readonly size: [number, number];
+  private readonly sides: [number, number, number, number];
+  private readonly padIfNeeded: boolean;
+  private readonly fill: number | readonly number[];
+  private readonly mode: PaddingMode;
+
+  constructor(size: number | readonly [number, number], options: RandomCropOptions = {}) {
+    super("RandomCrop", options, 1);
+    const ok = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+    if (ok(size)) this.size = [size, size];
+    else if (Array.isArray(size) && size.length === 2 && size.every(ok)) this.size = [size[0], size[1]];
+    else throw new Error(`RandomCrop: size must be a positive integer or [height, width], got ${Array.isArray(size) ? `[${size.join(", ")}]` : describe(size)}`);
+    this.sides = paddingSides("RandomCrop", options.padding ?? 0);
+    this.padIfNeeded = options.padIfNeeded ?? false;
+    this.fill = options.fill ?? 0;
+    this.mode = checkPaddingMode("RandomCrop", options.paddingMode ?? "constant");
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const fill = fillValues(op, this.fill, image.c);
+    let img = this.sides.some((s) => s > 0) ? padPlanes(op, image, this.sides, this.mode, fill) : image;
+    const [th, tw] = this.size;
+    if (this.padIfNeeded && img.w < tw) img = padPlanes(op, img, [tw - img.w, 0, tw - img.w, 0], this.mode, fill);
+    if (this.padIfNeeded && img.h < th) img = padPlanes(op, img, [0, th - img.h, 0, th - img.h], this.mode, fill);
+    if (img.h < th || img.w < tw) throw new Error(`${op}: crop size [${th}, ${tw}] is larger than the padded image [${img.h}, ${img.w}]`);
+    if (img.h === th && img.w === tw) return img;
+    const top = g.randint(0, img.h - th + 1);
+    const left = g.randint(0, img.w - tw + 1);
+    return cropPlanes(op, img, top, left, th, tw);
+  }
+}
+
+/** Mirrors the image left–right with probability p (default 0.5). */
+export class RandomHorizontalFlip extends Transform {
+  constructor(options: TransformOptions = {}) {
+    super("RandomHorizontalFlip", options, 0.5);
+  }
+  protected transform(image: Planes): Planes {
+    return flipPlanes(image, true);
+  }
+}
+
+/** Mirrors the image top–bottom with probability p (default 0.5). */
+export class RandomVerticalFlip extends Transform {
+  constructor(options: TransformOptions = {}) {
+    super("RandomVerticalFlip", options, 0.5);
+  }
+  protected transform(image: Planes): Planes {
+    return flipPlanes(image, false);
+  }
+}
+
+export interface RandomAffineOptions extends TransformOptions {
+  /** Rotation range in degrees: d (→ [−d, d]) or [min, max]; counter-clockwise positive. Default 0. */
+  degrees?: number | readonly [number, number];
+  /** Largest shift as fractions [a, b] of width and height: tx ∈ [−aW, aW], ty ∈ [−bH, bH], rounded to whole pixels. */
+  translate?: readonly [number, number];
+  /** Zoom range [min, max] (default 1). */
+  scale?: readonly [number, number];
+  /** Shear range in degrees: s (x in [−s, s]), [xmin, xmax], or [xmin, xmax, ymin, ymax]. */
+  shear?: number | readonly number[];
+  interpolation?: Interpolation;
+  fill?: number | readonly number[];
+  center?: readonly [number, number];
+}
+
+/**
+ * A random affine map (see `functional.affine`), parameters drawn in torchvision's order: angle,
+ * then tx and ty (when `translate`), scale (when `scale`), shear x and y (when `shear`). p defaults to 1.
+ */
+export class RandomAffine extends Transform {
+  readonly degrees: [number, number];
+  readonly translate: [number, number] | null;
+  readonly scale: [number, number] | null;
+  readonly shear: [number, number, number, number] | null;
+  private readonly interpolation: Interpolation;
+  private readonly fill: number | readonly number[];
+  private readonly center: readonly [number, number] | undefined;
+
+  constructor(options: RandomAffineOptions = {}) {
+    super("RandomAffine", options, 1);
+    const op = "RandomAffine";
+    this.degrees = range(op, "degrees", options.degrees ?? 0, 0);
+    const t = options.translate;
+    if (t !== undefined && !(Array.isArray(t) && t.length === 2 && t.every((v) => typeof v === "number" && v >= 0 && v <= 1))) {
+      throw new Error(`${op}: translate must be [a, b], fractions of width and height in [0, 1], got ${describe(t)}`);
+    }
+    this.translate = t ? [t[0], t[1]] : null;
+    const s = options.scale;
+    if (s !== undefined && !(Array.isArray(s) && s.length === 2 && s.every((v) => typeof v === "number" && v > 0) && s[0] <= s[1])) {
+      throw new Error(`${op}: scale must be [min, max] with 0 < min ≤ max, got ${Array.isArray(s) ? `[${s.join(", ")}]` : describe(s)}`);
+    }
+    this.scale = s ? [s[0], s[1]] : null;
+    const sh = options.shear;
+    if (sh === undefined) this.shear = null;
+    else if (Array.isArray(sh) && sh.length === 4) {
+      const [x0, x1] = range(op, "shear x", [sh[0], sh[1]], 0), [y0, y1] = range(op, "shear y", [sh[2], sh[3]], 0);
+      this.shear = [x0, x1, y0, y1];
+    } else this.shear = [...range(op, "shear", sh, 0), 0, 0];
+    if (this.shear && this.shear.some((v) => Math.abs(v) >= 90)) throw new Error(`${op}: shear angles must lie strictly between -90 and 90 degrees, got [${this.shear.join(", ")}]`);
+    this.interpolation = options.interpolation ?? "nearest";
+    this.fill = options.fill ?? 0;
+    this.center = options.center;
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const angle = g.uniform(this.degrees[0], this.degrees[1]);
+    let translate: [number, number] = [0, 0];
+    if (this.translate) {
+      const dx = this.translate[0] * image.w, dy = this.translate[1] * image.h;
+      translate = [Math.round(g.uniform(-dx, dx)), Math.round(g.uniform(-dy, dy))];
+    }
+    const scale = this.scale ? g.uniform(this.scale[0], this.scale[1]) : 1;
+    let shear: [number, number] = [0, 0];
+    if (this.shear) {
+      shear = [g.uniform(this.shear[0], this.shear[1]), 0];
+      if (this.shear[2] !== 0 || this.shear[3] !== 0) shear[1] = g.uniform(this.shear[2], this.shear[3]);
+    }
+    return affinePlanes(op, image, { angle, translate, scale, shear, interpolation: this.interpolation, fill: this.fill, ...(this.center ? { center: this.center } : {}) });
+  }
+}
+
+export interface GaussianNoiseOptions extends TransformOptions {
+  /** Mean of the noise (default 0). */
+  mean?: number;
+  /** Std of the noise (default 0.1). */
+  sigma?: number;
+  /** Clamp the result to [0, 1] (default true). */
+  clip?: boolean;
+}
+
+/** Adds N(mean, sigma²) noise to every pixel, drawn in row-major order, then clamps to [0, 1] (torchvision's GaussianNoise). p defaults to 1. */
+export class GaussianNoise extends Transform {
+  readonly mean: number;
+  readonly sigma: number;
+  readonly clip: boolean;
+
+  constructor(options: GaussianNoiseOptions = {}) {
+    super("GaussianNoise", options, 1);
+    this.mean = options.mean ?? 0;
+    this.sigma = options.sigma ?? 0.1;
+    this.clip = options.clip ?? true;
+    if (!Number.isFinite(this.mean)) throw new Error(`GaussianNoise: mean must be a finite number, got ${describe(options.mean)}`);
+    if (!(Number.isFinite(this.sigma) && this.sigma >= 0)) throw new Error(`GaussianNoise: sigma must be a non-negative number, got ${describe(options.sigma)}`);
+  }
+
+  protected transform(image: Planes, g: Generator): Planes {
+    const out = image.data.slice();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i]! + g.normal(this.mean, this.sigma);
+      out[i] = this.clip ? Math.min(1, Math.max(0, v)) : v;
+    }
+    return { ...image, data: out };
+  }
+}
+
+export interface ColorJitterOptions extends TransformOptions {
+  /** Brightness factor range: b (→ [max(0, 1 − b), 1 + b]) or [min, max]. */
+  brightness?: number | readonly [number, number];
+  /** Contrast factor range: c (→ [max(0, 1 − c), 1 + c]) or [min, max]. */
+  contrast?: number | readonly [number, number];
+}
+
+/**
+ * Random brightness, then contrast (`functional.adjustBrightness` / `adjustContrast`, each clamped
+ * to [0, 1]); the brightness factor is drawn first, then the contrast factor. p defaults to 1.
+ * (torchvision also jitters saturation and hue, and applies them in random order.)
+ */
+export class ColorJitter extends Transform {
+  readonly brightness: [number, number] | null;
+  readonly contrast: [number, number] | null;
+
+  constructor(options: ColorJitterOptions = {}) {
+    super("ColorJitter", options, 1);
+    this.brightness = options.brightness === undefined ? null : range("ColorJitter", "brightness", options.brightness, 1, 0);
+    this.contrast = options.contrast === undefined ? null : range("ColorJitter", "contrast", options.contrast, 1, 0);
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const b = this.brightness ? g.uniform(this.brightness[0], this.brightness[1]) : null;
+    const c = this.contrast ? g.uniform(this.contrast[0], this.contrast[1]) : null;
+    let img = image;
+    if (b !== null) img = brightnessPlanes(img, b);
+    if (c !== null) img = contrastPlanes(op, img, c);
+    return img;
+  }
+}
+
+/** Gaussian blur (see `functional.gaussianBlur`) with σ drawn uniformly from `sigma` (default [0.1, 2]) for each image. p defaults to 1. */
+export class GaussianBlur extends Transform {
+  readonly kernelSize: [number, number];
+  readonly sigma: [number, number];
+
+  constructor(kernelSize: number | readonly [number, number], options: TransformOptions & { sigma?: number | readonly [number, number] } = {}) {
+    super("GaussianBlur", options, 1);
+    this.kernelSize = checkKernelSize("GaussianBlur", kernelSize);
+    const s = options.sigma ?? [0.1, 2];
+    if (typeof s === "number" && Number.isFinite(s) && s > 0) this.sigma = [s, s];
+    else if (Array.isArray(s) && s.length === 2 && s.every((v) => typeof v === "number" && Number.isFinite(v) && v > 0) && s[0] <= s[1]) this.sigma = [s[0], s[1]];
+    else throw new Error(`GaussianBlur: sigma must be a positive number or [min, max] with 0 < min ≤ max, got ${Array.isArray(s) ? `[${s.join(", ")}]` : describe(s)}`);
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const sigma = g.uniform(this.sigma[0], this.sigma[1]);
+    return blurPlanes(op, image, this.kernelSize, [sigma, sigma]);
+  }
+}
+
+export interface RandomErasingOptions extends TransformOptions {
+  /** Range of the erased area as a fraction of the image (default [0.02, 0.33]). */
+  scale?: readonly [number, number];
+  /** Range of the box's aspect ratio height/width, drawn log-uniformly (default [0.3, 3.3]). */
+  ratio?: readonly [number, number];
+  /** The erased pixels' value: a number, one per channel, or "random" for N(0, 1) noise (default 0). */
+  value?: number | readonly number[] | "random";
+}
+
+/**
+ * Random erasing (Zhong et al. 2017, https://arxiv.org/abs/1708.04896), as torchvision: up to 10
+ * tries of area A·U(scale) and aspect exp(U(log ratio)), h = round(√(area·aspect)), w = round(√(area/aspect)),
+ * kept when h < H and w < W, at top = randint(0, H − h + 1), left = randint(0, W − w + 1); after 10
+ * misses the image is left as it is. p defaults to 0.5.
+ */
+export class RandomErasing extends Transform {
+  readonly scale: [number, number];
+  readonly ratio: [number, number];
+  readonly value: number | readonly number[] | "random";
+
+  constructor(options: RandomErasingOptions = {}) {
+    super("RandomErasing", options, 0.5);
+    const s = options.scale ?? [0.02, 0.33], r = options.ratio ?? [0.3, 3.3];
+    if (!(Array.isArray(s) && s.length === 2 && s[0] >= 0 && s[0] <= s[1] && s[1] <= 1)) throw new Error(`RandomErasing: scale must be [min, max] with 0 ≤ min ≤ max ≤ 1, got ${describe(s)}`);
+    if (!(Array.isArray(r) && r.length === 2 && r[0] > 0 && r[0] <= r[1] && Number.isFinite(r[1]))) throw new Error(`RandomErasing: ratio must be [min, max] with 0 < min ≤ max, got ${describe(r)}`);
+    this.scale = [s[0], s[1]];
+    this.ratio = [r[0], r[1]];
+    this.value = options.value ?? 0;
+    if (this.value !== "random") fillValues("RandomErasing", this.value, 1, "value");
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const area = image.h * image.w;
+    const logRatio = [Math.log(this.ratio[0]), Math.log(this.ratio[1])] as const;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const eraseArea = area * g.uniform(this.scale[0], this.scale[1]);
+      const aspect = Math.exp(g.uniform(logRatio[0], logRatio[1]));
+      const h = Math.round(Math.sqrt(eraseArea * aspect));
+      const w = Math.round(Math.sqrt(eraseArea / aspect));
+      if (!(h < image.h && w < image.w)) continue;
+      const top = g.randint(0, image.h - h + 1);
+      const left = g.randint(0, image.w - w + 1);
+      const value = this.value === "random" ? "random" : fillValues(op, this.value, image.c, "value");
+      return erasePlanes(op, image, top, left, h, w, value, () => g.normal());
+    }
+    return image;
+  }
+}
+
+/**
+ * Cutout (DeVries & Taylor 2017, https://arxiv.org/abs/1708.04552), as the paper's code: for each of
+ * `holes` holes a centre row cy = randint(0, H), then column cx = randint(0, W); rows
+ * [cy − ⌊size/2⌋, cy + ⌊size/2⌋) and the same columns, clipped to the image, are set to `fill`. p defaults to 1.
+ */
+export class Cutout extends Transform {
+  readonly size: number;
+  readonly holes: number;
+  readonly fill: number | readonly number[];
+
+  constructor(size: number, options: TransformOptions & { holes?: number; fill?: number | readonly number[] } = {}) {
+    super("Cutout", options, 1);
+    if (!(Number.isInteger(size) && size > 0)) throw new Error(`Cutout: size must be a positive integer, got ${describe(size)}`);
+    const holes = options.holes ?? 1;
+    if (!(Number.isInteger(holes) && holes > 0)) throw new Error(`Cutout: holes must be a positive integer, got ${describe(holes)}`);
+    this.size = size;
+    this.holes = holes;
+    this.fill = options.fill ?? 0;
+    fillValues("Cutout", this.fill, 1);
+  }
+
+  protected transform(image: Planes, g: Generator, op: string): Planes {
+    const fill = fillValues(op, this.fill, image.c);
+    const half = Math.floor(this.size / 2);
+    let img = image;
+    for (let k = 0; k < this.holes; k++) {
+      const cy = g.randint(0, image.h), cx = g.randint(0, image.w);
+      const y1 = Math.max(0, cy - half), y2 = Math.min(image.h, cy + half);
+      const x1 = Math.max(0, cx - half), x2 = Math.min(image.w, cx + half);
+      img = erasePlanes(op, img, y1, x1, y2 - y1, x2 - x1, fill);
+    }
+    return img;
+  }
+}
+
+/** (x − mean[c]) / std[c] per channel (see `functional.normalize`). p defaults to 1. */
+export class Normalize extends Transform {
+  readonly mean: number | readonly number[];
+  readonly std: number | readonly number[];
+
+  constructor(mean: number | readonly number[], std: number | readonly number[], options: TransformOptions = {}) {
+    super("Normalize", options, 1);
+    normalizeParams("Normalize", mean, std, Array.isArray(mean) ? mean.length : Array.isArray(std) ? std.length : 1);
+    this.mean = mean;
+    this.std = std;
+  }
+
+  protected transform(image: Planes, _g: Generator, op: string): Planes {
+    const [m, s] = normalizeParams(op, this.mean, this.std, image.c);
+    return normalizePlanes(image, m, s);
+  }
+}
