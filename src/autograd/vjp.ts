@@ -172,6 +172,20 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   },
   // the adjoint of a prefix sum is a suffix sum
   cumsum: (c) => [apply("cumsum", [c.g], { dim: c.params.dim, reverse: !c.params.reverse })],
+  // d max-pool: each output gradient goes to the position its maximum came from (the saved indices),
+  // added up where windows overlap: a scatter-add into the flattened input planes
+  maxPool: (c) => {
+    const shape = c.inputShape(0), k = c.params.windows.length;
+    const lead = shape.slice(0, shape.length - k);
+    const count = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+    const planes = count(lead), inPlane = count(shape.slice(lead.length)), outPlane = count(c.g.shape.slice(lead.length));
+    const g = reshape(c.g, [planes, outPlane]);
+    const at = reshape(c.output(1), [planes, outPlane]); // int32 positions in the flattened input plane
+    return [reshape(apply("scatterAdd", [zeros([planes, inPlane], { dtype: c.g.dtype }), at, g], { dim: 1 }), shape)];
+  },
+  // average pooling is linear: its VJP is its adjoint, and the adjoint's VJP is the pooling again
+  avgPool: (c) => [apply("avgPoolBackward", [c.g], c.params)],
+  avgPoolBackward: (c) => [apply("avgPool", [c.g], c.params)],
 
   reshape: (c) => [reshape(c.g, c.inputShape(0))],
   permute: (c) => {
