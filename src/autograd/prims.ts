@@ -76,6 +76,11 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * wins; NaN counts as maximal.
    */
   maxPool: { windows: PoolWindows[] };
+  /**
+   * Max pooling's gradient: inputs (g, indices) of the pooled shape; each g added at its index in a
+   * zero input plane whose pooled dims are `inShape` (a scatter-add per plane).
+   */
+  maxPoolBackward: { inShape: number[] };
   /** Window sums divided by the divisors: average pooling (also adaptive). */
   avgPool: AvgPoolParams;
   /** The adjoint of avgPool: each output gradient spread over its window, divided by its divisor. */

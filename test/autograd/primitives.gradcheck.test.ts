@@ -166,6 +166,14 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     { name: "maxPool 3-D k2", inputs: () => [distinct([1, 2, 4, 3, 4])], fn: maxPoolValues(maxWindows([4, 3, 4], 2, 2, 0, 1, true)) },
     { name: "maxPool adaptive 5×7 → 3×4", inputs: () => [distinct([2, 5, 7])], fn: maxPoolValues({ windows: [adaptiveWindows(5, 3), adaptiveWindows(7, 4)] }) },
   ],
+  maxPoolBackward: [
+    // overlapping windows: one input position may receive several output gradients
+    {
+      name: "maxPoolBackward of a 2-D k3 s2 p1 pooling",
+      inputs: () => [f64(pooledShape([2, 2], maxWindows([5, 6], 3, 2, 1, 1, true))), applyMulti("maxPool", [distinct([2, 2, 5, 6]).detach()], maxWindows([5, 6], 3, 2, 1, 1, true))[1]!],
+      fn: prim("maxPoolBackward", { inShape: [5, 6] }),
+    },
+  ],
   avgPool: [
     { name: "avgPool 2-D k3 s2 p1 ceil, padding counted", inputs: () => [f64([2, 2, 5, 6])], fn: prim("avgPool", avgParams([5, 6], 3, 2, 1, true, true)) },
     { name: "avgPool 2-D padding not counted", inputs: () => [f64([1, 3, 4, 5])], fn: prim("avgPool", avgParams([4, 5], 3, 2, 1, false, false)) },

@@ -46,21 +46,22 @@ export const maxPool: Kernel<"maxPool"> = ([x], { windows }) => {
   const values = allocate(t.dtype, planes * oD * oH * oW);
   const indices = new Int32Array(values.length);
   const xv = denseValues(t);
+  const { lo: dLo, hi: dHi, step: dStep } = packed(wd), { lo: hLo, hi: hHi, step: hStep } = packed(wh), { lo: wLo, hi: wHi, step: wStep } = packed(ww);
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * inPlane;
     for (let od = 0; od < oD; od++) {
-      const d0 = wd.lo[od]!, d1 = wd.hi[od]!;
+      const d0 = dLo[od]!, d1 = dHi[od]!;
       for (let oh = 0; oh < oH; oh++) {
-        const h0 = wh.lo[oh]!, h1 = wh.hi[oh]!;
+        const h0 = hLo[oh]!, h1 = hHi[oh]!;
         for (let ow = 0; ow < oW; ow++, o++) {
-          const w0 = ww.lo[ow]!, w1 = ww.hi[ow]!;
+          const w0 = wLo[ow]!, w1 = wHi[ow]!;
           // PyTorch's scan: start at the window's first position, the first maximum wins, NaN wins.
           let best = -Infinity, at = (d0 * H + h0) * W + w0;
-          for (let id = d0; id < d1; id += wd.step) {
-            for (let ih = h0; ih < h1; ih += wh.step) {
+          for (let id = d0; id < d1; id += dStep) {
+            for (let ih = h0; ih < h1; ih += hStep) {
               const row = (id * H + ih) * W;
-              for (let iw = w0; iw < w1; iw += ww.step) {
+              for (let iw = w0; iw < w1; iw += wStep) {
                 const v = xv[base + row + iw]!;
                 if (v > best || v !== v) {
                   best = v;
@@ -78,6 +79,22 @@ export const maxPool: Kernel<"maxPool"> = ([x], { windows }) => {
   return [Tensor.fromData(values, outShape, t.dtype), Tensor.fromData(indices, outShape, "int32")];
 };
 
+export const maxPoolBackward: Kernel<"maxPoolBackward"> = ([g, indices], { inShape }) => {
+  const gt = g!, k = inShape.length;
+  const lead = gt.shape.slice(0, gt.ndim - k);
+  let planes = 1, inPlane = 1;
+  for (const s of lead) planes *= s;
+  for (const s of inShape) inPlane *= s;
+  const outPlane = planes === 0 ? 0 : gt.size / planes;
+  const gv = denseValues(gt), iv = denseValues(indices!);
+  const out = allocate(gt.dtype, planes * inPlane);
+  for (let p = 0, o = 0; p < planes; p++) {
+    const base = p * inPlane;
+    for (let q = 0; q < outPlane; q++, o++) out[base + iv[o]!] = out[base + iv[o]!]! + gv[o]!;
+  }
+  return Tensor.fromData(out, [...lead, ...inShape], gt.dtype);
+};
+
 /** The divisor of each output position (row-major over the pooled output dims, padded to three). */
 function divisors(params: AvgPoolParams): Float64Array {
   const counts = params.counts;
@@ -90,6 +107,11 @@ function divisors(params: AvgPoolParams): Float64Array {
   return out;
 }
 
+/** A pooled dim's windows as typed arrays (monomorphic, unboxed reads in the hot loops). */
+function packed(w: PoolWindows): { lo: Int32Array; hi: Int32Array; step: number } {
+  return { lo: Int32Array.from(w.lo), hi: Int32Array.from(w.hi), step: w.step };
+}
+
 /**
  * Average pooling (forward) or its adjoint: one loop over every (output, window element) pair that
  * either gathers the window sum or scatters the output gradient.
@@ -100,7 +122,8 @@ function avgPoolLoop(forward: boolean): Kernel<"avgPool" | "avgPoolBackward"> {
     const { windows, inShape } = params;
     const k = windows.length;
     const lead = t.shape.slice(0, t.ndim - k);
-    const { planes, inDims, windows: [wd, wh, ww] } = layout(t.shape, windows, inShape);
+    const { planes, inDims, windows: padded } = layout(t.shape, windows, inShape);
+    const wd = packed(padded[0]), wh = packed(padded[1]), ww = packed(padded[2]);
     const [, H, W] = inDims;
     const inPlane = inDims[0] * H * W;
     const oD = wd.lo.length, oH = wh.lo.length, oW = ww.lo.length;
@@ -112,20 +135,29 @@ function avgPoolLoop(forward: boolean): Kernel<"avgPool" | "avgPoolBackward"> {
       const inBase = p * inPlane;
       let o = p * outPlane, q = 0;
       for (let od = 0; od < oD; od++) {
+        const d0 = wd.lo[od]!, d1 = wd.hi[od]!;
         for (let oh = 0; oh < oH; oh++) {
+          const h0 = wh.lo[oh]!, h1 = wh.hi[oh]!;
           for (let ow = 0; ow < oW; ow++, o++, q++) {
-            const g = forward ? 0 : xv[o]! / div[q]!;
-            let sum = 0;
-            for (let id = wd.lo[od]!; id < wd.hi[od]!; id += wd.step) {
-              for (let ih = wh.lo[oh]!; ih < wh.hi[oh]!; ih += wh.step) {
-                const row = inBase + (id * H + ih) * W;
-                for (let iw = ww.lo[ow]!; iw < ww.hi[ow]!; iw += ww.step) {
-                  if (forward) sum += xv[row + iw]!;
-                  else out[row + iw] = out[row + iw]! + g;
+            const w0 = ww.lo[ow]!, w1 = ww.hi[ow]!;
+            if (forward) {
+              let sum = 0;
+              for (let id = d0; id < d1; id += wd.step) {
+                for (let ih = h0; ih < h1; ih += wh.step) {
+                  const row = inBase + (id * H + ih) * W;
+                  for (let iw = w0; iw < w1; iw += ww.step) sum += xv[row + iw]!;
+                }
+              }
+              out[o] = sum / div[q]!;
+            } else {
+              const g = xv[o]! / div[q]!;
+              for (let id = d0; id < d1; id += wd.step) {
+                for (let ih = h0; ih < h1; ih += wh.step) {
+                  const row = inBase + (id * H + ih) * W;
+                  for (let iw = w0; iw < w1; iw += ww.step) out[row + iw] = out[row + iw]! + g;
                 }
               }
             }
-            if (forward) out[o] = sum / div[q]!;
           }
         }
       }
