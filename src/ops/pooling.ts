@@ -81,7 +81,7 @@ export function intTuple(op: string, what: string, value: unknown, nd: number, m
   let list: unknown[];
   if (typeof value === "number") list = new Array<unknown>(nd).fill(value);
   else if (Array.isArray(value) && (value.length === nd || value.length === 1)) list = value.length === nd ? [...value] : new Array<unknown>(nd).fill(value[0]);
-  else throw new Error(`${op}: ${what} must be an integer or a list of ${nd === 1 ? "1" : `1 or ${nd}`} integers, got ${describe(value)}`);
+  else throw new Error(`${op}: ${what} must be an integer or a list of ${nd === 1 ? "1 integer" : `1 or ${nd} integers`}, got ${describe(value)}`);
   for (const v of list) {
     checkInt(op, what, v);
     if ((v as number) < min) {

@@ -91,7 +91,7 @@ describe("channel dropout", () => {
 
   it("rejects a probability outside [0, 1] and inputs of the wrong rank", () => {
     expect(() => new nn.Dropout2d(1.5)).toThrow(/Dropout2d: probability p must be in \[0, 1\], got 1.5/);
-    expect(() => new nn.Dropout2d().call(ds.ones([4, 4]))).toThrow(/dropout2d: expected a 4-D \(N, C, …\) input, got shape \[4,4\]/);
+    expect(() => new nn.Dropout2d().call(ds.ones([4, 4]))).toThrow(/dropout2d: expected a 3-D \(N, C, L\) or 4-D \(N, C, H, W\) input, got shape \[4,4\]/);
     expect(() => new nn.Dropout1d().call(ds.ones([2, 3, 4, 5]))).toThrow(/dropout1d: expected a 2-D \(C, …\) or 3-D \(N, C, …\) input, got shape \[2,3,4,5\]/);
   });
 });

@@ -113,8 +113,8 @@ export function dropout1d(x: Tensor, options: DropoutOptions = {}): Tensor {
  * taken as (N, C, L), as PyTorch 2.x does (it warns; 1-D channels are dropout1d's job).
  */
 export function dropout2d(x: Tensor, options: DropoutOptions = {}): Tensor {
-  if (x.ndim === 3) return featureDropout("dropout2d", x, 1, options, true);
-  return featureDropout("dropout2d", x, 2, options, true);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got shape ${fmtShape(x.shape)}`);
+  return featureDropout("dropout2d", x, x.ndim - 2, options, true);
 }
 
 /** Channel dropout of (N, C, D, H, W) or (C, D, H, W). */
