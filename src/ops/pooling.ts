@@ -2,7 +2,7 @@
 // kernel, stride, padding, dilation and ceil mode; adaptive average and max pooling; max unpooling.
 // Every form computes PyTorch's output size and windows here and runs the maxPool / avgPool primitives.
 import { Tensor } from "../tensor/Tensor.js";
-import { fmtShape, numel } from "../tensor/shape.js";
+import { fmtShape, numel, shapesEqual } from "../tensor/shape.js";
 import { applyMulti, apply } from "../autograd/engine.js";
 import type { AvgPoolParams, PoolWindows } from "../autograd/prims.js";
 import { checkInt, describe } from "../tensor/validate.js";
@@ -247,7 +247,7 @@ export function maxUnpoolNd(op: string, nd: number, x: Tensor, indices: Tensor, 
   const o = checkOptions(op, options, ["stride", "padding", "outputSize"]);
   if (!(indices instanceof Tensor)) throw new Error(`${op}: indices must be a Tensor, got ${describe(indices)}`);
   if (indices.dtype !== "int32") throw new Error(`${op}: indices must be int32 (as returned with returnIndices), got ${indices.dtype}`);
-  if (fmtShape(indices.shape) !== fmtShape(x.shape)) throw new Error(`${op}: indices ${fmtShape(indices.shape)} must have the input's shape ${fmtShape(x.shape)}`);
+  if (!shapesEqual(indices.shape, x.shape)) throw new Error(`${op}: indices ${fmtShape(indices.shape)} must have the input's shape ${fmtShape(x.shape)}`);
   const kernel = intTuple(op, "kernelSize", kernelSize, nd, 1);
   const noStride = o.stride === undefined || o.stride === null;
   const stride = noStride ? kernel : intTuple(op, "stride", o.stride, nd, 1);
