@@ -21,6 +21,28 @@ export interface ReduceParams {
   keepdim: boolean;
 }
 
+/**
+ * The windows of one pooled dim: output o reads the input positions lo[o], lo[o] + step, … below
+ * hi[o], already clipped to the input. The op (src/ops/pooling.ts) derives them from PyTorch's
+ * formulas (kernel, stride, padding, dilation, ceil mode; or adaptive start/end indices).
+ */
+export interface PoolWindows {
+  lo: number[];
+  hi: number[];
+  step: number;
+}
+
+/** Average pooling of the trailing `windows.length` dims (and its adjoint). */
+export interface AvgPoolParams {
+  windows: PoolWindows[];
+  /** Per dim, each output's factor of the divisor; the window sum is divided by their product. */
+  counts: number[][];
+  /** PyTorch's divisor_override: divides every window sum by this instead, when not null. */
+  divisorOverride: number | null;
+  /** The pooled dims of the input (the output shape of the adjoint). */
+  inShape: number[];
+}
+
 export interface SliceParams {
   /** Per dimension: first index, end (exclusive) and positive step; already clamped to the shape. */
   starts: number[];
@@ -48,6 +70,21 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   logSoftmax: { dim: number };
   /** Inclusive prefix sum along `dim`; `reverse` sums from the end (the VJP of the forward sum). */
   cumsum: { dim: number; reverse: boolean };
+  /**
+   * Max pooling of the trailing `windows.length` dims; two outputs: the maxima and, as int32, each
+   * one's position in its flattened input plane (PyTorch's indices). The first maximum of a window
+   * wins; NaN counts as maximal.
+   */
+  maxPool: { windows: PoolWindows[] };
+  /**
+   * Max pooling's gradient: inputs (g, indices) of the pooled shape; each g added at its index in a
+   * zero input plane whose pooled dims are `inShape` (a scatter-add per plane).
+   */
+  maxPoolBackward: { inShape: number[] };
+  /** Window sums divided by the divisors: average pooling (also adaptive). */
+  avgPool: AvgPoolParams;
+  /** The adjoint of avgPool: each output gradient spread over its window, divided by its divisor. */
+  avgPoolBackward: AvgPoolParams;
   reshape: { shape: number[] };
   permute: { dims: number[] };
   expand: { shape: number[] };

@@ -172,6 +172,24 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   },
   // the adjoint of a prefix sum is a suffix sum
   cumsum: (c) => [apply("cumsum", [c.g], { dim: c.params.dim, reverse: !c.params.reverse })],
+  // d max-pool: each output gradient goes to the position its maximum came from (the saved indices),
+  // added up where windows overlap
+  maxPool: (c) => {
+    const shape = c.inputShape(0);
+    return [apply("maxPoolBackward", [c.g, c.output(1)], { inShape: shape.slice(shape.length - c.params.windows.length) })];
+  },
+  // maxPoolBackward is linear in g: its adjoint reads the gradient back at the same indices, plane by plane
+  maxPoolBackward: (c) => {
+    const idx = c.input(1), k = c.params.inShape.length;
+    const lead = idx.shape.slice(0, idx.ndim - k);
+    const count = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+    const planes = count(lead), inPlane = count(c.params.inShape), outPlane = count(idx.shape.slice(lead.length));
+    const read = apply("gather", [reshape(c.g, [planes, inPlane]), reshape(idx, [planes, outPlane])], { dim: 1 });
+    return [reshape(read, idx.shape), null];
+  },
+  // average pooling is linear: its VJP is its adjoint, and the adjoint's VJP is the pooling again
+  avgPool: (c) => [apply("avgPoolBackward", [c.g], c.params)],
+  avgPoolBackward: (c) => [apply("avgPool", [c.g], c.params)],
 
   reshape: (c) => [reshape(c.g, c.inputShape(0))],
   permute: (c) => {

@@ -8,10 +8,21 @@ export { Linear, Bilinear, Identity } from "./Linear.js";
 export type { LinearOptions } from "./Linear.js";
 export { Flatten, Unflatten } from "./Flatten.js";
 export { Embedding } from "./Embedding.js";
-export { Dropout } from "./Dropout.js";
-export { BatchNorm1d } from "./BatchNorm1d.js";
-export type { BatchNormModuleOptions } from "./BatchNorm1d.js";
+export { Dropout, Dropout1d, Dropout2d, Dropout3d } from "./Dropout.js";
+export { BatchNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d } from "./BatchNorm.js";
+export type { BatchNormModuleOptions } from "./BatchNorm.js";
 export { LayerNorm } from "./LayerNorm.js";
+export { GroupNorm } from "./GroupNorm.js";
+export { InstanceNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from "./InstanceNorm.js";
+export type { InstanceNormModuleOptions } from "./InstanceNorm.js";
+export {
+  MaxPoolNd, MaxPool1d, MaxPool2d, MaxPool3d, AvgPoolNd, AvgPool1d, AvgPool2d, AvgPool3d,
+  AdaptiveAvgPoolNd, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
+  AdaptiveMaxPoolNd, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, MaxUnpoolNd, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
+} from "./pooling.js";
+export type { PoolOutput } from "./pooling.js";
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle } from "./upsampling.js";
+export type { UpsampleOptions } from "./upsampling.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, SELU, GELU, SiLU, Swish, Softplus, Hardtanh, Softmax, LogSoftmax } from "./activations.js";
 export {
   MSELoss, L1Loss, LpLoss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,

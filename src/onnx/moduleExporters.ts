@@ -8,7 +8,7 @@ import { Bilinear, Identity, Linear } from "../nn/Linear.js";
 import { Flatten, Unflatten } from "../nn/Flatten.js";
 import { Embedding } from "../nn/Embedding.js";
 import { Dropout } from "../nn/Dropout.js";
-import { BatchNorm1d } from "../nn/BatchNorm1d.js";
+import { BatchNorm1d } from "../nn/BatchNorm.js";
 import { LayerNorm } from "../nn/LayerNorm.js";
 import { ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, Softmax, Softplus, Swish, Tanh } from "../nn/activations.js";
 import type { GraphBuilder, ModuleExporter } from "./GraphBuilder.js";

@@ -2,10 +2,11 @@
 // case here fails the coverage test below, so it is tested automatically.
 import { describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
-import { apply } from "../../src/autograd/engine.js";
+import { apply, applyMulti } from "../../src/autograd/engine.js";
 import { vjpRules } from "../../src/autograd/vjp.js";
 import type { Prim, PrimParams } from "../../src/autograd/prims.js";
 import type { Tensor } from "../../src/index.js";
+import { adaptiveWindows, avgPoolWindows, maxPoolWindows, poolOutputSize } from "../../src/ops/pooling.js";
 
 const gen = new ds.Generator(1234);
 const f64 = (shape: number[], opts: { lo?: number; hi?: number } = {}): Tensor => {
@@ -21,6 +22,29 @@ const awayFromZero = (shape: number[]): Tensor =>
     const s = ds.rand(shape, { dtype: "float64", generator: gen }).gt(0.5);
     return ds.where(s, x, x.neg());
   }).requiresGrad_(true);
+/** Distinct values (spaced 2/n apart in [−1, 1)) in random order: max pooling has no ties to break. */
+const distinct = (shape: number[]): Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return ds.randperm(n, { generator: gen }).double().mul(2 / n).sub(1).reshape(shape).requiresGrad_(true);
+};
+/** PyTorch's max-pool windows over `inShape` (kernel, stride, padding, dilation, ceil mode per dim). */
+const maxWindows = (inShape: number[], k: number, s: number, p: number, d: number, ceil: boolean): PrimParams["maxPool"] => ({
+  windows: inShape.map((n) => maxPoolWindows(n, k, s, p, d, poolOutputSize(n, k, p, s, d, ceil))),
+});
+/** PyTorch's average-pool windows and divisors over `inShape`. */
+const avgParams = (inShape: number[], k: number, s: number, p: number, ceil: boolean, countIncludePad: boolean, divisorOverride: number | null = null): PrimParams["avgPool"] => {
+  const dims = inShape.map((n) => avgPoolWindows(n, k, s, p, poolOutputSize(n, k, p, s, 1, ceil), countIncludePad));
+  return { windows: dims.map((d) => d.windows), counts: dims.map((d) => d.counts), divisorOverride, inShape };
+};
+/** Adaptive windows (overlapping where out does not divide in), averaged. */
+const adaptiveAvgParams = (inShape: number[], outShape: number[]): PrimParams["avgPool"] => {
+  const windows = inShape.map((n, i) => adaptiveWindows(n, outShape[i]!));
+  return { windows, counts: windows.map((w) => w.lo.map((lo, o) => w.hi[o]! - lo)), divisorOverride: null, inShape };
+};
+const maxPoolValues = (params: PrimParams["maxPool"]) => (x: Tensor): Tensor => applyMulti("maxPool", [x], params)[0]!;
+/** The output shape (leading dims kept) of a pooling with these windows. */
+const pooledShape = (lead: number[], params: { windows: { lo: number[] }[] }): number[] => [...lead, ...params.windows.map((w) => w.lo.length)];
+
 /** Values away from integers and half-integers (for floor/ceil/round/sign). */
 const offGrid = (shape: number[]): Tensor => ds.noGrad(() => awayFromZero(shape).detach().mul(0.4).add(2.25)).requiresGrad_(true);
 /** A well-conditioned matrix: I·n + noise. */
@@ -134,6 +158,33 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   cumsum: [
     { name: "cumsum dim 1", inputs: () => [f64([3, 4])], fn: prim("cumsum", { dim: 1, reverse: false }) },
     { name: "cumsum reverse dim 0", inputs: () => [f64([3, 4])], fn: prim("cumsum", { dim: 0, reverse: true }) },
+  ],
+  maxPool: [
+    // overlapping windows (kernel 3, stride 2) with padding and a ceil-mode partial window
+    { name: "maxPool 2-D k3 s2 p1 ceil", inputs: () => [distinct([2, 2, 5, 6])], fn: maxPoolValues(maxWindows([5, 6], 3, 2, 1, 1, true)) },
+    { name: "maxPool 1-D dilation 2", inputs: () => [distinct([2, 3, 9])], fn: maxPoolValues(maxWindows([9], 2, 1, 1, 2, false)) },
+    { name: "maxPool 3-D k2", inputs: () => [distinct([1, 2, 4, 3, 4])], fn: maxPoolValues(maxWindows([4, 3, 4], 2, 2, 0, 1, true)) },
+    { name: "maxPool adaptive 5×7 → 3×4", inputs: () => [distinct([2, 5, 7])], fn: maxPoolValues({ windows: [adaptiveWindows(5, 3), adaptiveWindows(7, 4)] }) },
+  ],
+  maxPoolBackward: [
+    // overlapping windows: one input position may receive several output gradients
+    {
+      name: "maxPoolBackward of a 2-D k3 s2 p1 pooling",
+      inputs: () => [f64(pooledShape([2, 2], maxWindows([5, 6], 3, 2, 1, 1, true))), applyMulti("maxPool", [distinct([2, 2, 5, 6]).detach()], maxWindows([5, 6], 3, 2, 1, 1, true))[1]!],
+      fn: prim("maxPoolBackward", { inShape: [5, 6] }),
+    },
+  ],
+  avgPool: [
+    { name: "avgPool 2-D k3 s2 p1 ceil, padding counted", inputs: () => [f64([2, 2, 5, 6])], fn: prim("avgPool", avgParams([5, 6], 3, 2, 1, true, true)) },
+    { name: "avgPool 2-D padding not counted", inputs: () => [f64([1, 3, 4, 5])], fn: prim("avgPool", avgParams([4, 5], 3, 2, 1, false, false)) },
+    { name: "avgPool 1-D divisor override 2", inputs: () => [f64([2, 7])], fn: prim("avgPool", avgParams([7], 3, 2, 1, true, true, 2)) },
+    { name: "avgPool 3-D", inputs: () => [f64([1, 2, 3, 4, 4])], fn: prim("avgPool", avgParams([3, 4, 4], 2, 2, 1, false, false)) },
+    { name: "avgPool adaptive 5×7 → 3×4", inputs: () => [f64([2, 5, 7])], fn: prim("avgPool", adaptiveAvgParams([5, 7], [3, 4])) },
+  ],
+  avgPoolBackward: [
+    { name: "avgPoolBackward 2-D ceil, padding counted", inputs: () => [f64(pooledShape([2, 2], avgParams([5, 6], 3, 2, 1, true, true)))], fn: prim("avgPoolBackward", avgParams([5, 6], 3, 2, 1, true, true)) },
+    { name: "avgPoolBackward adaptive 5×7 → 3×4", inputs: () => [f64(pooledShape([2], adaptiveAvgParams([5, 7], [3, 4])))], fn: prim("avgPoolBackward", adaptiveAvgParams([5, 7], [3, 4])) },
+    { name: "avgPoolBackward 1-D divisor override", inputs: () => [f64(pooledShape([3], avgParams([7], 3, 2, 1, true, true, 2)))], fn: prim("avgPoolBackward", avgParams([7], 3, 2, 1, true, true, 2)) },
   ],
   reshape: [{ name: "reshape", inputs: () => [f64([2, 6])], fn: prim("reshape", { shape: [3, 2, 2] }) }],
   permute: [{ name: "permute", inputs: () => [f64([2, 3, 4])], fn: prim("permute", { dims: [2, 0, 1] }) }],

@@ -6,6 +6,7 @@ import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./mov
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -53,6 +54,10 @@ export const cpuBackend: Backend = {
   argmax,
   argmin,
   cumsum,
+  maxPool,
+  maxPoolBackward,
+  avgPool,
+  avgPoolBackward,
   logSoftmax,
   reshape,
   permute,

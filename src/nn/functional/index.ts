@@ -2,3 +2,11 @@
 export * from "./activations.js";
 export * from "./losses.js";
 export * from "./layers.js";
+export * from "./normalization.js";
+export {
+  maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d,
+  adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, maxUnpool1d, maxUnpool2d, maxUnpool3d,
+} from "../../ops/pooling.js";
+export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions, AdaptiveSize, IntOrTuple } from "../../ops/pooling.js";
+export { interpolate, pixelShuffle, pixelUnshuffle } from "../../ops/resample.js";
+export type { InterpolateOptions, InterpolateMode } from "../../ops/resample.js";

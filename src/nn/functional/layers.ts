@@ -76,6 +76,52 @@ export function dropout(x: Tensor, options: { p?: number; training?: boolean; ge
   return E.mul(x, E.mul(E.cast(keep, x.dtype), 1 / (1 - p)));
 }
 
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Channel dropout (Tompson et al. 2015, arXiv:1411.4280): whole channels are zeroed with probability p
+ * and the others scaled by 1/(1 − p). The mask has one entry per (sample, channel), or per channel for
+ * an unbatched input, drawn from `generator` (or the default one).
+ */
+function featureDropout(op: string, x: Tensor, spatialDims: number, options: DropoutOptions, batchedOnly = false): Tensor {
+  const p = options.p ?? 0.5;
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`${op}: probability p must be in [0, 1], got ${p}`);
+  const batched = x.ndim === spatialDims + 2;
+  if (!batched && (batchedOnly || x.ndim !== spatialDims + 1)) {
+    const forms = batchedOnly ? `${spatialDims + 2}-D (N, C, …)` : `${spatialDims + 1}-D (C, …) or ${spatialDims + 2}-D (N, C, …)`;
+    throw new Error(`${op}: expected a ${forms} input, got shape ${fmtShape(x.shape)}`);
+  }
+  if (options.training === false || p === 0) return x;
+  if (p === 1) return E.mul(x, 0);
+  const channels = batched ? 2 : 1;
+  const maskShape = x.shape.map((s, i) => (i < channels ? s : 1)); // (N, C, 1, …)
+  const keep = noGrad(() => E.lt(rand(maskShape, { dtype: "float64", generator: options.generator }), 1 - p));
+  return E.mul(x, E.mul(E.cast(keep, x.dtype), 1 / (1 - p)));
+}
+
+/** Channel dropout of (N, C, L) or (C, L): each channel's whole sequence is kept or dropped. */
+export function dropout1d(x: Tensor, options: DropoutOptions = {}): Tensor {
+  return featureDropout("dropout1d", x, 1, options);
+}
+
+/**
+ * Channel dropout of (N, C, H, W): each feature map is kept or dropped as a whole. A 3-D input is
+ * taken as (N, C, L), as PyTorch 2.x does (it warns; 1-D channels are dropout1d's job).
+ */
+export function dropout2d(x: Tensor, options: DropoutOptions = {}): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got shape ${fmtShape(x.shape)}`);
+  return featureDropout("dropout2d", x, x.ndim - 2, options, true);
+}
+
+/** Channel dropout of (N, C, D, H, W) or (C, D, H, W). */
+export function dropout3d(x: Tensor, options: DropoutOptions = {}): Tensor {
+  return featureDropout("dropout3d", x, 3, options);
+}
+
 export interface BatchNormOptions {
   /** Running mean and variance (C): updated in place in training, used in evaluation. */
   runningMean?: Tensor | null;

@@ -1,7 +1,9 @@
-// BatchNorm1d: per-feature normalization with batch statistics in training and running ones in eval.
+// Batch normalization layers (1-D, 2-D, 3-D): per-channel normalization with batch statistics in training
+// and running ones in evaluation.
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
+import { checkInt } from "../tensor/validate.js";
 import { noGrad } from "../autograd/engine.js";
 import { ones, zeros } from "../ops/creation.js";
 import { Module } from "./Module.js";
@@ -23,12 +25,13 @@ export interface BatchNormModuleOptions {
 }
 
 /**
- * Batch normalization over (N, C) or (N, C, L) inputs (Ioffe & Szegedy 2015, arXiv:1502.03167).
+ * Batch normalization (Ioffe & Szegedy 2015, arXiv:1502.03167) over every dim but the channel dim 1:
+ * what BatchNorm1d/2d/3d share (PyTorch's `_BatchNorm`); they differ only in the input ranks they take.
  * The buffers `runningMean` (init 0), `runningVar` (init 1) and `numBatchesTracked` are saved under
  * PyTorch's keys `running_mean`, `running_var`, `num_batches_tracked`. `numBatchesTracked` is int32
  * (PyTorch: int64); each side's `load_state_dict` casts the other's, so checkpoints move both ways.
  */
-export class BatchNorm1d extends Module {
+export abstract class BatchNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   readonly runningMean: Tensor | null;
@@ -40,6 +43,9 @@ export class BatchNorm1d extends Module {
   readonly trackRunningStats: boolean;
   constructor(readonly numFeatures: number, options: BatchNormModuleOptions = {}) {
     super();
+    const name = new.target.name;
+    checkInt(name, "numFeatures", numFeatures);
+    if (numFeatures <= 0) throw new Error(`${name}: numFeatures must be positive, got ${numFeatures}`);
     const dtype = options.dtype ?? "float32";
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
@@ -52,10 +58,10 @@ export class BatchNorm1d extends Module {
     this.runningVar = track ? this.registerBuffer("runningVar", ones([numFeatures], { dtype })) : null;
     this.numBatchesTracked = track ? this.registerBuffer("numBatchesTracked", zeros([], { dtype: "int32" })) : null;
   }
+  /** Throws unless `x` has a rank this layer takes and `numFeatures` channels. */
+  protected abstract checkInput(x: Tensor): void;
   forward(x: Tensor): Tensor {
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new Error(`BatchNorm1d: expected input (N, ${this.numFeatures}) or (N, ${this.numFeatures}, L), got ${fmtShape(x.shape)}`);
-    }
+    this.checkInput(x);
     const common = { weight: this.weight, bias: this.bias, eps: this.eps };
     if (!this.training && this.runningMean !== null) {
       return batchNorm(x, { ...common, training: false, runningMean: this.runningMean, runningVar: this.runningVar });
@@ -71,5 +77,32 @@ export class BatchNorm1d extends Module {
   override extraRepr(): string {
     const momentum = this.momentum === null ? "None" : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, bias=${pyBool(this.bias !== null)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalization of (N, C) or (N, C, L) inputs, per feature C. */
+export class BatchNorm1d extends BatchNorm {
+  protected checkInput(x: Tensor): void {
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new Error(`BatchNorm1d: expected input (N, ${this.numFeatures}) or (N, ${this.numFeatures}, L), got ${fmtShape(x.shape)}`);
+    }
+  }
+}
+
+/** Batch normalization of images (N, C, H, W), per channel: statistics over N, H and W. */
+export class BatchNorm2d extends BatchNorm {
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 4 || x.shape[1] !== this.numFeatures) {
+      throw new Error(`BatchNorm2d: expected a 4-D input (N, ${this.numFeatures}, H, W), got ${fmtShape(x.shape)}`);
+    }
+  }
+}
+
+/** Batch normalization of volumes (N, C, D, H, W), per channel: statistics over N, D, H and W. */
+export class BatchNorm3d extends BatchNorm {
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 5 || x.shape[1] !== this.numFeatures) {
+      throw new Error(`BatchNorm3d: expected a 5-D input (N, ${this.numFeatures}, D, H, W), got ${fmtShape(x.shape)}`);
+    }
   }
 }
