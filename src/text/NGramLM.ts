@@ -14,7 +14,8 @@ export interface NGramLMOptions {
    * Kneser–Ney discounts. `"kn"`: one number d for every order (default 0.75, as Jurafsky & Martin), or
    * `"auto"` for Ney's estimate d = n₁ / (n₁ + 2n₂) per order. `"mkn"`: `[D₁, D₂, D₃₊]` for every order, or
    * `"auto"` (default) for Chen & Goodman's estimates per order: Y = n₁/(n₁+2n₂), D₁ = 1 − 2Y n₂/n₁,
-   * D₂ = 2 − 3Y n₃/n₂, D₃₊ = 3 − 4Y n₄/n₃ (n_r: number of n-grams of that order whose count is r).
+   * D₂ = 2 − 3Y n₃/n₂, D₃₊ = 3 − 4Y n₄/n₃ (n_r: number of n-grams of that order whose count is r),
+   * each clamped into [0, r] (with few counts, e.g. characters at order 1, D₂ can come out negative).
    */
   discount?: number | [number, number, number] | "auto";
   /** The start-of-sequence padding token (default `"<s>"`); it is only ever context. */
@@ -63,7 +64,7 @@ interface Context {
 export class NGramLM {
   readonly order: number;
   readonly smoothing: Smoothing;
-  readonly k: number;
+  private kValue: number;
   readonly discountOption: number | [number, number, number] | "auto";
   readonly bos: string;
   readonly eos: string | null;
@@ -89,8 +90,7 @@ export class NGramLM {
     const smoothing = options.smoothing ?? "kn";
     if (smoothing !== "addk" && smoothing !== "kn" && smoothing !== "mkn") throw new Error(`${op}: smoothing must be "addk", "kn" or "mkn", got ${describe(smoothing)}`);
     this.smoothing = smoothing;
-    this.k = options.k ?? 1;
-    if (typeof this.k !== "number" || !(this.k >= 0) || !Number.isFinite(this.k)) throw new Error(`${op}: k must be a finite number ≥ 0, got ${describe(options.k)}`);
+    this.kValue = checkK(op, options.k ?? 1);
     const d = options.discount ?? (smoothing === "mkn" ? "auto" : 0.75);
     const bad = (): never => {
       throw new Error(`${op}: discount for "${smoothing}" must be ${smoothing === "mkn" ? "[D1, D2, D3+] with 0 ≤ D1 ≤ 1, 0 ≤ D2 ≤ 2, 0 ≤ D3+ ≤ 3" : "a number in [0, 1]"} or "auto", got ${JSON.stringify(d) ?? describe(d)}`);
@@ -168,6 +168,15 @@ export class NGramLM {
     return this;
   }
 
+  /** The k of add-k. It only enters predictions, so it may be changed after `fit` (e.g. to tune it on held-out text). */
+  get k(): number {
+    return this.kValue;
+  }
+
+  set k(value: number) {
+    this.kValue = checkK("NGramLM.k", value);
+  }
+
   private estimateDiscounts(level: Map<string, Context>, k: number): [number, number, number] {
     if (this.smoothing === "addk") return [0, 0, 0];
     const d = this.discountOption;
@@ -184,7 +193,9 @@ export class NGramLM {
       );
     }
     if (this.smoothing === "kn") return [y, y, y];
-    return [1 - 2 * y * (n2 / n1), 2 - 3 * y * (n3 / n2), 3 - 4 * y * (n4 / n3)];
+    // Few counts can push an estimate out of [0, r] (e.g. D₂ < 0 for characters); clamp it there.
+    const clamp = (x: number, r: number): number => Math.min(Math.max(x, 0), r);
+    return [clamp(1 - 2 * y * (n2 / n1), 1), clamp(2 - 3 * y * (n3 / n2), 2), clamp(3 - 4 * y * (n4 / n3), 3)];
   }
 
   /** The vocabulary size |V| (training tokens, `eos`, `unk`). */
@@ -333,6 +344,11 @@ export class NGramLM {
   private requireFitted(method: string): void {
     if (!this.fitted) throw new Error(`NGramLM.${method}: the model is not fitted yet; call fit(sequences) first`);
   }
+}
+
+function checkK(op: string, k: unknown): number {
+  if (typeof k !== "number" || !(k >= 0) || !Number.isFinite(k)) throw new Error(`${op}: k must be a finite number ≥ 0, got ${describe(k)}`);
+  return k;
 }
 
 function bump(level: Map<string, Context>, key: string, w: number, by: number): void {

@@ -122,6 +122,14 @@ describe("NGramLM properties", () => {
     expect(fixed.generate({ maxTokens: 10, context: ["I", "do"], seed: 0 })).toEqual("not like green eggs and ham".split(" "));
   });
 
+  it("k may be changed after fit: a model fitted with k = 1 and set to 0.5 equals the k = 0.5 reference", () => {
+    const ref = fixture.cases.find((c) => c.name === "sam-trigram-add0.5")!;
+    const lm = new NGramLM(3, { smoothing: "addk", k: 1 }).fit(SAM);
+    lm.k = 0.5;
+    close(lm.perplexity(ref.heldOut!), ref.perplexity, "perplexity");
+    expect(() => (lm.k = -1)).toThrow(/NGramLM.k: k must be a finite number ≥ 0, got -1/);
+  });
+
   it("bad input is an error naming the call", () => {
     expect(() => new NGramLM(0)).toThrow(/NGramLM: order must be an integer ≥ 1, got 0/);
     expect(() => new NGramLM(2, { smoothing: "witten-bell" as never })).toThrow(/NGramLM: smoothing must be "addk", "kn" or "mkn"/);
