@@ -15,7 +15,9 @@ export interface NGramLMOptions {
    * `"auto"` for Ney's estimate d = n₁ / (n₁ + 2n₂) per order. `"mkn"`: `[D₁, D₂, D₃₊]` for every order, or
    * `"auto"` (default) for Chen & Goodman's estimates per order: Y = n₁/(n₁+2n₂), D₁ = 1 − 2Y n₂/n₁,
    * D₂ = 2 − 3Y n₃/n₂, D₃₊ = 3 − 4Y n₄/n₃ (n_r: number of n-grams of that order whose count is r),
-   * each clamped into [0, r] (with few counts, e.g. characters at order 1, D₂ can come out negative).
+   * each clamped into [0, r] (with few counts D₂ can come out negative). An order whose counts of counts
+   * leave the estimate undefined (n₁ = n₂ = 0 for "kn"; n₁, n₂ or n₃ = 0 for "mkn", e.g. characters at
+   * order 1, where every count is large) uses 0.75, or [0.5, 1, 1.5] as KenLM's `--discount_fallback`.
    */
   discount?: number | [number, number, number] | "auto";
   /** The start-of-sequence padding token (default `"<s>"`); it is only ever context. */
@@ -43,15 +45,15 @@ interface Context {
  * predicted like any token. The vocabulary V is the training tokens, `eos` and `unk`; probabilities over
  * V sum to 1 in every context. Natural logarithms throughout; perplexity = exp(cross-entropy).
  *
- * Add-k (Jurafsky & Martin, Speech and Language Processing, 3rd ed., §3.6):
+ * Add-k (Jurafsky & Martin, Speech and Language Processing, 3rd ed. draft, ch. 3):
  * P(w | h) = (C(h w) + k) / (C(h) + k|V|), with C(h) = Σ_v C(h v); an unseen context gives 1/|V|.
  *
- * Interpolated Kneser–Ney (J&M §3.7; Chen & Goodman 1998, https://dl.acm.org/doi/10.5555/1071437):
+ * Interpolated Kneser–Ney (J&M ch. 3; Chen & Goodman 1998, "An empirical study of smoothing techniques for language modeling"):
  * P(w | h) = max(c(h w) − D, 0) / Σ_v c(h v) + γ(h) · P(w | h′), with h′ = h without its first token and
  * γ(h) = D · |{v : c(h v) > 0}| / Σ_v c(h v) (the discounted mass; computed as exactly that mass when a
  * count is below its discount). c is the count at the highest order and the continuation count
  * N₁₊(• h w) = |{u : u h w seen}| below it (also for contexts that begin with `bos`). The recursion ends
- * in the uniform distribution 1/|V| (J&M eq. 3.35), so unknown words get probability. A context never
+ * in the uniform distribution 1/|V| (as J&M's λ(ε)/|V| term), so unknown words get probability. A context never
  * seen passes its whole mass down (γ = 1).
  *
  * ```ts
@@ -150,7 +152,7 @@ export class NGramLM {
       }
     }
     // 4. Discounts and the mass each context passes down.
-    this.discounts = this.levels.map((level, i) => this.estimateDiscounts(level, i + 1));
+    this.discounts = this.levels.map((level) => this.estimateDiscounts(level));
     this.levels.forEach((level, i) => {
       const [d1, d2, d3] = this.discounts[i]!;
       for (const ctx of level.values()) {
@@ -177,7 +179,7 @@ export class NGramLM {
     this.kValue = checkK("NGramLM.k", value);
   }
 
-  private estimateDiscounts(level: Map<string, Context>, k: number): [number, number, number] {
+  private estimateDiscounts(level: Map<string, Context>): [number, number, number] {
     if (this.smoothing === "addk") return [0, 0, 0];
     const d = this.discountOption;
     if (d !== "auto") return typeof d === "number" ? [d, d, d] : [d[0], d[1], d[2]];
@@ -185,13 +187,10 @@ export class NGramLM {
     for (const ctx of level.values()) for (const c of ctx.words.values()) if (c <= 4) nr[c]!++;
     const [, n1, n2, n3, n4] = nr as [number, number, number, number, number];
     const y = n1 / (n1 + 2 * n2);
-    const need = this.smoothing === "kn" ? [n1 + n2] : [n1, n2, n3];
-    if (need.some((x) => x === 0)) {
-      throw new Error(
-        `NGramLM.fit: cannot estimate the ${this.smoothing === "kn" ? "Kneser–Ney discount" : "modified Kneser–Ney discounts"} of order ${k} ` +
-          `(counts of counts n1..n4 = ${n1}, ${n2}, ${n3}, ${n4}); pass discount explicitly`,
-      );
-    }
+    // Orders whose counts of counts leave an estimate undefined (e.g. characters at order 1, where every count
+    // is large) fall back to fixed discounts: 0.75 (J&M), or KenLM's --discount_fallback 0.5, 1, 1.5.
+    if (this.smoothing === "kn" && n1 + n2 === 0) return [0.75, 0.75, 0.75];
+    if (this.smoothing === "mkn" && (n1 === 0 || n2 === 0 || n3 === 0)) return [0.5, 1, 1.5];
     if (this.smoothing === "kn") return [y, y, y];
     // Few counts can push an estimate out of [0, r] (e.g. D₂ < 0 for characters); clamp it there.
     const clamp = (x: number, r: number): number => Math.min(Math.max(x, 0), r);
