@@ -12,7 +12,7 @@ import { checkSpecials, corpusDocuments, splitOnSpecials } from "./strings.js";
 export const DEFAULT_WORD_PATTERN = /[\p{L}\p{M}\p{N}_]+|[^\p{L}\p{M}\p{N}_\s]|\s+/u;
 
 export interface WordTokenizerOptions {
-  /** Tokens are the matches of this expression (flags kept, `g` added). Default `DEFAULT_WORD_PATTERN`. */
+  /** Tokens are the matches of this expression (flags kept, `g` added; a string is JavaScript syntax, compiled with `u`). Default `DEFAULT_WORD_PATTERN`. */
   pattern?: RegExp | string;
   /** Lower-case the text first (default false; true loses the exact round trip). */
   lowercase?: boolean;

@@ -32,7 +32,11 @@ export function pythonRegex(op: string, pattern: string | RegExp): RegExp {
     let flags = pattern.flags;
     if (!flags.includes("g")) flags += "g";
     if (!flags.includes("u") && !flags.includes("v")) flags += "u";
-    return new RegExp(pattern.source, flags);
+    try {
+      return new RegExp(pattern.source, flags);
+    } catch (e) {
+      throw new Error(`${op}: tokenPattern ${String(pattern)} is not valid with the u flag (${(e as Error).message})`);
+    }
   }
   if (typeof pattern !== "string") throw new Error(`${op}: tokenPattern must be a string (Python syntax) or a RegExp, got ${describe(pattern)}`);
   let src = pattern;

@@ -24,6 +24,7 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/text/text_vectorizers.json", import.meta.url), "utf8")) as {
   sklearn: string;
+  regex: { texts: string[]; cases: { pattern: string; matches: (string | string[])[][] }[] };
   corpora: Record<string, { docs: string[]; heldOut: string[] }>;
   cases: Case[];
 };
@@ -73,6 +74,19 @@ describe("CountVectorizer and TfidfVectorizer equal scikit-learn", () => {
       }
       expectMatrix(X, c.fitTransform, "fitTransform");
       expectMatrix(vec.transform(heldOut), c.transform, "transform");
+    });
+  }
+});
+
+describe("pythonRegex finds what Python's re.findall finds", () => {
+  for (const c of fixture.regex.cases) {
+    it(c.pattern, () => {
+      const re = pythonRegex("test", c.pattern);
+      const groups = new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("")!.length - 1;
+      fixture.regex.texts.forEach((text, i) => {
+        const found = [...text.matchAll(re)].map((m) => (groups === 0 ? m[0] : groups === 1 ? m[1] : m.slice(1)));
+        expect(found, JSON.stringify(text)).toEqual(c.matches[i]);
+      });
     });
   }
 });
