@@ -48,4 +48,5 @@ export * as train from "./train/index.js";
 export * as io from "./io/index.js";
 export * as tensorboard from "./tensorboard/index.js";
 export * as onnx from "./onnx/index.js";
+export * as text from "./text/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";

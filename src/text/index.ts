@@ -1,0 +1,23 @@
+// Text: tokenizers (character, regex word, byte-level BPE), Vocab, bag-of-words / TF-IDF vectorizers, n-gram language models, tiny Shakespeare.
+export { Vocab } from "./Vocab.js";
+export type { VocabOptions, VocabJSON } from "./Vocab.js";
+export type { Tokenizer, TokenizerJSON } from "./Tokenizer.js";
+export { saveTokenizer } from "./Tokenizer.js";
+export { tokenizerFromJSON, loadTokenizer } from "./loadTokenizer.js";
+export { CharTokenizer } from "./CharTokenizer.js";
+export type { CharTokenizerOptions } from "./CharTokenizer.js";
+export { WordTokenizer, DEFAULT_WORD_PATTERN } from "./WordTokenizer.js";
+export type { WordTokenizerOptions } from "./WordTokenizer.js";
+export { BPETokenizer } from "./BPETokenizer.js";
+export type { BPETrainOptions } from "./BPETokenizer.js";
+export { GPT2_PATTERN, BYTE_TO_UNICODE, bytesToUnicode, unicodeToBytes } from "./byteLevel.js";
+export { CountVectorizer } from "./CountVectorizer.js";
+export type { CountVectorizerOptions, DfLimit } from "./CountVectorizer.js";
+export { TfidfVectorizer, TfidfTransformer } from "./TfidfVectorizer.js";
+export type { TfidfOptions } from "./TfidfVectorizer.js";
+export { SparseMatrix } from "./SparseMatrix.js";
+export { pythonRegex } from "./pythonRegex.js";
+export { NGramLM } from "./NGramLM.js";
+export type { NGramLMOptions, Smoothing } from "./NGramLM.js";
+export { tinyShakespeare, trainValSplit } from "./tinyShakespeare.js";
+export type { ShakespeareSplit } from "./tinyShakespeare.js";
