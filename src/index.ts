@@ -47,4 +47,4 @@ export * as train from "./train/index.js";
 export * as io from "./io/index.js";
 export * as tensorboard from "./tensorboard/index.js";
 export * as onnx from "./onnx/index.js";
-export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";
+export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";
