@@ -1,4 +1,5 @@
-// data: datasets, loaders, splits, cross-validation, transforms, toy datasets and MNIST (browser-safe).
+// data: datasets, loaders, splits, cross-validation, transforms, toy datasets and MNIST (browser-safe but
+// loadMnist, which reads the mnist package's files in Node).
 export { TensorDataset, Subset, randomSplit } from "./Dataset.js";
 export type { Dataset } from "./Dataset.js";
 export { DataLoader, defaultCollate } from "./DataLoader.js";
@@ -10,3 +11,4 @@ export { xor, productSign, twoMoons, circles, spirals, gaussianBlobs } from "./s
 export type { Labeled, SyntheticOptions } from "./synthetic.js";
 export { mnistFromDigits, MNIST_SPLIT_SEED, MNIST_PIXELS, MNIST_TRAIN_SIZE, MNIST_TEST_SIZE } from "./mnist.js";
 export type { MnistSplit } from "./mnist.js";
+export { loadMnist } from "../node/index.js";

@@ -2,6 +2,9 @@
 import cliProgress from "cli-progress";
 import type { Callback, TrainContext, BatchLogs } from "../train/Callback.js";
 import type { EpochLogs } from "../train/types.js";
+import { formatLogs } from "../train/formatLogs.js";
+
+export { formatLogs };
 
 export interface ProgressBarOptions {
   /** Where plain lines go when the stream is not a TTY (default console.log). */
@@ -10,14 +13,6 @@ export interface ProgressBarOptions {
   stream?: NodeJS.WriteStream;
   /** Force plain lines (true) or the live bar (false); default: live bar only on a TTY. */
   plain?: boolean;
-}
-
-/** "loss 0.1234 · accuracy 0.9710 · valLoss ..." with 4 significant decimals; `epoch`, `seconds` left out. */
-export function formatLogs(logs: EpochLogs): string {
-  return Object.entries(logs)
-    .filter(([k]) => k !== "epoch" && k !== "seconds")
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)}`)
-    .join(" · ");
 }
 
 /**
