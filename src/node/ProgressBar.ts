@@ -6,11 +6,22 @@ import { formatLogs } from "../train/formatLogs.js";
 
 export { formatLogs };
 
+/**
+ * What the live bar draws on: process.stderr, or any object with what cli-progress uses of a terminal
+ * (declared here, not as NodeJS.WriteStream, so the declarations need no Node types).
+ */
+export interface TerminalStream {
+  readonly isTTY?: boolean;
+  /** Width in characters (default 80 on a TTY). */
+  readonly columns?: number;
+  write(text: string, callback?: () => void): boolean;
+}
+
 export interface ProgressBarOptions {
   /** Where plain lines go when the stream is not a TTY (default console.log). */
   log?: (line: string) => void;
   /** The stream the live bar draws on (default process.stderr). */
-  stream?: NodeJS.WriteStream;
+  stream?: TerminalStream;
   /** Force plain lines (true) or the live bar (false); default: live bar only on a TTY. */
   plain?: boolean;
 }
@@ -23,7 +34,7 @@ export class ProgressBar implements Callback {
   private bar: cliProgress.SingleBar | null = null;
   private readonly plain: boolean;
   private readonly log: (line: string) => void;
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: TerminalStream;
   private lossSum = 0;
   private samples = 0;
 
@@ -40,7 +51,8 @@ export class ProgressBar implements Callback {
     this.bar = new cliProgress.SingleBar(
       {
         format: `epoch ${epoch + 1}/${ctx.epochs} {bar} {value}/{total} | ETA {eta_formatted} | loss {loss}`,
-        stream: this.stream,
+        // cli-progress's types ask for a whole Node stream; it only writes, and reads isTTY and columns (lib/terminal.js).
+        stream: this.stream as NodeJS.WritableStream,
         hideCursor: true,
         clearOnComplete: true,
       },

@@ -4,7 +4,7 @@ import type * as node from "./index.js";
 import type { ProgressBarOptions } from "./ProgressBar.js";
 
 export { formatLogs } from "../train/formatLogs.js";
-export type { ProgressBarOptions } from "./ProgressBar.js";
+export type { ProgressBarOptions, TerminalStream } from "./ProgressBar.js";
 
 function nodeOnly(name: string, instead: string): never {
   throw new Error(`${name}: needs Node.js (files or a terminal), which this environment lacks; ${instead}`);

@@ -19,5 +19,5 @@ export type { LineSink } from "./loggers.js";
 export { TensorBoard } from "./TensorBoard.js";
 export type { TensorBoardOptions } from "./TensorBoard.js";
 export { ProgressBar } from "../node/index.js";
-export type { ProgressBarOptions } from "../node/index.js";
+export type { ProgressBarOptions, TerminalStream } from "../node/index.js";
 export { formatLogs } from "./formatLogs.js";
