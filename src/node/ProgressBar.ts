@@ -1,5 +1,6 @@
 // Terminal progress for fit(): a live bar (cli-progress) with ETA, loss and metrics on a TTY, plain epoch lines otherwise.
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type * as CliProgress from "cli-progress";
 import type { Callback, TrainContext, BatchLogs } from "../train/Callback.js";
 import type { EpochLogs } from "../train/types.js";
 import { formatLogs } from "../train/formatLogs.js";
@@ -17,6 +18,17 @@ export interface TerminalStream {
   write(text: string, callback?: () => void): boolean;
 }
 
+let cliProgress: typeof CliProgress | null = null;
+
+/** cli-progress, loaded on the first live bar: importing deepscript stays fast for programs that never draw one. */
+function loadCliProgress(): typeof CliProgress {
+  if (cliProgress === null) {
+    const loaded: typeof CliProgress = createRequire(import.meta.url)("cli-progress");
+    cliProgress = loaded;
+  }
+  return cliProgress;
+}
+
 export interface ProgressBarOptions {
   /** Where plain lines go when the stream is not a TTY (default console.log). */
   log?: (line: string) => void;
@@ -31,7 +43,7 @@ export interface ProgressBarOptions {
  * (CI, pipes, files) one line per epoch, so logs stay readable.
  */
 export class ProgressBar implements Callback {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: CliProgress.SingleBar | null = null;
   private readonly plain: boolean;
   private readonly log: (line: string) => void;
   private readonly stream: TerminalStream;
@@ -48,7 +60,8 @@ export class ProgressBar implements Callback {
     this.lossSum = 0;
     this.samples = 0;
     if (this.plain || ctx.stepsPerEpoch === undefined) return;
-    this.bar = new cliProgress.SingleBar(
+    const cli = loadCliProgress();
+    this.bar = new cli.SingleBar(
       {
         format: `epoch ${epoch + 1}/${ctx.epochs} {bar} {value}/{total} | ETA {eta_formatted} | loss {loss}`,
         // cli-progress's types ask for a whole Node stream; it only writes, and reads isTTY and columns (lib/terminal.js).
@@ -56,7 +69,7 @@ export class ProgressBar implements Callback {
         hideCursor: true,
         clearOnComplete: true,
       },
-      cliProgress.Presets.shades_classic,
+      cli.Presets.shades_classic,
     );
     this.bar.start(ctx.stepsPerEpoch, 0, { loss: "—" });
   }
