@@ -223,20 +223,26 @@ interface Check {
 const TS5 = join(ROOT, "node_modules/typescript/bin/tsc");
 const TS7 = join(ROOT, "node_modules/typescript7/bin/tsc");
 
-/** The configurations a compiler checks: every one strict, with the package's declarations checked too (skipLibCheck off). */
+/**
+ * The configurations a compiler checks: every one strict, with the package's declarations checked too
+ * (skipLibCheck off). Without @types/node unless named: the declarations, deepscript/node's included, need
+ * no Node types; the configurations with them check that their Symbol.dispose merges with deepscript's.
+ */
 function checks(compiler: "ts5" | "ts7"): Check[] {
   const list: Check[] = [];
   for (const target of ["es2020", "es2022"]) {
-    const base = { strict: true, noEmit: true, skipLibCheck: false, target, lib: [target], types: ["node"] };
+    const base = { strict: true, noEmit: true, skipLibCheck: false, target, lib: [target], types: [] };
     // consumer.mts is an ES module and consumer.cts a CommonJS one: the "import" and "require" declarations.
     list.push({ name: `Node ESM + CommonJS, nodenext, ${target}`, files: ["consumer.mts", "consumer.cts"], options: { ...base, module: "nodenext", moduleResolution: "nodenext" } });
-    list.push({ name: `browser bundler, no Node types, ${target}`, files: ["browser.ts"], options: { ...base, lib: [target, "dom"], types: [], module: "esnext", moduleResolution: "bundler" } });
+    list.push({ name: `browser bundler, ${target} + dom`, files: ["browser.ts"], options: { ...base, lib: [target, "dom"], module: "esnext", moduleResolution: "bundler" } });
   }
-  if (compiler === "ts5") {
+  const withNode = { strict: true, noEmit: true, skipLibCheck: false, target: "es2022", lib: ["es2022"], types: ["node"] };
+  if (compiler === "ts7") {
+    list.push({ name: "Node ESM + CommonJS, nodenext, es2022, @types/node", files: ["consumer.mts", "consumer.cts"], options: { ...withNode, module: "nodenext", moduleResolution: "nodenext" } });
+  } else {
     // Settings TypeScript 7 no longer offers: CommonJS under node16 (the .d.cts declarations) and node10 (typesVersions).
-    const base = { strict: true, noEmit: true, skipLibCheck: false, target: "es2022", lib: ["es2022"], types: ["node"] };
-    list.push({ name: "CommonJS, node16, es2022", files: ["consumer.cts"], options: { ...base, module: "node16", moduleResolution: "node16" } });
-    list.push({ name: "CommonJS, node10, es2022", files: ["consumer-node10.ts"], options: { ...base, module: "commonjs", moduleResolution: "node10" } });
+    list.push({ name: "CommonJS, node16, es2022, @types/node", files: ["consumer.cts"], options: { ...withNode, module: "node16", moduleResolution: "node16" } });
+    list.push({ name: "CommonJS, node10, es2022, @types/node", files: ["consumer-node10.ts"], options: { ...withNode, module: "commonjs", moduleResolution: "node10" } });
   }
   return list;
 }
@@ -308,18 +314,18 @@ console.log(JSON.stringify({ tensorClass: require("deepscript").Tensor === ds.Te
     expect(shared).toEqual({ tensorClass: requireEsm, nn: requireEsm });
   });
 
-  it("type-checks under TypeScript 5 (strict, es2020 and es2022; ESM, CommonJS, bundler without Node types, node16, node10)", async () => {
+  it("type-checks under TypeScript 5 (strict, es2020 and es2022; ESM, CommonJS, browser bundler, node16, node10)", async () => {
     const results = await typecheck("ts5");
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, "ok"])));
     expect(Object.keys(results)).toHaveLength(6);
   });
 
-  it("type-checks under TypeScript 7 (strict, es2020 and es2022; ESM, CommonJS, bundler without Node types)", async () => {
+  it("type-checks under TypeScript 7 (strict, es2020 and es2022; ESM, CommonJS, browser bundler)", async () => {
     const version = await run(process.execPath, [TS7, "-v"]);
     expect(version.stdout).toMatch(/^Version 7\./);
     const results = await typecheck("ts7");
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, "ok"])));
-    expect(Object.keys(results)).toHaveLength(4);
+    expect(Object.keys(results)).toHaveLength(5);
   });
 
   it("bundles for a browser through package.json \"browser\": no node: module, the Node helpers replaced by errors", async () => {
