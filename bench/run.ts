@@ -39,6 +39,7 @@ const emit = (r: Record<string, unknown>) => {
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const want = (name: string) => !only || only.split(",").some((w) => name.startsWith(w));
 
+await ds.ready(); // the WASM worker threads start in the background at import
 ds.manualSeed(0);
 const backend = ds.getBackendName();
 const threadsArg = process.argv.find((a) => a.startsWith("--threads="));

@@ -51,11 +51,11 @@ function runJson(cmd, args, { cwd = ROOT, env = {}, timeoutS = 900 } = {}) {
   return records;
 }
 
-/** deepscript's import until ready (the backend module's top-level await compiles the WASM kernels). */
+/** deepscript's import until ready: the import compiles the WASM kernels, ready() waits for their worker threads. */
 function dsImport(backend) {
   const entry = path.join(ROOT, "dist", "index.js");
   if (!fs.existsSync(entry)) return [{ error: "dist/index.js missing: run `npm run build` to measure import time" }];
-  const script = `const t0 = performance.now(); await import(${JSON.stringify(entry)}); const t1 = performance.now();
+  const script = `const t0 = performance.now(); const ds = await import(${JSON.stringify(entry)}); await ds.ready(); const t1 = performance.now();
     console.log(JSON.stringify({ import_ms: t1 - t0, process_start_to_ready_ms: t1 }));`;
   const samples = [];
   for (let i = 0; i < IMPORT_SAMPLES; i++) {

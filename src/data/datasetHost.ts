@@ -1,14 +1,9 @@
 // Picks the dataset-file host (the Node adapter for files, gzip and downloads; none in a browser) and data.readIdxFile over it.
-import type { DatasetFiles } from "../node/datasetFiles.js";
+import { datasetFilesHost, type DatasetFiles } from "../node/index.js";
 import type { IdxArray } from "./idx.js";
 
-const isNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
-
-/**
- * The Node adapter, or null in a browser. It is imported dynamically and only under Node, so a
- * browser bundle never loads node:fs (package.json "browser" also maps datasetFiles.js to nothing).
- */
-const host: DatasetFiles | null = isNode ? (await import("../node/datasetFiles.js")).datasetFiles : null;
+/** The Node adapter, or null in a browser (package.json "browser" swaps node/index.js for index.browser.js). */
+const host: DatasetFiles | null = datasetFilesHost;
 
 /** The host, or an error naming `op` where there is no file system. */
 export function requireDatasetFiles(op: string): DatasetFiles {

@@ -15,3 +15,4 @@ export { readIdxFile } from "./datasetHost.js";
 export type { IdxArray, IdxType } from "./idx.js";
 export { FashionMNIST, MNIST, IdxImageDataset } from "./IdxImageDataset.js";
 export type { IdxDatasetOptions, IdxDownloadOptions, IdxResource, ImageTransform } from "./IdxImageDataset.js";
+export { loadMnist } from "../node/index.js";

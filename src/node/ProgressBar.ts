@@ -1,23 +1,41 @@
 // Terminal progress for fit(): a live bar (cli-progress) with ETA, loss and metrics on a TTY, plain epoch lines otherwise.
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type * as CliProgress from "cli-progress";
 import type { Callback, TrainContext, BatchLogs } from "../train/Callback.js";
 import type { EpochLogs } from "../train/types.js";
+import { formatLogs } from "../train/formatLogs.js";
+
+export { formatLogs };
+
+/**
+ * What the live bar draws on: process.stderr, or any object with what cli-progress uses of a terminal
+ * (declared here, not as NodeJS.WriteStream, so the declarations need no Node types).
+ */
+export interface TerminalStream {
+  readonly isTTY?: boolean;
+  /** Width in characters (default 80 on a TTY). */
+  readonly columns?: number;
+  write(text: string, callback?: () => void): boolean;
+}
+
+let cliProgress: typeof CliProgress | null = null;
+
+/** cli-progress, loaded on the first live bar: importing deepscript stays fast for programs that never draw one. */
+function loadCliProgress(): typeof CliProgress {
+  if (cliProgress === null) {
+    const loaded: typeof CliProgress = createRequire(import.meta.url)("cli-progress");
+    cliProgress = loaded;
+  }
+  return cliProgress;
+}
 
 export interface ProgressBarOptions {
   /** Where plain lines go when the stream is not a TTY (default console.log). */
   log?: (line: string) => void;
   /** The stream the live bar draws on (default process.stderr). */
-  stream?: NodeJS.WriteStream;
+  stream?: TerminalStream;
   /** Force plain lines (true) or the live bar (false); default: live bar only on a TTY. */
   plain?: boolean;
-}
-
-/** "loss 0.1234 · accuracy 0.9710 · valLoss ..." with 4 significant decimals; `epoch`, `seconds` left out. */
-export function formatLogs(logs: EpochLogs): string {
-  return Object.entries(logs)
-    .filter(([k]) => k !== "epoch" && k !== "seconds")
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2)}`)
-    .join(" · ");
 }
 
 /**
@@ -25,10 +43,10 @@ export function formatLogs(logs: EpochLogs): string {
  * (CI, pipes, files) one line per epoch, so logs stay readable.
  */
 export class ProgressBar implements Callback {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: CliProgress.SingleBar | null = null;
   private readonly plain: boolean;
   private readonly log: (line: string) => void;
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: TerminalStream;
   private lossSum = 0;
   private samples = 0;
 
@@ -42,14 +60,16 @@ export class ProgressBar implements Callback {
     this.lossSum = 0;
     this.samples = 0;
     if (this.plain || ctx.stepsPerEpoch === undefined) return;
-    this.bar = new cliProgress.SingleBar(
+    const cli = loadCliProgress();
+    this.bar = new cli.SingleBar(
       {
         format: `epoch ${epoch + 1}/${ctx.epochs} {bar} {value}/{total} | ETA {eta_formatted} | loss {loss}`,
-        stream: this.stream,
+        // cli-progress's types ask for a whole Node stream; it only writes, and reads isTTY and columns (lib/terminal.js).
+        stream: this.stream as NodeJS.WritableStream,
         hideCursor: true,
         clearOnComplete: true,
       },
-      cliProgress.Presets.shades_classic,
+      cli.Presets.shades_classic,
     );
     this.bar.start(ctx.stepsPerEpoch, 0, { loss: "—" });
   }

@@ -1,9 +1,21 @@
 // Node file adapters: atomic streamed writes, chunked reads of regular files, and line appends used by io, loggers and the CLI.
 import { createHash } from "node:crypto";
 import { appendFileSync, closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename as pathBasename, dirname as pathDirname, join as pathJoin } from "node:path";
 
-export { basename, dirname, join };
+// Wrapped rather than re-exported, so the declarations name no Node types (user code type-checks without @types/node).
+/** The last part of a path (node:path basename). */
+export function basename(path: string): string {
+  return pathBasename(path);
+}
+/** A path's folder (node:path dirname). */
+export function dirname(path: string): string {
+  return pathDirname(path);
+}
+/** Joins path parts (node:path join). */
+export function join(...parts: string[]): string {
+  return pathJoin(...parts);
+}
 
 /**
  * Files are written and read in chunks of at most `chunkBytes`, so a file may exceed what one array

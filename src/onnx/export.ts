@@ -54,7 +54,7 @@ export function exportModelBytes(model: AnyModule, exampleInputs: Tensor | reado
 export async function exportModel(model: AnyModule, exampleInputs: Tensor | readonly Tensor[], path: string, options: ExportOptions = {}): Promise<void> {
   if (typeof path !== "string" || path === "") throw new Error(`onnx.exportModel: path must be a non-empty string, got ${typeof path === "string" ? '""' : typeof path}`);
   const bytes = buildModel("onnx.exportModel", model, exampleInputs, options);
-  const fs = await import("../node/fs.js");
+  const fs = await import("../node/index.js");
   fs.atomicWriteFile(path, bytes);
 }
 

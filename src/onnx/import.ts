@@ -23,7 +23,7 @@ export const MAX_IMPORT_OPSET = 23;
  */
 export async function importModel(source: string | Uint8Array | ArrayBuffer): Promise<OnnxModule> {
   if (typeof source === "string") {
-    const fs = await import("../node/fs.js");
+    const fs = await import("../node/index.js");
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileBytes(source);

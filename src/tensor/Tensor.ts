@@ -14,6 +14,7 @@ import { backward, type BackwardOptions } from "../autograd/backward.js";
 import { formatTensor } from "./format.js";
 import { inplace, inplaceArith } from "../ops/inplace.js";
 import { releaseStorage } from "./recycle.js";
+import "./disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
 
 /** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
 export class Storage {

@@ -6,6 +6,7 @@ import { requireHost } from "./host.js";
 import type { NodeHost } from "./nodeFile.js";
 import { frameRecord } from "./records.js";
 import { histogram, hparams, image, scalar, scalarValue, text, toHwcImage, type HParamValue } from "./summary.js";
+import "../tensor/disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
 
 export interface SummaryWriterOptions {
   /** Appended to the default log folder name (ignored when a folder is given). */

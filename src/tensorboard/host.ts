@@ -1,13 +1,11 @@
 // Picks the event-file host: the Node adapter under Node, none in a browser (where nothing imports node: modules).
-import type { NodeHost } from "./nodeFile.js";
-
-const isNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
+import { nodeHost, type NodeHost } from "./nodeFile.js";
 
 /**
- * The Node file adapter, or null in a browser. It is imported dynamically and only under Node, so a
- * browser bundle never loads node:fs (package.json "browser" also maps nodeFile.js to nothing).
+ * The Node file adapter, or null in a browser: package.json "browser" puts nodeFile.browser.ts (no host)
+ * in place of nodeFile.ts, so a browser bundle never contains node:fs.
  */
-export const host: NodeHost | null = isNode ? (await import("./nodeFile.js")).nodeHost : null;
+export const host: NodeHost | null = nodeHost;
 
 /** The host, or an error naming `op` where there is no file system. */
 export function requireHost(op: string): NodeHost {

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 
-/** What SummaryWriter and readEvents need from the host; loaded only under Node (see host.ts). */
+/** What SummaryWriter and readEvents need from the host (in a browser bundle, nodeFile.browser.ts replaces this file). */
 export const nodeHost = {
   hostname: (): string => hostname(),
   pid: (): number => process.pid,

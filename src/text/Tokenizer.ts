@@ -43,6 +43,6 @@ export function checkIds(op: string, ids: unknown, vocabSize: number): readonly 
 
 /** Writes `tokenizer.toJSON()` to `path` (Node; atomically). */
 export async function saveTokenizer(tokenizer: Tokenizer, path: string): Promise<void> {
-  const fs = await import("../node/fs.js");
+  const fs = await import("../node/index.js");
   fs.atomicWriteFile(path, JSON.stringify(tokenizer.toJSON()));
 }

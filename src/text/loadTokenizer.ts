@@ -22,6 +22,6 @@ export function tokenizerFromJSON(json: TokenizerJSON | string): Tokenizer {
 
 /** Reads a tokenizer saved by `saveTokenizer` (Node). */
 export async function loadTokenizer(path: string): Promise<Tokenizer> {
-  const fs = await import("../node/fs.js");
+  const fs = await import("../node/index.js");
   return tokenizerFromJSON(fs.readTextFile(path));
 }

@@ -1,5 +1,6 @@
 // Tiny Shakespeare, shipped with the package, and nanoGPT's 90/10 train/validation split.
 import { describe } from "../tensor/validate.js";
+import { readTinyShakespeare } from "../node/index.js";
 
 export type ShakespeareSplit = "train" | "val" | "all";
 
@@ -31,10 +32,6 @@ export function trainValSplit(text: string, trainFraction = 0.9): { train: strin
 export async function tinyShakespeare(options: { split?: ShakespeareSplit } = {}): Promise<string> {
   const split = options.split ?? "all";
   if (split !== "train" && split !== "val" && split !== "all") throw new Error(`tinyShakespeare: split must be "train", "val" or "all", got ${describe(split)}`);
-  const node = (await import("./nodeData.js")) as Partial<typeof import("./nodeData.js")>;
-  if (typeof node.readTinyShakespeare !== "function") {
-    throw new Error("tinyShakespeare: reading the bundled corpus needs Node; in a browser, fetch data/tinyshakespeare.txt.gz and pass its text to trainValSplit");
-  }
-  const text = node.readTinyShakespeare();
+  const text = readTinyShakespeare();
   return split === "all" ? text : trainValSplit(text)[split];
 }

@@ -1,4 +1,4 @@
-// train: the fit loop, evaluation, metrics and callbacks (browser-safe; the terminal progress bar is in node/).
+// train: the fit loop, evaluation, metrics and callbacks (browser-safe but the terminal ProgressBar, Node's).
 export { fit, evaluate, predict } from "./fit.js";
 export type { FitOptions, History, Loader, Unpack, Batch } from "./fit.js";
 export type { Callback, TrainContext, BatchLogs } from "./Callback.js";
@@ -20,3 +20,6 @@ export { JsonlLogger, CsvLogger, LambdaCallback } from "./loggers.js";
 export type { LineSink } from "./loggers.js";
 export { TensorBoard } from "./TensorBoard.js";
 export type { TensorBoardOptions } from "./TensorBoard.js";
+export { ProgressBar } from "../node/index.js";
+export type { ProgressBarOptions, TerminalStream } from "../node/index.js";
+export { formatLogs } from "./formatLogs.js";

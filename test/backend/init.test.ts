@@ -18,11 +18,12 @@ interface Child {
  * Imports the library in a fresh Node process. `noSimd` makes the engine reject the SIMD kernels the way
  * an engine without WebAssembly SIMD does (WebAssembly.validate says no), which is the real load-failure path.
  */
-function importInChild(env: Record<string, string>, noSimd: boolean): Promise<Child> {
+function importInChild(env: Record<string, string>, noSimd: boolean, after = ""): Promise<Child> {
   const script = `
     ${noSimd ? "WebAssembly.validate = () => false;" : ""}
     const ds = await import(${JSON.stringify(entry)});
-    console.log(JSON.stringify({ backend: ds.getBackendName(), sum: ds.tensor([1, 2]).add(1).toList() }));`;
+    console.log(JSON.stringify({ backend: ds.getBackendName(), sum: ds.tensor([1, 2]).add(1).toList() }));
+    ${after}`;
   const childEnv: Record<string, string | undefined> = { ...process.env, DEEPSCRIPT_BACKEND: undefined, DEEPSCRIPT_QUIET: undefined, ...env };
   return new Promise((resolve) => {
     execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000, env: childEnv }, (error, stdout, stderr) => {
@@ -77,6 +78,36 @@ describe("loading the WASM backend at import", () => {
     // An unknown DEEPSCRIPT_BACKEND is an error naming the available backends.
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/DEEPSCRIPT_BACKEND="webgpu" is not a backend; available backends: cpu, wasm/);
+  });
+
+  it.skipIf(!wasmExpected)("where the engine refuses to compile synchronously, computes on the CPU reference until ready() has compiled the kernels", async () => {
+    // A page's main thread in Chrome refuses synchronous compilation above a size limit with a RangeError.
+    const refuse = `WebAssembly.Module = function () { throw new RangeError("WebAssembly.Module(): synchronous compilation refused"); };`;
+    const after = `await ds.ready(); console.log(JSON.stringify({ backend: ds.getBackendName(), threads: ds.getNumThreads() }));`;
+    const child = await new Promise<Child>((resolve) => {
+      const script = `${refuse}\nconst ds = await import(${JSON.stringify(entry)});\nconsole.log(JSON.stringify({ backend: ds.getBackendName() }));\n${after}`;
+      const env = { ...process.env, DEEPSCRIPT_BACKEND: undefined, DEEPSCRIPT_QUIET: undefined };
+      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000, env }, (error, stdout, stderr) => {
+        resolve({ status: error ? 1 : 0, stdout, stderr });
+      });
+    });
+    expect(child.stderr).toBe("");
+    const [atImport, afterReady] = child.stdout.trim().split("\n").map((line) => JSON.parse(line) as { backend: string; threads?: number });
+    expect(atImport).toEqual({ backend: "cpu" });
+    expect(afterReady!.backend).toBe("wasm");
+    expect(afterReady!.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(!wasmExpected)("computes on WASM right after import; the worker threads start in the background and ready() waits for them", async () => {
+    const wasmIndex = fileURLToPath(new URL("../../src/backend/wasm/index.ts", import.meta.url));
+    const after = `await ds.ready();
+      const { sharedWasmKernels } = await import(${JSON.stringify(wasmIndex)});
+      console.log(JSON.stringify({ threads: ds.getNumThreads(), available: sharedWasmKernels().runtime.availableThreads() }));`;
+    const child = await importInChild({}, false, after);
+    expect(child.stderr).toBe("");
+    const [atImport, threads] = child.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(atImport).toEqual({ backend: "wasm", sum: [2, 3] });
+    expect(threads!["available"]).toBe(threads!["threads"]);
   });
 
   it.skipIf(!wasmExpected)("prints nothing where the WASM backend loads", async () => {

@@ -3,10 +3,11 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
 /**
- * Writes an ESM bundle of entry.ts to `outDir` as entry.js (plus chunks). The library loads its Node
- * host (nodePlatform.ts) and Node file helpers through dynamic imports that never run in a
- * browser; `node:*` stays external and code splitting keeps those imports in chunks the page never
- * fetches (without splitting, esbuild would hoist them into entry.js and the page would fail to load).
+ * Writes an ESM bundle of entry.ts to `outDir` as entry.js (plus chunks). package.json "browser" puts
+ * browser twins in place of the Node host of the WASM kernels and the Node helpers (hostPlatform.ts,
+ * node/index.ts, tensorboard/nodeFile.ts); the file helpers behind io and onnx are dynamic imports that
+ * never run in a browser: `node:*` stays external and code splitting keeps those imports in chunks the
+ * page never fetches (without splitting, esbuild would hoist them into entry.js and the page would fail to load).
  */
 export async function bundleEntry(outDir: string): Promise<void> {
   await build({

@@ -1,6 +1,6 @@
 // Browser-side half of test/browser/browser.test.ts: bundled by esbuild and loaded by headless
-// Chromium. It imports the library exactly as an application would (src/index.ts, whose top-level
-// await picks the WASM backend), runs kernel agreement checks, a small training run and a thread
+// Chromium. It imports the library exactly as an application would (src/index.ts, whose import
+// compiles the WASM kernels synchronously and picks the WASM backend), runs kernel agreement checks, a small training run and a thread
 // probe, and leaves the results as JSON in `globalThis.__result` for the test to read.
 import * as ds from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";

@@ -203,6 +203,21 @@ describe("loggers and progress", () => {
     expect(plain[1]).toMatch(/^epoch 2\/2 \(\d+\.\d s\): loss \d\.\d{4} · accuracy \d\.\d{4} · lr 0\.1000$/);
   });
 
+  it("on a TTY stream the progress bar draws a live bar per epoch (cli-progress), then logs the epoch line", async () => {
+    const { ds, model } = blobsTask();
+    const drawn: string[] = [], logged: string[] = [];
+    const tty = { isTTY: true, columns: 100, write: (text: string) => drawn.push(text) > 0 };
+    await fit(model, {
+      trainLoader: new DataLoader(ds, { batchSize: 40 }), loss: (o, t) => crossEntropy(o, t),
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 2,
+      callbacks: [new ProgressBar({ stream: tty, log: (l) => logged.push(l) })],
+    });
+    expect(drawn.join("")).toMatch(/epoch 1\/2 .* 3\/3 \| ETA .* \| loss \d\.\d{4}/);
+    expect(drawn.join("")).toMatch(/epoch 2\/2 /);
+    expect(logged).toHaveLength(2);
+    expect(logged[1]).toMatch(/^epoch 2\/2 \(\d+\.\d s\): loss \d\.\d{4}/);
+  });
+
   it("fileSink + JsonlLogger write a file", async () => {
     const { fileSink } = await import("../../src/node/fs.js");
     const path = join(mkdtempSync(join(tmpdir(), "ds-log-")), "m.jsonl");

@@ -2,26 +2,31 @@
 import { binary, binaryColumn, binaryRow, binaryScalar, unary, type BinaryOp, type UnaryOp } from "./elementwise.js";
 import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, type GemmOptions, type MatrixView } from "./gemm.js";
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
+import { hostPlatform } from "./hostPlatform.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
-  /** Host services; default: Node's when running under Node, otherwise the browser's. */
+  /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
   platform?: WasmPlatform;
 }
 
 /**
- * The kernels of one WebAssembly instance. Create with `await WasmKernels.create()` (or the shared
- * `initWasmKernels()`); every kernel call is then synchronous.
+ * The kernels of one WebAssembly instance. Create with `await WasmKernels.create()`, `WasmKernels.createSync()`
+ * (or the shared `initWasmKernels()`); every kernel call is then synchronous.
  */
 export class WasmKernels {
   private constructor(readonly runtime: WasmRuntime) {}
 
   static async create(options: WasmKernelsOptions = {}): Promise<WasmKernels> {
-    const platform = options.platform ?? (await defaultPlatform());
-    return new WasmKernels(await WasmRuntime.create(platform, options));
+    return new WasmKernels(await WasmRuntime.create(options.platform ?? hostPlatform, options));
+  }
+
+  /** Compiles and instantiates on the calling thread; the worker threads start in the background (see threadsReady). */
+  static createSync(options: WasmKernelsOptions = {}): WasmKernels {
+    return new WasmKernels(WasmRuntime.createSync(options.platform ?? hostPlatform, options));
   }
 
   /** "relaxed" (fused multiply-add) or "simd", with "Shared" when threads are possible. */
@@ -36,6 +41,11 @@ export class WasmKernels {
   /** Threads to use including the calling one; resolves when the workers are ready. */
   setNumThreads(n: number): Promise<void> {
     return this.runtime.setNumThreads(n);
+  }
+
+  /** Resolves once the worker threads of the current thread count run (rejects if one failed to start). */
+  threadsReady(): Promise<void> {
+    return this.runtime.threadsReady();
   }
 
   /** Stops the worker threads; kernels keep running on the calling thread. */
@@ -127,15 +137,34 @@ export class WasmKernels {
   }
 }
 
-async function defaultPlatform(): Promise<WasmPlatform> {
-  const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-  return isNode ? (await import("./nodePlatform.js")).nodePlatform : (await import("./browserPlatform.js")).browserPlatform;
+let shared: WasmKernels | null = null;
+let compiling: Promise<WasmKernels> | null = null;
+
+/**
+ * The process-wide kernels instance, created synchronously on first call (deepscript's import creates it);
+ * its worker threads may still be starting.
+ */
+export function sharedWasmKernels(): WasmKernels {
+  shared ??= WasmKernels.createSync();
+  return shared;
 }
 
-let shared: Promise<WasmKernels> | null = null;
-
-/** The process-wide kernels instance, created on first call. */
-export function initWasmKernels(options?: WasmKernelsOptions): Promise<WasmKernels> {
-  shared ??= WasmKernels.create(options);
-  return shared;
+/**
+ * The process-wide kernels instance, once its worker threads run. Where the engine refuses to compile
+ * synchronously (a RangeError: Chrome limits it on a page's main thread, to 8 MB since 2023), it is
+ * compiled asynchronously instead.
+ */
+export async function initWasmKernels(): Promise<WasmKernels> {
+  if (!shared) {
+    try {
+      sharedWasmKernels();
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      compiling ??= WasmKernels.create();
+      shared = await compiling;
+    }
+  }
+  const kernels = sharedWasmKernels();
+  await kernels.threadsReady();
+  return kernels;
 }

@@ -1,12 +1,23 @@
 // One instance of the kernel module: its linear memory, the operand arena, and the worker pool.
 import { WebAssemblyApi, type WasmInstance, type WasmMemory, type WasmModule } from "./webassemblyApi.js";
-import { loadKernelModule, THREADED_KERNELS, type KernelExports, type LoadOptions, type ThreadedKernel, type Variant } from "./loadKernels.js";
+import { loadKernelModule, loadKernelModuleSync, THREADED_KERNELS, type KernelExports, type LoadOptions, type ThreadedKernel, type Variant } from "./loadKernels.js";
 import type { WasmPlatform, WorkerLike } from "./platform.js";
 import { claimChunk, CONTROL_BYTES, MAX_CHUNKS, MAX_JOB_ARGS, MAX_WORKERS, SLOT, SPIN_MS, TABLE_OFFSET, workerBody } from "./workerSource.js";
 
 const PAGE = 65536;
 
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
+
+function createMemory(platform: WasmPlatform, shared: boolean): WasmMemory {
+  return new WebAssemblyApi.Memory(
+    shared ? { initial: 1, maximum: platform.maxMemoryPages, shared: true } : { initial: 1, maximum: platform.maxMemoryPages },
+  );
+}
+
+/** Threads including the calling one: the option, else one per core where memory is shared, else 1. */
+function defaultThreads(platform: WasmPlatform, shared: boolean, options: RuntimeOptions): number {
+  return options.threads ?? (shared ? Math.min(platform.hardwareConcurrency(), MAX_WORKERS + 1) : 1);
+}
 
 export interface RuntimeOptions extends LoadOptions {
   /** Threads including the calling one; default: the platform's core count (1 without shared memory). */
@@ -71,15 +82,25 @@ export class WasmRuntime {
 
   static async create(platform: WasmPlatform, options: RuntimeOptions = {}): Promise<WasmRuntime> {
     const loaded = await loadKernelModule(platform, options);
-    const memory = new WebAssemblyApi.Memory(
-      loaded.shared
-        ? { initial: 1, maximum: platform.maxMemoryPages, shared: true }
-        : { initial: 1, maximum: platform.maxMemoryPages },
-    );
+    const memory = createMemory(platform, loaded.shared);
     const instance = await WebAssemblyApi.instantiate(loaded.module, { env: { memory } });
     const runtime = new WasmRuntime(platform, loaded, memory, instance);
-    const threads = options.threads ?? (loaded.shared ? Math.min(platform.hardwareConcurrency(), MAX_WORKERS + 1) : 1);
-    await runtime.setNumThreads(threads);
+    await runtime.setNumThreads(defaultThreads(platform, loaded.shared, options));
+    return runtime;
+  }
+
+  /**
+   * The same without waiting: compiles and instantiates the module on the calling thread and starts
+   * the worker threads in the background (`threadsReady()` resolves once they run). Kernels work at
+   * once; until the workers are ready they run on the calling thread, since runParallel only hands
+   * chunks to ready workers.
+   */
+  static createSync(platform: WasmPlatform, options: RuntimeOptions = {}): WasmRuntime {
+    const loaded = loadKernelModuleSync(platform, options);
+    const memory = createMemory(platform, loaded.shared);
+    const instance = new WebAssemblyApi.Instance(loaded.module, { env: { memory } });
+    const runtime = new WasmRuntime(platform, loaded, memory, instance);
+    runtime.startThreads(defaultThreads(platform, loaded.shared, options));
     return runtime;
   }
 
@@ -210,6 +231,16 @@ export class WasmRuntime {
    * resolves once they are ready. Workers that are still starting are simply not given work.
    */
   setNumThreads(n: number): Promise<void> {
+    this.startThreads(n);
+    return this.threadsReady();
+  }
+
+  /** Resolves once the workers of the current thread count are ready; rejects if one failed to start. */
+  threadsReady(): Promise<void> {
+    return Promise.all(this.workers.slice(0, this.threads - 1).map((w) => w.ready)).then(() => undefined);
+  }
+
+  private startThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected an integer >= 1, got ${n}`);
     if (n > 1 && !this.shared) {
       throw new Error(`setNumThreads: ${n} threads need SharedArrayBuffer (in browsers: a cross-origin-isolated page)`);
@@ -217,7 +248,6 @@ export class WasmRuntime {
     if (n > MAX_WORKERS + 1) throw new Error(`setNumThreads: at most ${MAX_WORKERS + 1} threads, got ${n}`);
     this.threads = n;
     while (this.workers.length < n - 1) this.spawn();
-    return Promise.all(this.workers.slice(0, n - 1).map((w) => w.ready)).then(() => undefined);
   }
 
   private spawn(): void {

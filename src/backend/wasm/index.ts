@@ -1,5 +1,5 @@
 // Public surface of the WASM SIMD kernels (re-exports only).
-export { WasmKernels, initWasmKernels, type WasmKernelsOptions } from "./WasmKernels.js";
+export { WasmKernels, initWasmKernels, sharedWasmKernels, type WasmKernelsOptions } from "./WasmKernels.js";
 export type { MatrixView, BatchedMatrixView, GemmOptions, BatchedGemmOptions } from "./gemm.js";
 export type { UnaryOp, BinaryOp } from "./elementwise.js";
 export type { ReduceOp } from "./reduce.js";

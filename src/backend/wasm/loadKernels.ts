@@ -78,8 +78,15 @@ export interface LoadOptions {
   relaxed?: boolean;
 }
 
-/** Chooses the best variant this engine validates and compiles it. */
-export async function loadKernelModule(platform: WasmPlatform, options: LoadOptions = {}): Promise<LoadedModule> {
+/** The bytes of the best variant this engine validates, before compilation. */
+interface ChosenVariant {
+  bytes: Uint8Array<ArrayBuffer>;
+  variant: Variant;
+  shared: boolean;
+  relaxed: boolean;
+}
+
+function chooseVariant(platform: WasmPlatform, options: LoadOptions): ChosenVariant {
   const shared = options.shared ?? sharedMemorySupported();
   const plainBytes = decodeBase64(shared ? binaries.simdShared : binaries.simd);
   if (!WebAssemblyApi.validate(plainBytes)) {
@@ -101,5 +108,20 @@ export async function loadKernelModule(platform: WasmPlatform, options: LoadOpti
     else if (options.relaxed === true) throw new Error("wasm kernels: relaxed SIMD was requested but this engine lacks it");
   }
   const variant: Variant = relaxed ? (shared ? "relaxedShared" : "relaxed") : shared ? "simdShared" : "simd";
-  return { module: await WebAssemblyApi.compile(bytes), variant, shared, relaxed };
+  return { bytes, variant, shared, relaxed };
+}
+
+/** Chooses the best variant this engine validates and compiles it. */
+export async function loadKernelModule(platform: WasmPlatform, options: LoadOptions = {}): Promise<LoadedModule> {
+  const { bytes, ...chosen } = chooseVariant(platform, options);
+  return { module: await WebAssemblyApi.compile(bytes), ...chosen };
+}
+
+/**
+ * The same, compiled synchronously: the modules are ~16 KB, which every engine compiles in about a
+ * millisecond, and it lets the import of deepscript finish with the kernels ready (no top-level await).
+ */
+export function loadKernelModuleSync(platform: WasmPlatform, options: LoadOptions = {}): LoadedModule {
+  const { bytes, ...chosen } = chooseVariant(platform, options);
+  return { module: new WebAssemblyApi.Module(bytes), ...chosen };
 }

@@ -25,6 +25,9 @@ interface WebAssemblyNamespace {
   validate(bytes: Uint8Array): boolean;
   compile(bytes: Uint8Array): Promise<WasmModule>;
   instantiate(module: WasmModule, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
+  /** Synchronous compilation (browsers refuse it on the main thread above a size limit: 8 MB in Chrome). */
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   Memory: new (descriptor: WasmMemoryDescriptor) => WasmMemory;
 }
 
