@@ -6,6 +6,7 @@ import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./mov
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
+import { digammaKernel, lgammaKernel, polygammaKernel, standardGammaGradKernel, standardGammaReparamKernel } from "./special.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -54,6 +55,11 @@ export const cpuBackend: Backend = {
   argmin,
   cumsum,
   logSoftmax,
+  lgamma: lgammaKernel,
+  digamma: digammaKernel,
+  polygamma: polygammaKernel,
+  standardGammaGrad: standardGammaGradKernel,
+  standardGammaReparam: standardGammaReparamKernel,
   reshape,
   permute,
   expand,
