@@ -28,6 +28,7 @@ export {
 export { matmul, mm, bmm, dot, outer } from "./ops/linalg.js";
 export * as linalg from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
+export { lgamma, digamma, polygamma } from "./ops/special.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/engine.js";
 export { detectAnomaly, isAnomalyEnabled } from "./autograd/backward.js";
@@ -47,4 +48,5 @@ export * as train from "./train/index.js";
 export * as io from "./io/index.js";
 export * as tensorboard from "./tensorboard/index.js";
 export * as onnx from "./onnx/index.js";
+export * as distributions from "./distributions/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads } from "./backend/init.js";
