@@ -27,12 +27,26 @@ export function batchDiagonal(m: Tensor): Tensor {
   return slice(reshape(m, [...m.shape.slice(0, -2), k * k]), -1, 0, k * k, k + 1);
 }
 
+/**
+ * The lower triangle of a batch of square matrices (zeros above): what a triangular solve reads, so
+ * entries above the diagonal get no gradient (as PyTorch's solve_triangular).
+ */
+export function lowerTriangle(m: Tensor): Tensor {
+  const k = m.shape[m.ndim - 1]!;
+  const mask = Tensor.fromData(Float64Array.from({ length: k * k }, (_, i) => (i % k <= Math.floor(i / k) ? 1 : 0)), [k, k], "float64");
+  return E.mul(m, E.cast(mask, m.dtype));
+}
+
+/** L⁻¹ B for lower-triangular L (…, k, k) and B (…, k, n), batch dims broadcast. */
+export function solveLower(L: Tensor, B: Tensor): Tensor {
+  const k = L.shape[L.ndim - 1]!, n = B.shape[B.ndim - 1]!;
+  const batch = broadcastShapes("MultivariateNormal", L.shape.slice(0, -2), B.shape.slice(0, -2));
+  return solve(expand(lowerTriangle(L), [...batch, k, k]), expand(B, [...batch, k, n]));
+}
+
 /** ‖L⁻¹ x‖² for lower-triangular L (…, k, k) and x (…, k), batch dims broadcast. */
 export function batchMahalanobis(L: Tensor, x: Tensor): Tensor {
-  const k = L.shape[L.ndim - 1]!;
-  const batch = broadcastShapes("MultivariateNormal", L.shape.slice(0, -2), x.shape.slice(0, -1));
-  const z = solve(expand(L, [...batch, k, k]), unsqueeze(expand(x, [...batch, k]), -1)); // (…, k, 1)
-  return E.square(z).sum([-2, -1]);
+  return E.square(solveLower(L, unsqueeze(x, -1))).sum([-2, -1]); // L⁻¹x: (…, k, 1)
 }
 
 /**

@@ -1,15 +1,13 @@
 // KL divergences KL(p ‖ q) in closed form, looked up in one registry by the pair of distribution types.
 import type { Tensor } from "../tensor/Tensor.js";
-import { broadcastShapes } from "../tensor/shape.js";
 import * as E from "../ops/elementwise.js";
 import { expand } from "../ops/movement.js";
 import { where } from "../ops/indexing.js";
-import { solve } from "../ops/linalg.js";
 import { digamma, lgamma } from "../ops/special.js";
 import { softplus as torchSoftplus } from "../nn/functional/activations.js";
 import { Distribution } from "./Distribution.js";
 import { Normal } from "./Normal.js";
-import { MultivariateNormal, batchDiagonal, batchMahalanobis } from "./MultivariateNormal.js";
+import { MultivariateNormal, batchDiagonal, batchMahalanobis, solveLower } from "./MultivariateNormal.js";
 import { Bernoulli } from "./Bernoulli.js";
 import { Categorical } from "./Categorical.js";
 import { OneHotCategorical } from "./OneHotCategorical.js";
@@ -100,8 +98,7 @@ registerKL(MultivariateNormal, MultivariateNormal, (p, q) => {
   }
   const Lp = p.unbroadcastedScaleTril, Lq = q.unbroadcastedScaleTril;
   const halfTerm1 = E.sub(E.log(batchDiagonal(Lq)).sum(-1), E.log(batchDiagonal(Lp)).sum(-1));
-  const batch = broadcastShapes("klDivergence", Lq.shape.slice(0, -2), Lp.shape.slice(0, -2));
-  const term2 = E.square(solve(expand(Lq, [...batch, k, k]), expand(Lp, [...batch, k, k]))).sum([-2, -1]);
+  const term2 = E.square(solveLower(Lq, Lp)).sum([-2, -1]);
   const term3 = batchMahalanobis(Lq, E.sub(q.loc, p.loc));
   return E.add(halfTerm1, E.mul(E.sub(E.add(term2, term3), k), 0.5));
 });

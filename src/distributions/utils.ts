@@ -72,11 +72,14 @@ export function logitsToProbs(logits: Tensor, isBinary = false): Tensor {
   return isBinary ? E.sigmoid(logits) : E.exp(logSoftmax(logits, -1));
 }
 
-/** x·log y, and 0 where x = 0 (even where y = 0), with a finite gradient there. */
+/**
+ * x·log y, and 0 where x = 0 (even where y = 0), with PyTorch's gradients: d/dx = log y (0 where
+ * x = y = 0), d/dy = x/y.
+ */
 export function xlogy(x: Tensor | number, y: Tensor): Tensor {
   if (typeof x === "number") return x === 0 ? E.mul(y, 0) : E.mul(E.log(y), x);
-  const isZero = E.eq(x, 0);
-  return E.mul(x, E.log(where(isZero, 1, y)));
+  const bothZero = E.logicalAnd(E.eq(x, 0), E.eq(y, 0));
+  return E.mul(x, E.log(where(bothZero, 1, y)));
 }
 
 /**
