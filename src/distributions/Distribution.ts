@@ -74,6 +74,7 @@ export abstract class Distribution {
   /** Draws samples of shape `[...sampleShape, ...batchShape, ...eventShape]`, without gradient. */
   sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     if (!this.hasRsample) throw this.notImplemented("sample");
+    this.extendedShape("sample", sampleShape);
     return noGrad(() => this.rsample(sampleShape, options));
   }
 
@@ -176,9 +177,21 @@ function firstInvalid(constraint: Constraint, value: Tensor): string | null {
   }
   const values = value.dataSync();
   const eventSize = value.shape.slice(outer.length).reduce((a, b) => a * b, 1);
-  const shown = Array.from(values.subarray(at * eventSize, Math.min((at + 1) * eventSize, at * eventSize + 8)) as ArrayLike<number>);
-  const text = eventSize === 1 ? String(shown[0]) : `[${shown.join(", ")}${eventSize > 8 ? ", ..." : ""}]`;
+  const show = (v: number): string => String(value.dtype === "float32" ? shortestFloat32(v) : v);
+  const shown = Array.from(values.subarray(at * eventSize, Math.min((at + 1) * eventSize, at * eventSize + 8)) as ArrayLike<number>, show);
+  const text = eventSize === 1 ? shown[0]! : `[${shown.join(", ")}${eventSize > 8 ? ", ..." : ""}]`;
   let count = 0;
   for (let i = 0; i < ok.length; i++) if (ok[i] === 0) count++;
-  return `found ${count === 1 ? "an invalid value" : `${count} invalid values, the first`} ${text} at index [${index.join(", ")}]`;
+  const where = index.length > 0 ? ` at index [${index.join(", ")}]` : "";
+  return `found ${count === 1 ? "an invalid value" : `${count} invalid values, the first`} ${text}${where}`;
+}
+
+/** The shortest decimal that rounds to the same float32 (0.1, not 0.10000000149011612). */
+function shortestFloat32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  for (let p = 1; p < 9; p++) {
+    const d = parseFloat(v.toPrecision(p));
+    if (Math.fround(d) === v) return d;
+  }
+  return v;
 }
