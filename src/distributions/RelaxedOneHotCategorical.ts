@@ -2,7 +2,6 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import * as E from "../ops/elementwise.js";
 import { rand } from "../ops/creation.js";
-import { lgamma } from "../backend/cpu/special.js";
 import { Distribution, type DistributionOptions, type SampleOptions } from "./Distribution.js";
 import * as constraints from "./constraints.js";
 import { Categorical } from "./Categorical.js";
@@ -65,7 +64,9 @@ export class RelaxedOneHotCategorical extends Distribution {
     this.validateSample("logProb", value);
     const K = this.categorical.numEvents, T = this.temperature;
     const x = E.log(value);
-    const logScale = E.add(E.mul(E.log(T), K - 1), lgamma(K));
+    let logGammaK = 0; // log Γ(K) = log (K − 1)!
+    for (let j = 2; j < K; j++) logGammaK += Math.log(j);
+    const logScale = E.add(E.mul(E.log(T), K - 1), logGammaK);
     const score = E.sub(this.logits, E.mul(x, T));
     const base = E.add(E.sub(score, score.logsumexp(-1, true)).sum(-1), logScale);
     return E.sub(base, x.sum(-1));
