@@ -1,12 +1,12 @@
 // The CPU reference backend: plain TypeScript kernels, the oracle every faster backend is tested against.
 import type { Backend } from "../Backend.js";
+import { digammaKernel, lgammaKernel, polygammaKernel, standardGammaGradKernel, standardGammaReparamKernel } from "./special.js";
 import { binaryCrossEntropy, binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
 import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
-import { digammaKernel, lgammaKernel, polygammaKernel, standardGammaGradKernel, standardGammaReparamKernel } from "./special.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -55,11 +55,6 @@ export const cpuBackend: Backend = {
   argmin,
   cumsum,
   logSoftmax,
-  lgamma: lgammaKernel,
-  digamma: digammaKernel,
-  polygamma: polygammaKernel,
-  standardGammaGrad: standardGammaGradKernel,
-  standardGammaReparam: standardGammaReparamKernel,
   reshape,
   permute,
   expand,
@@ -84,4 +79,9 @@ export const cpuBackend: Backend = {
   eigh,
   qr,
   svd,
+  lgamma: lgammaKernel,
+  digamma: digammaKernel,
+  polygamma: polygammaKernel,
+  standardGammaGrad: standardGammaGradKernel,
+  standardGammaReparam: standardGammaReparamKernel,
 };
