@@ -28,6 +28,7 @@ export {
 export { matmul, mm, bmm, dot, outer } from "./ops/linalg.js";
 export * as linalg from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
+export { lgamma, digamma, polygamma } from "./ops/special.js";
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/engine.js";
 export { detectAnomaly, isAnomalyEnabled } from "./autograd/backward.js";
@@ -51,4 +52,5 @@ export * as tensorboard from "./tensorboard/index.js";
 export * as onnx from "./onnx/index.js";
 export * as text from "./text/index.js";
 export * as plot from "./plot/index.js";
+export * as distributions from "./distributions/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

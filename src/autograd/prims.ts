@@ -68,6 +68,19 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   argmin: { dim: number; keepdim: boolean };
   /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */
   logSoftmax: { dim: number };
+  /** log |Γ(x)|, elementwise. */
+  lgamma: Record<string, never>;
+  /** ψ(x) = d log Γ(x)/dx, elementwise. */
+  digamma: Record<string, never>;
+  /** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n ≥ 1), elementwise. */
+  polygamma: { n: number };
+  /** ∂x/∂α of standard Gamma(α, 1) samples x at fixed CDF value (PyTorch's _standard_gamma_grad); inputs (α, x). */
+  standardGammaGrad: Record<string, never>;
+  /**
+   * Inputs (α, x) with x drawn from Gamma(α, 1) → x itself, carrying the implicit reparameterization
+   * gradient ∂x/∂α = standardGammaGrad(α, x) (what PyTorch's _standard_gamma records).
+   */
+  standardGammaReparam: Record<string, never>;
   /** Inclusive prefix sum along `dim`; `reverse` sums from the end (the VJP of the forward sum). */
   cumsum: { dim: number; reverse: boolean };
   /**

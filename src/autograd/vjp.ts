@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Prim, PrimParams } from "./prims.js";
-import { apply } from "./engine.js";
+import { apply, isGradEnabled } from "./engine.js";
 import * as E from "../ops/elementwise.js";
 import { sumTo } from "../ops/reduce.js";
 import { expand, reshape, transpose, slice as sliceOp } from "../ops/movement.js";
@@ -169,6 +169,25 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   logSoftmax: (c) => {
     const dim = c.params.dim;
     return [sub(c.g, mul(E.exp(c.output()), apply("sum", [c.g], { dims: [dim], keepdim: true })))];
+  },
+  // d log Γ(x) = ψ(x) dx
+  lgamma: (c) => [mul(c.g, apply("digamma", [c.input(0)], {}))],
+  // d ψ(x) = ψ⁽¹⁾(x) dx
+  digamma: (c) => [mul(c.g, apply("polygamma", [c.input(0)], { n: 1 }))],
+  // d ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x) dx
+  polygamma: (c) => [mul(c.g, apply("polygamma", [c.input(0)], { n: c.params.n + 1 }))],
+  standardGammaGrad: null,
+  // x = F⁻¹(u; α) at fixed u: dx = (∂x/∂α) dα; the sample input carries no gradient. The derivative of
+  // ∂x/∂α itself is not implemented (nor in PyTorch), so a second-order pass stops with an error.
+  standardGammaReparam: (c) => {
+    if (isGradEnabled() && c.input(0).requiresGrad) {
+      throw new Error(
+        "standardGammaReparam: second-order gradients through Gamma, Beta or Dirichlet rsample are not implemented " +
+          "(the derivative of the implicit reparameterization gradient is unavailable, as in PyTorch); " +
+          "differentiate once, or without createGraph",
+      );
+    }
+    return [mul(c.g, apply("standardGammaGrad", [c.input(0), c.input(1)], {})), null];
   },
   // the adjoint of a prefix sum is a suffix sum
   cumsum: (c) => [apply("cumsum", [c.g], { dim: c.params.dim, reverse: !c.params.reverse })],

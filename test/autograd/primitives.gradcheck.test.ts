@@ -5,6 +5,7 @@ import * as ds from "../../src/index.js";
 import { apply, applyMulti } from "../../src/autograd/engine.js";
 import { vjpRules } from "../../src/autograd/vjp.js";
 import type { Prim, PrimParams } from "../../src/autograd/prims.js";
+import { gammainc, lgamma as lgammaNumber } from "../../src/backend/cpu/special.js";
 import type { Tensor } from "../../src/index.js";
 import { adaptiveWindows, avgPoolWindows, maxPoolWindows, poolOutputSize } from "../../src/ops/pooling.js";
 
@@ -50,6 +51,18 @@ const offGrid = (shape: number[]): Tensor => ds.noGrad(() => awayFromZero(shape)
 /** A well-conditioned matrix: I·n + noise. */
 const wellConditioned = (n: number, batch: number[] = []): Tensor =>
   ds.noGrad(() => f64([...batch, n, n]).detach().mul(0.3).add(ds.eye(n, n, { dtype: "float64" }).mul(2))).requiresGrad_(true);
+
+/** P⁻¹(α, u): the Gamma(α, 1) quantile by Newton's method on the regularized incomplete gamma function. */
+function gammaQuantile(alpha: number, u: number): number {
+  let x = alpha;
+  for (let i = 0; i < 200; i++) {
+    const pdf = Math.exp((alpha - 1) * Math.log(x) - x - lgammaNumber(alpha));
+    const next = Math.max(x - (gammainc(alpha, x) - u) / pdf, x / 10);
+    if (Math.abs(next - x) <= 1e-15 * x) return next;
+    x = next;
+  }
+  return x;
+}
 
 interface Case {
   name: string;
@@ -225,6 +238,35 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   eigh: "not differentiable",
   qr: "not differentiable",
   svd: "not differentiable",
+  lgamma: [
+    ...unaryCase("lgamma", positive),
+    // between the poles at −1 and 0, where Γ < 0 (log |Γ|)
+    { name: "lgamma on (−0.9, −0.1)", inputs: () => [f64([5], { lo: -0.9, hi: -0.1 })], fn: prim("lgamma", {}) },
+  ],
+  digamma: [
+    ...unaryCase("digamma", positive),
+    { name: "digamma on (−1.9, −1.1)", inputs: () => [f64([5], { lo: -1.9, hi: -1.1 })], fn: prim("digamma", {}) },
+  ],
+  polygamma: [
+    { name: "polygamma n=1 (trigamma)", inputs: () => [positive([3, 4])], fn: prim("polygamma", { n: 1 }) },
+    { name: "polygamma n=2", inputs: () => [positive([5])], fn: prim("polygamma", { n: 2 }) },
+    { name: "polygamma n=3 on (−0.9, −0.1)", inputs: () => [f64([5], { lo: -0.9, hi: -0.1 })], fn: prim("polygamma", { n: 3 }) },
+  ],
+  standardGammaGrad: "not differentiable",
+  standardGammaReparam: [
+    {
+      // The sample is the α-quantile function at fixed u, x(α) = P⁻¹(α, u), recomputed at every α the
+      // finite differences visit: the implicit gradient must equal its numerical derivative.
+      name: "standardGammaReparam at fixed CDF values",
+      inputs: () => [ds.tensor([0.3, 0.9, 1.7, 4.2, 12.5], { dtype: "float64", requiresGrad: true })],
+      fn: (alpha) => {
+        const u = [0.15, 0.5, 0.8, 0.35, 0.97];
+        const x = ds.tensor(Array.from(alpha.dataSync(), (a, i) => gammaQuantile(a, u[i]!)), { dtype: "float64" });
+        return apply("standardGammaReparam", [alpha, x], {});
+      },
+      noGradgrad: "the derivative of the implicit gradient is not implemented (PyTorch neither); a second-order pass raises",
+    },
+  ],
 };
 
 describe("primitive table", () => {

@@ -295,6 +295,13 @@ describe("the packed package, installed", () => {
     expect(readmeNames).toEqual(expect.arrayContaining(["tensor", "hessian", "nn.Linear", "onnx.exportModel", "tensorboard.SummaryWriter", "train.fit", "ready"]));
   });
 
+  it("every module namespace of the main entry (ds.nn, ds.text, …) is a subpath entry too", () => {
+    const index = readFileSync(join(ROOT, "src/index.ts"), "utf8");
+    const namespaces = [...index.matchAll(/^export \* as (\w+) from "\.\/(\w+)\/index\.js";$/gm)].map((m) => m[1]!);
+    expect(namespaces.length).toBeGreaterThan(10);
+    expect(namespaces.filter((name) => !SUBPATHS.includes(name))).toEqual([]);
+  });
+
   it("ES modules: every README name, every subpath (the same objects as the main entry's), WASM at import, a model trained", async () => {
     expectProbe(await node<ProbeResult>("esm.mjs"));
   });

@@ -1,5 +1,6 @@
 // The CPU reference backend: plain TypeScript kernels, the oracle every faster backend is tested against.
 import type { Backend } from "../Backend.js";
+import { digammaKernel, lgammaKernel, polygammaKernel, standardGammaGradKernel, standardGammaReparamKernel } from "./special.js";
 import { binaryCrossEntropy, binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
 import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
@@ -83,4 +84,9 @@ export const cpuBackend: Backend = {
   eigh,
   qr,
   svd,
+  lgamma: lgammaKernel,
+  digamma: digammaKernel,
+  polygamma: polygammaKernel,
+  standardGammaGrad: standardGammaGradKernel,
+  standardGammaReparam: standardGammaReparamKernel,
 };

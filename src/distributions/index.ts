@@ -1,0 +1,23 @@
+// Probability distributions in PyTorch's torch.distributions API: sampling, log densities, entropies, KL.
+export { Distribution } from "./Distribution.js";
+export type { DistributionOptions, SampleOptions } from "./Distribution.js";
+export * as constraints from "./constraints.js";
+export { Constraint } from "./constraints.js";
+export { Normal } from "./Normal.js";
+export { MultivariateNormal } from "./MultivariateNormal.js";
+export type { MultivariateNormalOptions } from "./MultivariateNormal.js";
+export { Bernoulli } from "./Bernoulli.js";
+export { Categorical } from "./Categorical.js";
+export { OneHotCategorical } from "./OneHotCategorical.js";
+export { Beta } from "./Beta.js";
+export { Gamma } from "./Gamma.js";
+export { Dirichlet } from "./Dirichlet.js";
+export { Uniform } from "./Uniform.js";
+export { Laplace } from "./Laplace.js";
+export { Exponential } from "./Exponential.js";
+export { Poisson } from "./Poisson.js";
+export { RelaxedBernoulli } from "./RelaxedBernoulli.js";
+export { RelaxedOneHotCategorical } from "./RelaxedOneHotCategorical.js";
+export { Independent } from "./Independent.js";
+export { klDivergence, registerKL } from "./kl.js";
+export type { Param, ProbsOrLogits } from "./utils.js";
