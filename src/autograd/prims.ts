@@ -28,6 +28,17 @@ export interface SliceParams {
   steps: number[];
 }
 
+/** Geometry shared by the convolution primitives (one entry per spatial dim). */
+export interface ConvParams {
+  stride: number[];
+  /** Implicit zeros before the first element of each spatial dim of the convolution's input. */
+  padding: number[];
+  dilation: number[];
+  groups: number;
+  /** Spatial size of this primitive's output (for convWeight: the kernel's). */
+  outputSize: number[];
+}
+
 /** Parameters of each primitive. */
 export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   [P in BinaryPrim]: Record<string, never>;
@@ -67,6 +78,23 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   linear: Record<string, never>;
   /** Batched matrix product of 3-D operands: (B, M, K) · (B, K, N) → (B, M, N). */
   matmul: Record<string, never>;
+  /**
+   * Convolution (cross-correlation, as PyTorch) of x (N, G·Cg, *in) with w (G·Og, Cg, *k), 1 to 3 spatial
+   * dims: y[n, o, p] = Σ_{c,k} x[n, g·Cg + c, p·stride − padding + k·dilation] · w[o, c, k], zeros
+   * outside x. `outputSize` gives the spatial size of y, so the padding at the end may differ from the
+   * start (padding="same" with an even kernel).
+   */
+  conv: ConvParams;
+  /**
+   * The adjoint of `conv` in x (PyTorch's conv_transpose): y (N, G·Ig, *in) and w (G·Ig, Og, *k) →
+   * (N, G·Og, *outputSize), each y[n, c, p]·w[c, o, k] added at position p·stride − padding + k·dilation.
+   */
+  convTranspose: ConvParams;
+  /**
+   * The adjoint of `conv` in w: x (N, G·Cg, *in) and dy (N, Cout, *out) → (Cout, Cg, *outputSize),
+   * dw[o, c, k] = Σ_{n,p} dy[n, o, p] · x[n, g·Cg + c, p·stride − padding + k·dilation].
+   */
+  convWeight: ConvParams;
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

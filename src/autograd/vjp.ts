@@ -225,6 +225,23 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const gb = !c.needsGrad(1) ? null : isTransposed(b) ? mT(matmul(mT(c.g), a)) : matmul(mT(a), c.g);
     return [ga, gb];
   },
+  // The convolution family is closed under adjoints: y = conv(x, w) is bilinear, so
+  // x̄ = convTranspose(ȳ, w) (the adjoint in x) and w̄ = convWeight(x, ȳ) (the adjoint in w).
+  conv: (c) => [
+    c.needsGrad(0) ? apply("convTranspose", [c.g, c.input(1)], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("convWeight", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+  ],
+  // out = convTranspose(y, w) = Aᵀy with A = conv(·, w): ȳ = conv(ōut, w), w̄ = convWeight(ōut, y)
+  convTranspose: (c) => [
+    c.needsGrad(0) ? apply("conv", [c.g, c.input(1)], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("convWeight", [c.g, c.input(0)], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+  ],
+  // dw = convWeight(x, dy) satisfies ⟨W̄, dw⟩ = ⟨dy, conv(x, W̄)⟩ = ⟨convTranspose(dy, W̄), x⟩:
+  // x̄ = convTranspose(dy, W̄), d̄y = conv(x, W̄)
+  convWeight: (c) => [
+    c.needsGrad(0) ? apply("convTranspose", [c.input(1), c.g], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("conv", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+  ],
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;
@@ -259,6 +276,9 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** The spatial dims of an (N, C, *spatial) shape. */
+const spatial = (shape: readonly number[]): number[] => shape.slice(2);
 
 /** A column-major matrix (a transposed view): its last two strides are swapped. */
 function isTransposed(x: Tensor): boolean {

@@ -5,6 +5,7 @@ import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
+import { conv, convTranspose, convWeight } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 
 export const cpuBackend: Backend = {
@@ -70,6 +71,9 @@ export const cpuBackend: Backend = {
   nonzero,
   matmul,
   linear,
+  conv,
+  convTranspose,
+  convWeight,
   cholesky,
   inv,
   solve,
