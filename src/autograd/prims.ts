@@ -82,7 +82,8 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * Convolution (cross-correlation, as PyTorch) of x (N, G·Cg, *in) with w (G·Og, Cg, *k), 1 to 3 spatial
    * dims: y[n, o, p] = Σ_{c,k} x[n, g·Cg + c, p·stride − padding + k·dilation] · w[o, c, k], zeros
    * outside x. `outputSize` gives the spatial size of y, so the padding at the end may differ from the
-   * start (padding="same" with an even kernel).
+   * start (padding="same" with an even kernel). An optional third input b (G·Og) is added per output
+   * channel (fused, as PyTorch's convolution).
    */
   conv: ConvParams;
   /**

@@ -225,11 +225,13 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const gb = !c.needsGrad(1) ? null : isTransposed(b) ? mT(matmul(mT(c.g), a)) : matmul(mT(a), c.g);
     return [ga, gb];
   },
-  // The convolution family is closed under adjoints: y = conv(x, w) is bilinear, so
-  // x̄ = convTranspose(ȳ, w) (the adjoint in x) and w̄ = convWeight(x, ȳ) (the adjoint in w).
+  // The convolution family is closed under adjoints: y = conv(x, w) + b is bilinear in (x, w), so
+  // x̄ = convTranspose(ȳ, w) (the adjoint in x), w̄ = convWeight(x, ȳ) (the adjoint in w), and
+  // b̄ = Σ ȳ over batch and space (summed over space first: two reductions of consecutive dims).
   conv: (c) => [
     c.needsGrad(0) ? apply("convTranspose", [c.g, c.input(1)], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
     c.needsGrad(1) ? apply("convWeight", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+    ...(c.numInputs > 2 ? [c.needsGrad(2) ? sumBatchAndSpace(c.g) : null] : []),
   ],
   // out = convTranspose(y, w) = Aᵀy with A = conv(·, w): ȳ = conv(ōut, w), w̄ = convWeight(ōut, y)
   convTranspose: (c) => [
@@ -276,6 +278,14 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** Σ over every dim but 1 of an (N, C, *spatial) tensor → (C). */
+function sumBatchAndSpace(g: Tensor): Tensor {
+  const [N, C] = g.shape as [number, number];
+  const L = g.shape.slice(2).reduce((p, s) => p * s, 1);
+  const perImage = apply("sum", [reshape(g, [N, C, L])], { dims: [2], keepdim: false }); // (N, C)
+  return apply("sum", [perImage], { dims: [0], keepdim: false });
+}
 
 /** The spatial dims of an (N, C, *spatial) shape. */
 const spatial = (shape: readonly number[]): number[] => shape.slice(2);

@@ -83,14 +83,15 @@ function batched(op: string, x: Tensor, weight: Tensor, d: number): { x: Tensor;
   return x.ndim === d + 1 ? { x: unsqueeze(x, 0), unbatched: true } : { x, unbatched: false };
 }
 
-function addBias(op: string, y: Tensor, bias: Tensor | null | undefined, channels: number): Tensor {
-  if (bias === null || bias === undefined) return y;
+/** The bias after checking it: null, or a (channels) tensor of `dtype`. */
+function checkBias(op: string, bias: Tensor | null | undefined, channels: number, dtype: Tensor["dtype"]): Tensor | null {
+  if (bias === null || bias === undefined) return null;
   if (!(bias instanceof Tensor)) throw new Error(`${op}: bias must be a Tensor or null, got ${describe(bias)}`);
   if (bias.ndim !== 1 || bias.shape[0] !== channels) {
     throw new Error(`${op}: bias of shape ${fmtShape(bias.shape)} does not match the ${channels} output channels (expected [${channels}])`);
   }
-  if (bias.dtype !== y.dtype) throw new Error(`${op}: bias (${bias.dtype}) must have the input's dtype ${y.dtype}`);
-  return add(y, reshape(bias, [1, channels, ...y.shape.slice(2).map(() => 1)]));
+  if (bias.dtype !== dtype) throw new Error(`${op}: bias (${bias.dtype}) must have the input's dtype ${dtype}`);
+  return bias;
 }
 
 /**
@@ -158,9 +159,9 @@ export function convNd(
     );
   }
   const outputSize = padded.map((s, i) => Math.floor((s - span[i]!) / stride[i]!) + 1);
+  const b = checkBias(op, bias, Cout, x.dtype);
   const params: ConvParams = { stride, padding: pads.map((p) => p[0]), dilation, groups, outputSize };
-  let y = apply("conv", [x, weight], params);
-  y = addBias(op, y, bias, Cout);
+  const y = apply("conv", b ? [x, weight, b] : [x, weight], params);
   return unbatched ? squeeze(y, 0) : y;
 }
 
@@ -201,9 +202,10 @@ export function convTransposeNd(
   if (outputSize.some((s) => s < 1)) {
     throw new Error(`${op}: input ${fmtShape(input.shape)} with weight ${fmtShape(weight.shape)} gives an output size per channel ${fmtSize(outputSize)}, which is too small`);
   }
+  const b = checkBias(op, bias, Og * groups, x.dtype);
   const params: ConvParams = { stride, padding, dilation, groups, outputSize };
   let y = apply("convTranspose", [x, weight], params);
-  y = addBias(op, y, bias, Og * groups);
+  if (b) y = add(y, reshape(b, [1, Og * groups, ...outputSize.map(() => 1)]));
   return unbatched ? squeeze(y, 0) : y;
 }
 

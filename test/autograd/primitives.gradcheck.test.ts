@@ -159,6 +159,7 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   conv: [
     { name: "conv 2-D stride 2, dilation 2, padding 1", inputs: () => [f64([2, 2, 6, 7]), f64([3, 2, 2, 3])], fn: prim("conv", { stride: [2, 1], padding: [1, 1], dilation: [2, 2], groups: 1, outputSize: [3, 4] }) },
     { name: "conv 1-D groups 2, 'same' with an even kernel", inputs: () => [f64([1, 4, 5]), f64([4, 2, 2])], fn: prim("conv", { stride: [1], padding: [0], dilation: [1], groups: 2, outputSize: [5] }) },
+    { name: "conv 2-D with the fused bias", inputs: () => [f64([2, 3, 4, 5]), f64([2, 3, 3, 2]), f64([2])], fn: prim("conv", { stride: [1, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [4, 2] }) },
     { name: "conv 3-D depthwise", inputs: () => [f64([1, 2, 3, 3, 4]), f64([2, 1, 2, 2, 2])], fn: prim("conv", { stride: [1, 1, 2], padding: [0, 1, 0], dilation: [1, 1, 1], groups: 2, outputSize: [2, 4, 2] }) },
   ],
   convTranspose: [

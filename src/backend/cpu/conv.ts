@@ -38,21 +38,24 @@ function validRange(a: Axis, kk: number): [number, number] {
 }
 
 /**
- * For each kernel tap (row-major over the kernel), the flat spatial indices of the output positions it
- * reaches and of the input positions it reads there (o·s − p + k·d per axis, inside the input only).
+ * For each kernel tap (row-major over the kernel), the runs of output positions it reaches along the
+ * last axis: a run of `length` outputs from flat spatial index `outStart` reads the inputs from
+ * `inStart` on, `step` (the last axis' stride) apart — o·s − p + k·d per axis, inside the input only.
  */
 interface TapTable {
-  /** Pairs of tap k are at start[k] .. start[k + 1]. */
+  /** Runs of tap k are at start[k] .. start[k + 1]. */
   start: Int32Array;
-  outIndex: Int32Array;
-  inIndex: Int32Array;
+  outStart: Int32Array;
+  inStart: Int32Array;
+  length: Int32Array;
+  step: number;
 }
 
 function tapTable(ax: Axis[]): TapTable {
   const [A, B, C] = ax as [Axis, Axis, Axis];
   const taps = A.k * B.k * C.k;
   const start = new Int32Array(taps + 1);
-  const outs: number[] = [], ins: number[] = [];
+  const outs: number[] = [], ins: number[] = [], lengths: number[] = [];
   let k = 0;
   for (let ka = 0; ka < A.k; ka++) {
     const [a0, a1] = validRange(A, ka);
@@ -61,46 +64,49 @@ function tapTable(ax: Axis[]): TapTable {
       for (let kc = 0; kc < C.k; kc++) {
         const [c0, c1] = validRange(C, kc);
         start[k++] = outs.length;
+        if (c1 <= c0) continue;
         for (let oa = a0; oa < a1; oa++) {
           const ia = oa * A.s + ka * A.d - A.p;
           for (let ob = b0; ob < b1; ob++) {
             const ib = ob * B.s + kb * B.d - B.p;
-            const oRow = (oa * B.outSize + ob) * C.outSize, iRow = (ia * B.inSize + ib) * C.inSize;
-            for (let oc = c0; oc < c1; oc++) {
-              outs.push(oRow + oc);
-              ins.push(iRow + oc * C.s + kc * C.d - C.p);
-            }
+            outs.push((oa * B.outSize + ob) * C.outSize + c0);
+            ins.push((ia * B.inSize + ib) * C.inSize + c0 * C.s + kc * C.d - C.p);
+            lengths.push(c1 - c0);
           }
         }
       }
     }
   }
   start[taps] = outs.length;
-  return { start, outIndex: Int32Array.from(outs), inIndex: Int32Array.from(ins) };
+  return { start, outStart: Int32Array.from(outs), inStart: Int32Array.from(ins), length: Int32Array.from(lengths), step: C.s };
 }
 
 const spatialSize = (shape: readonly number[]): number => shape.slice(2).reduce((p, s) => p * s, 1);
 
-/** y (N, G·Og, *out) = conv(x (N, G·Cg, *in), w (G·Og, Cg, *k)). */
-export const conv: Kernel<"conv"> = ([xT, wT], params) => {
+/** y (N, G·Og, *out) = conv(x (N, G·Cg, *in), w (G·Og, Cg, *k)) + b (G·Og, optional). */
+export const conv: Kernel<"conv"> = ([xT, wT, bT], params) => {
   const x = xT!, w = wT!;
+  const bv = bT ? denseValues(bT) : null;
   const [N, Cin] = x.shape as [number, number];
   const [Cout, Cg] = w.shape as [number, number];
   const G = params.groups, Og = Cout / G;
-  const { start, outIndex, inIndex } = tapTable(axes(x.shape.slice(2), params.outputSize, w.shape.slice(2), params));
+  const { start, outStart, inStart, length, step } = tapTable(axes(x.shape.slice(2), params.outputSize, w.shape.slice(2), params));
   const L = spatialSize(x.shape), P = params.outputSize.reduce((p, s) => p * s, 1), K = spatialSize(w.shape);
   const xv = denseValues(x), wv = denseValues(w);
   const acc = new Float64Array(P);
   const out = allocate(x.dtype, N * Cout * P);
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < Cout; o++) {
-      acc.fill(0);
+      acc.fill(bv ? bv[o]! : 0);
       const g = Math.floor(o / Og);
       for (let c = 0; c < Cg; c++) {
         const xBase = (n * Cin + g * Cg + c) * L, wBase = (o * Cg + c) * K;
         for (let k = 0; k < K; k++) {
           const wk = wv[wBase + k]!;
-          for (let j = start[k]!, e = start[k + 1]!; j < e; j++) acc[outIndex[j]!] += wk * xv[xBase + inIndex[j]!]!;
+          for (let r = start[k]!, e = start[k + 1]!; r < e; r++) {
+            const o = outStart[r]!, i = xBase + inStart[r]!, n = length[r]!;
+            for (let t = 0; t < n; t++) acc[o + t] += wk * xv[i + t * step]!;
+          }
         }
       }
       out.set(acc, (n * Cout + o) * P);
@@ -116,7 +122,7 @@ export const convTranspose: Kernel<"convTranspose"> = ([yT, wT], params) => {
   const Og = w.shape[1]!;
   const G = params.groups, Ig = Cin / G, Cout = G * Og;
   // The forward conv this is the adjoint of maps outputSize (its input) to y's spatial size (its output).
-  const { start, outIndex, inIndex } = tapTable(axes(params.outputSize, y.shape.slice(2), w.shape.slice(2), params));
+  const { start, outStart, inStart, length, step } = tapTable(axes(params.outputSize, y.shape.slice(2), w.shape.slice(2), params));
   const P = spatialSize(y.shape), L = params.outputSize.reduce((p, s) => p * s, 1), K = spatialSize(w.shape);
   const yv = denseValues(y), wv = denseValues(w);
   const acc = new Float64Array(L);
@@ -130,7 +136,10 @@ export const convTranspose: Kernel<"convTranspose"> = ([yT, wT], params) => {
         const yBase = (n * Cin + ci) * P, wBase = (ci * Og + o) * K;
         for (let k = 0; k < K; k++) {
           const wk = wv[wBase + k]!;
-          for (let j = start[k]!, e = start[k + 1]!; j < e; j++) acc[inIndex[j]!] += wk * yv[yBase + outIndex[j]!]!;
+          for (let r = start[k]!, e = start[k + 1]!; r < e; r++) {
+            const o = yBase + outStart[r]!, i = inStart[r]!, n = length[r]!;
+            for (let t = 0; t < n; t++) acc[i + t * step] += wk * yv[o + t]!;
+          }
         }
       }
       out.set(acc, (n * Cout + oc) * L);
@@ -145,7 +154,7 @@ export const convWeight: Kernel<"convWeight"> = ([xT, dyT], params) => {
   const [N, Cin] = x.shape as [number, number];
   const Cout = dy.shape[1]!;
   const G = params.groups, Cg = Cin / G, Og = Cout / G;
-  const { start, outIndex, inIndex } = tapTable(axes(x.shape.slice(2), dy.shape.slice(2), params.outputSize, params));
+  const { start, outStart, inStart, length, step } = tapTable(axes(x.shape.slice(2), dy.shape.slice(2), params.outputSize, params));
   const L = spatialSize(x.shape), P = spatialSize(dy.shape), K = params.outputSize.reduce((p, s) => p * s, 1);
   const xv = denseValues(x), dv = denseValues(dy);
   const acc = new Float64Array(K);
@@ -158,7 +167,10 @@ export const convWeight: Kernel<"convWeight"> = ([xT, dyT], params) => {
         const xBase = (n * Cin + g * Cg + c) * L, dBase = (n * Cout + o) * P;
         for (let k = 0; k < K; k++) {
           let sum = 0;
-          for (let j = start[k]!, e = start[k + 1]!; j < e; j++) sum += dv[dBase + outIndex[j]!]! * xv[xBase + inIndex[j]!]!;
+          for (let r = start[k]!, e = start[k + 1]!; r < e; r++) {
+            const o = dBase + outStart[r]!, i = xBase + inStart[r]!, n = length[r]!;
+            for (let t = 0; t < n; t++) sum += dv[o + t]! * xv[i + t * step]!;
+          }
           acc[k] += sum;
         }
       }
