@@ -39,6 +39,19 @@ export interface ConvParams {
   outputSize: number[];
 }
 
+/** Geometry of im2col/col2im: a kernel sliding over an image (one entry per spatial dim). */
+export interface UnfoldParams {
+  kernelSize: number[];
+  stride: number[];
+  /** Implicit zeros before the first element of each spatial dim of the image. */
+  padding: number[];
+  dilation: number[];
+  /** Spatial size of the image. */
+  imageSize: number[];
+  /** Number of kernel positions along each spatial dim. */
+  blocks: number[];
+}
+
 /** Parameters of each primitive. */
 export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   [P in BinaryPrim]: Record<string, never>;
@@ -96,6 +109,13 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * dw[o, c, k] = Σ_{n,p} dy[n, o, p] · x[n, g·Cg + c, p·stride − padding + k·dilation].
    */
   convWeight: ConvParams;
+  /**
+   * im2col (torch.nn.functional.unfold): x (N, C, *imageSize) → (N, C·K, L) with K kernel taps and
+   * L = Π blocks; cols[n, c·K + k, l] = x[n, c, l·stride − padding + k·dilation], 0 outside the image.
+   */
+  unfold: UnfoldParams;
+  /** col2im, the adjoint of unfold (torch.nn.functional.fold): (N, C·K, L) → (N, C, *imageSize), overlaps summed. */
+  fold: UnfoldParams;
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

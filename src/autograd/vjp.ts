@@ -244,6 +244,9 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     c.needsGrad(0) ? apply("convTranspose", [c.input(1), c.g], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
     c.needsGrad(1) ? apply("conv", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
   ],
+  // unfold and fold copy (and add) values between the same positions: each is the other's adjoint
+  unfold: (c) => [apply("fold", [c.g], c.params)],
+  fold: (c) => [apply("unfold", [c.g], c.params)],
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;

@@ -9,7 +9,7 @@ import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
-import type { ConvParams } from "../autograd/prims.js";
+import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
 
 /** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
 const MIN_GEMM_MACS = 4096;
@@ -124,6 +124,41 @@ function convWeight(k: WasmKernels): Kernel<"convWeight"> {
   };
 }
 
+/** The 2-D geometry of an unfold/fold of (N, C, *imageSize) images, or null (3-D). */
+function unfoldShape(N: number, C: number, p: UnfoldParams): Conv2dShape | null {
+  return conv2dShape(N, C, C, p.imageSize, p.kernelSize, p.blocks, { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: 1, outputSize: p.blocks });
+}
+
+/** Below this many copied elements im2col/col2im stay in JS. */
+const MIN_UNFOLD_SIZE = 4096;
+
+/** unfold (im2col) of float32 1-D/2-D images in WASM. */
+function unfold(k: WasmKernels): Kernel<"unfold"> {
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const [N, C] = x.shape as [number, number];
+    const s = unfoldShape(N, C, params);
+    const K = s ? s.kernelH * s.kernelW : 0, L = s ? s.outH * s.outW : 0;
+    if (!s || x.dtype !== "float32" || N * C * K * L < MIN_UNFOLD_SIZE) return cpuBackend.unfold(inputs, params);
+    const out = k.unfold2d(s, values32(x), takeRecycledF32(N * C * K * L) ?? new Float32Array(N * C * K * L));
+    return recycledTensor(out, [N, C * K, L]);
+  };
+}
+
+/** fold (col2im) of float32 columns into 1-D/2-D images in WASM. */
+function fold(k: WasmKernels): Kernel<"fold"> {
+  return (inputs, params) => {
+    const cols = inputs[0]!;
+    const [N, CK] = cols.shape as [number, number];
+    const K = params.kernelSize.reduce((p, v) => p * v, 1);
+    const s = unfoldShape(N, CK / K, params);
+    if (!s || cols.dtype !== "float32" || cols.size < MIN_UNFOLD_SIZE) return cpuBackend.fold(inputs, params);
+    const size = N * (CK / K) * s.height * s.width;
+    const out = k.fold2d(s, values32(cols), takeRecycledF32(size) ?? new Float32Array(size));
+    return recycledTensor(out, [N, CK / K, ...params.imageSize]);
+  };
+}
+
 /** A tensor over a kernel's output, which may be a recycled (possibly resident) buffer. */
 function recycledTensor(out: Float32Array, shape: number[]): Tensor {
   const t = Tensor.fromData(out, shape, "float32");
@@ -211,6 +246,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     conv: conv(k),
     convTranspose: convTranspose(k),
     convWeight: convWeight(k),
+    unfold: unfold(k),
+    fold: fold(k),
     reluBackward: reluBackward(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),

@@ -1,6 +1,6 @@
 // Convolutions as torch.nn.functional has them: conv1d/2d/3d, convTranspose1d/2d/3d, unfold/fold
-// (im2col/col2im) and the doubly-block Toeplitz matrix of a 2-D convolution. All bottom out in the
-// conv, convTranspose and convWeight primitives; the arguments are checked here.
+// (im2col/col2im) and the doubly-block Toeplitz matrix of a 2-D convolution. They bottom out in the
+// conv, convTranspose, convWeight, unfold and fold primitives; the arguments are checked here.
 import { Tensor } from "../tensor/Tensor.js";
 import { fmtShape } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -255,18 +255,6 @@ export interface UnfoldOptions {
 }
 
 /**
- * One-hot filters (C·K, 1, *kernel) that copy each of the K kernel taps of each channel into its own
- * output channel: a grouped convolution with them is im2col, its transpose col2im.
- */
-function tapSelector(channels: number, kernel: readonly number[], dtype: Tensor["dtype"]): Tensor {
-  const K = prod(kernel);
-  const w = zeros([channels * K, 1, ...kernel], { dtype });
-  const data = w.storage.data;
-  for (let c = 0; c < channels; c++) for (let k = 0; k < K; k++) data[(c * K + k) * K + k] = 1;
-  return w;
-}
-
-/**
  * Sliding local blocks of a batched image (im2col), as `torch.nn.functional.unfold`: x (N, C, H, W) or
  * (C, H, W) → (N, C·kH·kW, L) with L the number of block positions; channel c, tap k is row c·kH·kW + k.
  * ```ts
@@ -283,11 +271,9 @@ export function unfold(x: Tensor, kernelSize: IntOrTuple, options: UnfoldOptions
   const padding = ntuple(op, "padding", options.padding ?? 0, 2, 0);
   const stride = ntuple(op, "stride", options.stride ?? 1, 2, 1);
   const xb = x.ndim === 3 ? unsqueeze(x, 0) : x;
-  const [N, C] = xb.shape as [number, number];
-  const outputSize = blocks(op, xb.shape.slice(2), kernel, dilation, padding, stride, x.shape);
-  const w = tapSelector(C, kernel, x.dtype);
-  const y = apply("conv", [xb, w], { stride, padding, dilation, groups: C, outputSize });
-  const cols = reshape(y, [N, C * prod(kernel), prod(outputSize)]); // (N, C·K, L)
+  const imageSize = xb.shape.slice(2);
+  const grid = blocks(op, imageSize, kernel, dilation, padding, stride, x.shape);
+  const cols = apply("unfold", [xb], { kernelSize: kernel, stride, padding, dilation, imageSize, blocks: grid }); // (N, C·K, L)
   return x.ndim === 3 ? squeeze(cols, 0) : cols;
 }
 
@@ -320,7 +306,7 @@ export function fold(x: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, 
   const padding = ntuple(op, "padding", options.padding ?? 0, 2, 0);
   const stride = ntuple(op, "stride", options.stride ?? 1, 2, 1);
   const xb = x.ndim === 2 ? unsqueeze(x, 0) : x;
-  const [N, CK, L] = xb.shape as [number, number, number];
+  const [, CK, L] = xb.shape as [number, number, number];
   const K = prod(kernel);
   if (CK % K !== 0) {
     throw new Error(`${op}: input ${fmtShape(x.shape)} must have a dimension ${x.ndim - 2} divisible by the ${K} kernel taps ${fmtSize(kernel)}, got ${CK}`);
@@ -332,9 +318,7 @@ export function fold(x: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, 
         `stride ${fmtSize(stride)} give ${grid.join(" * ")} = ${prod(grid)} blocks, but input ${fmtShape(x.shape)} has ${L}`,
     );
   }
-  const C = CK / K;
-  const w = tapSelector(C, kernel, x.dtype);
-  const y = apply("convTranspose", [reshape(xb, [N, CK, ...grid]), w], { stride, padding, dilation, groups: C, outputSize: size });
+  const y = apply("fold", [xb], { kernelSize: kernel, stride, padding, dilation, imageSize: size, blocks: grid }); // (N, C, *size)
   return x.ndim === 2 ? squeeze(y, 0) : y;
 }
 

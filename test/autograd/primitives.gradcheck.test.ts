@@ -170,6 +170,8 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     { name: "convWeight 2-D stride 2, padding 1", inputs: () => [f64([2, 2, 5, 4]), f64([2, 3, 3, 2])], fn: prim("convWeight", { stride: [2, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [2, 3] }) },
     { name: "convWeight 1-D groups 2, dilation 2", inputs: () => [f64([2, 4, 6]), f64([2, 2, 2])], fn: prim("convWeight", { stride: [1], padding: [0], dilation: [2], groups: 2, outputSize: [3] }) },
   ],
+  unfold: [{ name: "unfold 2-D stride, padding, dilation", inputs: () => [f64([2, 2, 5, 4])], fn: prim("unfold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
+  fold: [{ name: "fold 2-D overlapping taps", inputs: () => [f64([2, 2 * 6, 3 * 2])], fn: prim("fold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   cholesky: [
     {
       name: "cholesky of X Xᵀ + 3I (lower)",

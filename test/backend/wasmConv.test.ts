@@ -66,6 +66,19 @@ describe("WASM convolution kernels agree with the CPU reference (float32)", () =
     expectClose(wasm.conv!([x, w, b], params) as Tensor, cpuBackend.conv([x, w, b], params) as Tensor, 19);
   });
 
+  it("unfold and fold (im2col, col2im) of 1-D and 2-D images", () => {
+    for (const p of [
+      { kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], dilation: [1, 2], imageSize: [11, 9], blocks: [6, 7] },
+      { kernelSize: [4], stride: [3], padding: [2], dilation: [2], imageSize: [50], blocks: [16] },
+    ]) {
+      const x = randn([4, 30, ...p.imageSize]);
+      const K = p.kernelSize.reduce((a, b) => a * b, 1), L = p.blocks.reduce((a, b) => a * b, 1);
+      expect((wasm.unfold!([x], p) as Tensor).toList()).toEqual((cpuBackend.unfold([x], p) as Tensor).toList()); // copies: exact
+      const cols = randn([4, 30 * K, L]);
+      expectClose(wasm.fold!([cols], p) as Tensor, cpuBackend.fold([cols], p) as Tensor, K);
+    }
+  });
+
   it("reads strided (non-contiguous) inputs", () => {
     const x = randn([2, 6, 9, 3]).permute(0, 3, 1, 2); // (2, 3, 6, 9), channels last in memory
     const w = randn([4, 3, 3, 3]);

@@ -70,6 +70,12 @@ describe(`nn.functional convolutions equal PyTorch ${convRef.torch_version}`, ()
     }
   });
 
+  it("unfold copies: an infinite or NaN pixel appears only where PyTorch's unfold puts it", () => {
+    const x = ds.tensor([[[[1, Infinity, 2], [NaN, 3, 4]]]]); // (1, 1, 2, 3)
+    expect(F.unfold(x, [1, 2]).toArray()).toEqual([[[1, Infinity, NaN, 3], [Infinity, 2, 3, 4]]]);
+    expect(F.fold(F.unfold(x, 1), [2, 3], 1).toList()).toEqual(x.toList());
+  });
+
   it("unfold then fold multiplies each pixel by the number of blocks covering it (PyTorch's documented identity)", () => {
     const x = ds.randn([2, 3, 5, 6], { dtype: "float64", generator: new ds.Generator(3) });
     const opts = { padding: 1, stride: [1, 2] };

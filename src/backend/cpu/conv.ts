@@ -1,7 +1,8 @@
-// CPU reference kernels of the convolution family (conv, convTranspose, convWeight): plain loops over
-// up to three spatial dims, accumulated in float64 — the oracle for the faster im2col + GEMM kernels.
+// CPU reference kernels of the convolution family (conv, convTranspose, convWeight) and of im2col/col2im
+// (unfold, fold): plain loops over up to three spatial dims, accumulated in float64 — the oracle for the
+// faster im2col + GEMM kernels.
 import type { Kernel } from "../Backend.js";
-import type { ConvParams } from "../../autograd/prims.js";
+import type { ConvParams, UnfoldParams } from "../../autograd/prims.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
@@ -178,4 +179,53 @@ export const convWeight: Kernel<"convWeight"> = ([xT, dyT], params) => {
     }
   }
   return Tensor.fromData(out, [Cout, Cg, ...params.outputSize], x.dtype);
+};
+
+/** The axes of an unfold/fold geometry (the image is the convolution's input, the blocks its output). */
+const unfoldAxes = (p: UnfoldParams): Axis[] =>
+  axes(p.imageSize, p.blocks, p.kernelSize, { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: 1, outputSize: p.blocks });
+
+/** cols (N, C·K, L) = unfold(x (N, C, *imageSize)): each kernel tap's inputs copied into its own row. */
+export const unfold: Kernel<"unfold"> = ([xT], params) => {
+  const x = xT!;
+  const [N, C] = x.shape as [number, number];
+  const { start, outStart, inStart, length, step } = tapTable(unfoldAxes(params));
+  const S = params.imageSize.reduce((p, s) => p * s, 1), K = params.kernelSize.reduce((p, s) => p * s, 1), L = params.blocks.reduce((p, s) => p * s, 1);
+  const xv = denseValues(x);
+  const out = allocate(x.dtype, N * C * K * L); // zeros where a tap reads padding
+  for (let nc = 0; nc < N * C; nc++) {
+    const xBase = nc * S;
+    for (let k = 0; k < K; k++) {
+      const row = (nc * K + k) * L;
+      for (let r = start[k]!, e = start[k + 1]!; r < e; r++) {
+        const o = row + outStart[r]!, i = xBase + inStart[r]!, n = length[r]!;
+        for (let t = 0; t < n; t++) out[o + t] = xv[i + t * step]!;
+      }
+    }
+  }
+  return Tensor.fromData(out, [N, C * K, L], x.dtype);
+};
+
+/** x (N, C, *imageSize) = fold(cols (N, C·K, L)): the adjoint of unfold, overlapping taps summed. */
+export const fold: Kernel<"fold"> = ([colsT], params) => {
+  const cols = colsT!;
+  const [N, CK] = cols.shape as [number, number];
+  const { start, outStart, inStart, length, step } = tapTable(unfoldAxes(params));
+  const S = params.imageSize.reduce((p, s) => p * s, 1), K = params.kernelSize.reduce((p, s) => p * s, 1), L = params.blocks.reduce((p, s) => p * s, 1);
+  const C = CK / K;
+  const cv = denseValues(cols);
+  const acc = new Float64Array(S);
+  const out = allocate(cols.dtype, N * C * S);
+  for (let nc = 0; nc < N * C; nc++) {
+    acc.fill(0);
+    for (let k = 0; k < K; k++) {
+      const row = (nc * K + k) * L;
+      for (let r = start[k]!, e = start[k + 1]!; r < e; r++) {
+        const o = row + outStart[r]!, i = inStart[r]!, n = length[r]!;
+        for (let t = 0; t < n; t++) acc[i + t * step] += cv[o + t]!;
+      }
+    }
+    out.set(acc, nc * S);
+  }
+  return Tensor.fromData(out, [N, C, ...params.imageSize], cols.dtype);
 };

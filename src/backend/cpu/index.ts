@@ -5,7 +5,7 @@ import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
-import { conv, convTranspose, convWeight } from "./conv.js";
+import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 
 export const cpuBackend: Backend = {
@@ -74,6 +74,8 @@ export const cpuBackend: Backend = {
   conv,
   convTranspose,
   convWeight,
+  unfold,
+  fold,
   cholesky,
   inv,
   solve,

@@ -2,7 +2,7 @@
 import { binary, binaryColumn, binaryRow, binaryScalar, unary, type BinaryOp, type UnaryOp } from "./elementwise.js";
 import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, type GemmOptions, type MatrixView } from "./gemm.js";
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
-import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, type Conv2dShape } from "./conv.js";
+import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, fold2d, unfold2d, type Conv2dShape } from "./conv.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
@@ -140,6 +140,16 @@ export class WasmKernels {
   /** The adjoint of conv2d in w (the weight gradient from x and dy) into `out`. */
   conv2dWeightGrad(shape: Conv2dShape, x: Float32Array, dy: Float32Array, out: Float32Array): Float32Array {
     return conv2dWeightGrad(this.runtime, shape, x, dy, out);
+  }
+
+  /** im2col of dense NCHW x over the geometry of `shape` (outChannels unused) into `out`. */
+  unfold2d(shape: Conv2dShape, x: Float32Array, out: Float32Array): Float32Array {
+    return unfold2d(this.runtime, shape, x, out);
+  }
+
+  /** col2im (the adjoint of unfold2d) into `out`. */
+  fold2d(shape: Conv2dShape, cols: Float32Array, out: Float32Array): Float32Array {
+    return fold2d(this.runtime, shape, cols, out);
   }
 }
 

@@ -142,3 +142,21 @@ export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Arra
   }
   return dw.finish();
 }
+
+/** cols (batch, inChannels·kernelH·kernelW, outH·outW) = im2col(x), written into `out`. */
+export function unfold2d(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, out: Float32Array): Float32Array {
+  rt.resetArena();
+  const pX = rt.ref(x, 0, x.length);
+  const cols = place(rt, out);
+  fields(rt, "im2col", pX, cols.p, s);
+  return cols.finish();
+}
+
+/** x (batch, inChannels, height, width) = col2im(cols), the adjoint of unfold2d, written into `out`. */
+export function fold2d(rt: WasmRuntime, s: Conv2dShape, cols: Float32Array, out: Float32Array): Float32Array {
+  rt.resetArena();
+  const pCols = rt.ref(cols, 0, cols.length);
+  const x = place(rt, out);
+  fields(rt, "col2im", pCols, x.p, s);
+  return x.finish();
+}
