@@ -104,8 +104,11 @@ abstract class ConvNd extends Module {
   /** F.pad's (before, after) pairs from the last spatial dim backwards, for the non-zeros modes. */
   private readonly _reversedPadding: number[];
 
+  /** The layer's class name, for errors. */
+  private readonly _layer: string;
+
   constructor(
-    readonly layer: string,
+    layer: string,
     d: number,
     readonly inChannels: number,
     readonly outChannels: number,
@@ -113,6 +116,7 @@ abstract class ConvNd extends Module {
     options: ConvLayerOptions,
   ) {
     super();
+    this._layer = layer;
     this.groups = checkChannels(layer, inChannels, outChannels, options.groups ?? 1);
     this.kernelSize = ntuple(layer, "kernelSize", kernelSize, d, 1);
     this.stride = ntuple(layer, "stride", options.stride ?? 1, d, 1);
@@ -150,11 +154,11 @@ abstract class ConvNd extends Module {
   forward(x: Tensor): Tensor {
     const d = this.kernelSize.length;
     if (this.paddingMode === "zeros") {
-      return convNd(this.layer, d, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+      return convNd(this._layer, d, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
     }
-    if (!(x instanceof Tensor)) throw new Error(`${this.layer}: input must be a Tensor, got ${describe(x)}`);
+    if (!(x instanceof Tensor)) throw new Error(`${this._layer}: input must be a Tensor, got ${describe(x)}`);
     if (x.ndim !== d + 1 && x.ndim !== d + 2) {
-      throw new Error(`${this.layer}: expected a ${d + 1}-D (unbatched) or ${d + 2}-D (batched) input, got input of shape ${fmtShape(x.shape)}`);
+      throw new Error(`${this._layer}: expected a ${d + 1}-D (unbatched) or ${d + 2}-D (batched) input, got input of shape ${fmtShape(x.shape)}`);
     }
     const rp = this._reversedPadding;
     for (let k = 0; k < d; k++) {
@@ -163,12 +167,12 @@ abstract class ConvNd extends Module {
       if (tooLarge) {
         const rule = this.paddingMode === "reflect" ? "smaller than" : "at most";
         throw new Error(
-          `${this.layer}: ${this.paddingMode} padding (${before}, ${after}) must be ${rule} the input size ${n} in dimension ${dim} of input ${fmtShape(x.shape)}`,
+          `${this._layer}: ${this.paddingMode} padding (${before}, ${after}) must be ${rule} the input size ${n} in dimension ${dim} of input ${fmtShape(x.shape)}`,
         );
       }
     }
     const padded = pad(x, rp, { mode: this.paddingMode });
-    return convNd(this.layer, d, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    return convNd(this._layer, d, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {
@@ -221,8 +225,11 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Te
   readonly groups: number;
   readonly paddingMode = "zeros";
 
+  /** The layer's class name, for errors. */
+  private readonly _layer: string;
+
   constructor(
-    readonly layer: string,
+    layer: string,
     d: number,
     readonly inChannels: number,
     readonly outChannels: number,
@@ -230,6 +237,7 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Te
     options: ConvTransposeLayerOptions,
   ) {
     super();
+    this._layer = layer;
     this.groups = checkChannels(layer, inChannels, outChannels, options.groups ?? 1);
     if ((options.paddingMode ?? "zeros") !== "zeros") {
       throw new Error(`${layer}: only "zeros" padding mode is supported, got ${describe(options.paddingMode)}`);
@@ -258,7 +266,7 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Te
    */
   forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     const outputPadding = outputSize === undefined ? this.outputPadding : this.outputPaddingFor(x, outputSize);
-    return convTransposeNd(this.layer, this.kernelSize.length, x, this.weight, this.bias, {
+    return convTransposeNd(this._layer, this.kernelSize.length, x, this.weight, this.bias, {
       stride: this.stride, padding: this.padding, outputPadding, groups: this.groups, dilation: this.dilation,
     });
   }
@@ -266,16 +274,16 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Te
   private outputPaddingFor(x: Tensor, outputSize: readonly number[]): number[] {
     const d = this.kernelSize.length;
     if (!Array.isArray(outputSize) || (outputSize.length !== d && outputSize.length !== d + 1 && outputSize.length !== d + 2)) {
-      throw new Error(`${this.layer}: outputSize must list the ${d} spatial sizes (optionally after batch and channels), got ${describe(outputSize)}`);
+      throw new Error(`${this._layer}: outputSize must list the ${d} spatial sizes (optionally after batch and channels), got ${describe(outputSize)}`);
     }
-    if (!(x instanceof Tensor) || x.ndim < d) throw new Error(`${this.layer}: input must be a Tensor with ${d} spatial dims`);
+    if (!(x instanceof Tensor) || x.ndim < d) throw new Error(`${this._layer}: input must be a Tensor with ${d} spatial dims`);
     const size = outputSize.slice(outputSize.length - d);
     const inSize = x.shape.slice(x.ndim - d);
     return size.map((want, i) => {
       const min = (inSize[i]! - 1) * this.stride[i]! - 2 * this.padding[i]! + this.dilation[i]! * (this.kernelSize[i]! - 1) + 1;
       const max = min + this.stride[i]! - 1;
       if (!Number.isInteger(want) || want < min || want > max) {
-        throw new Error(`${this.layer}: requested output size ${fmtShape(size)} is not reachable from input ${fmtShape(x.shape)}: dim ${i} must be between ${min} and ${max}`);
+        throw new Error(`${this._layer}: requested output size ${fmtShape(size)} is not reachable from input ${fmtShape(x.shape)}: dim ${i} must be between ${min} and ${max}`);
       }
       return want - min;
     });
