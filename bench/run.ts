@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, elementwise, reductions, per-op overhead, MLP step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -69,6 +69,26 @@ if (want("gemm")) {
   emit({ name: "gemm 512x512x512 (output kept)", unit: "GFLOP/s", value: (2 * 512 ** 3) / (sk.median * 1e6), time_ms: sk, backend, threads });
   const sbk = time(() => void ba.matmul(bb), { budgetMs: 2000 });
   emit({ name: "gemm batched 64x(64x32x64) (output kept)", unit: "GFLOP/s", value: fb / (sbk.median * 1e6), time_ms: sbk, backend, threads });
+}
+
+if (want("conv")) {
+  // The convolutions of W3 (the CNN of bench/peers): 1×28×28 → conv 5×5×32 p2, then 32×14×14 → conv
+  // 5×5×64 p2, batch 64. "forward+backward" computes the input (second layer only, as in training),
+  // weight and bias gradients.
+  const gen = new ds.Generator(0);
+  for (const [name, N, Cin, Cout, H, inputGrad] of [["conv1 64x1x28x28 32x5x5 p2", 64, 1, 32, 28, false], ["conv2 64x32x14x14 64x5x5 p2", 64, 32, 64, 14, true]] as const) {
+    const x = ds.randn([N, Cin, H, H], { generator: gen }).requiresGrad_(inputGrad);
+    const w = ds.randn([Cout, Cin, 5, 5], { generator: gen }).mul(0.05).requiresGrad_(), b = ds.zeros([Cout]).requiresGrad_();
+    const gy = ds.randn([N, Cout, H, H], { generator: gen });
+    const flop = 2 * N * Cout * H * H * Cin * 25;
+    const f = time(() => ds.noGrad(() => ds.nn.functional.conv2d(x, w, b, { padding: 2 })).dispose(), { budgetMs: 2000, warmup: 1 });
+    emit({ name: `${name} forward`, unit: "GFLOP/s", value: flop / (f.median * 1e6), time_ms: f, backend, threads });
+    const fb = time(() => {
+      ds.nn.functional.conv2d(x, w, b, { padding: 2 }).backward(gy);
+      for (const t of [x, w, b]) t.grad = null;
+    }, { budgetMs: 3000, warmup: 1 });
+    emit({ name: `${name} forward+backward`, unit: "ms", value: fb.median, time_ms: fb, backend, threads });
+  }
 }
 
 if (want("elementwise")) {

@@ -50,6 +50,30 @@ export interface SliceParams {
   steps: number[];
 }
 
+/** Geometry shared by the convolution primitives (one entry per spatial dim). */
+export interface ConvParams {
+  stride: number[];
+  /** Implicit zeros before the first element of each spatial dim of the convolution's input. */
+  padding: number[];
+  dilation: number[];
+  groups: number;
+  /** Spatial size of this primitive's output (for convWeight: the kernel's). */
+  outputSize: number[];
+}
+
+/** Geometry of im2col/col2im: a kernel sliding over an image (one entry per spatial dim). */
+export interface UnfoldParams {
+  kernelSize: number[];
+  stride: number[];
+  /** Implicit zeros before the first element of each spatial dim of the image. */
+  padding: number[];
+  dilation: number[];
+  /** Spatial size of the image. */
+  imageSize: number[];
+  /** Number of kernel positions along each spatial dim. */
+  blocks: number[];
+}
+
 /** Parameters of each primitive. */
 export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   [P in BinaryPrim]: Record<string, never>;
@@ -117,6 +141,31 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   linear: Record<string, never>;
   /** Batched matrix product of 3-D operands: (B, M, K) · (B, K, N) → (B, M, N). */
   matmul: Record<string, never>;
+  /**
+   * Convolution (cross-correlation, as PyTorch) of x (N, G·Cg, *in) with w (G·Og, Cg, *k), 1 to 3 spatial
+   * dims: y[n, o, p] = Σ_{c,k} x[n, g·Cg + c, p·stride − padding + k·dilation] · w[o, c, k], zeros
+   * outside x. `outputSize` gives the spatial size of y, so the padding at the end may differ from the
+   * start (padding="same" with an even kernel). An optional third input b (G·Og) is added per output
+   * channel (fused, as PyTorch's convolution).
+   */
+  conv: ConvParams;
+  /**
+   * The adjoint of `conv` in x (PyTorch's conv_transpose): y (N, G·Ig, *in) and w (G·Ig, Og, *k) →
+   * (N, G·Og, *outputSize), each y[n, c, p]·w[c, o, k] added at position p·stride − padding + k·dilation.
+   */
+  convTranspose: ConvParams;
+  /**
+   * The adjoint of `conv` in w: x (N, G·Cg, *in) and dy (N, Cout, *out) → (Cout, Cg, *outputSize),
+   * dw[o, c, k] = Σ_{n,p} dy[n, o, p] · x[n, g·Cg + c, p·stride − padding + k·dilation].
+   */
+  convWeight: ConvParams;
+  /**
+   * im2col (torch.nn.functional.unfold): x (N, C, *imageSize) → (N, C·K, L) with K kernel taps and
+   * L = Π blocks; cols[n, c·K + k, l] = x[n, c, l·stride − padding + k·dilation], 0 outside the image.
+   */
+  unfold: UnfoldParams;
+  /** col2im, the adjoint of unfold (torch.nn.functional.fold): (N, C·K, L) → (N, C, *imageSize), overlaps summed. */
+  fold: UnfoldParams;
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -262,6 +262,28 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const gb = !c.needsGrad(1) ? null : isTransposed(b) ? mT(matmul(mT(c.g), a)) : matmul(mT(a), c.g);
     return [ga, gb];
   },
+  // The convolution family is closed under adjoints: y = conv(x, w) + b is bilinear in (x, w), so
+  // x̄ = convTranspose(ȳ, w) (the adjoint in x), w̄ = convWeight(x, ȳ) (the adjoint in w), and
+  // b̄ = Σ ȳ over batch and space (summed over space first: two reductions of consecutive dims).
+  conv: (c) => [
+    c.needsGrad(0) ? apply("convTranspose", [c.g, c.input(1)], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("convWeight", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+    ...(c.numInputs > 2 ? [c.needsGrad(2) ? sumBatchAndSpace(c.g) : null] : []),
+  ],
+  // out = convTranspose(y, w) = Aᵀy with A = conv(·, w): ȳ = conv(ōut, w), w̄ = convWeight(ōut, y)
+  convTranspose: (c) => [
+    c.needsGrad(0) ? apply("conv", [c.g, c.input(1)], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("convWeight", [c.g, c.input(0)], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+  ],
+  // dw = convWeight(x, dy) satisfies ⟨W̄, dw⟩ = ⟨dy, conv(x, W̄)⟩ = ⟨convTranspose(dy, W̄), x⟩:
+  // x̄ = convTranspose(dy, W̄), d̄y = conv(x, W̄)
+  convWeight: (c) => [
+    c.needsGrad(0) ? apply("convTranspose", [c.input(1), c.g], { ...c.params, outputSize: spatial(c.inputShape(0)) }) : null,
+    c.needsGrad(1) ? apply("conv", [c.input(0), c.g], { ...c.params, outputSize: spatial(c.inputShape(1)) }) : null,
+  ],
+  // unfold and fold copy (and add) values between the same positions: each is the other's adjoint
+  unfold: (c) => [apply("fold", [c.g], c.params)],
+  fold: (c) => [apply("unfold", [c.g], c.params)],
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;
@@ -296,6 +318,17 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** Σ over every dim but 1 of an (N, C, *spatial) tensor → (C). */
+function sumBatchAndSpace(g: Tensor): Tensor {
+  const [N, C] = g.shape as [number, number];
+  const L = g.shape.slice(2).reduce((p, s) => p * s, 1);
+  const perImage = apply("sum", [reshape(g, [N, C, L])], { dims: [2], keepdim: false }); // (N, C)
+  return apply("sum", [perImage], { dims: [0], keepdim: false });
+}
+
+/** The spatial dims of an (N, C, *spatial) shape. */
+const spatial = (shape: readonly number[]): number[] => shape.slice(2);
 
 /** A column-major matrix (a transposed view): its last two strides are swapped. */
 function isTransposed(x: Tensor): boolean {

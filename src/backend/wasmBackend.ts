@@ -4,11 +4,12 @@ import type { BackendOverrides, Kernel } from "./Backend.js";
 import type { ReducePrim, UnaryPrim } from "../autograd/prims.js";
 import { cpuBackend } from "./cpu/index.js";
 import { Tensor } from "../tensor/Tensor.js";
-import { isDense } from "./cpu/strided.js";
+import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
-import type { UnaryOp } from "./wasm/index.js";
+import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
+import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
 
 /** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
 const MIN_GEMM_MACS = 4096;
@@ -54,6 +55,107 @@ function linear(k: WasmKernels): Kernel<"linear"> {
       { bias, out: takeRecycledF32(M * N) },
     );
     return recycledTensor(out, [M, N]);
+  };
+}
+
+/**
+ * The 2-D geometry of a 1-D or 2-D convolution of x (N, inChannels, *inSize) with a kernel of
+ * `kernel` size into (N, outChannels, *outSize); 1-D is a 2-D one of height 1. Null for 3-D.
+ */
+function conv2dShape(N: number, inChannels: number, outChannels: number, inSize: readonly number[], kernel: readonly number[], outSize: readonly number[], p: ConvParams): Conv2dShape | null {
+  const d = inSize.length;
+  if (d !== 1 && d !== 2) return null;
+  const at = (xs: readonly number[], i: number, missing: number): number => (d === 1 ? (i === 0 ? missing : xs[0]!) : xs[i]!);
+  return {
+    batch: N, inChannels, outChannels, groups: p.groups,
+    height: at(inSize, 0, 1), width: at(inSize, 1, 1), kernelH: at(kernel, 0, 1), kernelW: at(kernel, 1, 1),
+    strideH: at(p.stride, 0, 1), strideW: at(p.stride, 1, 1), padH: at(p.padding, 0, 0), padW: at(p.padding, 1, 0),
+    dilationH: at(p.dilation, 0, 1), dilationW: at(p.dilation, 1, 1), outH: at(outSize, 0, 1), outW: at(outSize, 1, 1),
+  };
+}
+
+/** Multiply-adds of a convolution: each output element sums (inChannels/groups)·kernel products. */
+const convMacs = (s: Conv2dShape): number =>
+  s.batch * s.outChannels * s.outH * s.outW * (s.inChannels / s.groups) * s.kernelH * s.kernelW;
+
+/** The values of a float32 tensor as one dense Float32Array (a view when already dense). */
+const values32 = (t: Tensor): Float32Array => dense32(t) ?? (denseValues(t) as Float32Array);
+
+/** conv as im2col + GEMM inside the kernels' memory (1-D and 2-D; 3-D runs on the reference). */
+function conv(k: WasmKernels): Kernel<"conv"> {
+  return (inputs, params) => {
+    const [x, w, b] = inputs as [Tensor, Tensor, Tensor | undefined];
+    const [N, Cin] = x.shape as [number, number];
+    const Cout = w.shape[0]!;
+    const s = conv2dShape(N, Cin, Cout, x.shape.slice(2), w.shape.slice(2), params.outputSize, params);
+    if (!s || x.dtype !== "float32" || w.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.conv(inputs, params);
+    const size = N * Cout * s.outH * s.outW;
+    const out = k.conv2d(s, values32(x), values32(w), takeRecycledF32(size) ?? new Float32Array(size), b ? values32(b) : undefined);
+    return recycledTensor(out, [N, Cout, ...params.outputSize]);
+  };
+}
+
+/** convTranspose (the adjoint of conv in x) as GEMM + col2im. */
+function convTranspose(k: WasmKernels): Kernel<"convTranspose"> {
+  return (inputs, params) => {
+    const [y, w] = inputs as [Tensor, Tensor];
+    const [N, Cy] = y.shape as [number, number];
+    const Cout = w.shape[1]! * params.groups;
+    // the geometry of the convolution this is the adjoint of: (N, Cout, *outputSize) → (N, Cy, *y)
+    const s = conv2dShape(N, Cout, Cy, params.outputSize, w.shape.slice(2), y.shape.slice(2), params);
+    if (!s || y.dtype !== "float32" || w.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.convTranspose(inputs, params);
+    const size = N * Cout * s.height * s.width;
+    const out = k.conv2dInputGrad(s, values32(y), values32(w), takeRecycledF32(size) ?? new Float32Array(size));
+    return recycledTensor(out, [N, Cout, ...params.outputSize]);
+  };
+}
+
+/** convWeight (the adjoint of conv in w) as im2col + GEMM summed over the batch. */
+function convWeight(k: WasmKernels): Kernel<"convWeight"> {
+  return (inputs, params) => {
+    const [x, dy] = inputs as [Tensor, Tensor];
+    const [N, Cin] = x.shape as [number, number];
+    const Cout = dy.shape[1]!;
+    const s = conv2dShape(N, Cin, Cout, x.shape.slice(2), params.outputSize, dy.shape.slice(2), params);
+    if (!s || x.dtype !== "float32" || dy.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.convWeight(inputs, params);
+    const size = Cout * (Cin / params.groups) * s.kernelH * s.kernelW;
+    const out = k.conv2dWeightGrad(s, values32(x), values32(dy), takeRecycledF32(size) ?? new Float32Array(size));
+    return recycledTensor(out, [Cout, Cin / params.groups, ...params.outputSize]);
+  };
+}
+
+/** The 2-D geometry of an unfold/fold of (N, C, *imageSize) images, or null (3-D). */
+function unfoldShape(N: number, C: number, p: UnfoldParams): Conv2dShape | null {
+  return conv2dShape(N, C, C, p.imageSize, p.kernelSize, p.blocks, { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: 1, outputSize: p.blocks });
+}
+
+/** Below this many copied elements im2col/col2im stay in JS. */
+const MIN_UNFOLD_SIZE = 4096;
+
+/** unfold (im2col) of float32 1-D/2-D images in WASM. */
+function unfold(k: WasmKernels): Kernel<"unfold"> {
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const [N, C] = x.shape as [number, number];
+    const s = unfoldShape(N, C, params);
+    const K = s ? s.kernelH * s.kernelW : 0, L = s ? s.outH * s.outW : 0;
+    if (!s || x.dtype !== "float32" || N * C * K * L < MIN_UNFOLD_SIZE) return cpuBackend.unfold(inputs, params);
+    const out = k.unfold2d(s, values32(x), takeRecycledF32(N * C * K * L) ?? new Float32Array(N * C * K * L));
+    return recycledTensor(out, [N, C * K, L]);
+  };
+}
+
+/** fold (col2im) of float32 columns into 1-D/2-D images in WASM. */
+function fold(k: WasmKernels): Kernel<"fold"> {
+  return (inputs, params) => {
+    const cols = inputs[0]!;
+    const [N, CK] = cols.shape as [number, number];
+    const K = params.kernelSize.reduce((p, v) => p * v, 1);
+    const s = unfoldShape(N, CK / K, params);
+    if (!s || cols.dtype !== "float32" || cols.size < MIN_UNFOLD_SIZE) return cpuBackend.fold(inputs, params);
+    const size = N * (CK / K) * s.height * s.width;
+    const out = k.fold2d(s, values32(cols), takeRecycledF32(size) ?? new Float32Array(size));
+    return recycledTensor(out, [N, CK / K, ...params.imageSize]);
   };
 }
 
@@ -141,6 +243,11 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
   return {
     matmul: matmul(k),
     linear: linear(k),
+    conv: conv(k),
+    convTranspose: convTranspose(k),
+    convWeight: convWeight(k),
+    unfold: unfold(k),
+    fold: fold(k),
     reluBackward: reluBackward(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),

@@ -6,6 +6,8 @@ export { Sequential, ModuleList, ModuleDict } from "./containers.js";
 export type { TensorModule } from "./containers.js";
 export { Linear, Bilinear, Identity } from "./Linear.js";
 export type { LinearOptions } from "./Linear.js";
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from "./Conv.js";
+export type { ConvLayerOptions, ConvTransposeLayerOptions, PaddingMode } from "./Conv.js";
 export { Flatten, Unflatten } from "./Flatten.js";
 export { Embedding } from "./Embedding.js";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d } from "./Dropout.js";

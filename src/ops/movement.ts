@@ -276,16 +276,17 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   return reshape(expand(reshape(x, interleaved), expanded), result);
 }
 
-export type PadMode = "constant" | "reflect" | "replicate";
+export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /**
  * Pads the last dims like `torch.nn.functional.pad`: `pad` lists (left, right) pairs starting from the
- * last dim. Modes: constant (with `value`), reflect (mirror without the edge), replicate (repeat the edge).
+ * last dim. Modes: constant (with `value`), reflect (mirror without the edge), replicate (repeat the edge),
+ * circular (wrap around: the left padding repeats the end of the dim, the right padding its start).
  */
 export function pad(x: Tensor, padding: readonly number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
   const mode = options.mode ?? "constant";
-  if (mode !== "constant" && mode !== "reflect" && mode !== "replicate") {
-    throw new Error(`pad: unknown mode ${describe(mode)} (expected "constant", "reflect" or "replicate")`);
+  if (mode !== "constant" && mode !== "reflect" && mode !== "replicate" && mode !== "circular") {
+    throw new Error(`pad: unknown mode ${describe(mode)} (expected "constant", "reflect", "replicate" or "circular")`);
   }
   if (!Array.isArray(padding)) throw new Error(`pad: padding must be an array of integers, got ${describe(padding)}`);
   padding.forEach((p, i) => checkInt("pad", `padding[${i}]`, p));
@@ -323,9 +324,13 @@ export function pad(x: Tensor, padding: readonly number[], options: { mode?: Pad
       throw new Error(`pad: reflect padding (${left}, ${right}) must be smaller than the dimension size ${n}`);
     }
     if (mode === "replicate" && n === 0) throw new Error(`pad: cannot replicate-pad an empty dimension`);
+    if (mode === "circular" && (left > n || right > n)) {
+      throw new Error(`pad: circular padding (${left}, ${right}) must be at most the dimension size ${n} (it would wrap around more than once)`);
+    }
     const idx: number[] = [];
     for (let i = -left; i < n + right; i++) {
       if (mode === "replicate") idx.push(Math.min(Math.max(i, 0), n - 1));
+      else if (mode === "circular") idx.push(((i % n) + n) % n);
       else idx.push(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
     }
     y = indexSelect(y, d, Tensor.fromData(Int32Array.from(idx), [idx.length], "int32"));

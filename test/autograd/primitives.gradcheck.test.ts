@@ -219,6 +219,23 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     // Transposed-view operands take the transposed-gradient path of the rule.
     { name: "matmul of transposed views", inputs: () => [f64([2, 4, 3]), f64([2, 2, 4])], fn: (a, b) => apply("matmul", [a.transpose(1, 2), b.transpose(1, 2)], {}) },
   ],
+  // Geometry mixes: stride with dilation and padding, groups, asymmetric end padding, 1-D and 3-D.
+  conv: [
+    { name: "conv 2-D stride 2, dilation 2, padding 1", inputs: () => [f64([2, 2, 6, 7]), f64([3, 2, 2, 3])], fn: prim("conv", { stride: [2, 1], padding: [1, 1], dilation: [2, 2], groups: 1, outputSize: [3, 4] }) },
+    { name: "conv 1-D groups 2, 'same' with an even kernel", inputs: () => [f64([1, 4, 5]), f64([4, 2, 2])], fn: prim("conv", { stride: [1], padding: [0], dilation: [1], groups: 2, outputSize: [5] }) },
+    { name: "conv 2-D with the fused bias", inputs: () => [f64([2, 3, 4, 5]), f64([2, 3, 3, 2]), f64([2])], fn: prim("conv", { stride: [1, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [4, 2] }) },
+    { name: "conv 3-D depthwise", inputs: () => [f64([1, 2, 3, 3, 4]), f64([2, 1, 2, 2, 2])], fn: prim("conv", { stride: [1, 1, 2], padding: [0, 1, 0], dilation: [1, 1, 1], groups: 2, outputSize: [2, 4, 2] }) },
+  ],
+  convTranspose: [
+    { name: "convTranspose 2-D stride 2, padding 1, output padding 1", inputs: () => [f64([2, 2, 3, 2]), f64([2, 3, 3, 2])], fn: prim("convTranspose", { stride: [2, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [6, 5] }) },
+    { name: "convTranspose 1-D groups 2, dilation 2", inputs: () => [f64([1, 4, 3]), f64([4, 1, 3])], fn: prim("convTranspose", { stride: [1], padding: [1], dilation: [2], groups: 2, outputSize: [5] }) },
+  ],
+  convWeight: [
+    { name: "convWeight 2-D stride 2, padding 1", inputs: () => [f64([2, 2, 5, 4]), f64([2, 3, 3, 2])], fn: prim("convWeight", { stride: [2, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [2, 3] }) },
+    { name: "convWeight 1-D groups 2, dilation 2", inputs: () => [f64([2, 4, 6]), f64([2, 2, 2])], fn: prim("convWeight", { stride: [1], padding: [0], dilation: [2], groups: 2, outputSize: [3] }) },
+  ],
+  unfold: [{ name: "unfold 2-D stride, padding, dilation", inputs: () => [f64([2, 2, 5, 4])], fn: prim("unfold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
+  fold: [{ name: "fold 2-D overlapping taps", inputs: () => [f64([2, 2 * 6, 3 * 2])], fn: prim("fold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   cholesky: [
     {
       name: "cholesky of X Xᵀ + 3I (lower)",

@@ -261,6 +261,6 @@ describe("bad-argument table: dtypes and non-numeric values", () => {
     for (const v of ["1", null, {}]) expectOpError("full", () => ds.full([2], v as never), /fill value/);
   });
   it("pad refuses an unknown mode", () => {
-    expectOpError("pad", () => ds.pad(x23(), [1, 1], { mode: "circular" as never }), /unknown mode/);
+    expectOpError("pad", () => ds.pad(x23(), [1, 1], { mode: "wrap" as never }), /unknown mode/);
   });
 });

@@ -6,6 +6,7 @@ import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
 import { linear, matmul } from "./matmul.js";
+import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
 
@@ -76,6 +77,11 @@ export const cpuBackend: Backend = {
   nonzero,
   matmul,
   linear,
+  conv,
+  convTranspose,
+  convWeight,
+  unfold,
+  fold,
   cholesky,
   inv,
   solve,

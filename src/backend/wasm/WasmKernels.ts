@@ -3,6 +3,7 @@ import { binary, binaryColumn, binaryRow, binaryScalar, unary, type BinaryOp, ty
 import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, type GemmOptions, type MatrixView } from "./gemm.js";
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
 import { hostPlatform } from "./hostPlatform.js";
+import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, fold2d, unfold2d, type Conv2dShape } from "./conv.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
@@ -134,6 +135,31 @@ export class WasmKernels {
   /** Columns → NCHW images, summing overlapping receptive fields (adjoint of im2col). */
   col2im(cols: Float32Array, geometry: ConvGeometry): Float32Array {
     return col2im(this.runtime, cols, geometry);
+  }
+
+  /** Grouped 2-D convolution of dense NCHW x with w (Cout, Cin/groups, kH, kW), plus an optional bias (Cout), into `out` (im2col + GEMM). */
+  conv2d(shape: Conv2dShape, x: Float32Array, w: Float32Array, out: Float32Array, bias?: Float32Array): Float32Array {
+    return conv2dForward(this.runtime, shape, x, w, out, bias);
+  }
+
+  /** The adjoint of conv2d in x (a transposed convolution of dy with w) into `out`. */
+  conv2dInputGrad(shape: Conv2dShape, dy: Float32Array, w: Float32Array, out: Float32Array): Float32Array {
+    return conv2dInputGrad(this.runtime, shape, dy, w, out);
+  }
+
+  /** The adjoint of conv2d in w (the weight gradient from x and dy) into `out`. */
+  conv2dWeightGrad(shape: Conv2dShape, x: Float32Array, dy: Float32Array, out: Float32Array): Float32Array {
+    return conv2dWeightGrad(this.runtime, shape, x, dy, out);
+  }
+
+  /** im2col of dense NCHW x over the geometry of `shape` (outChannels unused) into `out`. */
+  unfold2d(shape: Conv2dShape, x: Float32Array, out: Float32Array): Float32Array {
+    return unfold2d(this.runtime, shape, x, out);
+  }
+
+  /** col2im (the adjoint of unfold2d) into `out`. */
+  fold2d(shape: Conv2dShape, cols: Float32Array, out: Float32Array): Float32Array {
+    return fold2d(this.runtime, shape, cols, out);
   }
 }
 

@@ -130,7 +130,7 @@ function splitRange(total: number, parts: number, quantum: number): [number, num
 }
 
 /** One (already placed) GEMM, split across threads by rows when m ≥ n, otherwise by columns. */
-function runGemm(
+export function runGemm(
   rt: WasmRuntime, m: number, n: number, k: number, alpha: number,
   pA: number, rsA: number, csA: number, pB: number, rsB: number, csB: number,
   beta: number, pC: number, ldc: number,
@@ -199,31 +199,39 @@ export function gemmBatched(
   const pA = rt.ref(a.data, a.offset ?? 0, extentA);
   const pB = rt.ref(b.data, b.offset ?? 0, extentB);
   const c = placeC(rt, op, batch, m, n, options);
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
+  runGemmBatched(
+    rt, batch, m, n, k, options.alpha ?? 1,
+    pA, a.rowStride, a.colStride, a.batchStride,
+    pB, b.rowStride, b.colStride, b.batchStride,
+    options.beta ?? 0, c.pC, c.ldc, c.strideC,
+  );
+  copyBack(rt, c, batch, m, n);
+  return c.out;
+}
+
+/**
+ * C[i] = alpha·A[i]·B[i] + beta·C[i] for i < batch on operands already in linear memory (byte
+ * addresses, strides in elements). Many small problems are split across threads by batch; few large
+ * ones by rows/columns of each product.
+ */
+export function runGemmBatched(
+  rt: WasmRuntime, batch: number, m: number, n: number, k: number, alpha: number,
+  pA: number, rsA: number, csA: number, bsA: number,
+  pB: number, rsB: number, csB: number, bsB: number,
+  beta: number, pC: number, ldc: number, strideC: number,
+): void {
   const threads = 2 * batch * m * n * k >= PARALLEL_MIN_FLOPS ? rt.availableThreads() : 1;
-  if (batch === 0 || m === 0 || n === 0) {
-    return c.out;
-  } else if (batch >= threads) {
+  if (batch === 0 || m === 0 || n === 0) return;
+  if (batch >= threads) {
     const ranges = splitRange(batch, threads, 1);
     const jobs = ranges.map(([first, count]) => [
-      first, count, m, n, k, alpha,
-      pA, a.rowStride, a.colStride, a.batchStride,
-      pB, b.rowStride, b.colStride, b.batchStride,
-      beta, c.pC, c.ldc, c.strideC, rt.alloc(rt.exports.gemmWorkspaceBytes(n)),
+      first, count, m, n, k, alpha, pA, rsA, csA, bsA, pB, rsB, csB, bsB, beta, pC, ldc, strideC, rt.alloc(rt.exports.gemmWorkspaceBytes(n)),
     ]);
     if (jobs.length === 1) rt.exports.gemmBatched(...(jobs[0] as Parameters<typeof rt.exports.gemmBatched>));
     else rt.runParallel("gemmBatched", jobs);
   } else {
     for (let i = 0; i < batch; i++) {
-      runGemm(
-        rt, m, n, k, alpha,
-        pA + 4 * i * a.batchStride, a.rowStride, a.colStride,
-        pB + 4 * i * b.batchStride, b.rowStride, b.colStride,
-        beta, c.pC + 4 * i * c.strideC, c.ldc,
-      );
+      runGemm(rt, m, n, k, alpha, pA + 4 * i * bsA, rsA, csA, pB + 4 * i * bsB, rsB, csB, beta, pC + 4 * i * strideC, ldc);
     }
   }
-  copyBack(rt, c, batch, m, n);
-  return c.out;
 }

@@ -5,4 +5,5 @@ export type { UnaryOp, BinaryOp } from "./elementwise.js";
 export type { ReduceOp } from "./reduce.js";
 export type { AdamStep, SgdHyper, SgdMode } from "./optim.js";
 export { convOutputSize, type ConvGeometry } from "./im2col.js";
+export type { Conv2dShape } from "./conv.js";
 export type { WasmPlatform, WorkerLike } from "./platform.js";

@@ -39,7 +39,7 @@ export interface KernelExports {
 }
 
 /** Kernels that worker threads can run, by index in this list. */
-export const THREADED_KERNELS = ["gemm", "gemmBatched"] as const;
+export const THREADED_KERNELS = ["gemm", "gemmBatched", "im2col", "col2im"] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export type Variant = keyof typeof binaries;

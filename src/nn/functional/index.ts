@@ -10,3 +10,5 @@ export {
 export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions, AdaptiveSize, IntOrTuple } from "../../ops/pooling.js";
 export { interpolate, pixelShuffle, pixelUnshuffle } from "../../ops/resample.js";
 export type { InterpolateOptions, InterpolateMode } from "../../ops/resample.js";
+export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold, toeplitz2d } from "../../ops/conv.js";
+export type { ConvOptions, ConvTransposeOptions, UnfoldOptions } from "../../ops/conv.js";

@@ -1,0 +1,162 @@
+// 2-D convolutions of float32 NCHW images as im2col + GEMM, the columns never leaving the kernels'
+// linear memory: the forward pass, its adjoint in the input (transposed convolution: GEMM + col2im)
+// and its adjoint in the weight (im2col + GEMM accumulated over the batch). Groups are one GEMM each.
+import type { WasmRuntime } from "./WasmRuntime.js";
+import { runGemm, runGemmBatched } from "./gemm.js";
+
+/**
+ * The geometry of a grouped 2-D convolution x (batch, inChannels, height, width) ⊛ w (outChannels,
+ * inChannels/groups, kernelH, kernelW) → (batch, outChannels, outH, outW): output (i, j) reads input
+ * (i·strideH − padH + ki·dilationH, j·strideW − padW + kj·dilationW), zero outside the image. The output
+ * size is given, so the padding after the image may differ from padH/padW.
+ */
+export interface Conv2dShape {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  groups: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/** Sizes of the GEMMs: CK rows of columns per image, CgK per group, L output positions. */
+function dims(s: Conv2dShape) {
+  const K = s.kernelH * s.kernelW, CK = s.inChannels * K, L = s.outH * s.outW;
+  return { K, CK, CgK: CK / s.groups, Og: s.outChannels / s.groups, L };
+}
+
+/** A 1×1 kernel with unit stride and no padding reads the image itself: no columns needed. */
+function isPointwise(s: Conv2dShape): boolean {
+  return s.kernelH === 1 && s.kernelW === 1 && s.strideH === 1 && s.strideW === 1 && s.padH === 0 && s.padW === 0 &&
+    s.outH === s.height && s.outW === s.width;
+}
+
+/** im2col or col2im over the batch, split across threads by images. */
+function fields(rt: WasmRuntime, kernel: "im2col" | "col2im", pSrc: number, pDst: number, s: Conv2dShape): void {
+  const { CK, L } = dims(s);
+  const image = s.inChannels * s.height * s.width, cols = CK * L;
+  const threads = s.batch * cols >= 1 << 16 ? Math.min(rt.availableThreads(), s.batch) : 1;
+  // im2col reads images and writes columns; col2im reads columns and writes images.
+  const [srcStride, dstStride] = kernel === "im2col" ? [image, cols] : [cols, image];
+  const per = Math.ceil(s.batch / threads);
+  const jobs: number[][] = [];
+  for (let first = 0; first < s.batch; first += per) {
+    const count = Math.min(per, s.batch - first);
+    jobs.push([
+      pSrc + 4 * first * srcStride, pDst + 4 * first * dstStride, count, s.inChannels, s.height, s.width,
+      s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW,
+    ]);
+  }
+  if (jobs.length === 1) (rt.exports[kernel] as (...args: number[]) => void)(...jobs[0]!);
+  else if (jobs.length > 1) rt.runParallel(kernel, jobs);
+}
+
+/** Where to write an output of `length` floats: `out` itself when it lives in linear memory, else the arena. */
+function place(rt: WasmRuntime, out: Float32Array): { p: number; finish: () => Float32Array } {
+  const at = rt.addressOf(out);
+  if (at >= 0) return { p: at, finish: () => out };
+  const p = rt.alloc(out.length * 4);
+  return { p, finish: () => (out.set(rt.f32(p, out.length)), out) };
+}
+
+/** y (batch, outChannels, outH, outW) = conv(x, w) + bias (per channel, optional), written into `out`. */
+export function conv2dForward(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, w: Float32Array, out: Float32Array, bias?: Float32Array): Float32Array {
+  const { CK, CgK, Og, L } = dims(s);
+  rt.resetArena();
+  const pX = rt.ref(x, 0, x.length), pW = rt.ref(w, 0, w.length);
+  let pCols = pX;
+  if (!isPointwise(s)) {
+    pCols = rt.alloc(s.batch * CK * L * 4);
+    fields(rt, "im2col", pX, pCols, s);
+  }
+  const y = place(rt, out);
+  if (bias) {
+    // y starts as the bias, broadcast over each channel's plane; the products are added onto it.
+    const view = rt.f32(y.p, s.batch * s.outChannels * L);
+    for (let n = 0, o = 0; n < s.batch; n++) for (let c = 0; c < s.outChannels; c++, o += L) view.fill(bias[c]!, o, o + L);
+  }
+  // per group g and image n: y[n, g] (Og × L) = w[g] (Og × CgK) · cols[n, g] (CgK × L) (+ y[n, g])
+  for (let g = 0; g < s.groups; g++) {
+    runGemmBatched(
+      rt, s.batch, Og, L, CgK, 1,
+      pW + 4 * g * Og * CgK, CgK, 1, 0,
+      pCols + 4 * g * CgK * L, L, 1, CK * L,
+      bias ? 1 : 0, y.p + 4 * g * Og * L, L, s.outChannels * L,
+    );
+  }
+  return y.finish();
+}
+
+/** dx (batch, inChannels, height, width) = convTranspose(dy, w): the adjoint of conv2dForward in x. */
+export function conv2dInputGrad(rt: WasmRuntime, s: Conv2dShape, dy: Float32Array, w: Float32Array, out: Float32Array): Float32Array {
+  const { CK, CgK, Og, L } = dims(s);
+  rt.resetArena();
+  const pDy = rt.ref(dy, 0, dy.length), pW = rt.ref(w, 0, w.length);
+  const x = place(rt, out);
+  const pCols = isPointwise(s) ? x.p : rt.alloc(s.batch * CK * L * 4);
+  // per group g and image n: cols[n, g] (CgK × L) = w[g]ᵀ (CgK × Og) · dy[n, g] (Og × L)
+  for (let g = 0; g < s.groups; g++) {
+    runGemmBatched(
+      rt, s.batch, CgK, L, Og, 1,
+      pW + 4 * g * Og * CgK, 1, CgK, 0,
+      pDy + 4 * g * Og * L, L, 1, s.outChannels * L,
+      0, pCols + 4 * g * CgK * L, L, CK * L,
+    );
+  }
+  if (pCols !== x.p) fields(rt, "col2im", pCols, x.p, s);
+  return x.finish();
+}
+
+/** dw (outChannels, inChannels/groups, kernelH, kernelW) = convWeight(x, dy): the adjoint of conv2dForward in w. */
+export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, dy: Float32Array, out: Float32Array): Float32Array {
+  const { CK, CgK, Og, L } = dims(s);
+  rt.resetArena();
+  const pX = rt.ref(x, 0, x.length), pDy = rt.ref(dy, 0, dy.length);
+  let pCols = pX;
+  if (!isPointwise(s)) {
+    pCols = rt.alloc(s.batch * CK * L * 4);
+    fields(rt, "im2col", pX, pCols, s);
+  }
+  const dw = place(rt, out);
+  if (s.batch === 0) rt.f32(dw.p, out.length).fill(0);
+  // per group g: dw[g] (Og × CgK) = Σ_n dy[n, g] (Og × L) · cols[n, g]ᵀ (L × CgK)
+  for (let g = 0; g < s.groups; g++) {
+    for (let n = 0; n < s.batch; n++) {
+      runGemm(
+        rt, Og, CgK, L, 1,
+        pDy + 4 * (n * s.outChannels + g * Og) * L, L, 1,
+        pCols + 4 * (n * CK + g * CgK) * L, 1, L,
+        n === 0 ? 0 : 1, dw.p + 4 * g * Og * CgK, CgK,
+      );
+    }
+  }
+  return dw.finish();
+}
+
+/** cols (batch, inChannels·kernelH·kernelW, outH·outW) = im2col(x), written into `out`. */
+export function unfold2d(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, out: Float32Array): Float32Array {
+  rt.resetArena();
+  const pX = rt.ref(x, 0, x.length);
+  const cols = place(rt, out);
+  fields(rt, "im2col", pX, cols.p, s);
+  return cols.finish();
+}
+
+/** x (batch, inChannels, height, width) = col2im(cols), the adjoint of unfold2d, written into `out`. */
+export function fold2d(rt: WasmRuntime, s: Conv2dShape, cols: Float32Array, out: Float32Array): Float32Array {
+  rt.resetArena();
+  const pCols = rt.ref(cols, 0, cols.length);
+  const x = place(rt, out);
+  fields(rt, "col2im", pCols, x.p, s);
+  return x.finish();
+}
