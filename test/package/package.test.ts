@@ -11,7 +11,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -80,8 +80,13 @@ async function node<T>(file: string, flags: string[] = []): Promise<T> {
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 /** The README's code: fenced blocks and inline code spans. */
-const readmeCode = [...README.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!).join("\n");
-const NAMESPACES = ["ds", "nn", "optim", "data", "train", "io", "onnx", "tensorboard", "rl", "games", "optimize", "plot", "linalg"];
+const readmeCode = [...README.matchAll(/```[a-z ]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!).join("\n");
+const NAMESPACES = ["ds", "nn", "optim", "data", "train", "io", "onnx", "tensorboard", "rl", "games", "optimize", "plot", "linalg", "text", "distributions", "vision"];
+/**
+ * The README's runnable snippets: every block fenced as ```ts (an ES module) or ```js (CommonJS). Blocks
+ * that only show a part of a program are fenced ```ts fragment and are not run.
+ */
+const readmeSnippets = [...README.matchAll(/```(ts|js)\n([\s\S]*?)```/g)].map((m, i) => ({ index: i, kind: m[1] as "ts" | "js", code: m[2]! }));
 /** Every dotted name the README uses under a namespace of the package, as a path from the main entry ("nn.Linear"). */
 const readmeNames = [
   ...new Set(
@@ -294,6 +299,21 @@ describe("the packed package, installed", () => {
     expect(readmeSpecifiers).toEqual(expect.arrayContaining(["deepscript", "deepscript/nn", "deepscript/node"]));
     expect(readmeNames).toEqual(expect.arrayContaining(["tensor", "hessian", "nn.Linear", "onnx.exportModel", "tensorboard.SummaryWriter", "train.fit", "ready"]));
   });
+
+  it("runs every README snippet (fenced ts or js) from the temporary project", async () => {
+    expect(readmeSnippets.length).toBeGreaterThanOrEqual(5);
+    const failures: string[] = [];
+    for (const { index, kind, code } of readmeSnippets) {
+      // Each in its own folder below the project (files it writes stay there), resolving deepscript from the project's node_modules.
+      const dir = join(app, "snippets", String(index));
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, kind === "ts" ? "snippet.mjs" : "snippet.cjs");
+      writeFileSync(file, kind === "ts" ? (await transform(code, { loader: "ts", format: "esm", target: "node20" })).code : code);
+      const result = await run(process.execPath, [file], dir);
+      if (result.status !== 0) failures.push(`README snippet ${index} (${code.split("\n")[0]}) exited ${result.status}:\n${result.stderr.slice(-2000)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
 
   it("every module namespace of the main entry (ds.nn, ds.text, …) is a subpath entry too", () => {
     const index = readFileSync(join(ROOT, "src/index.ts"), "utf8");
