@@ -140,7 +140,15 @@ export abstract class Optimizer<H extends object, S extends object = Record<stri
     if (stateDict.paramGroups.length !== this.paramGroups.length) {
       throw new Error(`${name}.loadStateDict: the state dict has ${stateDict.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
     }
+    const reject = (key: string, where: string): void => {
+      // A key such as "__proto__" (which JSON.parse keeps as an own key) would replace an object's prototype.
+      if (key === "__proto__" || key === "constructor" || key === "prototype") {
+        throw new Error(`${name}.loadStateDict: ${where} has a key named ${JSON.stringify(key)}, which no optimizer writes; the state dict is malformed`);
+      }
+    };
     stateDict.paramGroups.forEach((g, i) => {
+      for (const key of Object.keys(g)) reject(key, `parameter group ${i}`);
+      for (const id of g.params) for (const key of Object.keys(stateDict.state[id] ?? {})) reject(key, `the state of parameter ${id}`);
       if (g.params.length !== this.paramGroups[i]!.params.length) {
         throw new Error(`${name}.loadStateDict: group ${i} has ${g.params.length} parameters in the state dict but ${this.paramGroups[i]!.params.length} here`);
       }

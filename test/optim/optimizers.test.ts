@@ -84,3 +84,19 @@ describe("optimizer stateDict round trip", () => {
     });
   }
 });
+
+describe("loadStateDict refuses prototype keys (a state dict read from JSON)", () => {
+  it("in a parameter group and in a parameter's state, before changing anything", () => {
+    const p = new Parameter(tensor([1, 2]));
+    const opt = new optim.Adam([p], { lr: 0.1 });
+    p.grad = tensor([0.5, -0.5]);
+    opt.step();
+    const saved = JSON.stringify({ ...opt.stateDict(), state: {} });
+    const group = JSON.parse(saved.replace('"lr":0.1', '"lr":0.1,"__proto__":{"polluted":true}'));
+    expect(() => opt.loadStateDict(group)).toThrow(/Adam\.loadStateDict: parameter group 0 has a key named "__proto__"/);
+    const state = JSON.parse(saved.replace('"state":{}', '"state":{"0":{"__proto__":{"step":1}}}'));
+    expect(() => opt.loadStateDict(state)).toThrow(/Adam\.loadStateDict: the state of parameter 0 has a key named "__proto__"/);
+    expect(opt.paramGroups[0]!.lr).toBe(0.1);
+    expect(Object.getPrototypeOf(opt.paramGroups[0])).toBe(Object.prototype);
+  });
+});
