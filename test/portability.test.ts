@@ -7,8 +7,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Node adapters that live beside the code they serve (each is the only file that touches Node). */
-const ADAPTERS = new Set(["src/plot/savePlot.ts"]);
-const CORE = ["src/tensor", "src/autograd", "src/ops", "src/nn", "src/optim", "src/random", "src/backend/cpu", "src/data", "src/vision", "src/rl", "src/games", "src/optimize", "src/plot"];
+const ADAPTERS = new Set(["src/plot/savePlot.ts", "src/text/nodeData.ts", "src/tensorboard/nodeFile.ts"]);
+const CORE = ["src/tensor", "src/autograd", "src/ops", "src/nn", "src/optim", "src/random", "src/backend/cpu", "src/data", "src/vision", "src/rl", "src/games", "src/optimize", "src/plot", "src/text", "src/distributions", "src/tensorboard", "src/onnx"];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
