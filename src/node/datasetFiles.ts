@@ -1,11 +1,10 @@
 // Node-only dataset files: IDX files read plain or gzipped, the per-user cache folder, and sha256-checked atomic downloads.
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { isGzip, parseIdx, type IdxArray } from "../data/idx.js";
-import { atomicWriteFile } from "./fs.js";
+import { atomicWriteFile, sha256Hex } from "./fs.js";
 
 /**
  * Reads an IDX file, plain or gzip-compressed (recognised by its first bytes, not by its name), and
@@ -37,10 +36,6 @@ export function findFile(dirs: readonly string[], name: string): string | null {
     for (const candidate of [join(dir, `${name}.gz`), join(dir, name)]) if (existsSync(candidate)) return candidate;
   }
   return null;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 export interface Download {
