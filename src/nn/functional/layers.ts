@@ -167,10 +167,13 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
     mu = options.runningMean.reshape(bshape);
     var_ = options.runningVar.reshape(bshape);
   }
-  let y = E.div(E.sub(x, mu), E.sqrt(E.add(var_, eps)));
-  if (options.weight) y = E.mul(y, options.weight.reshape(bshape));
-  if (options.bias) y = E.add(y, options.bias.reshape(bshape));
-  return y;
+  // As PyTorch's CPU kernel: per-channel α = γ/√(σ² + ε) and β' = β − μα on the small (1, C, 1, …)
+  // tensors, then one multiply and one add over the input (instead of four full-size passes).
+  let alpha = E.rsqrt(E.add(var_, eps));
+  if (options.weight) alpha = E.mul(alpha, options.weight.reshape(bshape));
+  let shift = E.neg(E.mul(mu, alpha));
+  if (options.bias) shift = E.add(shift, options.bias.reshape(bshape));
+  return E.add(E.mul(x, alpha), shift);
 }
 
 /**
