@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { ones, tensor, zeros } from "../ops/creation.js";
 import { samePadding } from "../ops/conv.js";
-import { intTuple } from "../ops/pooling.js";
+import { intTuple, poolOutputSize } from "../ops/pooling.js";
 import type { AnyModule } from "../nn/Module.js";
 import { BatchNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d } from "../nn/BatchNorm.js";
 import { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from "../nn/Conv.js";
@@ -96,6 +96,22 @@ const convTransposeExporter: ModuleExporter<AnyConvTranspose> = (g, m, [x]) => {
   );
 };
 
+/**
+ * ONNX's ceil_mode for a PyTorch pooling. PyTorch drops a last window that would start in the right
+ * padding; ONNX Runtime does too, but ONNX's shape inference does not. So ceil_mode is written only
+ * where rounding up adds a window PyTorch keeps; elsewhere rounding down gives the same windows.
+ */
+function onnxCeilMode(g: GraphBuilder, x: string, ceilMode: boolean, kernel: number[], stride: number[], pads: number[], dilation: number[]): number {
+  if (!ceilMode) return 0;
+  const spatial = g.shape(x).slice(-kernel.length);
+  if (spatial.some((d) => typeof d !== "number")) return 1;
+  const adds = (spatial as number[]).some((n, i) => {
+    const size = (ceil: boolean) => poolOutputSize(n, kernel[i]!, pads[i]!, stride[i]!, dilation[i]!, ceil);
+    return size(true) > size(false);
+  });
+  return adds ? 1 : 0;
+}
+
 const poolNd = (m: AnyModule): number => Number(/([123])d$/.exec(m.constructor.name)![1]);
 
 /** MaxPool (its −∞ padding, dilation and ceil mode are ONNX's); ONNX's indices count over the whole tensor, so returnIndices is refused. */
@@ -104,10 +120,11 @@ const maxPoolExporter: ModuleExporter<MaxPoolNd<boolean>> = (g, m, [x]) => {
   const nd = poolNd(m);
   const kernel = intTuple(m.constructor.name, "kernelSize", m.kernelSize, nd, 1);
   const pads = intTuple(m.constructor.name, "padding", m.padding, nd, 0);
+  const stride = intTuple(m.constructor.name, "stride", m.stride, nd, 1), dilation = intTuple(m.constructor.name, "dilation", m.dilation, nd, 1);
+  const ceilMode = onnxCeilMode(g, x!, m.ceilMode, kernel, stride, pads, dilation);
   return batched(g, m, x!, nd, (input) =>
     g.node("MaxPool", [input], {
-      kernel_shape: { ints: kernel }, strides: { ints: intTuple(m.constructor.name, "stride", m.stride, nd, 1) }, pads: { ints: [...pads, ...pads] },
-      dilations: { ints: intTuple(m.constructor.name, "dilation", m.dilation, nd, 1) }, ceil_mode: { i: m.ceilMode ? 1 : 0 },
+      kernel_shape: { ints: kernel }, strides: { ints: stride }, pads: { ints: [...pads, ...pads] }, dilations: { ints: dilation }, ceil_mode: { i: ceilMode },
     }),
   );
 };
@@ -124,10 +141,12 @@ const avgPoolExporter: ModuleExporter<AvgPoolNd> = (g, m, [x]) => {
   if (override !== null && m.ceilMode) {
     throw new Error(`${g.op}: ${where(g, m)} combines divisorOverride with ceilMode, which ONNX's AveragePool cannot express (a last window past the padding has fewer elements)`);
   }
+  const stride = intTuple(m.constructor.name, "stride", m.stride, nd, 1);
+  const ceilMode = onnxCeilMode(g, x!, m.ceilMode, kernel, stride, pads, kernel.map(() => 1));
   return batched(g, m, x!, nd, (input) => {
     const y = g.node("AveragePool", [input], {
-      kernel_shape: { ints: kernel }, strides: { ints: intTuple(m.constructor.name, "stride", m.stride, nd, 1) }, pads: { ints: [...pads, ...pads] },
-      ceil_mode: { i: m.ceilMode ? 1 : 0 }, count_include_pad: { i: m.countIncludePad || override !== null ? 1 : 0 },
+      kernel_shape: { ints: kernel }, strides: { ints: stride }, pads: { ints: [...pads, ...pads] },
+      ceil_mode: { i: ceilMode }, count_include_pad: { i: m.countIncludePad || override !== null ? 1 : 0 },
     });
     if (override === null) return y;
     const factor = kernel.reduce((p, k) => p * k, 1) / override;

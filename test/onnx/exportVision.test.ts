@@ -93,6 +93,9 @@ describe("onnx.exportModel: convolution layers run in ONNX Runtime with deepscri
         new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true }),
         new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
         new nn.AvgPool2d(2, { padding: 1, divisorOverride: 3 }),
+        // rounding up would add a window starting in the right padding, which PyTorch drops
+        new nn.MaxPool2d(2, { stride: 2, padding: 1, ceilMode: true }),
+        new nn.AvgPool2d(2, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
       ];
       for (const pool of pools2d) {
         expect(await exportAndCompare(pool, rnd([2, 3, 8, 9]), rnd([3, 3, 8, 9]), opset), `${String(pool)} at opset ${opset}`).toBeLessThanOrEqual(1e-5);
@@ -101,6 +104,16 @@ describe("onnx.exportModel: convolution layers run in ONNX Runtime with deepscri
       for (const pool of pools1d) {
         expect(await exportAndCompare(pool, rnd([2, 3, 12]), rnd([1, 3, 12]), opset), `${String(pool)} at opset ${opset}`).toBeLessThanOrEqual(1e-5);
       }
+    }
+  });
+
+  it("3-D volumes: ConvTranspose3d, MaxPool3d, AvgPool3d, InstanceNorm3d, Dropout3d, AdaptiveMaxPool3d(1)", async () => {
+    for (const opset of [13, 18]) {
+      const model = new nn.Sequential(
+        new nn.ConvTranspose3d(2, 3, 2, { stride: [1, 2, 2], outputPadding: [0, 1, 0] }), new nn.MaxPool3d(2, { stride: 1, padding: 1 }),
+        new nn.AvgPool3d([1, 2, 2], { ceilMode: true }), new nn.InstanceNorm3d(3), new nn.Dropout3d(), new nn.AdaptiveMaxPool3d(1),
+      );
+      expect(await exportAndCompare(model, rnd([1, 2, 3, 4, 5]), rnd([2, 2, 3, 4, 5]), opset)).toBeLessThanOrEqual(1e-5);
     }
   });
 

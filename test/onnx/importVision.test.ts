@@ -6,6 +6,12 @@ import { nn, onnx, optim, tensor } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { expected, fixturePath, fromFlat, maxAbsDiff, type FixtureModel } from "./fixture.js";
 
+/** Fixed weights for hand-written graphs (a deterministic pattern). */
+const randnLike = (shape: number[]): Tensor => {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return tensor(Array.from({ length: n }, (_, i) => Math.cos(i * 2.1 + 0.3)), { shape });
+};
+
 async function expectPredictionsMatch(fixture: FixtureModel): Promise<void> {
   const model = await onnx.importModel(fixturePath(fixture.file));
   expect(fixture.cases!.length).toBeGreaterThan(1);
@@ -76,26 +82,64 @@ describe("onnx.importModel: a deepscript CNN exported and imported back", () => 
     const model = new nn.Sequential(
       new nn.Conv2d(2, 4, 3, { padding: "same", paddingMode: "replicate" }), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
       new nn.ConvTranspose2d(4, 4, 2, { stride: 2 }), new nn.AvgPool2d(2, { countIncludePad: false }), new nn.PixelShuffle(2), new nn.InstanceNorm2d(1),
-      new nn.Upsample({ scaleFactor: 2 }), new nn.GroupNorm(1, 1), new nn.AdaptiveMaxPool2d(1), new nn.Flatten(), new nn.Linear(1, 2),
+      new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample({ size: [9, 11], mode: "bilinear", alignCorners: true }), new nn.Upsample([10, 13]),
+      new nn.GroupNorm(1, 1), new nn.Flatten(), new nn.Linear(130, 2), // where every pixel lands matters
     ).eval();
     const x = fromFlat({ shape: [2, 2, 7, 6], data: Array.from({ length: 168 }, (_, i) => Math.sin(i * 0.7) * 2) });
     const back = onnx.importModelBytes(onnx.exportModelBytes(model, x, { opsetVersion: 18 }));
     expect(maxAbsDiff(back.call(x), model.call(x))).toBeLessThanOrEqual(1e-5);
     expect([...back.namedParameters()].map(([n]) => n).sort()).toEqual([...model.namedParameters()].map(([n]) => n).sort());
+    // 1-D and 3-D windows, global max and average pooling
+    const pools = new nn.Sequential(new nn.Conv1d(2, 3, 2, { padding: "same", dilation: 3 }), new nn.MaxPool1d(2), new nn.AvgPool1d(2, { ceilMode: true }), new nn.AdaptiveMaxPool1d(1));
+    const x1 = fromFlat({ shape: [2, 2, 9], data: Array.from({ length: 36 }, (_, i) => Math.cos(i * 1.3)) });
+    expect(maxAbsDiff(onnx.importModelBytes(onnx.exportModelBytes(pools, x1)).call(x1), pools.eval().call(x1))).toBeLessThanOrEqual(1e-5);
+    const volume = new nn.Sequential(new nn.Conv3d(1, 2, 2, { padding: 1 }), new nn.MaxPool3d(2, { ceilMode: true }), new nn.AdaptiveAvgPool3d(1));
+    const x3 = fromFlat({ shape: [1, 1, 3, 4, 5], data: Array.from({ length: 60 }, (_, i) => Math.sin(i * 0.9)) });
+    expect(maxAbsDiff(onnx.importModelBytes(onnx.exportModelBytes(volume, x3)).call(x3), volume.eval().call(x3))).toBeLessThanOrEqual(1e-5);
   });
 });
 
-describe("onnx.importModel: operator settings deepscript cannot evaluate give errors naming the node", () => {
-  /** A graph with one node written by a custom exporter (a module whose forward is the identity). */
-  function oneNodeGraph(write: (g: onnx.GraphBuilder, x: string) => string): Uint8Array {
-    class Custom extends nn.Module {
-      forward(x: Tensor): Tensor {
-        return x;
-      }
+/** A graph of nodes written by hand (through a custom exporter of a module whose forward is the identity). */
+function handWritten(write: (g: onnx.GraphBuilder, x: string) => string, example: Tensor, opsetVersion = 18): Uint8Array {
+  class Custom extends nn.Module {
+    forward(x: Tensor): Tensor {
+      return x;
     }
-    onnx.registerModuleExporter(Custom, (g, _m, [x]) => write(g, x!));
-    return onnx.exportModelBytes(new Custom(), fromFlat({ shape: [1, 1, 2, 2], data: [1, 2, 3, 4] }), { opsetVersion: 18 });
   }
+  onnx.registerModuleExporter(Custom, (g, _m, [x]) => write(g, x!));
+  return onnx.exportModelBytes(new Custom(), example, { opsetVersion });
+}
+
+describe("onnx.importModel: operators PyTorch's CNN exports do not use, against ONNX Runtime", () => {
+  const x = fromFlat({ shape: [2, 8, 4, 6], data: Array.from({ length: 384 }, (_, i) => Math.sin(i * 0.37) * 3) });
+  const int64 = (g: onnx.GraphBuilder, v: number[]) => g.int64(v);
+  const cases: [string, (g: onnx.GraphBuilder, input: string) => string, number][] = [
+    ["DepthToSpace DCR", (g, input) => g.node("DepthToSpace", [input], { blocksize: { i: 2 } }), 18],
+    ["SpaceToDepth", (g, input) => g.node("SpaceToDepth", [input], { blocksize: { i: 2 } }), 18],
+    ["Pad reflect on two axes (opset 18 axes input)", (g, input) => g.node("Pad", [input, int64(g, [1, 2, 3, 1]), "", int64(g, [2, 3])], { mode: { s: "reflect" } }), 18],
+    ["Pad edge", (g, input) => g.node("Pad", [input, int64(g, [0, 1, 2, 1, 0, 0, 1, 3])], { mode: { s: "edge" } }), 13],
+    ["Pad wrap", (g, input) => g.node("Pad", [input, int64(g, [0, 0, 2, 3, 0, 0, 1, 2])], { mode: { s: "wrap" } }), 19],
+    ["Pad constant with a value and negative pads (crop)", (g, input) => g.node("Pad", [input, int64(g, [0, -2, 1, 0, 0, 1, -1, 2]), g.scalar(0.5, input)]), 13],
+    ["MaxPool with pads larger than half the kernel", (g, input) => g.node("MaxPool", [input], { kernel_shape: { ints: [3, 3] }, pads: { ints: [2, 0, 1, 2] }, strides: { ints: [1, 2] } }), 13],
+    ["Conv with SAME_LOWER", (g, input) => g.node("Conv", [input, g.constant(randnLike([3, 8, 2, 3]))], { auto_pad: { s: "SAME_LOWER" }, strides: { ints: [2, 1] } }), 13],
+    ["ConvTranspose with uneven pads", (g, input) => g.node("ConvTranspose", [input, g.constant(randnLike([8, 2, 3, 3]))], { pads: { ints: [0, 1, 2, 0] }, strides: { ints: [2, 2] } }), 13],
+    ["Resize nearest by sizes", (g, input) => g.node("Resize", [input, "", "", int64(g, [2, 8, 7, 13])], { mode: { s: "nearest" }, coordinate_transformation_mode: { s: "asymmetric" }, nearest_mode: { s: "floor" } }), 13],
+  ];
+  for (const [name, write, opset] of cases) {
+    it(name, async () => {
+      const bytes = handWritten(write, x, opset);
+      // The graph declares the identity's output shape; ONNX Runtime's warning about the real one is expected.
+      const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+      const { output } = await session.run({ input: new ort.Tensor("float32", x.dataSync() as Float32Array, x.shape) });
+      await session.release();
+      const want = tensor(output!.data as Float32Array, { shape: output!.dims.map(Number) });
+      expect(maxAbsDiff(onnx.importModelBytes(bytes).call(x), want)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});
+
+describe("onnx.importModel: operator settings deepscript cannot evaluate give errors naming the node", () => {
+  const oneNodeGraph = (write: (g: onnx.GraphBuilder, x: string) => string): Uint8Array => handWritten(write, x);
   const x = fromFlat({ shape: [1, 1, 2, 2], data: [1, 2, 3, 4] });
 
   it("Resize in cubic mode, MaxPool's Indices output, AveragePool with uneven pads, ConvTranspose with output_shape", () => {
