@@ -1,4 +1,4 @@
-// The ONNX mappings of the convolution family: Conv/ConvTranspose, pooling, 2-D/3-D norms, channel dropout, Upsample, PixelShuffle.
+// The ONNX mappings of the convolution family: Conv/ConvTranspose, pooling, 2-D/3-D norms, channel dropout, Upsample, Pixel(Un)Shuffle.
 import type { Tensor } from "../tensor/Tensor.js";
 import { ones, tensor, zeros } from "../ops/creation.js";
 import { samePadding } from "../ops/conv.js";
@@ -14,7 +14,7 @@ import {
   AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d,
   type AdaptiveAvgPoolNd, type AdaptiveMaxPoolNd, type AvgPoolNd, type MaxPoolNd,
 } from "../nn/pooling.js";
-import { PixelShuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from "../nn/upsampling.js";
+import { PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from "../nn/upsampling.js";
 import type { GraphBuilder, ModuleExporter } from "./GraphBuilder.js";
 
 type ModuleClass<M extends AnyModule> = abstract new (...args: never[]) => M;
@@ -266,6 +266,19 @@ const upsampleExporter: ModuleExporter<Upsample> = (g, m, [x]) => {
 const pixelShuffleExporter: ModuleExporter<PixelShuffle> = (g, m, [x]) =>
   batched(g, m, x!, 2, (input) => g.node("DepthToSpace", [input], { blocksize: { i: m.upscaleFactor }, mode: { s: "CRD" } }));
 
+/**
+ * PixelUnshuffle is not SpaceToDepth (which puts the block offset before the channel), so it is written
+ * as PyTorch computes it: (N, C, H/r, r, W/r, r) → (N, C, r, r, H/r, W/r) → (N, C·r², H/r, W/r).
+ */
+const pixelUnshuffleExporter: ModuleExporter<PixelUnshuffle> = (g, m, [x]) =>
+  batched(g, m, x!, 2, (input) => {
+    const r = m.downscaleFactor;
+    const [C, H, W] = staticSpatial(g, m, x!, 3, "reshapes its channels and pixels with written sizes");
+    const split = g.node("Reshape", [input, g.int64([0, C, H / r, r, W / r, r])]); // (N, C, H/r, r, W/r, r)
+    const moved = g.node("Transpose", [split], { perm: { ints: [0, 1, 3, 5, 2, 4] } }); // (N, C, r, r, H/r, W/r)
+    return g.node("Reshape", [moved, g.int64([0, C * r * r, H / r, W / r])]);
+  });
+
 /** The convolution family's mappings, in the registry's (class, exporter) form. */
 export const VISION_EXPORTERS: Pair[] = [
   ...[Conv1d, Conv2d, Conv3d].map((cls) => pair<AnyConv>(cls, convExporter)),
@@ -281,4 +294,5 @@ export const VISION_EXPORTERS: Pair[] = [
   ...[Dropout1d, Dropout2d, Dropout3d].map((cls) => pair<AnyModule>(cls, (_g, _m, [x]) => x!)),
   ...[Upsample, UpsamplingNearest2d, UpsamplingBilinear2d].map((cls) => pair<Upsample>(cls, upsampleExporter)),
   pair(PixelShuffle, pixelShuffleExporter),
+  pair(PixelUnshuffle, pixelUnshuffleExporter),
 ];

@@ -148,7 +148,7 @@ describe("onnx.exportModel: convolution layers run in ONNX Runtime with deepscri
     }
   });
 
-  it("Upsample (nearest by scale and by size, nearest-exact, bilinear with and without alignCorners) and PixelShuffle (DepthToSpace CRD)", async () => {
+  it("Upsample (nearest by scale and by size, nearest-exact, bilinear with and without alignCorners) and PixelShuffle (DepthToSpace CRD), PixelUnshuffle", async () => {
     for (const opset of [13, 18, 21]) {
       const model = new nn.Sequential(
         new nn.Conv2d(2, 8, 3, { padding: 1 }), new nn.PixelShuffle(2), new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample([20, 13]),
@@ -156,7 +156,7 @@ describe("onnx.exportModel: convolution layers run in ONNX Runtime with deepscri
         new nn.Upsample({ size: [17, 30], mode: "nearest-exact" }), new nn.AdaptiveAvgPool2d(1),
       );
       expect(await exportAndCompare(model, rnd([1, 2, 4, 5]), rnd([2, 2, 4, 5]), opset), `opset ${opset}`).toBeLessThanOrEqual(1e-5);
-      const pixels = new nn.Sequential(new nn.Upsample({ scaleFactor: 3 }), new nn.PixelShuffle(3));
+      const pixels = new nn.Sequential(new nn.Upsample({ scaleFactor: 3 }), new nn.PixelShuffle(3), new nn.PixelUnshuffle(3), new nn.Conv2d(18, 4, 3));
       const x = rnd([2, 18, 3, 4]);
       expect(await exportAndCompare(pixels, x, x, opset)).toBeLessThanOrEqual(1e-5);
     }
@@ -167,7 +167,7 @@ describe("onnx.exportModel: convolution layers run in ONNX Runtime with deepscri
     tracked.train();
     tracked.call(rnd([2, 8, 3, 3]).add(1));
     const model = new nn.Sequential(
-      new nn.Conv2d(3, 8, 3), new nn.MaxPool2d(2), new nn.InstanceNorm2d(8), tracked, new nn.AdaptiveAvgPool2d([2, 3]), new nn.PixelShuffle(2),
+      new nn.Conv2d(3, 8, 3), new nn.MaxPool2d(2), new nn.InstanceNorm2d(8), tracked, new nn.AdaptiveAvgPool2d([2, 3]), new nn.PixelShuffle(2), new nn.PixelUnshuffle(2), new nn.PixelShuffle(2),
       new nn.ConvTranspose2d(2, 2, 2, { stride: 2 }),
     );
     const x = rnd([3, 10, 14]);
