@@ -234,17 +234,17 @@ const groupNormExporter: ModuleExporter<GroupNorm> = (g, m, [x]) => {
 
 /**
  * Resize with PyTorch's source-index rules: nearest is ⌊dst/scale⌋ ("asymmetric", floor), nearest-exact
- * ⌊(dst + ½)/scale⌋ (half_pixel, round_prefer_ceil), the linear modes PyTorch's half-pixel rule or
- * aligned corners. A scaleFactor goes in as scales, a size as sizes (after the batch and channel dims).
+ * ⌊(dst + ½)/scale⌋ (half_pixel, round_prefer_ceil), the linear modes (dst + ½)/scale − ½ (half_pixel, which
+ * unlike pytorch_half_pixel keeps PyTorch's rule for an output size of 1) or aligned corners. A scaleFactor
+ * goes in as scales, a size as sizes (after the batch and channel dims).
  */
 const upsampleExporter: ModuleExporter<Upsample> = (g, m, [x]) => {
   const rank = g.shape(x!).length, nd = rank - 2;
+  if (m.mode === "area") throw new Error(`${g.op}: ${where(g, m)} has mode "area", which ONNX's Resize does not have; use AdaptiveAvgPool with an output size that divides the input`);
   const attributes: Record<string, { s: string }> =
     m.mode === "nearest" ? { mode: { s: "nearest" }, coordinate_transformation_mode: { s: "asymmetric" }, nearest_mode: { s: "floor" } }
     : m.mode === "nearest-exact" ? { mode: { s: "nearest" }, coordinate_transformation_mode: { s: "half_pixel" }, nearest_mode: { s: "round_prefer_ceil" } }
-    : m.mode === "area" ? {}
-    : { mode: { s: "linear" }, coordinate_transformation_mode: { s: m.alignCorners ? "align_corners" : "pytorch_half_pixel" } };
-  if (m.mode === "area") throw new Error(`${g.op}: ${where(g, m)} has mode "area", which ONNX's Resize does not have; use AdaptiveAvgPool with an output size that divides the input`);
+    : { mode: { s: "linear" }, coordinate_transformation_mode: { s: m.alignCorners ? "align_corners" : "half_pixel" } };
   if (m.scaleFactor !== null && !m.recomputeScaleFactor) {
     const factors = typeof m.scaleFactor === "number" ? new Array<number>(nd).fill(m.scaleFactor) : [...m.scaleFactor];
     const scales = g.constant(tensor([1, 1, ...factors], { dtype: "float32" }));
