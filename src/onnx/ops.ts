@@ -362,8 +362,19 @@ const VISION_OPS: Record<string, OpImpl> = {
     const unchanged = scales ? scales[0] === 1 && scales[1] === 1 : sizes![0] === X.shape[0] && sizes![1] === X.shape[1];
     if (!unchanged) throw new Error(`only the spatial dims can be resized; the batch and channel ${scales ? "scales" : "sizes"} are [${given.slice(0, 2).join(", ")}]`);
     const { mode, alignCorners } = resizeMode(node, X.ndim - 2);
-    const target = scales ? { scaleFactor: scales.slice(2) } : { size: sizes!.slice(2) };
-    return [resize("Resize", X, { ...target, mode, ...(alignCorners === undefined ? {} : { alignCorners }) })];
+    let input = X;
+    const factors = scales?.slice(2);
+    if (node.string("coordinate_transformation_mode", "half_pixel") === "pytorch_half_pixel" && alignCorners === false) {
+      // pytorch_half_pixel reads coordinate 0 for an output of length 1 (PyTorch's own rule reads the input's centre).
+      X.shape.slice(2).forEach((n, i) => {
+        const out = factors ? Math.floor(n * factors[i]!) : sizes![i + 2]!;
+        if (out !== 1 || n === 1) return;
+        input = input.narrow(i + 2, 0, 1);
+        if (factors) factors[i] = 1;
+      });
+    }
+    const target = factors ? { scaleFactor: factors } : { size: sizes!.slice(2) };
+    return [resize("Resize", input, { ...target, mode, ...(alignCorners === undefined ? {} : { alignCorners }) })];
   },
 };
 

@@ -123,6 +123,8 @@ describe("onnx.importModel: operators PyTorch's CNN exports do not use, against 
     ["MaxPool with pads larger than half the kernel", (g, input) => g.node("MaxPool", [input], { kernel_shape: { ints: [3, 3] }, pads: { ints: [2, 0, 1, 2] }, strides: { ints: [1, 2] } }), 13],
     ["Conv with SAME_LOWER", (g, input) => g.node("Conv", [input, g.constant(randnLike([3, 8, 2, 3]))], { auto_pad: { s: "SAME_LOWER" }, strides: { ints: [2, 1] } }), 13],
     ["ConvTranspose with uneven pads", (g, input) => g.node("ConvTranspose", [input, g.constant(randnLike([8, 2, 3, 3]))], { pads: { ints: [0, 1, 2, 0] }, strides: { ints: [2, 2] } }), 13],
+    ["Resize linear, pytorch_half_pixel, an output of length 1", (g, input) => g.node("Resize", [input, "", "", int64(g, [2, 8, 1, 9])], { mode: { s: "linear" }, coordinate_transformation_mode: { s: "pytorch_half_pixel" } }), 13],
+    ["Resize linear, half_pixel, an output of length 1", (g, input) => g.node("Resize", [input, "", "", int64(g, [2, 8, 1, 9])], { mode: { s: "linear" }, coordinate_transformation_mode: { s: "half_pixel" } }), 13],
     ["Resize nearest by sizes", (g, input) => g.node("Resize", [input, "", "", int64(g, [2, 8, 7, 13])], { mode: { s: "nearest" }, coordinate_transformation_mode: { s: "asymmetric" }, nearest_mode: { s: "floor" } }), 13],
   ];
   for (const [name, write, opset] of cases) {
