@@ -350,6 +350,17 @@ const VISION_OPS: Record<string, OpImpl> = {
     const [N, C, H, W] = X.shape as [number, number, number, number];
     return [X.reshape(N, C, H / b, b, W / b, b).permute([0, 3, 5, 1, 2, 4]).reshape(N, C * b * b, H / b, W / b)]; // (N, b, b, C, H/b, W/b)
   },
+  // Resize's predecessor (opsets 7–9): scales as an attribute (7, 8) or an input (9), asymmetric coordinates.
+  Upsample: (inputs, node) => {
+    const X = spatialInput(inputs[0]);
+    const mode = node.string("mode", "nearest");
+    if (mode !== "nearest") throw new Error(`mode "${mode}" is not supported: Upsample's linear mode uses asymmetric coordinates, which no PyTorch interpolation has`);
+    const scales = node.opset >= 9 ? (inputs[1] ? Array.from(inputs[1].dataSync() as ArrayLike<number>, Number) : undefined) : node.attributes.get("scales");
+    if (!Array.isArray(scales) || scales.length !== X.ndim || scales[0] !== 1 || scales[1] !== 1) {
+      throw new Error(`scales must have one value per dim of input ${fmtShape(X.shape)}, 1 for the batch and channel dims, got ${JSON.stringify(scales)}`);
+    }
+    return [resize("Upsample", X, { scaleFactor: (scales as number[]).slice(2), mode: "nearest" })];
+  },
   // Scales (or sizes) of the batch and channel dims must be 1 (unchanged); the spatial ones resize as F.interpolate.
   Resize: (inputs, node) => {
     const X = spatialInput(inputs[0]);

@@ -35,6 +35,7 @@ export interface Expected {
   mlp: FixtureModel & { train: FixtureTraining };
   cnn: FixtureModel & { train: FixtureTraining };
   cnn_opset13: FixtureModel;
+  cnn_opset9: FixtureModel;
   cnn1d: FixtureModel;
   mlp_opset13: FixtureModel;
   embedding: FixtureModel;

@@ -34,6 +34,12 @@ describe("onnx.importModel: CNNs exported by PyTorch predict as in PyTorch (with
     await expectPredictionsMatch(expected.cnn_opset13);
   });
 
+  it("CNN at opset 9: Pad with its pads as attributes (reflect and constant), Upsample (Resize's predecessor), PixelShuffle as Reshape/Transpose", async () => {
+    expect(expected.cnn_opset9.opset).toBe(9);
+    expect(expected.cnn_opset9.ops).toEqual(expect.arrayContaining(["Pad", "Upsample", "ConvTranspose", "AveragePool"]));
+    await expectPredictionsMatch(expected.cnn_opset9);
+  });
+
   it("1-D CNN: Conv with auto_pad SAME_UPPER (an even kernel), InstanceNormalization, dilated MaxPool, BatchNormalization on 3-D", async () => {
     expect(expected.cnn1d.ops).toEqual(expect.arrayContaining(["Conv", "InstanceNormalization", "MaxPool", "BatchNormalization"]));
     await expectPredictionsMatch(expected.cnn1d);
