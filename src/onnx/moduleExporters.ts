@@ -1,18 +1,17 @@
 // The ONNX mapping of each built-in layer: one entry per module class (the extension point for new layer families).
-import type { Tensor } from "../tensor/Tensor.js";
 import { normalizeDim } from "../tensor/shape.js";
-import { ones, zeros } from "../ops/creation.js";
+import { ones } from "../ops/creation.js";
 import type { AnyModule } from "../nn/Module.js";
 import { Sequential } from "../nn/containers.js";
 import { Bilinear, Identity, Linear } from "../nn/Linear.js";
 import { Flatten, Unflatten } from "../nn/Flatten.js";
 import { Embedding } from "../nn/Embedding.js";
 import { Dropout } from "../nn/Dropout.js";
-import { BatchNorm1d } from "../nn/BatchNorm.js";
 import { LayerNorm } from "../nn/LayerNorm.js";
 import { ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, Softmax, Softplus, Swish, Tanh } from "../nn/activations.js";
 import type { GraphBuilder, ModuleExporter } from "./GraphBuilder.js";
 import { OnnxModule } from "./OnnxModule.js";
+import { VISION_EXPORTERS } from "./visionExporters.js";
 
 /** A module class (any constructor signature). */
 export type ModuleClass<M extends AnyModule> = abstract new (...args: never[]) => M;
@@ -110,19 +109,6 @@ const BUILTIN: Entry[] = [
     const after = staticDims(g, dims.slice(d + 1), `keeps the dims after dim ${m.dim} as written sizes`);
     return g.node("Reshape", [x!, g.int64([...Array<number>(d).fill(0), ...m.sizes, ...after])]);
   }),
-  entry(BatchNorm1d, (g, m, [x]) => {
-    if (m.runningMean === null || m.runningVar === null) {
-      throw new Error(
-        `${g.op}: module "${g.path}" (BatchNorm1d) keeps no running statistics (trackRunningStats: false), so it normalizes each batch with its own ` +
-          "statistics even in evaluation; ONNX export needs trackRunningStats: true",
-      );
-    }
-    const like = (fill: (s: number[], o: { dtype: Tensor["dtype"] }) => Tensor) => g.constant(fill([m.numFeatures], { dtype: g.dtype(x!) }));
-    const scale = m.weight ? g.initializer(m.weight, "weight") : like(ones);
-    const bias = m.bias ? g.initializer(m.bias, "bias") : like(zeros);
-    const mean = g.initializer(m.runningMean, "running_mean"), variance = g.initializer(m.runningVar, "running_var");
-    return g.node("BatchNormalization", [x!, scale, bias, mean, variance], { epsilon: { f: m.eps } });
-  }),
   entry(LayerNorm, (g, m, [x]) => {
     const k = m.normalizedShape.length;
     const weight = m.weight ? g.initializer(m.weight, "weight") : null;
@@ -154,6 +140,8 @@ const BUILTIN: Entry[] = [
   entry(LogSoftmax, (g, m, [x]) => g.node("LogSoftmax", [x!], { axis: { i: m.dim } })),
   // An imported (and perhaps fine-tuned) ONNX graph is written back node for node.
   entry(OnnxModule, (g, m, inputs) => m.exportTo(g, inputs)),
+  // Convolutions, pooling, 2-D/3-D norms, channel dropout, Upsample and PixelShuffle (visionExporters.ts).
+  ...VISION_EXPORTERS.map(([moduleClass, exporter]) => ({ moduleClass, exporter })),
 ];
 
 const exporters = new Map<unknown, ModuleExporter>(BUILTIN.map((e) => [e.moduleClass, e.exporter]));

@@ -5,10 +5,13 @@ import { isFloating } from "../tensor/dtype.js";
 import { broadcastShapes, fmtShape, numel } from "../tensor/shape.js";
 import * as E from "../ops/elementwise.js";
 import { full, tensor } from "../ops/creation.js";
-import { cat } from "../ops/movement.js";
+import { cat, pad } from "../ops/movement.js";
 import { indexSelect, where } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
-import { mean, sum, variance } from "../ops/reduce.js";
+import { amax, mean, sum, variance } from "../ops/reduce.js";
+import { convNd, convTransposeNd } from "../ops/conv.js";
+import { avgPoolNd, maxPoolNd } from "../ops/pooling.js";
+import { resize } from "../ops/resample.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { linear } from "../nn/functional/layers.js";
 import * as F from "../nn/functional/activations.js";
@@ -160,6 +163,231 @@ function sliceAxis(x: Tensor, d: number, start: number, end: number, step: numbe
   if (s <= e) return x.slice(d, 0, 0);
   return x.flip(d).slice(d, n - 1 - s, n - 1 - e, -step);
 }
+
+// ---- convolution, pooling and resampling (what CNNs exported by PyTorch use) ----
+
+/**
+ * A Conv/pool node's window geometry: kernel, strides and dilations (default 1) and the pads as
+ * [begin, end] per spatial dim, from `pads` or from `auto_pad` (SAME_UPPER puts the odd element at the end).
+ */
+function windowGeometry(node: OnnxNode, spatial: readonly number[], kernel: readonly number[]) {
+  const nd = spatial.length;
+  const ones = new Array<number>(nd).fill(1);
+  const strides = node.ints("strides") ?? ones;
+  const dilations = node.ints("dilations") ?? ones;
+  const autoPad = node.string("auto_pad", "NOTSET");
+  let pairs: [number, number][];
+  if (autoPad === "NOTSET") {
+    const pads = node.ints("pads") ?? new Array<number>(2 * nd).fill(0);
+    if (pads.length !== 2 * nd) throw new Error(`pads must list ${2 * nd} values (begin and end of each of the ${nd} spatial dims), got [${pads.join(", ")}]`);
+    pairs = spatial.map((_, i) => [pads[i]!, pads[i + nd]!]);
+  } else if (autoPad === "VALID") {
+    pairs = spatial.map(() => [0, 0]);
+  } else if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+    pairs = spatial.map((n, i) => {
+      const total = Math.max(0, (Math.ceil(n / strides[i]!) - 1) * strides[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - n);
+      const small = Math.floor(total / 2);
+      return autoPad === "SAME_UPPER" ? [small, total - small] : [total - small, small];
+    });
+  } else throw new Error(`auto_pad must be NOTSET, VALID, SAME_UPPER or SAME_LOWER, got "${autoPad}"`);
+  if (strides.length !== nd || dilations.length !== nd) throw new Error(`strides and dilations must have ${nd} values for a ${nd}-D window`);
+  return { strides, dilations, pairs, symmetric: pairs.every(([a, b]) => a === b) };
+}
+
+/** deepscript's pad list (last dim first, [before, after] each) for [begin, end] pairs of the spatial dims of a (N, C, …) tensor. */
+const spatialPadding = (pairs: readonly [number, number][]): number[] => [...pairs].reverse().flat();
+
+/** x as (N, C, *spatial) for a window operator: ONNX requires the batch and channel dims. */
+function spatialInput(x: Tensor | null, what = "input"): Tensor {
+  const X = need(x, 0);
+  if (X.ndim < 3) throw new Error(`${what} must be (N, C, spatial…) with at least one spatial dim, got ${fmtShape(X.shape)}`);
+  return X;
+}
+
+/** The pooled output only: ONNX's MaxPool indices count over the whole tensor, which deepscript does not produce. */
+function onlyFirstOutput(node: OnnxNode): void {
+  if (node.outputs.length > 1 && node.outputs[1] !== "") throw new Error("the Indices output is not supported (only the pooled values)");
+}
+
+function globalPool(kind: "mean" | "max"): OpImpl {
+  return ([x]) => {
+    const X = spatialInput(x);
+    const dims = Array.from({ length: X.ndim - 2 }, (_, i) => i + 2);
+    return [kind === "mean" ? mean(X, dims, true) : amax(X, dims, true)];
+  };
+}
+
+/** DepthToSpace's two channel orders: DCR splits C as (b, b, C/b²), CRD (PyTorch's pixel_shuffle) as (C/b², b, b). */
+function depthToSpace(x: Tensor, b: number, mode: string): Tensor {
+  if (x.ndim !== 4) throw new Error(`input must be 4-D (N, C, H, W), got ${fmtShape(x.shape)}`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  if (C % (b * b) !== 0) throw new Error(`the ${C} channels of input ${fmtShape(x.shape)} are not divisible by blocksize² = ${b * b}`);
+  const c = C / (b * b);
+  if (mode === "DCR") return x.reshape(N, b, b, c, H, W).permute([0, 3, 4, 1, 5, 2]).reshape(N, c, H * b, W * b); // (N, c, H, b, W, b)
+  if (mode === "CRD") return x.reshape(N, c, b, b, H, W).permute([0, 1, 4, 2, 5, 3]).reshape(N, c, H * b, W * b);
+  throw new Error(`mode must be "DCR" or "CRD", got "${mode}"`);
+}
+
+/** Pad's modes in deepscript's names. */
+const PAD_MODES: Record<string, "constant" | "reflect" | "replicate" | "circular"> = { constant: "constant", reflect: "reflect", edge: "replicate", wrap: "circular" };
+
+/**
+ * Resize's coordinate rules that are PyTorch's interpolate modes: nearest = asymmetric + floor,
+ * nearest-exact = half_pixel + round_prefer_ceil, linear = (pytorch_)half_pixel or align_corners.
+ */
+function resizeMode(node: OnnxNode, nd: number): { mode: "nearest" | "nearest-exact" | "linear" | "bilinear" | "trilinear"; alignCorners?: boolean } {
+  const mode = node.string("mode", "nearest");
+  const transform = node.string("coordinate_transformation_mode", "half_pixel");
+  if (node.int("antialias", 0) !== 0) throw new Error("antialias = 1 is not supported");
+  if (node.string("keep_aspect_ratio_policy", "stretch") !== "stretch") throw new Error("keep_aspect_ratio_policy other than \"stretch\" is not supported");
+  if (mode === "nearest") {
+    const rounding = node.string("nearest_mode", "round_prefer_floor");
+    if (transform === "asymmetric" && rounding === "floor") return { mode: "nearest" };
+    if ((transform === "half_pixel" || transform === "pytorch_half_pixel") && rounding === "round_prefer_ceil") return { mode: "nearest-exact" };
+    throw new Error(`mode "nearest" with coordinate_transformation_mode "${transform}" and nearest_mode "${rounding}" is not supported (asymmetric + floor, or half_pixel + round_prefer_ceil)`);
+  }
+  if (mode === "linear") {
+    const linear = (["linear", "bilinear", "trilinear"] as const)[nd - 1];
+    if (!linear) throw new Error(`linear resizing of ${nd} spatial dims is not supported (1 to 3)`);
+    if (transform === "half_pixel" || transform === "pytorch_half_pixel") return { mode: linear, alignCorners: false };
+    if (transform === "align_corners") return { mode: linear, alignCorners: true };
+    throw new Error(`mode "linear" with coordinate_transformation_mode "${transform}" is not supported (half_pixel, pytorch_half_pixel or align_corners)`);
+  }
+  throw new Error(`mode "${mode}" is not supported (nearest or linear)`);
+}
+
+const VISION_OPS: Record<string, OpImpl> = {
+  // y = x ⋆ W + b, with pads that may differ before and after (then applied as zero padding first).
+  Conv: ([x, w, b], node) => {
+    const X = spatialInput(x), W = need(w, 1);
+    const kernel = W.shape.slice(2), nd = kernel.length;
+    if (X.ndim !== nd + 2) throw new Error(`input ${fmtShape(X.shape)} and weight ${fmtShape(W.shape)} disagree on the number of spatial dims`);
+    const { strides, dilations, pairs, symmetric } = windowGeometry(node, X.shape.slice(2), kernel);
+    const groups = node.int("group", 1);
+    const input = symmetric ? X : pad(X, spatialPadding(pairs));
+    const padding = symmetric ? pairs.map((p) => p[0]) : 0;
+    return [convNd("Conv", nd, input, W, b, { stride: strides, padding, dilation: dilations, groups })];
+  },
+  // Transposed convolution; pads that differ before and after crop the full output.
+  ConvTranspose: ([x, w, b], node) => {
+    const X = spatialInput(x), W = need(w, 1);
+    const kernel = W.shape.slice(2), nd = kernel.length;
+    if (node.ints("output_shape")) throw new Error("the output_shape attribute is not supported (give pads and output_padding)");
+    const autoPad = node.string("auto_pad", "NOTSET");
+    if (autoPad !== "NOTSET" && autoPad !== "VALID") throw new Error(`auto_pad "${autoPad}" is not supported for ConvTranspose (NOTSET or VALID)`);
+    const { strides, dilations, pairs, symmetric } = windowGeometry(node, X.shape.slice(2), kernel);
+    const outputPadding = node.ints("output_padding") ?? new Array<number>(nd).fill(0);
+    const options = { stride: strides, dilation: dilations, groups: node.int("group", 1), outputPadding };
+    if (symmetric) return [convTransposeNd("ConvTranspose", nd, X, W, b, { ...options, padding: pairs.map((p) => p[0]) })];
+    let y = convTransposeNd("ConvTranspose", nd, X, W, b, { ...options, padding: 0 });
+    pairs.forEach(([before, after], i) => (y = y.narrow(i + 2, before, y.shape[i + 2]! - before - after)));
+    return [y];
+  },
+  // −∞ padding: within half the kernel as PyTorch's pooling takes it, otherwise written out before pooling.
+  MaxPool: ([x], node) => {
+    onlyFirstOutput(node);
+    const X = spatialInput(x), nd = X.ndim - 2;
+    if (node.int("storage_order", 0) !== 0) throw new Error("storage_order = 1 is not supported");
+    const kernel = node.ints("kernel_shape");
+    if (!kernel || kernel.length !== nd) throw new Error(`kernel_shape must list ${nd} sizes for input ${fmtShape(X.shape)}`);
+    const { strides, dilations, pairs, symmetric } = windowGeometry(node, X.shape.slice(2), kernel);
+    const options = { stride: strides, dilation: dilations, ceilMode: node.int("ceil_mode", 0) !== 0 };
+    if (symmetric && pairs.every(([p], i) => p <= Math.floor(kernel[i]! / 2))) {
+      return [maxPoolNd("MaxPool", nd, X, kernel, { ...options, padding: pairs.map((p) => p[0]) }) as Tensor];
+    }
+    return [maxPoolNd("MaxPool", nd, pad(X, spatialPadding(pairs), { value: -Infinity }), kernel, { ...options, padding: 0 }) as Tensor];
+  },
+  // count_include_pad defaults to 0 in ONNX (PyTorch's countIncludePad to true; its exporter writes it out).
+  AveragePool: ([x], node) => {
+    const X = spatialInput(x), nd = X.ndim - 2;
+    const kernel = node.ints("kernel_shape");
+    if (!kernel || kernel.length !== nd) throw new Error(`kernel_shape must list ${nd} sizes for input ${fmtShape(X.shape)}`);
+    const { strides, dilations, pairs, symmetric } = windowGeometry(node, X.shape.slice(2), kernel);
+    if (dilations.some((d) => d !== 1)) throw new Error(`dilations [${dilations.join(", ")}] are not supported for AveragePool`);
+    if (!symmetric || pairs.some(([p], i) => p > Math.floor(kernel[i]! / 2))) {
+      throw new Error(`pads [${pairs.map((p) => p[0]).join(", ")}, ${pairs.map((p) => p[1]).join(", ")}] are not supported: AveragePool needs equal pads before and after, at most half the kernel [${kernel.join(", ")}]`);
+    }
+    const countIncludePad = node.int("count_include_pad", 0) !== 0, ceilMode = node.int("ceil_mode", 0) !== 0;
+    return [avgPoolNd("AveragePool", nd, X, kernel, { stride: strides, padding: pairs.map((p) => p[0]), ceilMode, countIncludePad })];
+  },
+  GlobalAveragePool: globalPool("mean"),
+  GlobalMaxPool: globalPool("max"),
+  // (x − μ)/√(σ² + ε)·scale + B with each sample's and channel's statistics over the spatial dims.
+  InstanceNormalization: ([x, scale, b], node) => {
+    const X = spatialInput(x);
+    const dims = Array.from({ length: X.ndim - 2 }, (_, i) => i + 2);
+    const shape = X.shape.map((s, i) => (i === 1 ? s : 1)); // (1, C, 1, …)
+    const mu = mean(X, dims, true);
+    const invStd = E.rsqrt(E.add(variance(X, { dim: dims, keepdim: true, correction: 0 }), node.float("epsilon", 1e-5)));
+    return [E.add(E.mul(E.mul(E.sub(X, mu), invStd), need(scale, 1).reshape(shape)), need(b, 2).reshape(shape))];
+  },
+  Pad: (inputs, node) => {
+    const X = need(inputs[0], 0);
+    const mode = node.string("mode", "constant");
+    const padMode = PAD_MODES[mode];
+    if (!padMode) throw new Error(`mode must be constant, reflect, edge or wrap, got "${mode}"`);
+    // Pads and the fill value are attributes before opset 11, inputs after (with optional axes from 18).
+    const pads = node.opset < 11 ? node.ints("pads") : inputs[1] ? intValues(inputs[1]) : undefined;
+    if (!pads) throw new Error("missing pads");
+    const axes = node.opset >= 18 && inputs[3] ? intValues(inputs[3]).map((a) => axis(a, X.ndim)) : Array.from({ length: X.ndim }, (_, i) => i);
+    if (pads.length !== 2 * axes.length) throw new Error(`pads [${pads.join(", ")}] must have 2 values per padded axis (${axes.length} axes of input ${fmtShape(X.shape)})`);
+    const value = node.opset < 11 ? node.float("value", 0) : inputs[2] ? Number(inputs[2].dataSync()[0]) : 0;
+    const pairs = Array.from({ length: X.ndim }, (): [number, number] => [0, 0]);
+    axes.forEach((a, i) => (pairs[a] = [pads[i]!, pads[i + axes.length]!]));
+    if (padMode !== "constant" && pads.some((p) => p < 0)) throw new Error(`negative pads [${pads.join(", ")}] are only supported in constant mode`);
+    return [pad(X, [...pairs].reverse().flat(), { mode: padMode, value })];
+  },
+  DepthToSpace: ([x], node) => {
+    const b = node.int("blocksize");
+    if (b === undefined || b < 1) throw new Error("blocksize must be a positive integer");
+    return [depthToSpace(need(x, 0), b, node.string("mode", "DCR"))];
+  },
+  // The inverse of DepthToSpace in DCR order: (N, C, H, W) → (N, C·b², H/b, W/b), block offsets first.
+  SpaceToDepth: ([x], node) => {
+    const X = need(x, 0), b = node.int("blocksize");
+    if (b === undefined || b < 1) throw new Error("blocksize must be a positive integer");
+    if (X.ndim !== 4 || X.shape[2]! % b !== 0 || X.shape[3]! % b !== 0) throw new Error(`input must be 4-D with height and width divisible by ${b}, got ${fmtShape(X.shape)}`);
+    const [N, C, H, W] = X.shape as [number, number, number, number];
+    return [X.reshape(N, C, H / b, b, W / b, b).permute([0, 3, 5, 1, 2, 4]).reshape(N, C * b * b, H / b, W / b)]; // (N, b, b, C, H/b, W/b)
+  },
+  // Resize's predecessor (opsets 7–9): scales as an attribute (7, 8) or an input (9), asymmetric coordinates.
+  Upsample: (inputs, node) => {
+    const X = spatialInput(inputs[0]);
+    const mode = node.string("mode", "nearest");
+    if (mode !== "nearest") throw new Error(`mode "${mode}" is not supported: Upsample's linear mode uses asymmetric coordinates, which no PyTorch interpolation has`);
+    const scales = node.opset >= 9 ? (inputs[1] ? Array.from(inputs[1].dataSync() as ArrayLike<number>, Number) : undefined) : node.attributes.get("scales");
+    if (!Array.isArray(scales) || scales.length !== X.ndim || scales[0] !== 1 || scales[1] !== 1) {
+      throw new Error(`scales must have one value per dim of input ${fmtShape(X.shape)}, 1 for the batch and channel dims, got ${JSON.stringify(scales)}`);
+    }
+    return [resize("Upsample", X, { scaleFactor: (scales as number[]).slice(2), mode: "nearest" })];
+  },
+  // Scales (or sizes) of the batch and channel dims must be 1 (unchanged); the spatial ones resize as F.interpolate.
+  Resize: (inputs, node) => {
+    const X = spatialInput(inputs[0]);
+    if (node.opset >= 18 && node.ints("axes")) throw new Error("the axes attribute is not supported");
+    const scalesInput = node.opset < 11 ? inputs[1] : inputs[2];
+    const scales = scalesInput && scalesInput.size > 0 ? Array.from(scalesInput.dataSync() as ArrayLike<number>, Number) : undefined;
+    const sizes = node.opset >= 11 && inputs[3] && inputs[3].size > 0 ? intValues(inputs[3]) : undefined;
+    const given = scales ?? sizes;
+    if (!given || given.length !== X.ndim) throw new Error(`needs scales or sizes with one value per dim of input ${fmtShape(X.shape)}`);
+    const unchanged = scales ? scales[0] === 1 && scales[1] === 1 : sizes![0] === X.shape[0] && sizes![1] === X.shape[1];
+    if (!unchanged) throw new Error(`only the spatial dims can be resized; the batch and channel ${scales ? "scales" : "sizes"} are [${given.slice(0, 2).join(", ")}]`);
+    const { mode, alignCorners } = resizeMode(node, X.ndim - 2);
+    let input = X;
+    const factors = scales?.slice(2);
+    if (node.string("coordinate_transformation_mode", "half_pixel") === "pytorch_half_pixel" && alignCorners === false) {
+      // pytorch_half_pixel reads coordinate 0 for an output of length 1 (PyTorch's own rule reads the input's centre).
+      X.shape.slice(2).forEach((n, i) => {
+        const out = factors ? Math.floor(n * factors[i]!) : sizes![i + 2]!;
+        if (out !== 1 || n === 1) return;
+        input = input.narrow(i + 2, 0, 1);
+        if (factors) factors[i] = 1;
+      });
+    }
+    const target = factors ? { scaleFactor: factors } : { size: sizes!.slice(2) };
+    return [resize("Resize", input, { ...target, mode, ...(alignCorners === undefined ? {} : { alignCorners }) })];
+  },
+};
 
 const DEFAULT_SELU_ALPHA = 1.67326319217681884765625, DEFAULT_SELU_GAMMA = 1.05070102214813232421875;
 
@@ -380,6 +608,7 @@ export const OPS: Record<string, OpImpl> = {
   },
   ReduceMean: reduceOp("mean"),
   ReduceSum: reduceOp("sum"),
+  ...VISION_OPS,
 };
 
 /** The tensor of a Constant node (value, or one of the value_* shorthands). */

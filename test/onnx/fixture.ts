@@ -23,10 +23,20 @@ export interface FixtureModel {
   nodes: { name: string; op: string }[];
   cases?: FixtureCase[];
 }
+/** PyTorch's gradients of an MSE loss and its outputs after one SGD step (lr 0.1), for a model as exported. */
+export interface FixtureTraining {
+  input: FlatJson;
+  target: FlatJson;
+  loss: number;
+  grads: Record<string, FlatJson>;
+  outputAfterStep: FlatJson;
+}
 export interface Expected {
-  mlp: FixtureModel & {
-    train: { input: FlatJson; target: FlatJson; loss: number; grads: Record<string, FlatJson>; outputAfterStep: FlatJson };
-  };
+  mlp: FixtureModel & { train: FixtureTraining };
+  cnn: FixtureModel & { train: FixtureTraining };
+  cnn_opset13: FixtureModel;
+  cnn_opset9: FixtureModel;
+  cnn1d: FixtureModel;
   mlp_opset13: FixtureModel;
   embedding: FixtureModel;
   activations: FixtureModel;
