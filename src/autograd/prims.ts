@@ -166,6 +166,14 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   unfold: UnfoldParams;
   /** col2im, the adjoint of unfold (torch.nn.functional.fold): (N, C·K, L) → (N, C, *imageSize), overlaps summed. */
   fold: UnfoldParams;
+  /**
+   * Scaled dot-product attention, fused: q (B, L, E), k (B, S, E), v (B, S, Ev) and an optional additive
+   * float mask (B, L, S) → out = softmax(scale·q·kᵀ + mask)·v (B, L, Ev) and, as a second output, each
+   * query row's logsumexp of the scores (B, L): the one statistic the backward keeps instead of the
+   * L×S weights. `isCausal` masks keys j > i (PyTorch's top-left causal mask). The kernel streams over
+   * blocks of keys with an online softmax (Milakov & Gimelshein 2018, FlashAttention's recurrence).
+   */
+  scaledDotProductAttention: { scale: number; isCausal: boolean };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -284,6 +284,38 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   // unfold and fold copy (and add) values between the same positions: each is the other's adjoint
   unfold: (c) => [apply("fold", [c.g], c.params)],
   fold: (c) => [apply("unfold", [c.g], c.params)],
+  // O = P·V, P = exp(S − lse), S = scale·Q·Kᵀ + M, lse = log Σⱼ e^Sᵢⱼ. P is recomputed from the saved lse
+  // (no L×S tensor is kept between passes): dV = Pᵀ·dO, dS = P ∘ (dO·Vᵀ − rowsum(dO ∘ O) + d lse),
+  // dQ = scale·dS·K, dK = scale·dSᵀ·Q, dM = dS.
+  scaledDotProductAttention: (c) => {
+    const q = c.input(0), k = c.input(1), v = c.input(2), { scale, isCausal } = c.params;
+    const [B, L] = c.inputShape(0) as [number, number];
+    const S = c.inputShape(1)[1]!;
+    let scores = mul(matmul(q, mT(k)), scale); // (B, L, S)
+    if (c.numInputs > 3) scores = add(scores, c.input(3));
+    if (isCausal) scores = where(causalKeep(L, S), scores, -Infinity);
+    const p = E.exp(sub(scores, reshape(c.output(1), [B, L, 1]))); // (B, L, S)
+    const gOut = c.grads[0], gLse = c.grads[1];
+    let gScores: Tensor | null = null;
+    let gv: Tensor | null = null;
+    if (gOut) {
+      gv = c.needsGrad(2) ? matmul(mT(p), gOut) : null;
+      const rowDot = apply("sum", [mul(gOut, c.output(0))], { dims: [2], keepdim: true }); // (B, L, 1)
+      gScores = sub(matmul(gOut, mT(v)), rowDot);
+    }
+    if (gLse) {
+      const g = reshape(gLse, [B, L, 1]);
+      gScores = gScores ? add(gScores, g) : expand(g, [B, L, S]);
+    }
+    if (!gScores) return [null, null, null, ...(c.numInputs > 3 ? [null] : [])];
+    const ds = mul(p, gScores); // (B, L, S)
+    return [
+      c.needsGrad(0) ? mul(matmul(ds, k), scale) : null,
+      c.needsGrad(1) ? mul(matmul(mT(ds), q), scale) : null,
+      gv,
+      ...(c.numInputs > 3 ? [c.needsGrad(3) ? ds : null] : []),
+    ];
+  },
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;
@@ -318,6 +350,13 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** (L, S) bool: query i may attend key j ≤ i (PyTorch's top-left causal mask). */
+function causalKeep(L: number, S: number): Tensor {
+  const keep = zeros([L, S], { dtype: "bool" });
+  for (let i = 0; i < L; i++) for (let j = 0; j <= Math.min(i, S - 1); j++) keep.storage.data[i * S + j] = 1;
+  return keep;
+}
 
 /** Σ over every dim but 1 of an (N, C, *spatial) tensor → (C). */
 function sumBatchAndSpace(g: Tensor): Tensor {
