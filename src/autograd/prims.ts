@@ -174,6 +174,12 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * blocks of keys with an online softmax (Milakov & Gimelshein 2018, FlashAttention's recurrence).
    */
   scaledDotProductAttention: { scale: number; isCausal: boolean };
+  /**
+   * The gradient of scaledDotProductAttention in one kernel (used when no graph of the gradient is
+   * built; the VJP row is the differentiable composite otherwise): inputs (q, k, v, out, lse, dOut, dLse
+   * [, mask]) → (dq, dk, dv[, dmask when `maskGrad`]).
+   */
+  scaledDotProductAttentionBackward: { scale: number; isCausal: boolean; maskGrad: boolean };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

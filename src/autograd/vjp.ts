@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Prim, PrimParams } from "./prims.js";
-import { apply, isGradEnabled } from "./engine.js";
+import { apply, applyMulti, isGradEnabled } from "./engine.js";
 import * as E from "../ops/elementwise.js";
 import { sumTo } from "../ops/reduce.js";
 import { expand, reshape, transpose, slice as sliceOp } from "../ops/movement.js";
@@ -290,6 +290,15 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   scaledDotProductAttention: (c) => {
     const q = c.input(0), k = c.input(1), v = c.input(2), { scale, isCausal } = c.params;
     const [B, L] = c.inputShape(0) as [number, number];
+    const hasMask = c.numInputs > 3;
+    if (!isGradEnabled()) {
+      // No graph of the gradient is being built: the same formulas in one fused kernel.
+      const gOut = c.grads[0] ?? zerosLike(c.output(0)), gLse = c.grads[1] ?? zerosLike(c.output(1));
+      const maskGrad = hasMask && c.needsGrad(3);
+      const inputs = [q, k, v, c.output(0), c.output(1), gOut, gLse, ...(hasMask ? [c.input(3)] : [])];
+      const [dq, dk, dv, dm] = applyMulti("scaledDotProductAttentionBackward", inputs, { scale, isCausal, maskGrad });
+      return [dq!, dk!, dv!, ...(hasMask ? [dm ?? null] : [])];
+    }
     const S = c.inputShape(1)[1]!;
     let scores = mul(matmul(q, mT(k)), scale); // (B, L, S)
     if (c.numInputs > 3) scores = add(scores, c.input(3));
@@ -316,6 +325,7 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
       ...(c.numInputs > 3 ? [c.needsGrad(3) ? ds : null] : []),
     ];
   },
+  scaledDotProductAttentionBackward: null,
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;

@@ -251,6 +251,7 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       fn: (q, k, v) => applyMulti("scaledDotProductAttention", [q!, k!, v!], { scale: 0.5, isCausal: true })[0]!,
     },
   ],
+  scaledDotProductAttentionBackward: "not differentiable",
   unfold: [{ name: "unfold 2-D stride, padding, dilation", inputs: () => [f64([2, 2, 5, 4])], fn: prim("unfold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   fold: [{ name: "fold 2-D overlapping taps", inputs: () => [f64([2, 2 * 6, 3 * 2])], fn: prim("fold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   cholesky: [

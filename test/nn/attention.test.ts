@@ -52,7 +52,7 @@ describe("scaledDotProductAttention equals PyTorch", () => {
     }
   }
 
-  it("the fused primitive equals the composite in float32, with masks, causal, and a fully masked row", () => {
+  it("the fused primitive equals the composite in float32 (outputs and gradients), with masks, causal, and a fully masked row", () => {
     const g = new ds.Generator(5);
     const q = ds.randn([2, 3, 70, 16], { generator: g }), k = ds.randn([2, 3, 90, 16], { generator: g }), v = ds.randn([2, 3, 90, 8], { generator: g });
     const mask = ds.randn([70, 90], { generator: g });
@@ -62,6 +62,23 @@ describe("scaledDotProductAttention equals PyTorch", () => {
       let err = 0;
       for (let i = 0; i < fused.length; i++) err = Math.max(err, Math.abs(fused[i]! - composite[i]!));
       expect(err).toBeLessThan(2e-6);
+    }
+    // gradients: the fused backward kernel against autograd through the composite
+    const leaves = [q, k, v, mask].map((t) => t.detach().requiresGrad_(true));
+    const gy = ds.randn([2, 3, 70, 8], { generator: g });
+    const grads = (fn: typeof nn.functional.scaledDotProductAttention, options: object): number[][] => {
+      for (const t of leaves) t.grad = null;
+      fn(leaves[0]!, leaves[1]!, leaves[2]!, { attnMask: leaves[3], ...options }).mul(gy).sum().backward();
+      return leaves.map((t) => t.grad!.toList());
+    };
+    for (const options of [{}, { scale: 0.2 }]) {
+      const fusedGrads = grads(nn.functional.scaledDotProductAttention, options), compositeGrads = grads(nn.functional.scaledDotProductAttentionComposite, options);
+      fusedGrads.forEach((gf, i) => {
+        const gc = compositeGrads[i]!;
+        let err = 0;
+        for (let j = 0; j < gf.length; j++) err = Math.max(err, Math.abs(gf[j]! - gc[j]!));
+        expect(err, `gradient ${i}`).toBeLessThan(2e-5);
+      });
     }
     const none = ds.zeros([70, 90], { dtype: "bool" });
     const fused = nn.functional.scaledDotProductAttention(q, k, v, { attnMask: none });

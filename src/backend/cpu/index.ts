@@ -9,7 +9,7 @@ import { linear, matmul } from "./matmul.js";
 import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
-import { scaledDotProductAttention } from "./attention.js";
+import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -84,6 +84,7 @@ export const cpuBackend: Backend = {
   unfold,
   fold,
   scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
   cholesky,
   inv,
   solve,
