@@ -150,19 +150,19 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     if (key.ndim !== query.ndim || value.ndim !== query.ndim) {
       throw new Error(`${op}: query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must all be ${query.ndim}-D`);
     }
-    // Sequence-first (L, N, E) from here on; an unbatched input is a batch of one.
+    // Batch-first (N, L, E) from here on (a view of sequence-first inputs); an unbatched input is a batch of one.
     let q = query, k = key, v = value;
-    if (!batched) [q, k, v] = [unsqueeze(q, 1), unsqueeze(k, 1), unsqueeze(v, 1)];
-    else if (this.batchFirst) [q, k, v] = [transpose(q, 0, 1), transpose(k, 0, 1), transpose(v, 0, 1)];
-    const [L, N, E] = q.shape as [number, number, number];
+    if (!batched) [q, k, v] = [unsqueeze(q, 0), unsqueeze(k, 0), unsqueeze(v, 0)];
+    else if (!this.batchFirst) [q, k, v] = [transpose(q, 0, 1), transpose(k, 0, 1), transpose(v, 0, 1)];
+    const [N, L, E] = q.shape as [number, number, number];
     const H = this.numHeads, hd = this.headDim;
     if (E !== this.embedDim) throw new Error(`${op}: query ${fmtShape(query.shape)} must have ${this.embedDim} features (embedDim), got ${E}`);
     if (k.shape[2] !== this.kdim) throw new Error(`${op}: key ${fmtShape(key.shape)} must have ${this.kdim} features (kdim), got ${k.shape[2]}`);
     if (v.shape[2] !== this.vdim) throw new Error(`${op}: value ${fmtShape(value.shape)} must have ${this.vdim} features (vdim), got ${v.shape[2]}`);
-    if (k.shape[0] !== v.shape[0] || k.shape[1] !== N || v.shape[1] !== N) {
+    if (k.shape[1] !== v.shape[1] || k.shape[0] !== N || v.shape[0] !== N) {
       throw new Error(`${op}: key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must match each other's sequence length and the query's batch size (query ${fmtShape(query.shape)})`);
     }
-    let S = k.shape[0]!;
+    let S = k.shape[1]!;
     const dtype = q.dtype;
 
     // Masks as additive floats: a boolean true (masked) becomes −∞.
@@ -195,12 +195,12 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       }
     }
 
-    // Input projections: (L, N, E) → (L, N, E); self-attention uses the packed weight in one product.
+    // Input projections: (N, L, E) → (N, L, E); self-attention uses the packed weight in one product.
     let qp: Tensor, kp: Tensor, vp: Tensor;
     const b = this.inProjBias;
     const part = (t: Tensor | null, i: number): Tensor | null => (t ? slice(t, 0, i * E, (i + 1) * E) : null);
     if (this.inProjWeight && query === key && key === value) {
-      const proj = linear(q, this.inProjWeight, b); // (L, N, 3E)
+      const proj = linear(q, this.inProjWeight, b); // (N, L, 3E)
       [qp, kp, vp] = [slice(proj, 2, 0, E), slice(proj, 2, E, 2 * E), slice(proj, 2, 2 * E, 3 * E)];
     } else {
       const w = this.inProjWeight;
@@ -210,16 +210,17 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     }
     const padKey = (m: Tensor | null): Tensor | null => (m ? cat([m, zeros([...m.shape.slice(0, -1), 1], { dtype })], -1) : null);
     if (this.biasK && this.biasV) {
-      kp = cat([kp, expand(this.biasK, [1, N, E])], 0); // (S + 1, N, E)
-      vp = cat([vp, expand(this.biasV, [1, N, E])], 0);
+      kp = cat([kp, expand(this.biasK, [N, 1, E])], 1); // (N, S + 1, E)
+      vp = cat([vp, expand(this.biasV, [N, 1, E])], 1);
       attnMask = padKey(attnMask);
       keyPaddingMask = padKey(keyPaddingMask);
       S += 1;
     }
-    // Heads into the batch: (L, N, E) → (L, N·H, hd) → (N·H, L, hd)
-    let qh = transpose(reshape(qp, [L, N * H, hd]), 0, 1);
-    let kh = transpose(reshape(kp, [S, N * H, hd]), 0, 1);
-    let vh = transpose(reshape(vp, [S, N * H, hd]), 0, 1);
+    // Heads into the batch: (N, L, E) → (N, L, H, hd) → (N, H, L, hd) → (N·H, L, hd)
+    const heads = (t: Tensor, len: number): Tensor => reshape(transpose(reshape(t, [N, len, H, hd]), 1, 2), [N * H, len, hd]);
+    let qh = heads(qp, L);
+    let kh = heads(kp, S);
+    let vh = heads(vp, S);
     if (this.addZeroAttn) {
       kh = cat([kh, zeros([N * H, 1, hd], { dtype })], 1); // (N·H, S + 1, hd)
       vh = cat([vh, zeros([N * H, 1, hd], { dtype })], 1);
@@ -245,11 +246,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     } else {
       out = scaledDotProductAttention(qh, kh, vh, { attnMask, dropoutP, isCausal, generator: this._generator });
     }
-    // (N·H, L, hd) → (L, N·H, hd) → (L·N, E) → output projection → (L, N, E)
-    const merged = reshape(transpose(out, 0, 1), [L * N, E]);
-    let y = reshape(linear(merged, this.outProj.weight, this.outProj.bias), [L, N, E]);
-    if (!batched) y = squeeze(y, 1);
-    else if (this.batchFirst) y = transpose(y, 0, 1);
+    // (N·H, L, hd) → (N, H, L, hd) → (N, L, H, hd) → (N·L, E) → output projection → (N, L, E)
+    const merged = reshape(transpose(reshape(out, [N, H, L, hd]), 1, 2), [N * L, E]);
+    let y = reshape(linear(merged, this.outProj.weight, this.outProj.bias), [N, L, E]);
+    if (!batched) y = squeeze(y, 0);
+    else if (!this.batchFirst) y = transpose(y, 0, 1);
     if (weights) {
       weights = reshape(weights, [N, H, L, S]);
       if (options.averageAttnWeights ?? true) weights = mean(weights, 1);
