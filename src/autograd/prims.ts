@@ -92,6 +92,15 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   argmin: { dim: number; keepdim: boolean };
   /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */
   logSoftmax: { dim: number };
+  /**
+   * Layer normalization over the last `size` elements of each row, fused: inputs (x, weight, bias) with
+   * weight and bias of `size` elements (ones and zeros when the layer has none) → y = (x − μ)·rstd·w + b
+   * (x's shape), and the per-row statistics μ and rstd = 1/√(σ² + eps) (rows) that the backward reuses.
+   * The composite (mean, var, sub, div) is the test oracle.
+   */
+  layerNorm: { size: number; eps: number };
+  /** layerNorm's gradient in one kernel: inputs (dy, x, μ, rstd, w) → (dx, dw, db). */
+  layerNormBackward: { size: number };
   /** log |Γ(x)|, elementwise. */
   lgamma: Record<string, never>;
   /** ψ(x) = d log Γ(x)/dx, elementwise. */

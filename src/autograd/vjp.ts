@@ -170,6 +170,33 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const dim = c.params.dim;
     return [sub(c.g, mul(E.exp(c.output()), apply("sum", [c.g], { dims: [dim], keepdim: true })))];
   },
+  // y = x̂·w + b with x̂ = (x − μ)·rstd per row of D: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·w,
+  // dw = Σ_rows dy·x̂, db = Σ_rows dy; the statistics' own gradients add dμ/D − d rstd·rstd²·x̂/D.
+  layerNorm: (c) => {
+    const { size: D, eps } = c.params;
+    const x = c.input(0), w = c.input(1), shape = c.inputShape(0);
+    const gMean = c.grads[1], gRstd = c.grads[2];
+    if (!isGradEnabled() && !gMean && !gRstd) {
+      // No graph of the gradient is being built: one fused kernel with the saved statistics.
+      return applyMulti("layerNormBackward", [c.g, x, c.output(1), c.output(2), w], { size: D });
+    }
+    const rows = D === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / D;
+    const rowMean = (t: Tensor): Tensor => div(apply("sum", [t], { dims: [1], keepdim: true }), D); // (rows, 1)
+    const x2 = reshape(x, [rows, D]), g2 = reshape(c.g, [rows, D]), w2 = reshape(w, [1, D]);
+    const centered = sub(x2, rowMean(x2));
+    const rstd = E.rsqrt(add(rowMean(mul(centered, centered)), eps)); // (rows, 1)
+    const xhat = mul(centered, rstd);
+    const gh = mul(g2, w2);
+    let dx = mul(rstd, sub(sub(gh, rowMean(gh)), mul(xhat, rowMean(mul(gh, xhat)))));
+    if (gMean) dx = add(dx, div(reshape(gMean, [rows, 1]), D));
+    if (gRstd) dx = sub(dx, div(mul(mul(reshape(gRstd, [rows, 1]), mul(rstd, rstd)), xhat), D));
+    return [
+      reshape(dx, shape),
+      c.needsGrad(1) ? reshape(apply("sum", [mul(g2, xhat)], { dims: [0], keepdim: false }), c.inputShape(1)) : null,
+      c.needsGrad(2) ? reshape(apply("sum", [g2], { dims: [0], keepdim: false }), c.inputShape(2)) : null,
+    ];
+  },
+  layerNormBackward: null,
   // d log Γ(x) = ψ(x) dx
   lgamma: (c) => [mul(c.g, apply("digamma", [c.input(0)], {}))],
   // d ψ(x) = ψ⁽¹⁾(x) dx

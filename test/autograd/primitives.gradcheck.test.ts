@@ -252,6 +252,19 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     },
   ],
   scaledDotProductAttentionBackward: "not differentiable",
+  layerNorm: [
+    {
+      name: "layerNorm over the last dim, output only (the fused backward at first order)",
+      inputs: () => [f64([3, 5]), f64([5]), f64([5])],
+      fn: (x, w, b) => applyMulti("layerNorm", [x!, w!, b!], { size: 5, eps: 1e-5 })[0]!,
+    },
+    {
+      name: "layerNorm over two dims, with the mean and rstd outputs",
+      inputs: () => [f64([2, 3, 4]), f64([3, 4]), f64([3, 4])],
+      fn: (x, w, b) => applyMulti("layerNorm", [x!, w!, b!], { size: 12, eps: 0.1 }),
+    },
+  ],
+  layerNormBackward: "not differentiable",
   unfold: [{ name: "unfold 2-D stride, padding, dilation", inputs: () => [f64([2, 2, 5, 4])], fn: prim("unfold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   fold: [{ name: "fold 2-D overlapping taps", inputs: () => [f64([2, 2 * 6, 3 * 2])], fn: prim("fold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   cholesky: [

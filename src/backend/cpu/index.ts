@@ -10,6 +10,7 @@ import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
+import { layerNorm, layerNormBackward } from "./layerNorm.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -83,6 +84,8 @@ export const cpuBackend: Backend = {
   convWeight,
   unfold,
   fold,
+  layerNorm,
+  layerNormBackward,
   scaledDotProductAttention,
   scaledDotProductAttentionBackward,
   cholesky,
