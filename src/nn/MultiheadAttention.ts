@@ -195,19 +195,13 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       }
     }
 
-    // Input projections: (N, L, E) → (N, L, E); self-attention uses the packed weight in one product.
-    let qp: Tensor, kp: Tensor, vp: Tensor;
-    const b = this.inProjBias;
+    // Input projections (N, L, ·) → (N, L, E), one product per row block of the packed weight: the same
+    // sums as PyTorch's packed product, and no (N, L, 3E) gradient to assemble from three slices.
+    const b = this.inProjBias, w = this.inProjWeight;
     const part = (t: Tensor | null, i: number): Tensor | null => (t ? slice(t, 0, i * E, (i + 1) * E) : null);
-    if (this.inProjWeight && query === key && key === value) {
-      const proj = linear(q, this.inProjWeight, b); // (N, L, 3E)
-      [qp, kp, vp] = [slice(proj, 2, 0, E), slice(proj, 2, E, 2 * E), slice(proj, 2, 2 * E, 3 * E)];
-    } else {
-      const w = this.inProjWeight;
-      qp = linear(q, w ? part(w, 0)! : this.qProjWeight!, part(b, 0));
-      kp = linear(k, w ? part(w, 1)! : this.kProjWeight!, part(b, 1));
-      vp = linear(v, w ? part(w, 2)! : this.vProjWeight!, part(b, 2));
-    }
+    let qp = linear(q, w ? part(w, 0)! : this.qProjWeight!, part(b, 0));
+    let kp = linear(k, w ? part(w, 1)! : this.kProjWeight!, part(b, 1));
+    let vp = linear(v, w ? part(w, 2)! : this.vProjWeight!, part(b, 2));
     const padKey = (m: Tensor | null): Tensor | null => (m ? cat([m, zeros([...m.shape.slice(0, -1), 1], { dtype })], -1) : null);
     if (this.biasK && this.biasV) {
       kp = cat([kp, expand(this.biasK, [N, 1, E])], 1); // (N, S + 1, E)
