@@ -207,6 +207,7 @@ for (const row of ROWS) {
       if (pick) t[id] = timeMs(id, pick);
     }
   }
+  if (Object.values(t).every((v) => v === undefined)) continue; // a workload this run left out (--workloads, --skip)
   const cell = (id) => (id in t ? fmt(t[id] === undefined ? undefined : row.show(t[id])) : "—");
   const rat = (a, b) => (a in t && b in t ? ratio(t[a], t[b]) : "—");
   lines.push(`| ${row.label} (${row.unit}) | ${COLS.map(cell).join(" | ")} | ${rat("ds-wasm-t1", "torch-t1")} | ${rat("ds-wasm-t2", "torch-t2")} | ${rat("ds-wasm-t1", "tfjs-wasm")} | ${rat("ds-cpu", "tfjs-cpu")} |`);
