@@ -235,8 +235,9 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       let scores = matmul(mul(qh, Math.sqrt(1 / hd)), transpose(kh, 1, 2)); // (N·H, L, S)
       if (attnMask) scores = add(attnMask, scores);
       weights = softmax(scores, -1);
-      const kept = dropoutP > 0 ? dropout(weights, { p: dropoutP, training: true, generator: this._generator }) : weights;
-      out = matmul(kept, vh);
+      // PyTorch returns the weights after dropout, the ones that multiplied the values
+      if (dropoutP > 0) weights = dropout(weights, { p: dropoutP, training: true, generator: this._generator });
+      out = matmul(weights, vh);
     } else {
       out = scaledDotProductAttention(qh, kh, vh, { attnMask, dropoutP, isCausal, generator: this._generator });
     }

@@ -267,3 +267,33 @@ describe("masks and positional encodings", () => {
     expect(() => rope8.forward(q, 1)).toThrow("RotaryEmbedding: positions 1..16 exceed the table's maxLen 16 (input shape [16,8])");
   });
 });
+
+describe("attention dropout", () => {
+  it("MultiheadAttention in training drops attention weights (rescaled by 1/(1 − p)), returns the dropped weights, and is off in eval", () => {
+    const mha = new nn.MultiheadAttention(8, 2, { dropout: 0.5, batchFirst: true, generator: new ds.Generator(2) });
+    const x = ds.randn([2, 6, 8], { generator: new ds.Generator(3) });
+    const [, w] = mha.forward(x, x, x, { averageAttnWeights: false });
+    const values = w!.toList();
+    expect(values.some((v) => v === 0)).toBe(true);
+    mha.eval();
+    const [, wEval] = mha.forward(x, x, x, { averageAttnWeights: false });
+    const rows = wEval!.sum(-1).toList();
+    for (const r of rows) expect(r).toBeCloseTo(1, 6);
+    expect(values.filter((v) => v !== 0).length).toBeGreaterThan(0);
+    const evalValues = wEval!.toList();
+    values.forEach((v, i) => {
+      if (v !== 0) expect(v).toBeCloseTo(2 * evalValues[i]!, 6); // a kept weight is the probability times 1/(1 − p)
+    });
+    expect(mha.forward(x, x, x, { needWeights: false })[0].toList()).toEqual(mha.forward(x, x, x, { needWeights: false })[0].toList());
+  });
+
+  it("scaledDotProductAttention with dropoutP drops weights reproducibly from a seeded generator", () => {
+    const g = new ds.Generator(8);
+    const q = ds.randn([2, 5, 4], { generator: g }), k = ds.randn([2, 5, 4], { generator: g }), v = ds.randn([2, 5, 4], { generator: g });
+    const a = nn.functional.scaledDotProductAttention(q, k, v, { dropoutP: 0.4, generator: new ds.Generator(1) }).toList();
+    const b = nn.functional.scaledDotProductAttention(q, k, v, { dropoutP: 0.4, generator: new ds.Generator(1) }).toList();
+    const none = nn.functional.scaledDotProductAttention(q, k, v).toList();
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(none);
+  });
+});
