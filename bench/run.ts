@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step, Transformer step).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
