@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step, Transformer step).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -222,4 +222,40 @@ if (want("mlp-mnist")) {
   };
   const s = time(step, { budgetMs: 3000, warmup: MLP_WARMUP });
   emit({ name: "mlp-mnist 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
+}
+
+if (want("transformer")) {
+  // W5 of bench/peers (torch_bench.py's TinyGPT): token embedding + a learned (64, 128) position table,
+  // a 2-layer post-norm TransformerEncoder (d 128, 4 heads, feed-forward 512, ReLU, dropout 0, batch
+  // first) under the causal float mask, a 256-way linear head; Adam lr 1e-3, cross-entropy over the
+  // next byte; batch 16, T 64. One step = zeroGrad, forward, loss, backward, Adam, loss.item().
+  const vocab = 256, d = 128, T = 64, batch = 16;
+  class TinyGPT extends ds.nn.Module<[ds.Tensor], ds.Tensor> {
+    tok = new ds.nn.Embedding(vocab, d);
+    pos = new ds.nn.Parameter(ds.randn([T, d]).mul(0.02));
+    enc = new ds.nn.TransformerEncoder(
+      new ds.nn.TransformerEncoderLayer(d, 4, { dimFeedforward: 512, dropout: 0, activation: "relu", batchFirst: true }), 2,
+    );
+    head = new ds.nn.Linear(d, vocab);
+    mask = ds.nn.Transformer.generateSquareSubsequentMask(T);
+    forward(idx: ds.Tensor): ds.Tensor {
+      const x = this.tok.forward(idx).add(this.pos.slice(0, 0, idx.shape[1]!)); // (B, T, d)
+      return this.head.forward(this.enc.forward(x, { mask: this.mask })); // (B, T, vocab)
+    }
+  }
+  const model = new TinyGPT();
+  const optimizer = new ds.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const data = ds.randint(0, vocab, [batch, T + 1]);
+  const inputs = data.slice(1, 0, T).contiguous(), targets = data.slice(1, 1, T + 1).contiguous();
+  const step = () => {
+    optimizer.zeroGrad();
+    const logits = model.forward(inputs);
+    const loss = ds.nn.functional.crossEntropy(logits.reshape(-1, vocab), targets.reshape(-1));
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const nParams = [...model.parameters()].reduce((n, p) => n + p.size, 0);
+  const s = time(step, { budgetMs: 5000, warmup: 20, warmupMs: 2000 });
+  emit({ name: "transformer W5 step d128 h4 L2 T64 batch 16", unit: "ms", value: s.median, time_ms: s, backend, threads, n_params: nParams });
 }

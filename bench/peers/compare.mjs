@@ -7,7 +7,7 @@
 // then prints ONE markdown table (stdout) matching the workloads by name, and writes every raw JSON line
 // (tagged with its config and round) to --out. Progress goes to stderr.
 //
-// Usage: node bench/peers/compare.mjs [--rounds=N] [--out=file.jsonl] [--quick] [--skip=tfjs-cpu,...]
+// Usage: node bench/peers/compare.mjs [--rounds=N] [--out=file.jsonl] [--quick] [--skip=tfjs-cpu,...] [--workloads=w1,w2,w5] [--python=PATH]
 //   --rounds=N  run every config N times, interleaved; the table shows the median over rounds of each
 //               run's own median (default 1)
 //   --quick     fewer/shorter peer repetitions (a smoke test, not for reporting)
@@ -31,7 +31,14 @@ const OUT = path.resolve(arg("out", path.join(HERE, "results", `compare-${stamp}
 const IMPORT_SAMPLES = QUICK ? 2 : 5;
 const PEER_REPS = QUICK ? ["--reps", "3", "--min-rep-s", "0.05"] : [];
 const OPENBLAS = path.join(HERE, "openblas", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-openmp");
-const DS_SECTIONS = "--only=gemm,elementwise,overhead,mlp"; // "mlp" also selects the "mlp-mnist" section
+// --workloads picks the shared peer workloads (W1 GEMM with the elementwise/overhead extras, W2 MLP, W5 Transformer).
+const WORKLOADS = arg("workloads", "w1,w2,w5").split(",").filter(Boolean);
+for (const w of WORKLOADS) if (!["w1", "w2", "w5"].includes(w)) throw new Error(`compare: --workloads takes w1, w2, w5, got ${w}`);
+const SECTIONS = { w1: ["gemm", "elementwise", "overhead"], w2: ["mlp"], w5: ["transformer"] };
+const DS_SECTIONS = `--only=${WORKLOADS.flatMap((w) => SECTIONS[w]).join(",")}`; // "mlp" also selects the "mlp-mnist" section
+const EXTRAS = WORKLOADS.includes("w1"); // torch_extra.py / tfjs extra.mjs: elementwise and per-op overhead
+/** The Python whose torch is measured (default the system one; e.g. --python=.venv/bin/python for PyTorch 2.x). */
+const PYTHON = arg("python", "/usr/bin/python3");
 
 const log = (msg) => process.stderr.write(`[compare] ${msg}\n`);
 
@@ -73,15 +80,15 @@ const torch = (threads) => () => {
   const env = { LD_LIBRARY_PATH: [OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), OMP_NUM_THREADS: String(threads) };
   const common = ["--threads", String(threads), ...PEER_REPS];
   return [
-    ...runJson("/usr/bin/python3", [path.join(HERE, "torch_bench.py"), "--workloads", "w1,w2", ...common], { env }),
-    ...runJson("/usr/bin/python3", [path.join(HERE, "torch_extra.py"), ...common], { env }),
+    ...runJson(PYTHON, [path.join(HERE, "torch_bench.py"), "--workloads", WORKLOADS.join(","), ...common], { env }),
+    ...(EXTRAS ? runJson(PYTHON, [path.join(HERE, "torch_extra.py"), ...common], { env }) : []),
   ];
 };
 const tfjs = (backend) => () => {
   const cwd = path.join(HERE, "tfjs");
   return [
-    ...runJson(process.execPath, ["bench.mjs", "--backend", backend, "--workloads", "w1,w2", ...PEER_REPS], { cwd }),
-    ...runJson(process.execPath, ["extra.mjs", "--backend", backend, ...PEER_REPS], { cwd }),
+    ...runJson(process.execPath, ["bench.mjs", "--backend", backend, "--workloads", WORKLOADS.join(","), ...PEER_REPS], { cwd }),
+    ...(EXTRAS ? runJson(process.execPath, ["extra.mjs", "--backend", backend, ...PEER_REPS], { cwd }) : []),
   ];
 };
 const dsBench = (backend, threads) => () =>
@@ -172,6 +179,10 @@ const ROWS = [
   { label: "per-op overhead: add 4-elem, no grad ⁴", ...US, ds: dsTime("overhead add 4-elem (no grad)"), torch: peerTime("overhead", "add4_nograd"), tfjs: peerTime("overhead", "add4_nograd") },
   { label: "per-op overhead: add 4-elem, recording ⁴", ...US, ds: dsTime("overhead add 4-elem (recording)"), torch: peerTime("overhead", "add4_recording") },
   { label: "per-op overhead: add+sum+backward 4-elem ⁴", ...US, ds: dsTime("overhead add 4-elem forward+backward"), torch: peerTime("overhead", "add4_fwd_bwd"), tfjs: peerTime("overhead", "add4_fwd_bwd") },
+  {
+    label: "W5 Transformer step: d 128, 4 heads, 2 layers, T 64, batch 16, Adam ⁷", ...MS,
+    ds: dsTime("transformer W5 step d128 h4 L2 T64 batch 16"), torch: peerTime("W5", "transformer_step_b16_T64"), tfjs: peerTime("W5", "transformer_step_b16_T64"),
+  },
   { label: "import until ready ⁵", ...MS, import: true },
 ];
 
@@ -196,11 +207,12 @@ for (const row of ROWS) {
       if (pick) t[id] = timeMs(id, pick);
     }
   }
+  if (Object.values(t).every((v) => v === undefined)) continue; // a workload this run left out (--workloads, --skip)
   const cell = (id) => (id in t ? fmt(t[id] === undefined ? undefined : row.show(t[id])) : "—");
   const rat = (a, b) => (a in t && b in t ? ratio(t[a], t[b]) : "—");
   lines.push(`| ${row.label} (${row.unit}) | ${COLS.map(cell).join(" | ")} | ${rat("ds-wasm-t1", "torch-t1")} | ${rat("ds-wasm-t2", "torch-t2")} | ${rat("ds-wasm-t1", "tfjs-wasm")} | ${rat("ds-cpu", "tfjs-cpu")} |`);
 }
-for (const w of ["W3 CNN step (batch 64)", "W4 LSTM step (T=50, batch 32)", "W5 Transformer step (T=64, batch 16)"]) {
+for (const w of ["W3 CNN step (batch 64)", "W4 LSTM step (T=50, batch 32)"]) {
   lines.push(`| ${w} | not implemented | not implemented | not implemented | not run | not run | not run | not run | — | — | — | — |`);
 }
 
@@ -237,6 +249,8 @@ TF.js: import of @tensorflow/tfjs + the backend package + setBackend/ready, from
 scripts do (\`tf.matMul(A, B).dispose()\`) and as PyTorch frees a tensor on its last reference (its square GEMM rows
 even reuse one output, \`torch.mm(A, B, out=C)\`); the next product of that size then writes into the freed block. These
 two rows leave every result to the garbage collector instead, so each call writes into fresh memory.
+⁷ deepscript: \`bench/run.ts\` section \`transformer\` (the TinyGPT of torch_bench.py written with nn.TransformerEncoder;
+median of single steps after ≥ 2 s of warm-up); TF.js: its ops implementation with a gather embedding.
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);

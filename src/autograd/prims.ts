@@ -92,6 +92,15 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   argmin: { dim: number; keepdim: boolean };
   /** log softmax along `dim`, fused (one pass per line; the composite x − m − log Σ e^(x−m) is the test oracle). */
   logSoftmax: { dim: number };
+  /**
+   * Layer normalization over the last `size` elements of each row, fused: inputs (x, weight, bias) with
+   * weight and bias of `size` elements (ones and zeros when the layer has none) → y = (x − μ)·rstd·w + b
+   * (x's shape), and the per-row statistics μ and rstd = 1/√(σ² + eps) (rows) that the backward reuses.
+   * The composite (mean, var, sub, div) is the test oracle.
+   */
+  layerNorm: { size: number; eps: number };
+  /** layerNorm's gradient in one kernel: inputs (dy, x, μ, rstd, w) → (dx, dw, db). */
+  layerNormBackward: { size: number };
   /** log |Γ(x)|, elementwise. */
   lgamma: Record<string, never>;
   /** ψ(x) = d log Γ(x)/dx, elementwise. */
@@ -166,6 +175,20 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   unfold: UnfoldParams;
   /** col2im, the adjoint of unfold (torch.nn.functional.fold): (N, C·K, L) → (N, C, *imageSize), overlaps summed. */
   fold: UnfoldParams;
+  /**
+   * Scaled dot-product attention, fused: q (B, L, E), k (B, S, E), v (B, S, Ev) and an optional additive
+   * float mask (B, L, S) → out = softmax(scale·q·kᵀ + mask)·v (B, L, Ev) and, as a second output, each
+   * query row's logsumexp of the scores (B, L): the one statistic the backward keeps instead of the
+   * L×S weights. `isCausal` masks keys j > i (PyTorch's top-left causal mask). The kernel streams over
+   * blocks of keys with an online softmax (Milakov & Gimelshein 2018, FlashAttention's recurrence).
+   */
+  scaledDotProductAttention: { scale: number; isCausal: boolean };
+  /**
+   * The gradient of scaledDotProductAttention in one kernel (used when no graph of the gradient is
+   * built; the VJP row is the differentiable composite otherwise): inputs (q, k, v, out, lse, dOut, dLse
+   * [, mask]) → (dq, dk, dv[, dmask when `maskGrad`]).
+   */
+  scaledDotProductAttentionBackward: { scale: number; isCausal: boolean; maskGrad: boolean };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Prim, PrimParams } from "./prims.js";
-import { apply, isGradEnabled } from "./engine.js";
+import { apply, applyMulti, isGradEnabled } from "./engine.js";
 import * as E from "../ops/elementwise.js";
 import { sumTo } from "../ops/reduce.js";
 import { expand, reshape, transpose, slice as sliceOp } from "../ops/movement.js";
@@ -170,6 +170,33 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const dim = c.params.dim;
     return [sub(c.g, mul(E.exp(c.output()), apply("sum", [c.g], { dims: [dim], keepdim: true })))];
   },
+  // y = x̂·w + b with x̂ = (x − μ)·rstd per row of D: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·w,
+  // dw = Σ_rows dy·x̂, db = Σ_rows dy; the statistics' own gradients add dμ/D − d rstd·rstd²·x̂/D.
+  layerNorm: (c) => {
+    const { size: D, eps } = c.params;
+    const x = c.input(0), w = c.input(1), shape = c.inputShape(0);
+    const gMean = c.grads[1], gRstd = c.grads[2];
+    if (!isGradEnabled() && !gMean && !gRstd) {
+      // No graph of the gradient is being built: one fused kernel with the saved statistics.
+      return applyMulti("layerNormBackward", [c.g, x, c.output(1), c.output(2), w], { size: D });
+    }
+    const rows = D === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / D;
+    const rowMean = (t: Tensor): Tensor => div(apply("sum", [t], { dims: [1], keepdim: true }), D); // (rows, 1)
+    const x2 = reshape(x, [rows, D]), g2 = reshape(c.g, [rows, D]), w2 = reshape(w, [1, D]);
+    const centered = sub(x2, rowMean(x2));
+    const rstd = E.rsqrt(add(rowMean(mul(centered, centered)), eps)); // (rows, 1)
+    const xhat = mul(centered, rstd);
+    const gh = mul(g2, w2);
+    let dx = mul(rstd, sub(sub(gh, rowMean(gh)), mul(xhat, rowMean(mul(gh, xhat)))));
+    if (gMean) dx = add(dx, div(reshape(gMean, [rows, 1]), D));
+    if (gRstd) dx = sub(dx, div(mul(mul(reshape(gRstd, [rows, 1]), mul(rstd, rstd)), xhat), D));
+    return [
+      reshape(dx, shape),
+      c.needsGrad(1) ? reshape(apply("sum", [mul(g2, xhat)], { dims: [0], keepdim: false }), c.inputShape(1)) : null,
+      c.needsGrad(2) ? reshape(apply("sum", [g2], { dims: [0], keepdim: false }), c.inputShape(2)) : null,
+    ];
+  },
+  layerNormBackward: null,
   // d log Γ(x) = ψ(x) dx
   lgamma: (c) => [mul(c.g, apply("digamma", [c.input(0)], {}))],
   // d ψ(x) = ψ⁽¹⁾(x) dx
@@ -284,6 +311,48 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   // unfold and fold copy (and add) values between the same positions: each is the other's adjoint
   unfold: (c) => [apply("fold", [c.g], c.params)],
   fold: (c) => [apply("unfold", [c.g], c.params)],
+  // O = P·V, P = exp(S − lse), S = scale·Q·Kᵀ + M, lse = log Σⱼ e^Sᵢⱼ. P is recomputed from the saved lse
+  // (no L×S tensor is kept between passes): dV = Pᵀ·dO, dS = P ∘ (dO·Vᵀ − rowsum(dO ∘ O) + d lse),
+  // dQ = scale·dS·K, dK = scale·dSᵀ·Q, dM = dS.
+  scaledDotProductAttention: (c) => {
+    const q = c.input(0), k = c.input(1), v = c.input(2), { scale, isCausal } = c.params;
+    const [B, L] = c.inputShape(0) as [number, number];
+    const hasMask = c.numInputs > 3;
+    if (!isGradEnabled()) {
+      // No graph of the gradient is being built: the same formulas in one fused kernel.
+      const gOut = c.grads[0] ?? zerosLike(c.output(0)), gLse = c.grads[1] ?? zerosLike(c.output(1));
+      const maskGrad = hasMask && c.needsGrad(3);
+      const inputs = [q, k, v, c.output(0), c.output(1), gOut, gLse, ...(hasMask ? [c.input(3)] : [])];
+      const [dq, dk, dv, dm] = applyMulti("scaledDotProductAttentionBackward", inputs, { scale, isCausal, maskGrad });
+      return [dq!, dk!, dv!, ...(hasMask ? [dm ?? null] : [])];
+    }
+    const S = c.inputShape(1)[1]!;
+    let scores = mul(matmul(q, mT(k)), scale); // (B, L, S)
+    if (c.numInputs > 3) scores = add(scores, c.input(3));
+    if (isCausal) scores = where(causalKeep(L, S), scores, -Infinity);
+    const p = E.exp(sub(scores, reshape(c.output(1), [B, L, 1]))); // (B, L, S)
+    const gOut = c.grads[0], gLse = c.grads[1];
+    let gScores: Tensor | null = null;
+    let gv: Tensor | null = null;
+    if (gOut) {
+      gv = c.needsGrad(2) ? matmul(mT(p), gOut) : null;
+      const rowDot = apply("sum", [mul(gOut, c.output(0))], { dims: [2], keepdim: true }); // (B, L, 1)
+      gScores = sub(matmul(gOut, mT(v)), rowDot);
+    }
+    if (gLse) {
+      const g = reshape(gLse, [B, L, 1]);
+      gScores = gScores ? add(gScores, g) : expand(g, [B, L, S]);
+    }
+    if (!gScores) return [null, null, null, ...(c.numInputs > 3 ? [null] : [])];
+    const ds = mul(p, gScores); // (B, L, S)
+    return [
+      c.needsGrad(0) ? mul(matmul(ds, k), scale) : null,
+      c.needsGrad(1) ? mul(matmul(mT(ds), q), scale) : null,
+      gv,
+      ...(c.numInputs > 3 ? [c.needsGrad(3) ? ds : null] : []),
+    ];
+  },
+  scaledDotProductAttentionBackward: null,
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   cholesky: (c) => {
     const upper = c.params.upper;
@@ -318,6 +387,13 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   qr: null,
   svd: null,
 };
+
+/** (L, S) bool: query i may attend key j ≤ i (PyTorch's top-left causal mask). */
+function causalKeep(L: number, S: number): Tensor {
+  const keep = zeros([L, S], { dtype: "bool" });
+  for (let i = 0; i < L; i++) for (let j = 0; j <= Math.min(i, S - 1); j++) keep.storage.data[i * S + j] = 1;
+  return keep;
+}
 
 /** Σ over every dim but 1 of an (N, C, *spatial) tensor → (C). */
 function sumBatchAndSpace(g: Tensor): Tensor {

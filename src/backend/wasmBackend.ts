@@ -10,6 +10,8 @@ import type { WasmKernels } from "./wasm/index.js";
 import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
 import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
+import { attentionBackwardWith, attentionForwardWith, referenceExp, referenceMatmul, type BatchedMatmul, type MatView } from "./cpu/attention.js";
+import type { TypedArray } from "../tensor/dtype.js";
 
 /** Below this many multiply-adds a GEMM stays in JS (the copy into WASM memory would dominate). */
 const MIN_GEMM_MACS = 4096;
@@ -239,7 +241,30 @@ function logSoftmax(k: WasmKernels): Kernel<"logSoftmax"> {
   };
 }
 
+/** The attention kernels' batched products as WASM GEMMs (float32 above MIN_GEMM_MACS; the reference otherwise). */
+function attentionMatmul(k: WasmKernels): BatchedMatmul {
+  return (dtype, batch, m, n, kk, a, b, alpha) => {
+    if (dtype !== "float32" || batch * m * n * kk < MIN_GEMM_MACS) return referenceMatmul(dtype, batch, m, n, kk, a, b, alpha);
+    const view = (v: MatView) => ({ data: v.data as Float32Array, offset: v.offset, rowStride: v.row, colStride: v.col, batchStride: batch > 1 ? v.batch : 0 });
+    return k.gemmBatched(batch, m, n, kk, view(a), view(b), { alpha });
+  };
+}
+
+/** Fused attention in float32: the scores of each call are materialized once, the products run as WASM GEMMs. */
+function attention(k: WasmKernels): { forward: Kernel<"scaledDotProductAttention">; backward: Kernel<"scaledDotProductAttentionBackward"> } {
+  const ops = {
+    bmm: attentionMatmul(k),
+    exp: (data: TypedArray) => (data instanceof Float32Array && data.length >= 64 ? void k.unary("exp", data, data) : referenceExp(data)),
+  };
+  const forward = attentionForwardWith(ops), backward = attentionBackwardWith(ops);
+  return {
+    forward: (inputs, params) => (inputs[0]!.dtype === "float32" ? forward(inputs, params) : cpuBackend.scaledDotProductAttention(inputs, params)),
+    backward: (inputs, params) => (inputs[0]!.dtype === "float32" ? backward(inputs, params) : cpuBackend.scaledDotProductAttentionBackward(inputs, params)),
+  };
+}
+
 export function wasmOverrides(k: WasmKernels): BackendOverrides {
+  const attn = attention(k);
   return {
     matmul: matmul(k),
     linear: linear(k),
@@ -265,5 +290,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     max: reduce(k, "max"),
     min: reduce(k, "min"),
     logSoftmax: logSoftmax(k),
+    scaledDotProductAttention: attn.forward,
+    scaledDotProductAttentionBackward: attn.backward,
   };
 }

@@ -34,3 +34,13 @@ export { l1Penalty, l2Penalty, clipGradNorm_, clipGradValue_, mcDropoutPredict }
 export type { ClipGradNormOptions } from "./regularization.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
+export { MultiheadAttention } from "./MultiheadAttention.js";
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from "./MultiheadAttention.js";
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
+  generateSquareSubsequentMask, paddingMask,
+} from "./Transformer.js";
+export type {
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, EncoderForwardOptions, DecoderForwardOptions, TransformerForwardOptions,
+} from "./Transformer.js";
+export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, RotaryEmbedding } from "./positional.js";

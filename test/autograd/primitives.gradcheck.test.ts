@@ -234,6 +234,37 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     { name: "convWeight 2-D stride 2, padding 1", inputs: () => [f64([2, 2, 5, 4]), f64([2, 3, 3, 2])], fn: prim("convWeight", { stride: [2, 2], padding: [1, 0], dilation: [1, 1], groups: 1, outputSize: [2, 3] }) },
     { name: "convWeight 1-D groups 2, dilation 2", inputs: () => [f64([2, 4, 6]), f64([2, 2, 2])], fn: prim("convWeight", { stride: [1], padding: [0], dilation: [2], groups: 2, outputSize: [3] }) },
   ],
+  scaledDotProductAttention: [
+    {
+      name: "attention with an additive mask, both outputs",
+      inputs: () => [f64([2, 3, 4]), f64([2, 5, 4]), f64([2, 5, 3]), f64([2, 3, 5])],
+      fn: (q, k, v, m) => applyMulti("scaledDotProductAttention", [q!, k!, v!, m!], { scale: 0.7, isCausal: false }),
+    },
+    {
+      name: "causal attention, more queries than keys, a mask broadcast over the batch",
+      inputs: () => [f64([2, 4, 3]), f64([2, 3, 3]), f64([2, 3, 2]), f64([4, 3])],
+      fn: (q, k, v, m) => applyMulti("scaledDotProductAttention", [q!, k!, v!, m!.expand([2, 4, 3])], { scale: 1.3, isCausal: true }),
+    },
+    {
+      name: "causal attention without a mask, output only",
+      inputs: () => [f64([3, 4, 2]), f64([3, 6, 2]), f64([3, 6, 3])],
+      fn: (q, k, v) => applyMulti("scaledDotProductAttention", [q!, k!, v!], { scale: 0.5, isCausal: true })[0]!,
+    },
+  ],
+  scaledDotProductAttentionBackward: "not differentiable",
+  layerNorm: [
+    {
+      name: "layerNorm over the last dim, output only (the fused backward at first order)",
+      inputs: () => [f64([3, 5]), f64([5]), f64([5])],
+      fn: (x, w, b) => applyMulti("layerNorm", [x!, w!, b!], { size: 5, eps: 1e-5 })[0]!,
+    },
+    {
+      name: "layerNorm over two dims, with the mean and rstd outputs",
+      inputs: () => [f64([2, 3, 4]), f64([3, 4]), f64([3, 4])],
+      fn: (x, w, b) => applyMulti("layerNorm", [x!, w!, b!], { size: 12, eps: 0.1 }),
+    },
+  ],
+  layerNormBackward: "not differentiable",
   unfold: [{ name: "unfold 2-D stride, padding, dilation", inputs: () => [f64([2, 2, 5, 4])], fn: prim("unfold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   fold: [{ name: "fold 2-D overlapping taps", inputs: () => [f64([2, 2 * 6, 3 * 2])], fn: prim("fold", { kernelSize: [2, 3], stride: [2, 1], padding: [1, 1], dilation: [1, 2], imageSize: [5, 4], blocks: [3, 2] }) }],
   cholesky: [

@@ -9,6 +9,8 @@ import { linear, matmul } from "./matmul.js";
 import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
+import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
+import { layerNorm, layerNormBackward } from "./layerNorm.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -82,6 +84,10 @@ export const cpuBackend: Backend = {
   convWeight,
   unfold,
   fold,
+  layerNorm,
+  layerNormBackward,
+  scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
   cholesky,
   inv,
   solve,

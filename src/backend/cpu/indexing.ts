@@ -56,32 +56,42 @@ function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): K
 export const scatter = scatterInto<"scatter">(false);
 export const scatterAdd = scatterInto<"scatterAdd">(true);
 
+/** A shape seen as (outer, n, inner) around `dim`. */
+function around(shape: readonly number[], dim: number): [number, number, number] {
+  let outer = 1, inner = 1;
+  for (let d = 0; d < dim; d++) outer *= shape[d]!;
+  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+  return [outer, shape[dim]!, inner];
+}
+
+// Both copy whole runs of the `inner` elements after `dim` (an embedding lookup copies rows).
 export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
   const t = x!, iv = denseValues(index!);
   const shape = t.shape.slice();
   shape[dim] = iv.length;
-  let size = 1;
-  for (const s of shape) size *= s;
-  const out = allocate(t.dtype, size);
-  const data = t.storage.data;
-  forEachIndex(shape, (f, idx) => {
-    let p = t.offset;
-    for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[idx[d]!]! : idx[d]!) * t.strides[d]!;
-    out[f] = data[p]!;
-  });
+  const [outer, n, inner] = around(t.shape, dim), m = iv.length;
+  const out = allocate(t.dtype, outer * m * inner);
+  const xv = denseValues(t);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < m; i++) {
+      const from = (o * n + iv[i]!) * inner;
+      out.set(xv.subarray(from, from + inner), (o * m + i) * inner);
+    }
+  }
   return Tensor.fromData(out, shape, t.dtype);
 };
 
 export const indexAdd: Kernel<"indexAdd"> = ([x, index, src], { dim }) => {
   const t = x!, iv = denseValues(index!), s = src!;
   const out = denseValues(t).slice();
-  const strides = contiguousStrides(t.shape);
-  const sd = s.storage.data;
-  forEachIndex(s.shape, (_f, idx) => {
-    let p = 0;
-    for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[idx[d]!]! : idx[d]!) * strides[d]!;
-    out[p] = out[p]! + sd[storageOffset(s, idx)]!;
-  });
+  const sv = denseValues(s);
+  const [outer, n, inner] = around(t.shape, dim), m = iv.length;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < m; i++) {
+      const to = (o * n + iv[i]!) * inner, from = (o * m + i) * inner;
+      for (let j = 0; j < inner; j++) out[to + j] = out[to + j]! + sv[from + j]!;
+    }
+  }
   return Tensor.fromData(out, t.shape, t.dtype);
 };
 

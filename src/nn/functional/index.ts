@@ -12,3 +12,5 @@ export { interpolate, pixelShuffle, pixelUnshuffle } from "../../ops/resample.js
 export type { InterpolateOptions, InterpolateMode } from "../../ops/resample.js";
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold, toeplitz2d } from "../../ops/conv.js";
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions } from "../../ops/conv.js";
+export { scaledDotProductAttention, scaledDotProductAttentionComposite, scaledDotProductAttentionWeights } from "./attention.js";
+export type { ScaledDotProductAttentionOptions } from "./attention.js";

@@ -5,8 +5,8 @@ import * as E from "../../ops/elementwise.js";
 import { mean, sum, variance } from "../../ops/reduce.js";
 import { index, where } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
-import { rand } from "../../ops/creation.js";
-import { apply, noGrad } from "../../autograd/engine.js";
+import { ones, rand, zeros } from "../../ops/creation.js";
+import { apply, applyMulti, noGrad } from "../../autograd/engine.js";
 import { isFloating } from "../../tensor/dtype.js";
 import type { Generator } from "../../random/Generator.js";
 
@@ -189,6 +189,25 @@ export function layerNorm(
   if (k === 0 || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape)) {
     throw new Error(`layerNorm: input ${fmtShape(x.shape)} must end in the normalized shape ${fmtShape(normalizedShape)}`);
   }
+  const eps = options.eps ?? 1e-5;
+  const weight = options.weight ?? null, bias = options.bias ?? null;
+  const fits = (t: Tensor | null): boolean => t === null || (t.dtype === x.dtype && shapesEqual(t.shape, normalizedShape));
+  if (isFloating(x.dtype) && fits(weight) && fits(bias)) {
+    // One fused primitive (mean, variance and the affine map per row), as PyTorch's native_layer_norm.
+    const D = normalizedShape.reduce((a, b) => a * b, 1);
+    const w = weight ?? ones(normalizedShape, { dtype: x.dtype }), b = bias ?? zeros(normalizedShape, { dtype: x.dtype });
+    return applyMulti("layerNorm", [x, w, b], { size: D, eps })[0]!;
+  }
+  return layerNormComposite(x, normalizedShape, options);
+}
+
+/** {@link layerNorm} written with reductions and elementwise ops: the fused primitive's test oracle. */
+export function layerNormComposite(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {},
+): Tensor {
+  const k = normalizedShape.length;
   const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
   const mu = mean(x, { dim: dims, keepdim: true });
   const var_ = variance(x, { dim: dims, keepdim: true, correction: 0 });
