@@ -1,12 +1,13 @@
 // The `deepscript` command: list experiments, run one into a run folder, or show a small autograd demo.
 import { Command, InvalidArgumentError } from "commander";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { type Stats, lstatSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import "../backend/init.js"; // the WASM SIMD kernels, as for every user of the public API
 import { experiments, findExperiment } from "../experiments/index.js";
-import type { ExperimentResult } from "../experiments/Experiment.js";
+import { CHAPTERS, type Experiment, type ExperimentResult } from "../experiments/Experiment.js";
 import { tensor } from "../ops/creation.js";
 import { withTensorBoard } from "../node/experiment.js";
+import { createRunFolder, replaceFileNoFollow, writeFileNoFollow } from "./runFolder.js";
 
 export interface CliIo {
   /** Where normal output goes (default console.log). */
@@ -15,66 +16,124 @@ export interface CliIo {
   error: (line: string) => void;
 }
 
-function integer(name: string) {
+/** The package's version, from its package.json (two folders up from src/cli and from dist/cli). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+/** Parses a whole number ≥ 1 written in decimal digits ("10"; not "0x10", "1e3", "" or "-1"). */
+function count(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
+    if (value === "") throw new InvalidArgumentError(`${flag} needs a whole number ≥ 1, got an empty value`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1 written in decimal digits, got "${value}"`);
+    if (n < 1) throw new InvalidArgumentError(`${flag} must be at least 1, got ${value}`);
     return n;
   };
 }
 
-function positiveNumber(name: string) {
+/** Parses a seed: a whole number in decimal digits, ≥ 0. */
+function seedValue(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`--seed must be a whole number ≥ 0 written in decimal digits, got "${value}"`);
+  return n;
+}
+
+/** Parses a positive finite decimal number ("0.01", "3e-4"; not "0x10" or ""). */
+function positive(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
+    if (!/^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) || !(n > 0) || !Number.isFinite(n)) {
+      throw new InvalidArgumentError(`${flag} must be a positive number written in decimal (like 0.01 or 3e-4), got "${value}"`);
+    }
     return n;
   };
 }
+
+/** `trainChars` → `train-chars`. */
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The options `run` accepts, as parsed. */
 export interface RunOptions {
-  epochs?: number;
+  /** Values of the experiment's declared options (`epochs`, `lr`, `trainChars`, ...). */
+  [option: string]: unknown;
   seed: number;
-  lr?: number;
   out?: string;
   /** Also write TensorBoard logs: to this folder, or (true) to the run folder. */
   tensorboard?: string | true;
 }
 
+/** summary.json of a run: what ran, how it ended, and its metrics. */
+interface Summary {
+  experiment: string;
+  /** "interrupted" from the start until the run ends, so a run stopped at any moment is marked as such. */
+  status: "complete" | "interrupted" | "failed";
+  seed: number;
+  config: Record<string, unknown>;
+  startedAt: string;
+  metrics?: ExperimentResult;
+  seconds?: number;
+  error?: string;
+}
+
 /**
- * Runs one experiment into `outDir` (default runs/<name>): the experiment writes its plots, model
- * and metrics.jsonl; this writes summary.json `{ experiment, seed, config, metrics, seconds }` and,
- * when the experiment logged no metrics.jsonl, one line with the final metrics.
+ * Runs one experiment into a fresh folder (`--out`, or runs/<name>, runs/<name>-2, …): the
+ * experiment writes its plots, model and metrics.jsonl; this writes summary.json `{ experiment,
+ * status, seed, config, metrics, seconds }` — with status "interrupted" while it runs, then
+ * "complete", or "failed" with the error — and, when the experiment logged no metrics.jsonl, one
+ * line with the final metrics.
  */
 export async function runExperiment(name: string, options: RunOptions, io: Pick<CliIo, "log"> = { log: console.log }): Promise<{ outDir: string; metrics: ExperimentResult }> {
   const experiment = findExperiment(name);
-  const outDir = resolve(options.out ?? join("runs", name));
-  mkdirSync(outDir, { recursive: true });
+  const given: Record<string, number> = {};
+  for (const key of Object.keys(experiment.options)) if (typeof options[key] === "number") given[key] = options[key] as number;
+  const outDir = createRunFolder(name, options.out);
+  const config: Record<string, unknown> = { ...experiment.config };
+  for (const [key, option] of Object.entries(experiment.options)) if (option.default !== undefined && !(key in config)) config[key] = option.default;
+  Object.assign(config, given);
+  const summary: Summary = { experiment: name, status: "interrupted", seed: options.seed, config, startedAt: new Date().toISOString() };
+  const writeSummary = () => replaceFileNoFollow(join(outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeSummary();
   const started = Date.now();
-  const run = () => Promise.resolve(experiment.run({ seed: options.seed, outDir, epochs: options.epochs, lr: options.lr, log: io.log }));
+  const { epochs, lr, ...params } = given;
+  const run = () => Promise.resolve(experiment.run({ seed: options.seed, outDir, epochs, lr, params, log: io.log }));
   let metrics: ExperimentResult;
   let tensorBoardDir: string | null = null;
-  if (options.tensorboard !== undefined) {
-    tensorBoardDir = options.tensorboard === true ? outDir : resolve(options.tensorboard);
-    const { result, fits } = await withTensorBoard(tensorBoardDir, run);
-    metrics = result;
-    if (fits === 0) {
-      io.log(`note: ${name} does not train with fit(), so --tensorboard wrote nothing`);
-      tensorBoardDir = null;
+  try {
+    if (options.tensorboard !== undefined) {
+      tensorBoardDir = options.tensorboard === true ? outDir : resolve(options.tensorboard);
+      const { result, fits } = await withTensorBoard(tensorBoardDir, run);
+      metrics = result;
+      if (fits === 0) {
+        io.log(`note: ${name} does not train with fit(), so --tensorboard wrote nothing`);
+        tensorBoardDir = null;
+      }
+    } else {
+      metrics = await run();
     }
-  } else {
-    metrics = await run();
+  } catch (e) {
+    summary.status = "failed";
+    summary.error = (e as Error)?.message ?? String(e);
+    summary.seconds = (Date.now() - started) / 1000;
+    writeSummary();
+    throw e;
   }
   const seconds = (Date.now() - started) / 1000;
-  const config: Record<string, unknown> = { ...experiment.config };
-  if (options.epochs !== undefined) config.epochs = options.epochs;
-  if (options.lr !== undefined) config.lr = options.lr;
-  if (!existsSync(join(outDir, "metrics.jsonl"))) writeFileSync(join(outDir, "metrics.jsonl"), JSON.stringify(metrics) + "\n");
-  writeFileSync(join(outDir, "summary.json"), JSON.stringify({ experiment: name, seed: options.seed, config, metrics, seconds }, null, 2) + "\n");
+  if (lstatOrNull(join(outDir, "metrics.jsonl")) === null) writeFileNoFollow(join(outDir, "metrics.jsonl"), JSON.stringify(metrics) + "\n", { exclusive: true });
+  Object.assign(summary, { status: "complete", metrics, seconds });
+  writeSummary();
   io.log(`${name}: ${Object.entries(metrics).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k}=${+(v as number).toPrecision(4)}`).join(" ")}`);
   io.log(`wrote ${outDir} (${seconds.toFixed(1)} s)`);
   if (tensorBoardDir !== null) io.log(`TensorBoard logs in ${tensorBoardDir}; view them with: tensorboard --logdir ${tensorBoardDir}`);
   return { outDir, metrics };
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** A few lines of autograd: y = Σ (x·w)², dy/dw by backward, checked against the closed form 2·xᵀ(xw). */
@@ -91,6 +150,28 @@ export function demo(log: (line: string) => void): void {
   log("Next: `deepscript list` shows the experiments, `deepscript run mnist-mlp` trains a network on MNIST.");
 }
 
+/** `deepscript run <experiment>`: the common options, the experiment's own ones (with their defaults), and nothing else. */
+function addExperimentCommand(run: Command, experiment: Experiment, io: CliIo): void {
+  const command = run
+    .command(experiment.name)
+    .summary(experiment.description)
+    .description(`${experiment.description}\n(chapter: ${experiment.chapter})`)
+    .showHelpAfterError(`(\`deepscript run ${experiment.name} --help\` lists the options ${experiment.name} takes)`);
+  for (const [key, option] of Object.entries(experiment.options)) {
+    const flag = `--${kebab(key)}`;
+    const parse = option.kind === "positive" ? positive(flag) : count(flag);
+    const description = option.default === undefined ? option.description : `${option.description} (default: ${option.default})`;
+    command.option(`${flag} <${option.kind === "positive" ? "x" : "n"}>`, description, parse);
+  }
+  command
+    .option("--seed <s>", "random seed (same seed, same result)", seedValue, 0)
+    .option("--out <dir>", `output folder, new or empty (default runs/${experiment.name}, or runs/${experiment.name}-<n> when that holds a run)`)
+    .option("--tensorboard [dir]", "also write TensorBoard logs of its fit() runs to dir (default: the output folder)")
+    .action(async (options: RunOptions) => {
+      await runExperiment(experiment.name, options, io);
+    });
+}
+
 /** Builds the commander program (exported for tests, which pass their own output functions). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command();
@@ -98,29 +179,36 @@ export function buildProgram(io: CliIo): Command {
     .name("deepscript")
     .description("deepscript: deep learning in TypeScript — run the course's experiments")
     .configureOutput({ writeOut: (s) => io.log(s.trimEnd()), writeErr: (s) => io.error(s.trimEnd()) })
+    .version(packageVersion(), "-V, --version", "print the version of deepscript")
     .exitOverride();
 
   program
     .command("list")
-    .description("list the experiments")
+    .description("list the experiments, by course chapter")
     .action(() => {
       const width = Math.max(...experiments.map((e) => e.name.length));
-      for (const e of experiments) io.log(`${e.name.padEnd(width)}  ${e.description}`);
+      const chapters = [...CHAPTERS, ...new Set(experiments.map((e) => e.chapter).filter((c) => !(CHAPTERS as readonly string[]).includes(c)))];
+      let first = true;
+      for (const chapter of chapters) {
+        const members = experiments.filter((e) => e.chapter === chapter);
+        if (members.length === 0) continue;
+        if (!first) io.log("");
+        first = false;
+        io.log(`${chapter}:`);
+        for (const e of members) io.log(`  ${e.name.padEnd(width)}  ${e.description}`);
+      }
     });
 
-  program
+  const run = program
     .command("run")
-    .description("run an experiment; writes metrics.jsonl, summary.json, plots (and model.safetensors) to runs/<experiment>")
-    .argument("<experiment>", "experiment name (see `deepscript list`)")
-    .option("--epochs <n>", "training epochs (or the experiment's unit of training)", integer("--epochs"))
-    .option("--seed <s>", "random seed", integer("--seed"), 0)
-    .option("--lr <x>", "learning rate", positiveNumber("--lr"))
-    .option("--out <dir>", "output folder (default runs/<experiment>)")
-    .option("--tensorboard [dir]", "also write TensorBoard logs (train/ and validation/ runs) to dir (default: the output folder)")
-    .action(async (name: string, options: RunOptions) => {
-      if (options.epochs !== undefined && options.epochs < 1) throw new InvalidArgumentError(`--epochs must be at least 1, got ${options.epochs}`);
-      await runExperiment(name, options, io);
+    .description("run an experiment into a fresh folder (default runs/<experiment>): metrics.jsonl, summary.json, plots; `deepscript run <experiment> --help` lists its options")
+    .usage("<experiment> [options]")
+    .argument("[experiment]", "experiment name (see `deepscript list`)")
+    .action((name: string | undefined) => {
+      if (name === undefined) run.help({ error: true });
+      findExperiment(name!); // unknown: the error names the available experiments
     });
+  for (const experiment of experiments) addExperimentCommand(run, experiment, io);
 
   program
     .command("demo")

@@ -48,6 +48,8 @@ export const experiment: Experiment = {
   name: "mnist-mlp",
   config,
   description: "MNIST (8,000 train / 2,000 test from the mnist package): 784-128-64-10 ReLU MLP, SGD momentum 0.9, cosine lr, batch 64",
+  chapter: "training",
+  options: { epochs: { description: "passes over the 8,000 training images (the cosine schedule spans them)", default: config.epochs }, lr: { description: "initial learning rate of SGD", default: config.lr, kind: "positive" } },
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;
     const lr = opts.lr ?? config.lr;

@@ -188,6 +188,23 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
+/** Range of the positive finite values for a log axis: their extent, the decade around a single value, or [1, 10] when no value is finite. */
+function logExtent(values: number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return [1, 10];
+  if (lo === hi) {
+    const decade = Math.floor(Math.log10(lo));
+    return [10 ** decade, 10 ** (decade + 1)];
+  }
+  return [lo, hi];
+}
+
 function seriesX(s: Series): number[] {
   const n = s.y.length;
   if (s.x === undefined) return Array.from({ length: n }, (_, i) => i);
@@ -273,17 +290,24 @@ function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
   const height = opts.height ?? 420;
   const xs: number[] = [];
   const ys: number[] = [];
+  let droppedX = false;
+  let droppedY = false;
   for (const s of series) {
     const x = seriesX(s);
     for (let i = 0; i < s.y.length; i++) {
       const y = s.y[i]!;
+      if (opts.logY && y <= 0) droppedY = true;
+      if (opts.logX && x[i]! <= 0) droppedX = true;
       if ((opts.logY && !(y > 0)) || (opts.logX && !(x[i]! > 0))) continue;
       xs.push(x[i]!);
       ys.push(y);
     }
   }
-  let xRange = opts.xRange ?? extent(xs);
-  let yRange = opts.yRange ?? extent(ys);
+  const finite = (v: number[]) => v.some((t) => Number.isFinite(t));
+  if (!opts.xRange && droppedX && !finite(xs)) throw new Error("plot: logX needs a positive x range, but no x value is positive");
+  if (!opts.yRange && droppedY && !finite(ys)) throw new Error("plot: logY needs a positive y range, but no y value is positive");
+  let xRange = opts.xRange ?? (opts.logX ? logExtent(xs) : extent(xs));
+  let yRange = opts.yRange ?? (opts.logY ? logExtent(ys) : extent(ys));
   if (opts.logY) {
     if (!(yRange[0] > 0)) throw new Error(`plot: logY needs a positive y range, got [${yRange[0]}, ${yRange[1]}]`);
     if (yRange[0] === yRange[1]) yRange = [yRange[0] / 2, yRange[1] * 2];

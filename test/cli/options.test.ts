@@ -1,0 +1,204 @@
+// The CLI explains itself and refuses what it cannot do: --version, per-experiment --help, rejected options and values, run folders, status.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
+import { createRunFolder, replaceFileNoFollow, writeFileNoFollow } from "../../src/cli/runFolder.js";
+import { experiments } from "../../src/experiments/index.js";
+import type { Experiment } from "../../src/experiments/Experiment.js";
+
+function capture() {
+  const out: string[] = [], err: string[] = [];
+  return { out, err, io: { log: (l: string) => void out.push(l), error: (l: string) => void err.push(l) } };
+}
+
+const cli = async (...args: string[]) => {
+  const c = capture();
+  const code = await runCli(["node", "deepscript", ...args], c.io);
+  return { code, out: c.out.join("\n"), err: c.err.join("\n") };
+};
+
+const tmp = () => mkdtempSync(join(tmpdir(), "ds-cli-opts-"));
+
+/** Registers a stand-in experiment for one test. */
+function fake(experiment: Experiment): void {
+  experiments.push(experiment);
+  added.push(experiment);
+}
+const added: Experiment[] = [];
+afterEach(() => {
+  for (const e of added.splice(0)) experiments.splice(experiments.indexOf(e), 1);
+});
+
+describe("deepscript --version and run <experiment> --help", () => {
+  it("--version prints the version in package.json", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const r = await cli("--version");
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(version);
+  });
+
+  it("run <experiment> --help lists exactly that experiment's options with their meaning and defaults", async () => {
+    const helps = new Set<string>();
+    for (const e of experiments) {
+      const r = await cli("run", e.name, "--help");
+      expect(r.code, e.name).toBe(0);
+      expect(r.out, e.name).toContain(`Usage: deepscript run ${e.name} [options]`);
+      const flags = [...r.out.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
+      const own = Object.keys(e.options).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--help"].sort());
+      const oneLine = r.out.replace(/\s+/g, " ");
+      for (const option of Object.values(e.options)) {
+        expect(oneLine, e.name).toContain(option.description.replace(/\s+/g, " "));
+        if (option.default !== undefined) expect(oneLine, e.name).toContain(`(default: ${option.default})`);
+      }
+      helps.add(r.out);
+    }
+    expect(helps.size).toBe(experiments.length);
+  });
+
+  it("help for policy-evaluation-4x4 (no options of its own) and kuhn-cfr (iterations) differ in what they offer", async () => {
+    expect((await cli("run", "policy-evaluation-4x4", "--help")).out).not.toContain("--epochs");
+    expect((await cli("run", "kuhn-cfr", "--help")).out).toMatch(/--epochs <n>\s+full-tree iterations/);
+  });
+});
+
+describe("deepscript run rejects what an experiment does not take", () => {
+  it("an option the experiment does not declare is an error that points to its --help, and nothing is written", async () => {
+    const out = join(tmp(), "run");
+    for (const [name, flag] of [["policy-evaluation-4x4", "--epochs"], ["kuhn-cfr", "--lr"], ["optimizers", "--train-chars"]] as const) {
+      const r = await cli("run", name, flag, "1", "--out", out);
+      expect(r.code, name).toBe(1);
+      expect(r.err, name).toContain(`unknown option '${flag}'`);
+      expect(r.err, name).toContain(`deepscript run ${name} --help`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--epochs must be a whole number ≥ 1 in decimal: 0, -1, 0x10, 1e3, 2.5 and an empty value are errors that say so", async () => {
+    const out = join(tmp(), "run");
+    const cases: [string[], RegExp][] = [
+      [["--epochs", "0"], /--epochs must be at least 1, got 0/],
+      [["--epochs", "-1"], /--epochs must be a whole number ≥ 1 written in decimal digits, got "-1"/],
+      [["--epochs", "0x10"], /--epochs must be a whole number ≥ 1 written in decimal digits, got "0x10"/],
+      [["--epochs", "1e3"], /got "1e3"/],
+      [["--epochs", "2.5"], /got "2.5"/],
+      [["--epochs="], /--epochs needs a whole number ≥ 1, got an empty value/],
+      [["--epochs", ""], /--epochs needs a whole number ≥ 1, got an empty value/],
+      [["--seed", "0x10"], /--seed must be a whole number ≥ 0 written in decimal digits, got "0x10"/],
+      [["--lr", "0"], /--lr must be a positive number/],
+      [["--lr", "0x1"], /--lr must be a positive number/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli("run", "minimax-bilinear", ...args, "--out", out);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.err, args.join(" ")).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--out \"\" is an error, not the current folder", async () => {
+    const r = await cli("run", "policy-evaluation-4x4", "--out", "");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--out needs a folder name, got an empty one/);
+  });
+});
+
+describe("run folders", () => {
+  it("a folder that already holds files (here a symlink planted at summary.json) is refused; the link's target is untouched", async () => {
+    const root = tmp();
+    const out = join(root, "run");
+    mkdirSync(out);
+    const victim = join(root, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    symlinkSync(victim, join(out, "summary.json"));
+    const r = await cli("run", "policy-evaluation-4x4", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/already holds files; a run writes into a new or empty folder/);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(readdirSync(out)).toEqual(["summary.json"]);
+  });
+
+  it("--out naming a symbolic link to a folder is refused", async () => {
+    const root = tmp();
+    mkdirSync(join(root, "real"));
+    symlinkSync(join(root, "real"), join(root, "link"));
+    const r = await cli("run", "policy-evaluation-4x4", "--out", join(root, "link"));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/is a symbolic link/);
+    expect(readdirSync(join(root, "real"))).toEqual([]);
+  });
+
+  it("the runner's own writes never follow a link: O_NOFOLLOW refuses it, a rename replaces the link itself", () => {
+    const root = tmp();
+    const victim = join(root, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    symlinkSync(victim, join(root, "a.json"));
+    expect(() => writeFileNoFollow(join(root, "a.json"), "{}")).toThrow(/is a symbolic link; a run never writes through links/);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    symlinkSync(victim, join(root, "b.json"));
+    replaceFileNoFollow(join(root, "b.json"), "{}\n");
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(readFileSync(join(root, "b.json"), "utf8")).toBe("{}\n");
+    expect(() => readlinkSync(join(root, "b.json"))).toThrow();
+    expect(readdirSync(root).sort()).toEqual(["a.json", "b.json", "victim.txt"]);
+  });
+
+  it("without --out, a run goes to runs/<name>, then runs/<name>-2, … — never into an earlier run's folder", () => {
+    const cwd = process.cwd();
+    process.chdir(tmp());
+    try {
+      const first = createRunFolder("demo-exp", undefined);
+      expect(first).toBe(join(process.cwd(), "runs", "demo-exp"));
+      writeFileSync(join(first, "summary.json"), "{}");
+      expect(createRunFolder("demo-exp", undefined)).toBe(join(process.cwd(), "runs", "demo-exp-2"));
+      // An empty folder (e.g. made by hand) is fresh and is used.
+      expect(createRunFolder("demo-exp", undefined)).toBe(join(process.cwd(), "runs", "demo-exp-2"));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe("summary.json status", () => {
+  const base = { chapter: "training", options: {}, description: "a stand-in experiment for a test" } as const;
+
+  it("says interrupted while the run is under way (so a killed run is marked), complete at the end", async () => {
+    let during: unknown;
+    fake({ ...base, name: "test-status-complete", run: (opts) => {
+      during = JSON.parse(readFileSync(join(opts.outDir, "summary.json"), "utf8")).status;
+      writeFileSync(join(opts.outDir, "partial.txt"), "x");
+      return { answer: 42 };
+    } });
+    const out = join(tmp(), "run");
+    const r = await cli("run", "test-status-complete", "--out", out);
+    expect(r.code).toBe(0);
+    expect(during).toBe("interrupted");
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ experiment: "test-status-complete", status: "complete", seed: 0, metrics: { answer: 42 } });
+  });
+
+  it("says failed, with the error, when the experiment throws; the CLI exits 1 with the message", async () => {
+    fake({ ...base, name: "test-status-failed", run: () => { throw new Error("out of cheese"); } });
+    const out = join(tmp(), "run");
+    const r = await cli("run", "test-status-failed", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("out of cheese");
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ experiment: "test-status-failed", status: "failed", error: "out of cheese" });
+    expect(summary.metrics).toBeUndefined();
+  });
+
+  it("records the declared options with their defaults and the values given", async () => {
+    let seen: unknown;
+    fake({ ...base, name: "test-status-options", options: { epochs: { description: "steps", default: 7 }, trainChars: { description: "chars" } }, run: (opts) => {
+      seen = { epochs: opts.epochs, params: opts.params };
+      return {};
+    } });
+    const out = join(tmp(), "run");
+    expect((await cli("run", "test-status-options", "--train-chars", "300", "--out", out)).code).toBe(0);
+    expect(seen).toEqual({ epochs: undefined, params: { trainChars: 300 } });
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).config).toEqual({ epochs: 7, trainChars: 300 });
+  });
+});
