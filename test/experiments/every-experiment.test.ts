@@ -1,10 +1,11 @@
-// Every registered experiment runs through the CLI with --epochs 1 (when it takes epochs) and its quick options, and marks itself complete.
+// Every registered experiment runs through the CLI with --epochs 1 (when it takes epochs) and its quick options, marks itself complete, and draws plots whose text fits and whose legends hide no data.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { experiments } from "../../src/experiments/index.js";
+import { layoutProblems } from "../plot/svgGeometry.js";
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -29,6 +30,7 @@ describe("every experiment in the registry", () => {
       expect(svg.startsWith("<svg"), file).toBe(true);
       expect(svg.trimEnd().endsWith("</svg>"), file).toBe(true);
       expect(svg, file).not.toMatch(/NaN|Infinity/);
+      expect(layoutProblems(svg), `${name}/${file}`).toEqual([]);
     }
   });
 });
