@@ -7,7 +7,7 @@ import { experiments, findExperiment } from "../experiments/index.js";
 import { CHAPTERS, type Experiment, type ExperimentResult } from "../experiments/Experiment.js";
 import { tensor } from "../ops/creation.js";
 import { withTensorBoard } from "../node/experiment.js";
-import { createRunFolder, replaceFileNoFollow, writeFileNoFollow } from "./runFolder.js";
+import { createRunFolder, openRunFolderForResume, replaceFileNoFollow, writeFileNoFollow } from "./runFolder.js";
 
 export interface CliIo {
   /** Where normal output goes (default console.log). */
@@ -57,8 +57,11 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
 export interface RunOptions {
   /** Values of the experiment's declared options (`epochs`, `lr`, `trainChars`, ...). */
   [option: string]: unknown;
-  seed: number;
+  /** Default 0 (a resumed run keeps its own). */
+  seed?: number;
   out?: string;
+  /** Folder of an interrupted or failed run to continue (experiments with `resumable: true`). */
+  resume?: string;
   /** Also write TensorBoard logs: to this folder, or (true) to the run folder. */
   tensorboard?: string | true;
 }
@@ -71,6 +74,8 @@ interface Summary {
   seed: number;
   config: Record<string, unknown>;
   startedAt: string;
+  /** When the run was last continued with --resume. */
+  resumedAt?: string;
   metrics?: ExperimentResult;
   seconds?: number;
   error?: string;
@@ -87,16 +92,36 @@ export async function runExperiment(name: string, options: RunOptions, io: Pick<
   const experiment = findExperiment(name);
   const given: Record<string, number> = {};
   for (const key of Object.keys(experiment.options)) if (typeof options[key] === "number") given[key] = options[key] as number;
-  const outDir = createRunFolder(name, options.out);
+  let outDir: string;
+  let seed = options.seed ?? 0;
+  let previous: Record<string, unknown> | null = null;
+  if (options.resume !== undefined) {
+    if (!experiment.resumable) throw new Error(`deepscript run ${name}: cannot --resume (it keeps no checkpoints); start a fresh run`);
+    if (options.out !== undefined) throw new Error(`deepscript run ${name}: give either --resume <dir> or --out <dir>, not both`);
+    const opened = openRunFolderForResume(name, options.resume);
+    outDir = opened.dir;
+    previous = opened.summary;
+    // A resumed run keeps the seed and options it started with; different ones would mix two runs.
+    const recorded = (previous.config ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(given)) {
+      if (recorded[key] !== undefined && recorded[key] !== value) throw new Error(`deepscript run ${name} --resume: --${kebab(key)} ${value} differs from the run's ${String(recorded[key])}; a resumed run keeps its options`);
+    }
+    for (const key of Object.keys(experiment.options)) if (typeof recorded[key] === "number" && given[key] === undefined) given[key] = recorded[key] as number;
+    if (options.seed !== undefined && options.seed !== previous.seed) throw new Error(`deepscript run ${name} --resume: --seed ${options.seed} differs from the run's ${String(previous.seed)}`);
+    seed = typeof previous.seed === "number" ? previous.seed : seed;
+  } else {
+    outDir = createRunFolder(name, options.out);
+  }
   const config: Record<string, unknown> = { ...experiment.config };
   for (const [key, option] of Object.entries(experiment.options)) if (option.default !== undefined && !(key in config)) config[key] = option.default;
   Object.assign(config, given);
-  const summary: Summary = { experiment: name, status: "interrupted", seed: options.seed, config, startedAt: new Date().toISOString() };
+  const summary: Summary = { experiment: name, status: "interrupted", seed, config, startedAt: typeof previous?.startedAt === "string" ? previous.startedAt : new Date().toISOString() };
+  if (previous !== null) summary.resumedAt = new Date().toISOString();
   const writeSummary = () => replaceFileNoFollow(join(outDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeSummary();
   const started = Date.now();
   const { epochs, lr, ...params } = given;
-  const run = () => Promise.resolve(experiment.run({ seed: options.seed, outDir, epochs, lr, params, log: io.log }));
+  const run = () => Promise.resolve(experiment.run({ seed, outDir, epochs, lr, params, log: io.log, ...(previous !== null ? { resume: true } : {}) }));
   let metrics: ExperimentResult;
   let tensorBoardDir: string | null = null;
   try {
@@ -164,8 +189,10 @@ function addExperimentCommand(run: Command, experiment: Experiment, io: CliIo): 
     command.option(`${flag} <${option.kind === "positive" ? "x" : "n"}>`, description, parse);
   }
   command
-    .option("--seed <s>", "random seed (same seed, same result)", seedValue, 0)
-    .option("--out <dir>", `output folder, new or empty (default runs/${experiment.name}, or runs/${experiment.name}-<n> when that holds a run)`)
+    .option("--seed <s>", "random seed; same seed, same result (default: 0)", seedValue)
+    .option("--out <dir>", `output folder, new or empty (default runs/${experiment.name}, or runs/${experiment.name}-<n> when that holds a run)`);
+  if (experiment.resumable) command.option("--resume <dir>", "continue the interrupted or failed run in <dir> from its last checkpoint, with its seed and options");
+  command
     .option("--tensorboard [dir]", "also write TensorBoard logs of its fit() runs to dir (default: the output folder)")
     .action(async (options: RunOptions) => {
       await runExperiment(experiment.name, options, io);

@@ -1,5 +1,5 @@
 // The run folder of `deepscript run`: a fresh directory per run, and file writes that never follow a symbolic link.
-import { type Stats, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { type Stats, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** lstat that answers null when nothing is there. */
@@ -89,4 +89,32 @@ export function createRunFolder(name: string, out: string | undefined): string {
       if (stat.isDirectory() && readdirSync(dir).length === 0) return dir;
     }
   }
+}
+
+/**
+ * Checks that `dir` holds an unfinished run of `name` that may be continued: a real folder (not a
+ * link) with a summary.json (a regular file) whose status is not "complete", and no symbolic link
+ * anywhere inside. Returns that summary.
+ */
+export function openRunFolderForResume(name: string, dir: string): { dir: string; summary: Record<string, unknown> } {
+  const where = `deepscript run ${name} --resume ${dir}`;
+  if (dir.trim() === "") throw new Error(`${where}: needs the folder of the run to continue`);
+  const root = resolve(dir);
+  const stat = lstatOrNull(root);
+  if (stat === null || !stat.isDirectory()) throw new Error(`${where}: ${stat?.isSymbolicLink() ? "is a symbolic link; give the folder itself" : "no such folder"}`);
+  const links: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isSymbolicLink()) links.push(join(folder, entry.name));
+      else if (entry.isDirectory()) walk(join(folder, entry.name));
+    }
+  };
+  walk(root);
+  if (links.length > 0) throw new Error(`${where}: the folder holds symbolic links (${links.join(", ")}); a run never writes through links, so remove them first`);
+  const summaryPath = join(root, "summary.json");
+  if (!lstatOrNull(summaryPath)?.isFile()) throw new Error(`${where}: the folder holds no summary.json, so it is not a run of deepscript`);
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>;
+  if (summary.experiment !== name) throw new Error(`${where}: the folder holds a run of ${String(summary.experiment)}, not of ${name}`);
+  if (summary.status === "complete") throw new Error(`${where}: that run is complete; start a new one instead`);
+  return { dir: root, summary };
 }

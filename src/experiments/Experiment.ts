@@ -10,6 +10,8 @@ export interface ExperimentOptions {
   epochs?: number;
   /** Learning rate, when the experiment has one. */
   lr?: number;
+  /** Continue the run whose files are in `outDir` (only for experiments with `resumable: true`; `deepscript run <name> --resume <dir>`). */
+  resume?: boolean;
   /** Values given on the command line for the experiment's other declared options (camelCase keys, e.g. `trainChars`). */
   params?: Record<string, number>;
   /** Where progress lines go; defaults to console.log. */
@@ -60,6 +62,8 @@ export interface Experiment {
    * ignores epochs must not declare it. `{}` when it takes none.
    */
   options: Record<string, ExperimentOption>;
+  /** Whether `run` can continue an interrupted run from the checkpoints in its folder (`resume: true`). */
+  resumable?: boolean;
   /** Option values that make a run take a few seconds at most (with `--epochs 1` when it takes epochs); the test that runs every experiment uses them. */
   quick?: Record<string, number>;
   run(options: ExperimentOptions): Promise<ExperimentResult> | ExperimentResult;

@@ -47,7 +47,7 @@ describe("deepscript --version and run <experiment> --help", () => {
       expect(r.out, e.name).toContain(`Usage: deepscript run ${e.name} [options]`);
       const flags = [...r.out.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
       const own = Object.keys(e.options).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-      expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--help"].sort());
+      expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--help", ...(e.resumable ? ["--resume"] : [])].sort());
       const oneLine = r.out.replace(/\s+/g, " ");
       for (const option of Object.values(e.options)) {
         expect(oneLine, e.name).toContain(option.description.replace(/\s+/g, " "));
@@ -201,4 +201,73 @@ describe("summary.json status", () => {
     expect(seen).toEqual({ epochs: undefined, params: { trainChars: 300 } });
     expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).config).toEqual({ epochs: 7, trainChars: 300 });
   });
+});
+
+describe("--resume", () => {
+  const base = { chapter: "training", description: "a stand-in resumable experiment for a test", resumable: true } as const;
+
+  it("continues an interrupted or failed run in its folder, with its seed and options; refuses complete runs, links, other experiments and changed options", async () => {
+    const seen: { resume?: boolean; seed: number; epochs?: number }[] = [];
+    let fail = true;
+    fake({ ...base, name: "test-resume", options: { epochs: { description: "steps", default: 3 } }, run: (opts) => {
+      seen.push({ resume: opts.resume, seed: opts.seed, epochs: opts.epochs });
+      if (fail) throw new Error("power cut");
+      return { done: 1 };
+    } });
+    const out = join(tmp(), "run");
+    expect((await cli("run", "test-resume", "--epochs", "5", "--seed", "7", "--out", out)).code).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).status).toBe("failed");
+    fail = false;
+    const changed = await cli("run", "test-resume", "--resume", out, "--epochs", "6");
+    expect(changed.code).toBe(1);
+    expect(changed.err).toMatch(/--epochs 6 differs from the run's 5; a resumed run keeps its options/);
+    const r = await cli("run", "test-resume", "--resume", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(seen.at(-1)).toEqual({ resume: true, seed: 7, epochs: 5 });
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ status: "complete", seed: 7, config: { epochs: 5 }, metrics: { done: 1 } });
+    expect(typeof summary.resumedAt).toBe("string");
+    expect((await cli("run", "test-resume", "--resume", out)).err).toMatch(/that run is complete; start a new one instead/);
+    expect((await cli("run", "test-resume", "--resume", join(out, "nowhere"))).err).toMatch(/no such folder/);
+  });
+
+  it("refuses a folder with a symbolic link inside, and experiments that keep no checkpoints", async () => {
+    fake({ ...base, name: "test-resume-links", options: {}, run: () => { throw new Error("stop"); } });
+    const root = tmp();
+    const out = join(root, "run");
+    expect((await cli("run", "test-resume-links", "--out", out)).code).toBe(1);
+    writeFileSync(join(root, "victim.txt"), "precious\n");
+    symlinkSync(join(root, "victim.txt"), join(out, "metrics.jsonl"));
+    const r = await cli("run", "test-resume-links", "--resume", out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/holds symbolic links .*metrics\.jsonl/);
+    expect(readFileSync(join(root, "victim.txt"), "utf8")).toBe("precious\n");
+    const other = await cli("run", "policy-evaluation-4x4", "--resume", out);
+    expect(other.code).toBe(1);
+    expect(other.err).toContain("unknown option '--resume'");
+  });
+
+  it("mnist-mlp stopped after epoch 1 of 2 and resumed ends exactly where an uninterrupted run does", async () => {
+    const straight = join(tmp(), "run");
+    expect((await cli("run", "mnist-mlp", "--epochs", "2", "--out", straight)).code).toBe(0);
+    const cut = join(tmp(), "run");
+    // The run is stopped when it reports the end of epoch 1 (its checkpoint is written by then).
+    const c = capture();
+    const stopped = await runCli(["node", "deepscript", "run", "mnist-mlp", "--epochs", "2", "--out", cut], {
+      log: (line) => { if (line.startsWith("epoch 1/2")) throw new Error("interrupted"); },
+      error: c.io.error,
+    });
+    expect(stopped).toBe(1);
+    expect(JSON.parse(readFileSync(join(cut, "summary.json"), "utf8")).status).toBe("failed");
+    const r = await cli("run", "mnist-mlp", "--resume", cut);
+    expect(r.err).toBe("");
+    expect(r.out).toContain("resuming after epoch 1 of 2");
+    const a = JSON.parse(readFileSync(join(straight, "summary.json"), "utf8"));
+    const b = JSON.parse(readFileSync(join(cut, "summary.json"), "utf8"));
+    expect(b.status).toBe("complete");
+    for (const key of ["testAccuracy", "testLoss", "trainAccuracy", "trainLoss"]) expect(b.metrics[key], key).toBe(a.metrics[key]);
+    const lines = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => { const { seconds: _, ...rest } = JSON.parse(l); return rest; });
+    expect(lines(cut)).toEqual(lines(straight));
+  }, 120_000);
 });
