@@ -8,6 +8,7 @@ import { CHAPTERS, type Experiment, type ExperimentResult } from "../experiments
 import { tensor } from "../ops/creation.js";
 import { withTensorBoard } from "../node/experiment.js";
 import { createRunFolder, openRunFolderForResume, replaceFileNoFollow, writeFileNoFollow } from "./runFolder.js";
+import { writePngs } from "./png.js";
 
 export interface CliIo {
   /** Where normal output goes (default console.log). */
@@ -62,6 +63,8 @@ export interface RunOptions {
   out?: string;
   /** Folder of an interrupted or failed run to continue (experiments with `resumable: true`). */
   resume?: string;
+  /** false (--no-png): no PNG copies of the SVG plots. */
+  png?: boolean;
   /** Also write TensorBoard logs: to this folder, or (true) to the run folder. */
   tensorboard?: string | true;
 }
@@ -145,6 +148,10 @@ export async function runExperiment(name: string, options: RunOptions, io: Pick<
   }
   const seconds = (Date.now() - started) / 1000;
   if (lstatOrNull(join(outDir, "metrics.jsonl")) === null) writeFileNoFollow(join(outDir, "metrics.jsonl"), JSON.stringify(metrics) + "\n", { exclusive: true });
+  if (options.png !== false) {
+    const { note } = await writePngs(outDir);
+    if (note) io.log(`note: ${note}`);
+  }
   Object.assign(summary, { status: "complete", metrics, seconds });
   writeSummary();
   io.log(`${name}: ${Object.entries(metrics).filter(([, v]) => typeof v === "number").map(([k, v]) => `${k}=${+(v as number).toPrecision(4)}`).join(" ")}`);
@@ -194,6 +201,7 @@ function addExperimentCommand(run: Command, experiment: Experiment, io: CliIo): 
   if (experiment.resumable) command.option("--resume <dir>", "continue the interrupted or failed run in <dir> from its last checkpoint, with its seed and options");
   command
     .option("--tensorboard [dir]", "also write TensorBoard logs of its fit() runs to dir (default: the output folder)")
+    .option("--no-png", "skip the PNG copies of the SVG plots")
     .action(async (options: RunOptions) => {
       await runExperiment(experiment.name, options, io);
     });

@@ -17,7 +17,7 @@ function lstatOrNull(path: string): Stats | null {
  * (a link in its place is an error, never a write to the link's target). With `exclusive`, a file
  * that exists already is an error too (O_EXCL).
  */
-export function writeFileNoFollow(path: string, data: string, options: { exclusive?: boolean } = {}): void {
+export function writeFileNoFollow(path: string, data: string | Uint8Array, options: { exclusive?: boolean } = {}): void {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (options.exclusive ? constants.O_EXCL : constants.O_TRUNC);
   let fd: number;
   try {
@@ -30,7 +30,7 @@ export function writeFileNoFollow(path: string, data: string, options: { exclusi
     throw e;
   }
   try {
-    const bytes = Buffer.from(data, "utf8");
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
   } finally {
     closeSync(fd);

@@ -47,7 +47,7 @@ describe("deepscript --version and run <experiment> --help", () => {
       expect(r.out, e.name).toContain(`Usage: deepscript run ${e.name} [options]`);
       const flags = [...r.out.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
       const own = Object.keys(e.options).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-      expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--help", ...(e.resumable ? ["--resume"] : [])].sort());
+      expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--no-png", "--help", ...(e.resumable ? ["--resume"] : [])].sort());
       const oneLine = r.out.replace(/\s+/g, " ");
       for (const option of Object.values(e.options)) {
         expect(oneLine, e.name).toContain(option.description.replace(/\s+/g, " "));
@@ -158,6 +158,26 @@ describe("run folders", () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe("PNG copies", () => {
+  it("every SVG plot of a run gets a PNG of the same pixel size next to it; --no-png skips them", async () => {
+    const out = join(tmp(), "run");
+    expect((await cli("run", "gridworld-values", "--out", out)).code).toBe(0);
+    const svgs = readdirSync(out).filter((f) => f.endsWith(".svg"));
+    expect(svgs.length).toBeGreaterThan(0);
+    for (const svg of svgs) {
+      const png = readFileSync(join(out, svg.replace(/\.svg$/, ".png")));
+      // PNG signature, then the IHDR chunk: width and height as big-endian 32-bit integers at bytes 16 and 20.
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(png.subarray(12, 16).toString("latin1")).toBe("IHDR");
+      const size = /<svg[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"/.exec(readFileSync(join(out, svg), "utf8"))!;
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], svg).toEqual([Number(size[1]), Number(size[2])]);
+    }
+    const bare = join(tmp(), "run");
+    expect((await cli("run", "gridworld-values", "--out", bare, "--no-png")).code).toBe(0);
+    expect(readdirSync(bare).filter((f) => f.endsWith(".png"))).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
 describe("every experiment in the registry", () => {
   it.each(experiments.map((e) => [e.name, e] as const))("%s completes with --epochs 1 and its quick options", async (name, experiment) => {
     const out = join(mkdtempSync(join(tmpdir(), "ds-every-")), "run");
-    const args = ["run", name, "--out", out];
+    const args = ["run", name, "--out", out, "--no-png"]; // PNG rendering is tested once, in test/cli
     if ("epochs" in experiment.options) args.push("--epochs", "1");
     for (const [key, value] of Object.entries(experiment.quick ?? {})) {
       expect(experiment.options, `${name}: quick option ${key} must be a declared option`).toHaveProperty(key);
