@@ -63,6 +63,11 @@ describe("messages for common mistakes", () => {
     expect(() => new SGD(model.parameters(), { lr: -1 })).toThrow("SGD: invalid learning rate -1");
   });
 
+  it("new train.LambdaCallback({ onEpochEnd }) says it takes a function, and that hook objects go to fit directly", () => {
+    const Lambda = train.LambdaCallback as unknown as new (arg: unknown) => unknown;
+    expect(() => new Lambda({ onEpochEnd: () => {} })).toThrow(/LambdaCallback: takes one function \(epoch, logs\) => void.*pass an object with onEpochEnd, onBatchEnd, … to fit's callbacks directly/);
+  });
+
   it("io.save where the file system is missing (a browser bundle) suggests io.serialize and a download", () => {
     // Browser bundles replace the Node file adapter by an empty module (package.json "browser": false).
     expect(() => nodeFileSystem({}, "io.save")).toThrow(
