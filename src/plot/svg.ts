@@ -81,6 +81,12 @@ export interface HeatmapOptions {
   cellSize?: number;
   /** Show the color bar (default true). */
   colorBar?: boolean;
+  /**
+   * Paths drawn over the cells (e.g. an agent's trajectory), in cell coordinates: x = column, y = row,
+   * a whole number being the cell's center. Each starts with a dot and ends with a square; their legend
+   * goes right of the grid.
+   */
+  paths?: Series[];
 }
 
 export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
@@ -450,9 +456,14 @@ function outsideReserve(series: Series[]): number {
 }
 
 function legend(axes: Axes, series: Series[], kind: "line" | "marker", placement: Corner | "outside"): string[] {
+  const { x, y } = placement === "outside" ? { x: axes.right + 12, y: axes.top } : cornerBox(axes, placement, legendSize(series));
+  return legendAt(x, y, series, kind);
+}
+
+/** A legend box with its top-left corner at (boxX, boxY). */
+function legendAt(boxX: number, boxY: number, series: Series[], kind: "line" | "marker"): string[] {
   const out: string[] = [];
   const size = legendSize(series);
-  const { x: boxX, y: boxY } = placement === "outside" ? { x: axes.right + 12, y: axes.top } : cornerBox(axes, placement, size);
   const x = boxX + 8;
   let y = boxY + 12;
   out.push(`<g class="legend">`);
@@ -622,7 +633,9 @@ export function heatmap(opts: HeatmapOptions): string {
   const top = 40;
   const gridW = cols * cell;
   const gridH = rows * cell;
-  const width = left + gridW + (showBar ? 90 : 20);
+  const paths = (opts.paths ?? []).map((p, i) => ({ ...p, color: p.color ?? palette[i % palette.length]! }));
+  const legendWidth = paths.length > 0 ? legendSize(paths).width + 12 : 0;
+  const width = left + gridW + (showBar ? 90 : 20) + legendWidth;
   const height = top + gridH + 55;
   const body: string[] = [];
   const origin = opts.origin ?? "upper";
@@ -672,6 +685,25 @@ export function heatmap(opts: HeatmapOptions): string {
     body.push(`<rect x="${bx}" y="${top}" width="14" height="${gridH}" fill="none" stroke="black"/>`);
     body.push(text(bx + 18, top + 10, tickLabel(Number(hi.toPrecision(4))), `font-size="10"`));
     body.push(text(bx + 18, top + gridH, tickLabel(Number(lo.toPrecision(4))), `font-size="10"`));
+  }
+  if (paths.length > 0) {
+    const cx = (col: number) => left + (col + 0.5) * cell;
+    const cy = (row: number) => (origin === "upper" ? top + (row + 0.5) * cell : top + (rows - 1 - row + 0.5) * cell);
+    for (const p of paths) {
+      const xs = seriesX(p);
+      const pts = xs.map((x, i) => [cx(x), cy(p.y[i]!)] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      if (pts.length === 0) continue;
+      const dash = p.dashed ? ` stroke-dasharray="5,3"` : "";
+      body.push(`<g class="series" data-name="${escapeXml(p.name)}">`);
+      body.push(`<polyline fill="none" stroke="${p.color}" stroke-width="2.5" stroke-linejoin="round"${dash} points="${pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(" ")}"/>`);
+      body.push(`<circle cx="${fmt(pts[0]![0])}" cy="${fmt(pts[0]![1])}" r="4" fill="${p.color}" stroke="white"/>`);
+      const [ex, ey] = pts.at(-1)!;
+      body.push(`<rect x="${fmt(ex - 4)}" y="${fmt(ey - 4)}" width="8" height="8" fill="${p.color}" stroke="white"/>`);
+      body.push(`</g>`);
+    }
+    // The cells fill the grid, so the legend goes right of it (and of the color bar).
+    const at = { x: width - legendWidth + 6, y: top };
+    body.push(...legendAt(at.x, at.y, paths, "line"));
   }
   return svgDocument(width, height, body);
 }

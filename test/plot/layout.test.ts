@@ -97,6 +97,21 @@ describe("legends", () => {
   });
 });
 
+describe("paths over a heatmap", () => {
+  it("are drawn through the cell centers (x = column, y = row), with the legend right of the grid, clear of the marks", () => {
+    const values = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]];
+    const svg = heatmap({ values, cellSize: 40, title: "a walk over the grid", paths: [{ name: "agent", x: [0, 1, 2, 3], y: [2, 2, 1, 0] }] });
+    expect(layoutProblems(svg)).toEqual([]);
+    // The heatmap's cells: 40 px squares from (70, 40); cell (row r, column c) is centered at (90 + 40c, 60 + 40r).
+    const { plots } = svgGeometry(svg);
+    expect(plots[0]!.segments[0]).toEqual([90, 140, 130, 140]);
+    expect(plots[0]!.segments.at(-1)).toEqual([170, 100, 210, 60]);
+    expect(plots[0]!.legend!.x0).toBeGreaterThan(70 + 4 * 40);
+    const lower = svgGeometry(heatmap({ values, cellSize: 40, origin: "lower", paths: [{ name: "agent", x: [0], y: [0] }] }));
+    expect(lower.plots[0]!.points[0]).toEqual([90, 140]); // row 0 at the bottom
+  });
+});
+
 describe("log axes", () => {
   it("label every decade over a wide range, with minor ticks 2–9 between", () => {
     const { major, minor } = logTicks([1e-3, 1e3]);
