@@ -88,6 +88,8 @@ export function maxGradientDifference(a: Params, b: Params): number {
 export const experiment: Experiment = {
   name: "backprop-by-hand",
   description: "2-layer sigmoid net with the backward pass written by hand, checked equal to autograd (float64), then trained on XOR by gradient descent",
+  chapter: "tensors and autograd",
+  options: { epochs: { description: "full-batch gradient-descent steps on XOR", default: config.epochs }, lr: { description: "gradient-descent step size", default: config.lr, kind: "positive" } },
   config,
   run(opts) {
     const epochs = opts.epochs ?? config.epochs;

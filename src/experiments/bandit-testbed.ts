@@ -21,6 +21,8 @@ const RUNS = 2000;
 export const experiment: Experiment = {
   name: "bandit-testbed",
   description: "Sutton & Barto Figs 2.2-2.4: 10-armed testbed, 2000 runs: ε-greedy, optimistic, UCB (reward and % optimal)",
+  chapter: "tabular RL",
+  options: { epochs: { description: "pulls per run (2000 runs per method)", default: 1000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const steps = opts.epochs ?? 1000;
     const agents = {

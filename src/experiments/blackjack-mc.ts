@@ -25,6 +25,12 @@ const DEALER_LABELS = ["A", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 export const experiment: Experiment = {
   name: "blackjack-mc",
   description: "Sutton & Barto Figs 5.1-5.2: Blackjack MC prediction and Monte Carlo ES policy/value heatmaps vs exact DP",
+  chapter: "tabular RL",
+  options: {
+    epochs: { description: "episodes of Monte Carlo ES", default: 5_000_000 },
+    predictionEpisodes: { description: "episodes of the first-visit MC prediction of Figure 5.1", default: 500_000 },
+  },
+  quick: { predictionEpisodes: 1000 },
   run(opts: ExperimentOptions): ExperimentResult {
     const env = new Blackjack();
     const index = stateIndexer(env.observationSpace);
@@ -33,14 +39,15 @@ export const experiment: Experiment = {
 
     // Figure 5.1: the policy that sticks only on 20 or 21.
     const stickOn20 = (_: number, obs: BlackjackObs): number => (obs[0] >= 20 ? 0 : 1);
-    const prediction = mcPrediction(env, stickOn20, { episodes: 500_000, seed: opts.seed });
+    const predictionEpisodes = opts.params?.predictionEpisodes ?? 500_000;
+    const prediction = mcPrediction(env, stickOn20, { episodes: predictionEpisodes, seed: opts.seed });
     savePlot(
       join(opts.outDir, "prediction.svg"),
       panel(
         [1, 0].map((ace) =>
           heatmap({ ...common, values: grid((s) => prediction.V[index.index(s)]!, ace), title: `v_π, stick on 20/21, ${ace ? "usable ace" : "no usable ace"}`, colorScale: "viridis", vmin: -1, vmax: 1, showValues: true, digits: 2 }),
         ),
-        { title: "Figure 5.1: MC prediction after 500,000 episodes" },
+        { title: `Figure 5.1: MC prediction after ${predictionEpisodes.toLocaleString("en-US")} episodes` },
       ),
     );
 

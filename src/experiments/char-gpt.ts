@@ -58,7 +58,8 @@ export function learningRate(it: number, c: Pick<typeof config, "learningRate" |
  * `lr` the peak learning rate. Metrics: `valLoss`, `trainLoss`, `seconds` (training time).
  */
 export async function runCharGpt(opts: ExperimentOptions, budget: CharGptBudget = {}): Promise<ExperimentResult> {
-  const c = { ...config, ...budget, ...(opts.epochs !== undefined ? { iterations: opts.epochs } : {}), ...(opts.lr !== undefined ? { learningRate: opts.lr } : {}) };
+  const given = Object.fromEntries(Object.entries(budget).filter(([, v]) => v !== undefined)) as CharGptBudget;
+  const c = { ...config, ...given, ...(opts.epochs !== undefined ? { iterations: opts.epochs } : {}), ...(opts.lr !== undefined ? { learningRate: opts.lr } : {}) };
   const all = await tinyShakespeare({ split: "all" });
   const chars = [...new Set(all)].sort();
   const index = new Map(chars.map((ch, i) => [ch, i]));
@@ -125,6 +126,15 @@ export async function runCharGpt(opts: ExperimentOptions, budget: CharGptBudget 
 export const experiment: Experiment = {
   name: "char-gpt",
   description: "nanoGPT's CPU configuration (4 layers, 4 heads, 128 dims, block 64) on tiny Shakespeare characters: validation loss and a sample",
+  chapter: "Transformers",
+  options: {
+    epochs: { description: "training iterations (nanoGPT's max_iters)", default: config.iterations },
+    lr: { description: "peak learning rate of the warm-up + cosine schedule", default: config.learningRate, kind: "positive" },
+    evalIters: { description: "batches per split in the final loss estimate", default: config.evalIters },
+    nLayer: { description: "Transformer blocks", default: config.nLayer },
+    nEmbd: { description: "embedding width (a multiple of the head count)", default: config.nEmbd },
+  },
+  quick: { evalIters: 2, nLayer: 1, nEmbd: 16 },
   config,
-  run: (opts) => runCharGpt(opts),
+  run: (opts) => runCharGpt(opts, { evalIters: opts.params?.evalIters, nLayer: opts.params?.nLayer, nEmbd: opts.params?.nEmbd }),
 };

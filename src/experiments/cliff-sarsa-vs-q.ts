@@ -37,6 +37,8 @@ function greedyPath(policy: number[][]): number[] {
 export const experiment: Experiment = {
   name: "cliff-sarsa-vs-q",
   description: "Sutton & Barto Fig 6.4: SARSA vs Q-learning (and Expected SARSA) on cliff walking: rewards and learned paths",
+  chapter: "tabular RL",
+  options: { epochs: { description: "episodes per run (50 runs per method)", default: 500 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const episodes = opts.epochs ?? 500;
     const cfg = { episodes, alpha: 0.5, epsilon: 0.1 };

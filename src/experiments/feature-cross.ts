@@ -38,6 +38,8 @@ export function withCross(x: Tensor): Tensor {
 export const experiment: Experiment = {
   name: "feature-cross",
   description: "Linear classifier fails on sign(x₁·x₂) data, succeeds with the x₁·x₂ feature; an MLP succeeds without it (decision-boundary SVGs)",
+  chapter: "training",
+  options: { epochs: { description: "training epochs of each model", default: config.epochs }, lr: { description: "Adam learning rate of each model", default: config.lr, kind: "positive" } },
   config,
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;

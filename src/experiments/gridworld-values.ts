@@ -25,6 +25,8 @@ const toGrid = <T>(values: T[]): T[][] => Array.from({ length: SIZE }, (_, r) =>
 export const experiment: Experiment = {
   name: "gridworld-values",
   description: "Sutton & Barto Figs 3.2 and 3.5: 5x5 gridworld values of the random and the optimal policy (heatmaps)",
+  chapter: "tabular RL",
+  options: {},
   run(opts: ExperimentOptions): ExperimentResult {
     const mdp = fromEnv(new GridWorld5x5());
     const vRandom = evaluatePolicyExact(mdp, uniformPolicy(mdp.nS, mdp.nA), { gamma: GAMMA });

@@ -11,18 +11,21 @@ import { savePlot } from "../plot/savePlot.js";
 
 /**
  * Figure 4.2: policy iteration from "never move cars" with γ = 0.9; shows π0 … π4 (cars moved from
- * the first location to the second, by cars at each location) and v_π4. Takes no options. Writes
+ * the first location to the second, by cars at each location) and v_π4. Option: `theta` of the evaluations. Writes
  * policies.svg, value.svg and result.json.
  */
 export const experiment: Experiment = {
   name: "jacks-car-rental",
   description: "Sutton & Barto Fig 4.2: policy iteration on Jack's car rental (policy sequence and final value heatmaps)",
+  chapter: "tabular RL",
+  options: { theta: { description: "accuracy θ of each policy evaluation (stop when no value changes by more in a sweep); larger is faster and coarser", default: 1e-7, kind: "positive" } },
+  quick: { theta: 1 },
   run(opts: ExperimentOptions): ExperimentResult {
     const env = new JacksCarRental();
     const start = performance.now();
     const result = policyIteration(env.toMDP(), {
       gamma: 0.9,
-      theta: 1e-7,
+      theta: opts.params?.theta ?? 1e-7,
       initialPolicy: deterministicPolicy(new Array<number>(env.nS).fill(env.maxMove), env.nA),
       onIteration: (_, V, k) => opts.log(`evaluated π${k}: V(20,20) = ${V[env.stateOf(20, 20)]!.toFixed(1)}`),
     });

@@ -23,6 +23,8 @@ const GAME_VALUE = -1 / 18; // Kuhn (1950)
 export const experiment: Experiment = {
   name: "kuhn-cfr",
   description: "CFR, CFR+ and external-sampling MCCFR on Kuhn poker: exploitability and value vs iterations (log scale)",
+  chapter: "games",
+  options: { epochs: { description: "full-tree iterations of CFR and CFR+ (external-sampling MCCFR gets 20× as many)", default: 10_000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const iterations = opts.epochs ?? 10_000;
     const game = new KuhnPoker();

@@ -25,6 +25,8 @@ const fmt = (v: number[]): string => `(${v.map((p) => (Math.abs(p) < 1e-12 ? "0"
 export const experiment: Experiment = {
   name: "matrix-games",
   description: "Nash equilibria of classic matrix games (table) and regret-matching / fictitious-play convergence on RPS",
+  chapter: "games",
+  options: { epochs: { description: "self-play iterations of regret matching and fictitious play", default: 100_000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const games: NormalFormGame[] = [rockPaperScissors(), matchingPennies(), battleOfTheSexes(), prisonersDilemma(), stagHunt()];
     const table: { game: string; row: number[]; column: number[]; values: [number, number] }[] = [];

@@ -33,6 +33,8 @@ const truth = (x: number) => Math.sin(3 * x);
 export const experiment: Experiment = {
   name: "mc-dropout",
   description: "MC dropout (Gal & Ghahramani 2016): predictive mean and variance of a 1-D regression MLP in- vs out-of-distribution",
+  chapter: "regularization",
+  options: { epochs: { description: "training epochs", default: config.epochs }, lr: { description: "Adam learning rate", default: config.lr, kind: "positive" } },
   config,
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;

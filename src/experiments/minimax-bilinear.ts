@@ -15,6 +15,8 @@ import { savePlot } from "../plot/savePlot.js";
 export const experiment: Experiment = {
   name: "minimax-bilinear",
   description: "GDA spirals out, alternating GDA cycles, optimistic GDA converges on min_x max_y xy",
+  chapter: "games",
+  options: { epochs: { description: "iterations of each method", default: 1500 }, lr: { description: "step size η of every method", default: 0.1, kind: "positive" } },
   run(opts: ExperimentOptions): ExperimentResult {
     const steps = opts.epochs ?? 1500;
     const eta = opts.lr ?? 0.1;

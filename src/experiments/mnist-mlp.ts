@@ -1,4 +1,5 @@
 // MNIST with a 784-128-64-10 ReLU MLP, LogSoftmax + NLL, SGD with momentum: the course's first real network.
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataLoader } from "../data/DataLoader.js";
 import { TensorDataset } from "../data/Dataset.js";
@@ -8,10 +9,12 @@ import { LogSoftmax, ReLU } from "../nn/activations.js";
 import { nllLoss } from "../nn/functional/losses.js";
 import { SGD } from "../optim/SGD.js";
 import { Generator } from "../random/Generator.js";
-import { fit, evaluate } from "../train/fit.js";
+import { fit, evaluate, type History } from "../train/fit.js";
+import type { EpochLogs } from "../train/types.js";
 import { accuracy } from "../train/metrics.js";
 import { LearningRateScheduler } from "../train/schedulers.js";
-import { saveCheckpoint } from "../io/checkpoint.js";
+import { loadCheckpoint, saveCheckpoint } from "../io/checkpoint.js";
+import { ModelCheckpoint, resume } from "../train/ModelCheckpoint.js";
 import { loadMnist } from "../node/mnist.js";
 import { plotHistory, runCallbacks } from "../node/experiment.js";
 import type { Experiment } from "./Experiment.js";
@@ -44,10 +47,21 @@ export function mnistMlp(generator: Generator): Sequential {
   );
 }
 
+/** The epochs a run logged to metrics.jsonl, as fit's History. */
+function historyFromJsonl(path: string): History {
+  const epochs = readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as EpochLogs);
+  const series: Record<string, number[]> = {};
+  for (const logs of epochs) for (const [key, value] of Object.entries(logs)) if (key !== "epoch") (series[key] ??= []).push(value);
+  return { epochs, series, stoppedEarly: false };
+}
+
 export const experiment: Experiment = {
   name: "mnist-mlp",
   config,
   description: "MNIST (8,000 train / 2,000 test from the mnist package): 784-128-64-10 ReLU MLP, SGD momentum 0.9, cosine lr, batch 64",
+  chapter: "training",
+  resumable: true,
+  options: { epochs: { description: "passes over the 8,000 training images (the cosine schedule spans them)", default: config.epochs }, lr: { description: "initial learning rate of SGD", default: config.lr, kind: "positive" } },
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;
     const lr = opts.lr ?? config.lr;
@@ -59,15 +73,28 @@ export const experiment: Experiment = {
     const trainLoader = new DataLoader(new TensorDataset(train.x, train.y), { batchSize: config.batchSize, shuffle: true, seed: opts.seed });
     const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 500 });
     const loss = (logProbs: Parameters<typeof nllLoss>[0], target: Parameters<typeof nllLoss>[1]) => nllLoss(logProbs, target);
+    // A checkpoint after every epoch (weights, optimizer, generators), from which --resume continues exactly.
+    const checkpointPath = join(opts.outDir, "checkpoint.safetensors");
+    let initialEpoch = 0;
+    if (opts.resume && existsSync(checkpointPath)) {
+      initialEpoch = resume(await loadCheckpoint(checkpointPath), { model, optimizer, trainLoader });
+      opts.log(`resuming after epoch ${initialEpoch} of ${epochs}`);
+    }
     // The test split is only watched, never used to choose anything (no early stopping on it).
     const history = await fit(model, {
-      trainLoader, valLoader: testLoader, loss, optimizer, epochs, metrics: { accuracy },
-      callbacks: [...(config.schedule === "cosine" ? [new LearningRateScheduler(cosine)] : []), ...runCallbacks(opts.outDir, opts.log)],
+      trainLoader, valLoader: testLoader, loss, optimizer, epochs, initialEpoch, metrics: { accuracy },
+      callbacks: [
+        ...(config.schedule === "cosine" ? [new LearningRateScheduler(cosine)] : []),
+        new ModelCheckpoint({ path: checkpointPath }),
+        ...runCallbacks(opts.outDir, opts.log, { append: initialEpoch > 0 }),
+      ],
     });
     const final = evaluate(model, testLoader, { loss, metrics: { accuracy } });
     await saveCheckpoint(join(opts.outDir, "model.safetensors"), { stateDict: model.stateDict(), config: { ...config, epochs, lr, seed: opts.seed } });
-    plotHistory(opts.outDir, history, { title: "MNIST MLP (test split as validation)" });
-    const seconds = history.series.seconds ?? [];
+    // A resumed run plots (and times) every epoch, those before the interruption included.
+    const whole = initialEpoch > 0 ? historyFromJsonl(join(opts.outDir, "metrics.jsonl")) : history;
+    plotHistory(opts.outDir, whole, { title: "MNIST MLP (test split as validation)" });
+    const seconds = whole.series.seconds ?? [];
     const secondsPerEpoch = seconds.reduce((a, b) => a + b, 0) / Math.max(1, seconds.length);
     opts.log(`test accuracy ${(final.accuracy! * 100).toFixed(2)} % after ${epochs} epochs (${secondsPerEpoch.toFixed(2)} s/epoch)`);
     return {

@@ -54,7 +54,7 @@ function detokenize(words: string[]): string {
  * Metrics: `valPerplexity` — the best character model's perplexity per character (its logarithm,
  * `valNatsPerChar`, compares with char-lstm's `valLoss`); `valPerplexityWord` — the best word model's,
  * per token; `valPerplexity-<level>-<n>-<smoothing>` for every model (also as one object in
- * perplexities.json). `epochs` and `lr` are unused; `seed` seeds the samples.
+ * perplexities.json). `seed` seeds the samples; `trainChars`/`valChars` (the CLI's --train-chars, --val-chars) cut the splits.
  */
 export async function runNgramShakespeare(opts: ExperimentOptions, budget: NgramBudget = {}): Promise<ExperimentResult> {
   const train = (await tinyShakespeare({ split: "train" })).slice(0, budget.trainChars);
@@ -127,6 +127,12 @@ export async function runNgramShakespeare(opts: ExperimentOptions, budget: Ngram
 export const experiment: Experiment = {
   name: "ngram-shakespeare",
   description: "Character (n = 1–5) and word (n = 1–3) n-gram models with add-k and Kneser–Ney on tiny Shakespeare: validation perplexity",
+  chapter: "sequences",
+  options: {
+    trainChars: { description: "fit on the first N characters of the training split (default: all 1,003,854)" },
+    valChars: { description: "measure perplexity on the first N characters of the validation split (default: all 111,540)" },
+  },
+  quick: { trainChars: 20_000, valChars: 2_000 },
   config,
-  run: (opts) => runNgramShakespeare(opts),
+  run: (opts) => runNgramShakespeare(opts, { trainChars: opts.params?.trainChars, valChars: opts.params?.valChars }),
 };

@@ -20,6 +20,8 @@ import { savePlot } from "../plot/savePlot.js";
 export const experiment: Experiment = {
   name: "optim-conditioning",
   description: "Iterations of GD, heavy ball, Newton and BFGS on quadratics as the condition number grows",
+  chapter: "numerical optimization",
+  options: { epochs: { description: "the most iterations one method may take on one κ", default: 2_000_000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const n = 10;
     const kappas = [1, 10, 100, 1e3, 1e4, 1e5];

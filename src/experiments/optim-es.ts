@@ -22,6 +22,8 @@ import { savePlot } from "../plot/savePlot.js";
 export const experiment: Experiment = {
   name: "optim-es",
   description: "CMA-ES (IPOP) vs natural ES vs cross-entropy method on 10-D Rastrigin",
+  chapter: "numerical optimization",
+  options: { epochs: { description: "objective evaluations each method may spend per seed", default: 100_000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const n = 10;
     const p = rastrigin(n);

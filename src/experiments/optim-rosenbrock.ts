@@ -43,6 +43,8 @@ function adam(fn: ObjectiveFn, grad: GradientFn, x0: Float64Array, opts: { lr: n
 export const experiment: Experiment = {
   name: "optim-rosenbrock",
   description: "GD, momentum, Adam, Newton, BFGS and CMA-ES on 2-D Rosenbrock: contour paths and f vs evaluations",
+  chapter: "numerical optimization",
+  options: { epochs: { description: "iteration budget of gradient descent, momentum and Adam", default: 5000 } },
   run(opts: ExperimentOptions): ExperimentResult {
     const p = rosenbrock(2);
     const x0 = Float64Array.of(-1.2, 1);

@@ -60,6 +60,8 @@ function makeOptimizer(key: Key, params: Tensor[], lr: number): TrainableOptimiz
 export const experiment: Experiment = {
   name: "optimizers",
   description: "SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam and Adam-HD on one MLP/spirals task: training-loss curves",
+  chapter: "optimization",
+  options: { epochs: { description: "training epochs of each optimizer", default: config.epochs }, lr: { description: "one learning rate for every optimizer (default: each optimizer's usual rate)", kind: "positive" } },
   config,
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;

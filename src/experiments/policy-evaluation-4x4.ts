@@ -22,6 +22,8 @@ const SHOWN = [0, 1, 2, 3, 10];
 export const experiment: Experiment = {
   name: "policy-evaluation-4x4",
   description: "Sutton & Barto Fig 4.1: V_k of iterative policy evaluation on the 4x4 gridworld and the greedy policies",
+  chapter: "tabular RL",
+  options: {},
   run(opts: ExperimentOptions): ExperimentResult {
     const mdp = fromEnv(new GridWorld4x4());
     const random = uniformPolicy(mdp.nS, mdp.nA);

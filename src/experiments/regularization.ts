@@ -66,6 +66,8 @@ async function trainVariant(variant: Variant, train: Dataset<Tensor[]>, options:
 export const experiment: Experiment = {
   name: "regularization",
   description: "MLP overfits 40 two-moons points; L2, dropout and early stopping close the train/test gap; 5-fold CV estimate (mean ± std)",
+  chapter: "regularization",
+  options: { epochs: { description: "full-batch Adam epochs of each variant (and of each cross-validation fold)", default: config.epochs }, lr: { description: "Adam learning rate", default: config.lr, kind: "positive" } },
   config,
   async run(opts) {
     const epochs = opts.epochs ?? config.epochs;

@@ -1,7 +1,7 @@
 // Counterfactual regret minimization: vanilla CFR, CFR+ and Monte-Carlo CFR with external sampling.
 
 import { Generator } from "../random/Generator.js";
-import { CHANCE, type ExtensiveFormGame, type Policy } from "./ExtensiveFormGame.js";
+import { CHANCE, type ExtensiveFormGame, type Policy, uniformPolicy } from "./ExtensiveFormGame.js";
 import { regretMatchingPolicy } from "./regretMatching.js";
 import { expectedReturns, treeExploitability } from "./treeBestResponse.js";
 
@@ -35,7 +35,7 @@ export interface CFROptions {
 }
 
 export interface CFRResult {
-  /** Average strategy of every information set: the output that converges to equilibrium. */
+  /** Average strategy of every information set (uniform where a sampled run never reached it): the output that converges to equilibrium. */
   averageStrategy: Policy;
   /** The last iterate's regret-matching strategy (does not converge in general). */
   currentStrategy: Policy;
@@ -170,8 +170,11 @@ export function cfr<S>(game: ExtensiveFormGame<S>, options: CFROptions): CFRResu
   };
 
   const history: CFRResult["history"] = { iterations: [], exploitability: [], value: [] };
+  // Information sets a sampled run has not reached yet play uniformly (filled in from one tree walk).
+  let uniform: Policy | null = null;
+  const complete = (policy: Policy): Policy => ({ ...(uniform ??= uniformPolicy(game)), ...policy });
   const evaluate = (t: number): void => {
-    const avg = averagePolicy(nodes);
+    const avg = complete(averagePolicy(nodes));
     history.iterations.push(t);
     history.exploitability.push(treeExploitability(game, avg));
     history.value.push(expectedReturns(game, avg)[0]!);
@@ -197,9 +200,8 @@ export function cfr<S>(game: ExtensiveFormGame<S>, options: CFROptions): CFRResu
   }
   if (history.iterations.at(-1) !== iterations) evaluate(iterations);
 
-  const averageStrategy = averagePolicy(nodes);
-  const currentStrategy: Policy = {};
-  for (const [key, node] of nodes) currentStrategy[key] = regretMatchingPolicy(node.regretSum);
+  const averageStrategy = complete(averagePolicy(nodes));
+  const currentStrategy = complete(Object.fromEntries([...nodes].map(([key, node]) => [key, regretMatchingPolicy(node.regretSum)])));
   return {
     averageStrategy,
     currentStrategy,

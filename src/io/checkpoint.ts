@@ -10,22 +10,37 @@ import { decodeState, encodeState, type StateValue } from "./stateJson.js";
  * `serialize`/`deserialize` and `serializeCheckpoint`/`deserializeCheckpoint` there).
  */
 type NodeFs = typeof import("../node/fs.js");
-async function nodeFs(): Promise<NodeFs> {
-  return import("../node/fs.js");
+async function nodeFs(op: string): Promise<NodeFs> {
+  return nodeFileSystem(await import("../node/fs.js"), op);
+}
+
+/**
+ * The Node file adapter, or an error saying what to do instead where it is missing: browser bundles
+ * replace it by an empty module (package.json "browser" maps it to false).
+ */
+export function nodeFileSystem(module: Partial<NodeFs>, op: string): NodeFs {
+  if (typeof module.atomicWriteFile === "function" && typeof module.openFileSource === "function") return module as NodeFs;
+  const instead: Record<string, string> = {
+    "io.save": "turn the weights into bytes with io.serialize(model.stateDict()) and offer them as a download (new Blob([bytes]) and an <a download> link) or keep them in IndexedDB; io.deserialize(bytes) reads them back",
+    "io.load": "fetch the file (or read it from IndexedDB or a file input) and pass its bytes to io.deserialize(bytes)",
+    "io.saveCheckpoint": "io.serializeCheckpoint(checkpoint) gives the weights' bytes and the sidecar's text to offer as downloads or keep in IndexedDB; io.deserializeCheckpoint reads them back",
+    "io.loadCheckpoint": "fetch both files (weights and .json sidecar) and pass them to io.deserializeCheckpoint",
+  };
+  throw new Error(`${op}: needs Node.js's file system, which this environment lacks; in a browser, ${instead[op] ?? "keep the data in memory (io.serialize / io.deserialize)"}`);
 }
 
 const quote = (path: string) => JSON.stringify(path);
 
 /** Writes tensors (e.g. `model.stateDict()`) to `path` as safetensors, atomically, streaming them to disk. */
 export async function save(stateDict: NamedTensors, path: string, options: { metadata?: Record<string, string> } = {}): Promise<void> {
-  const fs = await nodeFs();
+  const fs = await nodeFs("io.save");
   const plan = planSafetensors(stateDict, options.metadata, "io.save");
   fs.atomicWriteFile(path, [plan.header, ...plan.parts], "io.save");
 }
 
 /** Reads a safetensors file into a name → tensor record (without prototype), tensor by tensor from disk. */
 export async function load(path: string): Promise<Record<string, Tensor>> {
-  const fs = await nodeFs();
+  const fs = await nodeFs("io.load");
   const source = fs.openFileSource(path, "io.load");
   try {
     const where = `io.load: ${quote(path)}`;
@@ -256,7 +271,7 @@ export type SaveStep = "cleaned" | "sidecar-written" | "weights-written" | "comm
  */
 export async function saveCheckpointInSteps(path: string, checkpoint: Checkpoint, options: { metadata?: Record<string, string> }, afterStep: (step: SaveStep) => void): Promise<void> {
   const op = "saveCheckpoint";
-  const fs = await nodeFs();
+  const fs = await nodeFs("io.saveCheckpoint");
   const planned = planCheckpoint(checkpoint, options, op, fs.sha256Hex);
   const sidecar = sidecarPath(path);
   fs.makeDir(fs.dirname(path), op);
@@ -299,7 +314,7 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint, optio
  */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const op = "loadCheckpoint";
-  const fs = await nodeFs();
+  const fs = await nodeFs("io.loadCheckpoint");
   const source = fs.openFileSource(path, op);
   try {
     const where = `${op}: ${quote(path)}`;

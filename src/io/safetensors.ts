@@ -117,6 +117,16 @@ function entriesOf<V>(value: Record<string, V> | Map<string, V>, what: string, o
   return Object.entries(value);
 }
 
+/** A module (or optimizer) passed where its tensors belong: say to call stateDict(). */
+function checkNotStateful(value: unknown, op: string): void {
+  if (value === null || typeof value !== "object" || typeof (value as { stateDict?: unknown }).stateDict !== "function") return;
+  const cls = (value as object).constructor?.name ?? "Object";
+  const what = typeof (value as { forward?: unknown }).forward === "function" ? `a module (${cls})` : `a ${cls}`;
+  const instead =
+    op === "io.save" ? "save its weights with io.save(model.stateDict(), path)" : op === "io.serialize" ? "pass its weights: io.serialize(model.stateDict())" : "pass its stateDict()";
+  throw new Error(`${op}: got ${what}, not a record of tensors; ${instead}`);
+}
+
 /** A lone surrogate: JSON.stringify escapes it, and readers in other languages reject the escape. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -127,6 +137,7 @@ function checkName(name: unknown, what: string, op: string): asserts name is str
 
 /** Lays out `tensors` and `metadata` as the official writer does; `op` names the caller in errors. */
 export function planSafetensors(tensors: NamedTensors, metadata: Record<string, string> | Map<string, string> | undefined, op: string): SafetensorsPlan {
+  checkNotStateful(tensors, op);
   const entries = entriesOf(tensors, "tensors", op);
   for (const [name, t] of entries) {
     checkName(name, "tensor", op);

@@ -30,11 +30,11 @@ export async function withTensorBoard<T>(dir: string, fn: () => Promise<T>): Pro
 
 /**
  * Progress lines through `log` and one JSON line per epoch in `<outDir>/metrics.jsonl` (plus
- * TensorBoard logs inside withTensorBoard).
+ * TensorBoard logs inside withTensorBoard); `append` keeps the lines already there (a resumed run).
  */
-export function runCallbacks(outDir: string, log: (line: string) => void, options: { file?: string; progress?: boolean } = {}): Callback[] {
+export function runCallbacks(outDir: string, log: (line: string) => void, options: { file?: string; progress?: boolean; append?: boolean } = {}): Callback[] {
   const file = options.file ?? "metrics.jsonl";
-  const callbacks: Callback[] = [new JsonlLogger(fileSink(join(outDir, file)))];
+  const callbacks: Callback[] = [new JsonlLogger(fileSink(join(outDir, file), { truncate: !options.append }))];
   if (options.progress ?? true) callbacks.push(new ProgressBar({ log }));
   if (tensorBoard) {
     // metrics-adam.jsonl → <dir>/adam; metrics.jsonl → <dir>

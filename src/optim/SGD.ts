@@ -73,6 +73,11 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefin
 export class SGD extends Optimizer<SGDHyper, SGDState> {
   private readonly generator: Generator | undefined;
   constructor(params: ParamsArg<SGDHyper>, options: Partial<SGDHyper> & { lr: number; generator?: Generator }) {
+    // SGD has no default learning rate (as in PyTorch): say how to give one rather than fail on the missing object.
+    if (options === undefined || (options !== null && typeof options === "object" && options.lr === undefined)) {
+      throw new Error("SGD: needs a learning rate: new optim.SGD(params, { lr: 0.01 })");
+    }
+    if (options === null || typeof options !== "object") throw new Error(`SGD: options must be an object such as { lr: 0.01 }, got ${String(options)}`);
     const { generator, ...hyper } = options;
     const defaults: SGDHyper = withDefaults("SGD", {
       momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, noiseEta: 0, noiseGamma: 0.55,

@@ -81,6 +81,12 @@ export interface HeatmapOptions {
   cellSize?: number;
   /** Show the color bar (default true). */
   colorBar?: boolean;
+  /**
+   * Paths drawn over the cells (e.g. an agent's trajectory), in cell coordinates: x = column, y = row,
+   * a whole number being the cell's center. Each starts with a dot and ends with a square; their legend
+   * goes right of the grid.
+   */
+  paths?: Series[];
 }
 
 export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
@@ -153,6 +159,36 @@ function text(x: number, y: number, content: string, attrs = ""): string {
   return `<text x="${fmt(x)}" y="${fmt(y)}" ${FONT} ${attrs}>${escapeXml(content)}</text>`;
 }
 
+/** Estimated width of a text run: about 0.6 em per character in a sans-serif font (bold a little wider). */
+function textWidth(content: string, size: number, bold = false): number {
+  return content.length * size * (bold ? 0.64 : 0.6);
+}
+
+/** Centered text, its font shrunk (to 9 px at least) so that it fits `maxWidth`, and cut with "…" if even that is too wide. */
+function fittedText(cx: number, y: number, content: string, maxWidth: number, size: number, extra = "", bold = false): string {
+  let px = size;
+  if (textWidth(content, px, bold) > maxWidth) px = Math.max(9, Math.floor((maxWidth / textWidth(content, 1, bold)) * 10) / 10);
+  let shown = content;
+  while (shown.length > 1 && textWidth(shown, px, bold) > maxWidth) shown = shown.slice(0, -2) + "…";
+  return text(cx, y, shown, `font-size="${px}" text-anchor="middle"${bold ? ` font-weight="bold"` : ""}${extra}`);
+}
+
+/**
+ * A bold title centered over an image `width` wide, in the 34 pixels above the plot: one line when it
+ * fits (font shrunk to 12 px at most), else two lines split at the space nearest the middle.
+ */
+function title(width: number, content: string, size: number): string[] {
+  const room = width - 16;
+  if (textWidth(content, Math.min(size, 12), true) <= room) {
+    const px = Math.min(size, Math.floor((room / textWidth(content, 1, true)) * 10) / 10);
+    return [text(width / 2, 24, content, `font-size="${px}" text-anchor="middle" font-weight="bold"`)];
+  }
+  const spaces = [...content.matchAll(/ /g)].map((m) => m.index!);
+  if (spaces.length === 0) return [fittedText(width / 2, 24, content, room, 12, "", true)];
+  const cut = spaces.reduce((best, i) => (Math.abs(i - content.length / 2) < Math.abs(best - content.length / 2) ? i : best));
+  return [fittedText(width / 2, 15, content.slice(0, cut), room, 12, "", true), fittedText(width / 2, 30, content.slice(cut + 1), room, 12, "", true)];
+}
+
 /** "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about `count` of them. */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`niceTicks: range must be finite, got [${lo}, ${hi}]`);
@@ -188,6 +224,23 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
+/** Range of the positive finite values for a log axis: their extent, the decade around a single value, or [1, 10] when no value is finite. */
+function logExtent(values: number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === Infinity) return [1, 10];
+  if (lo === hi) {
+    const decade = Math.floor(Math.log10(lo));
+    return [10 ** decade, 10 ** (decade + 1)];
+  }
+  return [lo, hi];
+}
+
 function seriesX(s: Series): number[] {
   const n = s.y.length;
   if (s.x === undefined) return Array.from({ length: n }, (_, i) => i);
@@ -211,9 +264,11 @@ class Axes {
     readonly yRange: [number, number],
     readonly logY: boolean,
     readonly logX = false,
+    /** Pixels kept free right of the plot area (for a legend placed outside it). */
+    readonly reserveRight = 0,
   ) {
     this.left = MARGIN.left;
-    this.right = width - MARGIN.right;
+    this.right = width - MARGIN.right - reserveRight;
     this.top = MARGIN.top;
     this.bottom = height - MARGIN.bottom;
   }
@@ -233,8 +288,12 @@ class Axes {
   draw(opts: AxesOptions): string[] {
     const out: string[] = [];
     const { left, right, top, bottom } = this;
-    const xTicks = this.logX ? logTicks(this.xRange) : niceTicks(this.xRange[0], this.xRange[1], 7).filter((t) => t >= this.xRange[0] && t <= this.xRange[1]);
-    const yTicks = this.logY ? logTicks(this.yRange) : niceTicks(this.yRange[0], this.yRange[1], 6).filter((t) => t >= this.yRange[0] && t <= this.yRange[1]);
+    const xLog = this.logX ? logTicks(this.xRange) : null;
+    const yLog = this.logY ? logTicks(this.yRange) : null;
+    const xTicks = xLog ? xLog.major : niceTicks(this.xRange[0], this.xRange[1], 7).filter((t) => t >= this.xRange[0] && t <= this.xRange[1]);
+    const yTicks = yLog ? yLog.major : niceTicks(this.yRange[0], this.yRange[1], 6).filter((t) => t >= this.yRange[0] && t <= this.yRange[1]);
+    for (const t of xLog?.minor ?? []) out.push(`<line class="minor-tick" x1="${fmt(this.px(t))}" y1="${bottom}" x2="${fmt(this.px(t))}" y2="${bottom + 3}" stroke="black"/>`);
+    for (const t of yLog?.minor ?? []) out.push(`<line class="minor-tick" x1="${left - 3}" y1="${fmt(this.py(t))}" x2="${left}" y2="${fmt(this.py(t))}" stroke="black"/>`);
     for (const t of xTicks) {
       const x = this.px(t);
       out.push(`<line x1="${fmt(x)}" y1="${top}" x2="${fmt(x)}" y2="${bottom}" stroke="#eee"/>`);
@@ -247,43 +306,64 @@ class Axes {
       out.push(`<line x1="${left - 5}" y1="${fmt(y)}" x2="${left}" y2="${fmt(y)}" stroke="black"/>`);
       out.push(text(left - 8, y + 4, tickLabel(t), `font-size="11" text-anchor="end"`));
     }
-    out.push(`<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="black"/>`);
-    if (opts.title) out.push(text(this.width / 2, 24, opts.title, `font-size="15" text-anchor="middle" font-weight="bold"`));
-    if (opts.xLabel) out.push(text((left + right) / 2, this.height - 14, opts.xLabel, `font-size="13" text-anchor="middle"`));
+    out.push(`<rect class="frame" x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="black"/>`);
+    if (opts.title) out.push(...title(this.width, opts.title, 15));
+    if (opts.xLabel) out.push(fittedText((left + right) / 2, this.height - 14, opts.xLabel, this.width - 16, 13));
     if (opts.yLabel) {
       const cy = (top + bottom) / 2;
-      out.push(text(16, cy, opts.yLabel, `font-size="13" text-anchor="middle" transform="rotate(-90 16 ${fmt(cy)})"`));
+      out.push(fittedText(16, cy, opts.yLabel, Math.min(this.height - 16, 2 * Math.min(cy, this.height - cy) - 8), 13, ` transform="rotate(-90 16 ${fmt(cy)})"`));
     }
     return out;
   }
 }
 
-/** Powers of ten inside a positive range (at most about 8 of them). */
-function logTicks([lo, hi]: [number, number]): number[] {
+/**
+ * Ticks of a log axis over a positive range: labelled powers of ten (every k-th when there are more
+ * than 8 decades), plus 2× and 5× when fewer than three powers of ten fall inside (and every
+ * integer multiple when even those are fewer than three); unlabelled minor ticks at 2–9 × 10^k.
+ */
+export function logTicks([lo, hi]: [number, number]): { major: number[]; minor: number[] } {
+  const within = (t: number) => t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9);
   const a = Math.floor(Math.log10(lo));
   const b = Math.ceil(Math.log10(hi));
+  const multiples = (ms: number[]) => {
+    const out: number[] = [];
+    for (let k = a; k <= b; k++) for (const m of ms) out.push(Number((m * 10 ** k).toPrecision(12)));
+    return out.filter(within);
+  };
   const stride = Math.max(1, Math.ceil((b - a) / 8));
-  const ticks: number[] = [];
-  for (let k = a; k <= b; k += stride) ticks.push(10 ** k);
-  return ticks.filter((t) => t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9));
+  let major: number[] = [];
+  for (let k = a; k <= b; k++) if ((k - a) % stride === 0) major.push(10 ** k);
+  major = major.filter(within);
+  if (major.length < 3) major = multiples([1, 2, 5]);
+  if (major.length < 3) major = multiples([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const minor = b - a > 12 ? [] : multiples([1, 2, 3, 4, 5, 6, 7, 8, 9]).filter((t) => !major.includes(t));
+  return { major, minor };
 }
 
-function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
-  const width = opts.width ?? 640;
+function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0, reserveRight = 0): Axes {
+  const width = (opts.width ?? 640) + reserveRight;
   const height = opts.height ?? 420;
   const xs: number[] = [];
   const ys: number[] = [];
+  let droppedX = false;
+  let droppedY = false;
   for (const s of series) {
     const x = seriesX(s);
     for (let i = 0; i < s.y.length; i++) {
       const y = s.y[i]!;
+      if (opts.logY && y <= 0) droppedY = true;
+      if (opts.logX && x[i]! <= 0) droppedX = true;
       if ((opts.logY && !(y > 0)) || (opts.logX && !(x[i]! > 0))) continue;
       xs.push(x[i]!);
       ys.push(y);
     }
   }
-  let xRange = opts.xRange ?? extent(xs);
-  let yRange = opts.yRange ?? extent(ys);
+  const finite = (v: number[]) => v.some((t) => Number.isFinite(t));
+  if (!opts.xRange && droppedX && !finite(xs)) throw new Error("plot: logX needs a positive x range, but no x value is positive");
+  if (!opts.yRange && droppedY && !finite(ys)) throw new Error("plot: logY needs a positive y range, but no y value is positive");
+  let xRange = opts.xRange ?? (opts.logX ? logExtent(xs) : extent(xs));
+  let yRange = opts.yRange ?? (opts.logY ? logExtent(ys) : extent(ys));
   if (opts.logY) {
     if (!(yRange[0] > 0)) throw new Error(`plot: logY needs a positive y range, got [${yRange[0]}, ${yRange[1]}]`);
     if (yRange[0] === yRange[1]) yRange = [yRange[0] / 2, yRange[1] * 2];
@@ -298,60 +378,147 @@ function makeAxes(series: Series[], opts: AxesOptions, padFraction = 0): Axes {
     const pad = (xRange[1] - xRange[0]) * padFraction;
     xRange = [xRange[0] - pad, xRange[1] + pad];
   }
-  return new Axes(width, height, xRange, yRange, opts.logY ?? false, opts.logX ?? false);
+  return new Axes(width, height, xRange, yRange, opts.logY ?? false, opts.logX ?? false, reserveRight);
 }
 
-function legend(axes: Axes, series: Series[], kind: "line" | "marker", position: AxesOptions["legendPosition"] = "top-right"): string[] {
+type Corner = NonNullable<AxesOptions["legendPosition"]>;
+const CORNERS: Corner[] = ["top-right", "top-left", "bottom-right", "bottom-left"];
+
+/** What a plot draws in pixels: polyline runs and markers (with their radius). */
+interface Marks {
+  runs: [number, number][][];
+  points: [number, number, number][];
+}
+
+function legendSize(series: Series[]): { width: number; height: number } {
+  return { width: Math.max(90, 40 + 6.5 * Math.max(...series.map((s) => s.name.length))), height: series.length * 17 + 6 };
+}
+
+function cornerBox(axes: Axes, corner: Corner, size: { width: number; height: number }): { x: number; y: number } {
+  return {
+    x: corner.endsWith("left") ? axes.left + 6 : axes.right - size.width - 6,
+    y: corner.startsWith("top") ? axes.top + 6 : axes.bottom - size.height - 6,
+  };
+}
+
+/** Whether segment (x1, y1)–(x2, y2) meets the box (Liang–Barsky clipping). */
+function segmentMeetsBox(x1: number, y1: number, x2: number, y2: number, box: { x0: number; y0: number; x1: number; y1: number }): boolean {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  for (const [p, q] of [[-dx, x1 - box.x0], [dx, box.x1 - x1], [-dy, y1 - box.y0], [dy, box.y1 - y1]] as const) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+/** How many marks a box at (x, y) of `size` (plus a 4-pixel margin) would cover. */
+function marksUnder(marks: Marks, x: number, y: number, size: { width: number; height: number }): number {
+  const box = { x0: x - 4, y0: y - 4, x1: x + size.width + 4, y1: y + size.height + 4 };
+  let hits = 0;
+  for (const run of marks.runs) {
+    for (let i = 0; i < run.length; i++) {
+      const [ax, ay] = run[i]!;
+      const [bx, by] = run[Math.min(i + 1, run.length - 1)]!;
+      if (segmentMeetsBox(ax, ay, bx, by, box)) hits++;
+    }
+  }
+  for (const [px, py, r] of marks.points) if (px + r >= box.x0 && px - r <= box.x1 && py + r >= box.y0 && py - r <= box.y1) hits++;
+  return hits;
+}
+
+/**
+ * Where the legend goes: the asked corner when `position` is given; otherwise the first corner
+ * (top-right, top-left, bottom-right, bottom-left) where it covers no plotted mark, or — when every
+ * corner would hide data — outside the plot area, right of it ("outside").
+ */
+function legendPlacement(axes: Axes, series: Series[], marks: Marks, position: Corner | undefined): Corner | "outside" {
+  if (position !== undefined) return position;
+  const size = legendSize(series);
+  for (const corner of CORNERS) {
+    const { x, y } = cornerBox(axes, corner, size);
+    if (marksUnder(marks, x, y, size) === 0) return corner;
+  }
+  return "outside";
+}
+
+/** Pixels an outside legend needs right of the plot area. */
+function outsideReserve(series: Series[]): number {
+  return legendSize(series).width + 12;
+}
+
+function legend(axes: Axes, series: Series[], kind: "line" | "marker", placement: Corner | "outside"): string[] {
+  const { x, y } = placement === "outside" ? { x: axes.right + 12, y: axes.top } : cornerBox(axes, placement, legendSize(series));
+  return legendAt(x, y, series, kind);
+}
+
+/** A legend box with its top-left corner at (boxX, boxY). */
+function legendAt(boxX: number, boxY: number, series: Series[], kind: "line" | "marker"): string[] {
   const out: string[] = [];
-  const width = Math.max(90, 40 + 6.5 * Math.max(...series.map((s) => s.name.length)));
-  const height = series.length * 17 + 6;
-  const boxX = position.endsWith("left") ? axes.left + 6 : axes.right - width - 6;
-  const boxY = position.startsWith("top") ? axes.top + 6 : axes.bottom - height - 6;
+  const size = legendSize(series);
   const x = boxX + 8;
   let y = boxY + 12;
-  out.push(`<rect x="${fmt(boxX)}" y="${fmt(boxY)}" width="${fmt(width)}" height="${height}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+  out.push(`<g class="legend">`);
+  out.push(`<rect x="${fmt(boxX)}" y="${fmt(boxY)}" width="${fmt(size.width)}" height="${size.height}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
   series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length]!;
     if (kind === "line") {
       const dash = s.dashed ? ` stroke-dasharray="5,3"` : "";
-      out.push(`<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${color}" stroke-width="2"${dash}/>`);
+      out.push(`<line x1="${fmt(x)}" y1="${fmt(y)}" x2="${fmt(x + 22)}" y2="${fmt(y)}" stroke="${color}" stroke-width="2"${dash}/>`);
     } else {
-      out.push(`<circle cx="${x + 11}" cy="${y}" r="4" fill="${color}"/>`);
+      out.push(`<circle cx="${fmt(x + 11)}" cy="${fmt(y)}" r="4" fill="${color}"/>`);
     }
     out.push(text(x + 28, y + 4, s.name, `font-size="11"`));
     y += 17;
   });
+  out.push(`</g>`);
   return out;
 }
 
-function polyline(axes: Axes, s: Series, color: string, logY: boolean): string[] {
+/** The pixel runs of a series: a NaN, or a non-positive value on a log axis, breaks the line. */
+function seriesRuns(axes: Axes, s: Series, logY: boolean): [number, number][][] {
   const x = seriesX(s);
-  const out: string[] = [];
-  const dash = s.dashed ? ` stroke-dasharray="5,3"` : "";
-  let points: string[] = [];
-  const flush = (): void => {
-    if (points.length > 0) {
-      out.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${points.join(" ")}"/>`);
-    }
-    points = [];
-  };
+  const runs: [number, number][][] = [];
+  let run: [number, number][] = [];
   for (let i = 0; i < s.y.length; i++) {
     const y = s.y[i]!;
-    // A gap (NaN, or a non-positive value on a log axis) breaks the line.
     if (!Number.isFinite(y) || !Number.isFinite(x[i]!) || (logY && !(y > 0)) || (axes.logX && !(x[i]! > 0))) {
-      flush();
+      if (run.length > 0) runs.push(run);
+      run = [];
       continue;
     }
-    points.push(`${fmt(axes.px(x[i]!))},${fmt(axes.py(y))}`);
+    run.push([axes.px(x[i]!), axes.py(y)]);
   }
-  flush();
-  return out;
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+function polyline(axes: Axes, s: Series, color: string, logY: boolean): string[] {
+  const dash = s.dashed ? ` stroke-dasharray="5,3"` : "";
+  return seriesRuns(axes, s, logY).map(
+    (run) => `<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${run.map(([px, py]) => `${fmt(px)},${fmt(py)}`).join(" ")}"/>`,
+  );
 }
 
 /** Line plot of one or more series, with axes, ticks and a legend. */
 export function linePlot(opts: LinePlotOptions): string {
   if (opts.series.length === 0) throw new Error("linePlot: needs at least one series");
-  const axes = makeAxes(opts.series, opts);
+  let axes = makeAxes(opts.series, opts);
+  const showLegend = opts.legend ?? true;
+  let placement: Corner | "outside" = "top-right";
+  if (showLegend) {
+    const marks: Marks = { runs: opts.series.flatMap((s) => seriesRuns(axes, s, opts.logY ?? false)), points: [] };
+    placement = legendPlacement(axes, opts.series, marks, opts.legendPosition);
+    if (placement === "outside") axes = makeAxes(opts.series, opts, 0, outsideReserve(opts.series));
+  }
   const body = axes.draw(opts);
   body.push(`<g clip-path="url(#plot-area)">`);
   opts.series.forEach((s, i) => {
@@ -361,16 +528,33 @@ export function linePlot(opts: LinePlotOptions): string {
   });
   body.push(`</g>`);
   const clip = `<defs><clipPath id="plot-area"><rect x="${axes.left}" y="${axes.top}" width="${axes.right - axes.left}" height="${axes.bottom - axes.top}"/></clipPath></defs>`;
-  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "line", opts.legendPosition));
+  if (showLegend) body.push(...legend(axes, opts.series, "line", placement));
   return svgDocument(axes.width, axes.height, [clip, ...body]);
 }
 
 /** Scatter plot: one marker per (x, y) point, colored per series. */
 export function scatter(opts: ScatterOptions): string {
   if (opts.series.length === 0) throw new Error("scatter: needs at least one series");
-  const axes = makeAxes(opts.series, opts, 0.04);
-  const body = axes.draw(opts);
   const r = opts.radius ?? 3;
+  const pointsOf = (axes: Axes): [number, number, number][] =>
+    opts.series.flatMap((s) => {
+      const x = seriesX(s);
+      const pts: [number, number, number][] = [];
+      for (let j = 0; j < s.y.length; j++) {
+        const y = s.y[j]!;
+        if (!Number.isFinite(y) || !Number.isFinite(x[j]!) || (opts.logY && !(y > 0)) || (opts.logX && !(x[j]! > 0))) continue;
+        pts.push([axes.px(x[j]!), axes.py(y), r]);
+      }
+      return pts;
+    });
+  let axes = makeAxes(opts.series, opts, 0.04);
+  const showLegend = opts.legend ?? true;
+  let placement: Corner | "outside" = "top-right";
+  if (showLegend) {
+    placement = legendPlacement(axes, opts.series, { runs: [], points: pointsOf(axes) }, opts.legendPosition);
+    if (placement === "outside") axes = makeAxes(opts.series, opts, 0.04, outsideReserve(opts.series));
+  }
+  const body = axes.draw(opts);
   opts.series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length]!;
     const x = seriesX(s);
@@ -382,7 +566,7 @@ export function scatter(opts: ScatterOptions): string {
     }
     body.push(`</g>`);
   });
-  if (opts.legend ?? true) body.push(...legend(axes, opts.series, "marker", opts.legendPosition));
+  if (showLegend) body.push(...legend(axes, opts.series, "marker", placement));
   return svgDocument(axes.width, axes.height, body);
 }
 
@@ -449,7 +633,9 @@ export function heatmap(opts: HeatmapOptions): string {
   const top = 40;
   const gridW = cols * cell;
   const gridH = rows * cell;
-  const width = left + gridW + (showBar ? 90 : 20);
+  const paths = (opts.paths ?? []).map((p, i) => ({ ...p, color: p.color ?? palette[i % palette.length]! }));
+  const legendWidth = paths.length > 0 ? legendSize(paths).width + 12 : 0;
+  const width = left + gridW + (showBar ? 90 : 20) + legendWidth;
   const height = top + gridH + 55;
   const body: string[] = [];
   const origin = opts.origin ?? "upper";
@@ -482,11 +668,11 @@ export function heatmap(opts: HeatmapOptions): string {
     const label = opts.yTickLabels?.[r] ?? String(r);
     body.push(text(left - 6, rowY(r) + cell / 2 + 4, label, `font-size="10" text-anchor="end"`));
   }
-  if (opts.title) body.push(text(width / 2, 24, opts.title, `font-size="15" text-anchor="middle" font-weight="bold"`));
-  if (opts.xLabel) body.push(text(left + gridW / 2, height - 12, opts.xLabel, `font-size="13" text-anchor="middle"`));
+  if (opts.title) body.push(...title(width, opts.title, 15));
+  if (opts.xLabel) body.push(fittedText(left + gridW / 2, height - 12, opts.xLabel, Math.min(width - 16, 2 * Math.min(left + gridW / 2, width - left - gridW / 2) - 8), 13));
   if (opts.yLabel) {
     const cy = top + gridH / 2;
-    body.push(text(16, cy, opts.yLabel, `font-size="13" text-anchor="middle" transform="rotate(-90 16 ${fmt(cy)})"`));
+    body.push(fittedText(16, cy, opts.yLabel, Math.min(height - 16, 2 * Math.min(cy, height - cy) - 8), 13, ` transform="rotate(-90 16 ${fmt(cy)})"`));
   }
   if (showBar) {
     const bx = left + gridW + 20;
@@ -499,6 +685,25 @@ export function heatmap(opts: HeatmapOptions): string {
     body.push(`<rect x="${bx}" y="${top}" width="14" height="${gridH}" fill="none" stroke="black"/>`);
     body.push(text(bx + 18, top + 10, tickLabel(Number(hi.toPrecision(4))), `font-size="10"`));
     body.push(text(bx + 18, top + gridH, tickLabel(Number(lo.toPrecision(4))), `font-size="10"`));
+  }
+  if (paths.length > 0) {
+    const cx = (col: number) => left + (col + 0.5) * cell;
+    const cy = (row: number) => (origin === "upper" ? top + (row + 0.5) * cell : top + (rows - 1 - row + 0.5) * cell);
+    for (const p of paths) {
+      const xs = seriesX(p);
+      const pts = xs.map((x, i) => [cx(x), cy(p.y[i]!)] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      if (pts.length === 0) continue;
+      const dash = p.dashed ? ` stroke-dasharray="5,3"` : "";
+      body.push(`<g class="series" data-name="${escapeXml(p.name)}">`);
+      body.push(`<polyline fill="none" stroke="${p.color}" stroke-width="2.5" stroke-linejoin="round"${dash} points="${pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(" ")}"/>`);
+      body.push(`<circle cx="${fmt(pts[0]![0])}" cy="${fmt(pts[0]![1])}" r="4" fill="${p.color}" stroke="white"/>`);
+      const [ex, ey] = pts.at(-1)!;
+      body.push(`<rect x="${fmt(ex - 4)}" y="${fmt(ey - 4)}" width="8" height="8" fill="${p.color}" stroke="white"/>`);
+      body.push(`</g>`);
+    }
+    // The cells fill the grid, so the legend goes right of it (and of the color bar).
+    const at = { x: width - legendWidth + 6, y: top };
+    body.push(...legendAt(at.x, at.y, paths, "line"));
   }
   return svgDocument(width, height, body);
 }
@@ -542,13 +747,22 @@ export function contour(opts: ContourOptions): string {
       levels = Array.from({ length: count }, (_, i) => zLo + ((zHi - zLo) * (i + 0.5)) / count);
     }
   }
-  const axes = new Axes(
-    opts.width ?? 560,
-    opts.height ?? 460,
-    opts.xRange ?? [xs[0]!, xs[xs.length - 1]!],
-    opts.yRange ?? [ys[0]!, ys[ys.length - 1]!],
-    false,
-  );
+  // Paths take palette colors from the second on (the first is close to the contour colors); the legend shows the same.
+  const paths = (opts.paths ?? []).map((s, i) => ({ ...s, color: s.color ?? palette[(i + 1) % palette.length]! }));
+  const makeContourAxes = (reserve: number) =>
+    new Axes((opts.width ?? 560) + reserve, opts.height ?? 460, opts.xRange ?? [xs[0]!, xs[xs.length - 1]!], opts.yRange ?? [ys[0]!, ys[ys.length - 1]!], false, false, reserve);
+  let axes = makeContourAxes(0);
+  const showLegend = paths.length > 0 && (opts.legend ?? true);
+  let placement: Corner | "outside" = "top-right";
+  if (showLegend) {
+    // The paths' lines and their start/end markers are the data; contour lines are background.
+    const marks: Marks = {
+      runs: paths.flatMap((s) => seriesRuns(axes, s, false)),
+      points: paths.flatMap((s) => seriesRuns(axes, s, false).flatMap((run) => [run[0]!, run.at(-1)!]).map(([x, y]) => [x, y, 4] as [number, number, number])),
+    };
+    placement = legendPlacement(axes, paths, marks, opts.legendPosition);
+    if (placement === "outside") axes = makeContourAxes(outsideReserve(paths));
+  }
   const body = axes.draw(opts);
   body.push(`<defs><clipPath id="contour-area"><rect x="${axes.left}" y="${axes.top}" width="${axes.right - axes.left}" height="${axes.bottom - axes.top}"/></clipPath></defs>`);
   body.push(`<g clip-path="url(#contour-area)">`);
@@ -561,9 +775,8 @@ export function contour(opts: ContourOptions): string {
       .join("");
     body.push(`<path class="contour" data-level="${level}" d="${d}" fill="none" stroke="${colorAt("viridis", t)}" stroke-width="1"/>`);
   });
-  const paths = opts.paths ?? [];
   paths.forEach((s, i) => {
-    const color = s.color ?? palette[(i + 1) % palette.length]!;
+    const color = s.color;
     body.push(`<g class="series" data-name="${escapeXml(s.name)}">`);
     body.push(...polyline(axes, s, color, false));
     const x = seriesX(s);
@@ -575,7 +788,7 @@ export function contour(opts: ContourOptions): string {
     body.push(`</g>`);
   });
   body.push(`</g>`);
-  if (paths.length > 0 && (opts.legend ?? true)) body.push(...legend(axes, paths, "line", opts.legendPosition));
+  if (showLegend) body.push(...legend(axes, paths, "line", placement));
   return svgDocument(axes.width, axes.height, body);
 }
 
@@ -624,7 +837,7 @@ export function panel(plots: string[], opts: PanelOptions = {}): string {
   const width = cellW * Math.min(columns, plots.length);
   const height = titleH + cellH * rowsN;
   const body: string[] = [];
-  if (opts.title) body.push(text(width / 2, 24, opts.title, `font-size="17" text-anchor="middle" font-weight="bold"`));
+  if (opts.title) body.push(...title(width, opts.title, 17));
   plots.forEach((svg, i) => {
     const x = (i % columns) * cellW;
     const y = titleH + Math.floor(i / columns) * cellH;

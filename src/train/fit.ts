@@ -26,12 +26,41 @@ export type Loader = Iterable<Batch> & {
   setGeneratorState?(state: number[] | null): void;
 };
 
+/** A loss: a function (output, target) → scalar tensor, or a module whose `forward(output, target)` is one (`new nn.MSELoss()`). */
+export type Loss = ((output: Tensor, target: Tensor) => Tensor) | { forward(output: Tensor, target: Tensor): Tensor };
+
+/** The loss as a function; anything else is an error naming `op`. */
+function lossFunction(loss: unknown, op: string): (output: Tensor, target: Tensor) => Tensor {
+  if (typeof loss === "function") return loss as (output: Tensor, target: Tensor) => Tensor;
+  if (loss !== null && typeof loss === "object" && typeof (loss as { forward?: unknown }).forward === "function") {
+    const module = loss as { forward(output: Tensor, target: Tensor): Tensor };
+    return (output, target) => module.forward(output, target);
+  }
+  throw new Error(`${op}: options.loss must be a loss function (output, target) => loss or a loss module such as new nn.CrossEntropyLoss(), got ${typeof loss}`);
+}
+
+const FIT_EXAMPLE = "fit(model, { trainLoader, loss, optimizer, epochs })";
+
+/** Checks fit's arguments, so that a misplaced loader or a missing option is named rather than failing later. */
+function checkFitArguments(options: unknown, extraArguments: number): asserts options is FitOptions {
+  const isLoader = options !== null && typeof options === "object" && typeof (options as Iterable<unknown>)[Symbol.iterator] === "function";
+  if (extraArguments > 0 || isLoader) throw new Error(`fit(model, options) takes the loader in its options object: ${FIT_EXAMPLE}`);
+  if (options === null || typeof options !== "object") throw new Error(`fit: the second argument must be an options object, ${FIT_EXAMPLE}; got ${String(options)}`);
+  const missing: [keyof FitOptions, string][] = [
+    ["trainLoader", "pass a loader, e.g. new data.DataLoader(dataset, { batchSize: 32, shuffle: true })"],
+    ["loss", "pass a loss function (output, target) => loss or a loss module such as new nn.CrossEntropyLoss()"],
+    ["optimizer", "pass one such as new optim.SGD(model.parameters(), { lr: 0.01 })"],
+    ["epochs", "pass the number of passes over the training data, e.g. epochs: 10"],
+  ];
+  for (const [key, hint] of missing) if ((options as Record<string, unknown>)[key] === undefined) throw new Error(`fit: options.${key} is missing; ${hint}`);
+}
+
 export interface FitOptions {
   trainLoader: Loader;
   /** Evaluated after every epoch; its numbers are logged as `valLoss`, `val<Metric>`. */
   valLoader?: Loader;
-  /** (output, target) → scalar loss tensor (mean over the batch). */
-  loss: (output: Tensor, target: Tensor) => Tensor;
+  /** (output, target) → scalar loss tensor (mean over the batch), or a loss module such as `new nn.CrossEntropyLoss()`. */
+  loss: Loss;
   optimizer: TrainableOptimizer;
   epochs: number;
   /** Metrics by name, logged for training (`accuracy`) and validation (`valAccuracy`). */
@@ -104,7 +133,9 @@ function checkLossValue(loss: Tensor): number {
  * ```
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<History> {
+  checkFitArguments(options, arguments.length - 2);
   const { trainLoader, valLoader, optimizer, epochs } = options;
+  const lossFn = lossFunction(options.loss, "fit");
   const metrics = options.metrics ?? {};
   const callbacks = options.callbacks ?? [];
   const unpack = options.unpack ?? defaultUnpack;
@@ -132,7 +163,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
       const [input, target] = unpack(batch);
       optimizer.zeroGrad();
       const output = model.forward(input);
-      const loss = options.loss(output, target);
+      const loss = lossFn(output, target);
       const lossValue = checkLossValue(loss);
       if (!Number.isFinite(lossValue)) {
         throw new Error(`fit: loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex} (try a smaller learning rate)`);
@@ -147,7 +178,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
     }
     const logs: EpochLogs = { epoch, ...acc.result() };
     if (valLoader) {
-      const val = evaluate(model, valLoader, { loss: options.loss, metrics, unpack });
+      const val = evaluate(model, valLoader, { loss: lossFn, metrics, unpack });
       for (const [name, v] of Object.entries(val)) logs[valName(name)] = v;
     }
     logs.lr = currentLr(optimizer);
@@ -179,15 +210,16 @@ function inEvalMode<T>(model: TrainableModel, fn: () => T): T {
 export function evaluate(
   model: TrainableModel,
   loader: Iterable<Batch>,
-  options: { loss?: (output: Tensor, target: Tensor) => Tensor; metrics?: Record<string, Metric>; unpack?: Unpack } = {},
+  options: { loss?: Loss; metrics?: Record<string, Metric>; unpack?: Unpack } = {},
 ): EpochLogs {
   const unpack = options.unpack ?? defaultUnpack;
+  const lossFn = options.loss === undefined ? null : lossFunction(options.loss, "evaluate");
   return inEvalMode(model, () => {
     const acc = new MetricAccumulator(options.metrics ?? {});
     for (const batch of loader) {
       const [input, target] = unpack(batch);
       const output = model.forward(input);
-      acc.add(output, target, options.loss ? checkLossValue(options.loss(output, target)) : null);
+      acc.add(output, target, lossFn ? checkLossValue(lossFn(output, target)) : null);
     }
     return acc.result();
   });

@@ -1,6 +1,6 @@
 // train: the fit loop, evaluation, metrics and callbacks (browser-safe but the terminal ProgressBar, Node's).
 export { fit, evaluate, predict } from "./fit.js";
-export type { FitOptions, History, Loader, Unpack, Batch } from "./fit.js";
+export type { FitOptions, History, Loader, Loss, Unpack, Batch } from "./fit.js";
 export type { Callback, TrainContext, BatchLogs } from "./Callback.js";
 export type { TrainableModel, TrainableOptimizer, EpochLogs } from "./types.js";
 export { currentLr, setLr } from "./types.js";

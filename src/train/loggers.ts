@@ -38,7 +38,11 @@ export class CsvLogger implements Callback {
 
 /** Calls `fn` with each epoch's logs (a lambda callback). */
 export class LambdaCallback implements Callback {
-  constructor(private readonly fn: (epoch: number, logs: EpochLogs) => void) {}
+  constructor(private readonly fn: (epoch: number, logs: EpochLogs) => void) {
+    if (typeof fn !== "function") {
+      throw new Error("LambdaCallback: takes one function (epoch, logs) => void, e.g. new train.LambdaCallback((epoch, logs) => console.log(epoch, logs)); for other hooks, pass an object with onEpochEnd, onBatchEnd, … to fit's callbacks directly");
+    }
+  }
   onEpochEnd(epoch: number, logs: EpochLogs): void {
     this.fn(epoch, logs);
   }

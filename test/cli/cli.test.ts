@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { experiments } from "../../src/experiments/index.js";
+import { CHAPTERS } from "../../src/experiments/Experiment.js";
 import { load } from "../../src/io/checkpoint.js";
 
 function capture() {
@@ -12,11 +13,20 @@ function capture() {
 }
 
 describe("deepscript CLI", () => {
-  it("list prints every registered experiment with its description", async () => {
+  it("list prints every registered experiment once, with its description, under its chapter, chapters in course order", async () => {
     const c = capture();
     expect(await runCli(["node", "deepscript", "list"], c.io)).toBe(0);
-    expect(c.out).toHaveLength(experiments.length);
-    expect(c.out.some((l) => /^mnist-mlp\s+MNIST/.test(l))).toBe(true);
+    const headings: string[] = [];
+    const chapterOf = new Map<string, string>();
+    for (const line of c.out) {
+      if (/^\S.*:$/.test(line)) headings.push(line.slice(0, -1));
+      else if (line.trim() !== "") chapterOf.set(line.trim().split(/\s+/)[0]!, headings.at(-1)!);
+    }
+    expect(c.out.filter((l) => l.startsWith("  "))).toHaveLength(experiments.length);
+    for (const e of experiments) expect(chapterOf.get(e.name), e.name).toBe(e.chapter);
+    const order = headings.map((h) => (CHAPTERS as readonly string[]).indexOf(h));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(c.out.some((l) => /^  mnist-mlp\s+MNIST/.test(l))).toBe(true);
   });
 
   it("run mnist-mlp --epochs 1 writes metrics.jsonl, summary.json, model.safetensors and the curves plot", async () => {
@@ -45,7 +55,7 @@ describe("deepscript CLI", () => {
     expect(a.err.join("\n")).toMatch(/unknown experiment "no-such-thing" \(available: .*mnist-mlp/);
     const b = capture();
     expect(await runCli(["node", "deepscript", "run", "mnist-mlp", "--epochs", "two"], b.io)).toBe(1);
-    expect(b.err.join("\n")).toMatch(/--epochs must be an integer, got "two"/);
+    expect(b.err.join("\n")).toMatch(/--epochs must be a whole number ≥ 1 written in decimal digits, got "two"/);
   });
 
   it("demo shows an autograd gradient equal to its closed form", async () => {

@@ -167,6 +167,21 @@ describe("CFR on Kuhn poker", () => {
     expect(a.averageStrategy).not.toEqual(c.averageStrategy);
   });
 
+  it("MCCFR after a few iterations: information sets it never sampled play uniformly, so the average strategy covers all 12", () => {
+    // One external-sampling iteration deals one hand per traversal, so most information sets are unvisited;
+    // the evaluation of the average strategy must not fail on them (it did: "no entry for information set").
+    for (const iterations of [1, 2, 5, 10]) {
+      const result = cfr(game, { iterations, sampling: "external", seed: 0, evaluateEvery: 1 });
+      expect(Object.keys(result.averageStrategy).sort(), `${iterations}`).toEqual([...informationSets(game).keys()].sort());
+      expect(Object.keys(result.currentStrategy).sort(), `${iterations}`).toEqual([...informationSets(game).keys()].sort());
+      expect(result.history.iterations).toHaveLength(iterations);
+      expect(Number.isFinite(result.exploitability)).toBe(true);
+    }
+    const one = cfr(game, { iterations: 1, sampling: "external", seed: 0 });
+    const unvisited = Object.entries(one.averageStrategy).filter(([, p]) => p[0] === 0.5 && p[1] === 0.5);
+    expect(unvisited.length).toBeGreaterThan(0);
+  });
+
   it("validates its options", () => {
     expect(() => cfr(game, { iterations: 0 })).toThrow(/positive integer/);
     expect(() => cfr(game, { iterations: 10, variant: "cfr+", sampling: "external" })).toThrow(/cfr\+/);

@@ -56,6 +56,17 @@ describe("svg plots", () => {
     expect(svg.match(/<polyline/g)?.length).toBe(1);
   });
 
+  it("logY with one point, or with no positive finite value, still draws (a decade around the point, or 1 to 10)", () => {
+    // backprop-by-hand --epochs 1 plots one loss value; optim-es with a tiny budget plots only Infinity.
+    const one = linePlot({ series: [{ name: "loss", y: [0.3] }], logY: true });
+    expectWellFormed(one);
+    expect(one).toContain(">0.1</text>");
+    expect(one).toContain(">1</text>");
+    expectWellFormed(linePlot({ series: [{ name: "f", x: [0, 1], y: [Infinity, Infinity] }], logY: true }));
+    expectWellFormed(linePlot({ series: [{ name: "a", x: [3], y: [2] }], logX: true }));
+    expect(() => linePlot({ series: [{ name: "a", y: [1, 2] }], logY: true, yRange: [0, 1] })).toThrow(/logY needs a positive y range/);
+  });
+
   it("logX puts ticks at powers of ten and places the legend where asked", () => {
     const svg = linePlot({ series: [{ name: "a", x: [1, 10, 100, 1000], y: [1, 2, 3, 4] }], logX: true, legendPosition: "bottom-left" });
     expectWellFormed(svg);
