@@ -1,6 +1,6 @@
 // deepscript.nn: modules, layers, activations, losses, initializers and regularization helpers.
 export { Module } from "./Module.js";
-export type { AnyModule, StateDict, LoadStateDictResult } from "./Module.js";
+export type { AnyModule, StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook } from "./Module.js";
 export { Parameter } from "./Parameter.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
 export type { TensorModule } from "./containers.js";
