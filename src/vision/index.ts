@@ -1,3 +1,5 @@
-// vision: building blocks for images (augmentation transforms, reference models; datasets live in data).
+// vision: building blocks for images (augmentation transforms, reference models, visualization; datasets live in data).
 export * as transforms from "./transforms/index.js";
 export * as models from "./models/index.js";
+export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
+export type { MakeGridOptions } from "./visualize.js";
