@@ -114,7 +114,8 @@ export interface DenseNetOptions {
  */
 export class DenseNet extends Module {
   readonly features: NamedSequential;
-  readonly classifier: Linear;
+  /** The classifier head; assign a new layer to transfer the net to other classes. */
+  classifier: TensorModule;
   constructor(options: DenseNetOptions = {}) {
     super();
     const allowed = ["growthRate", "blockConfig", "numInitFeatures", "bnSize", "dropRate", "numClasses", "inChannels", "stem", "dtype", "generator"];
@@ -154,7 +155,8 @@ export class DenseNet extends Module {
     });
     parts.push(["norm5", new BatchNorm2d(numFeatures, { dtype: lo.dtype })]);
     this.features = new NamedSequential(parts);
-    this.classifier = new Linear(numFeatures, numClasses, lo);
+    const classifier = new Linear(numFeatures, numClasses, lo);
+    this.classifier = classifier;
 
     noGrad(() => {
       for (const m of this.modules()) {
@@ -164,7 +166,7 @@ export class DenseNet extends Module {
           init.constant(m.bias!, 0);
         }
       }
-      init.constant(this.classifier.bias!, 0);
+      init.constant(classifier.bias!, 0);
     });
   }
   forward(x: Tensor): Tensor {

@@ -41,7 +41,8 @@ export class LeNet5 extends Module {
   readonly act3: TensorModule;
   readonly fc2: Linear;
   readonly act4: TensorModule;
-  readonly fc3: Linear;
+  /** The classifier head; assign a new layer to transfer the net to other classes. */
+  fc3: TensorModule;
   constructor(options: LeNet5Options = {}) {
     super();
     const o = checkOptions("LeNet5", options, ["numClasses", "inChannels", "imageSize", "activation", "pool", "dtype", "generator"]) as LeNet5Options;

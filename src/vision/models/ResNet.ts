@@ -138,7 +138,8 @@ export class ResNet extends Module {
   readonly layer3: Sequential;
   readonly layer4: Sequential;
   readonly avgpool = new AdaptiveAvgPool2d([1, 1]);
-  readonly fc: Linear;
+  /** The classifier head; assign a new layer to transfer the net to other classes. */
+  fc: TensorModule;
 
   constructor(block: ResidualBlock, layers: readonly number[], options: ResNetOptions = {}) {
     super();

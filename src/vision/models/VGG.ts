@@ -52,7 +52,8 @@ export interface VGGOptions {
 export class VGG extends Module {
   readonly features: Sequential;
   readonly avgpool: AdaptiveAvgPool2d;
-  readonly classifier: Sequential;
+  /** The classifier head; assign a new layer to transfer the net to other classes. */
+  classifier: TensorModule;
   constructor(config: VGGConfig, options: VGGOptions = {}) {
     super();
     const o = checkOptions("VGG", options, ["numClasses", "inChannels", "batchNorm", "poolSize", "hidden", "dropout", "dtype", "generator"]) as VGGOptions;
