@@ -17,6 +17,7 @@ import { crossEntropy } from "../nn/functional/losses.js";
 import { Adam } from "../optim/Adam.js";
 import { Generator } from "../random/Generator.js";
 import { noGrad } from "../autograd/engine.js";
+import { cat } from "../ops/movement.js";
 import { fit, evaluate } from "../train/fit.js";
 import { accuracy } from "../train/metrics.js";
 import { confusionMatrix, confusionMatrixImage, filterGrid } from "../vision/visualize.js";
@@ -51,6 +52,8 @@ export function fashionCnn(generator: Generator): Sequential {
 export interface FashionCnnBudget {
   trainSize?: number;
   testSize?: number;
+  /** Test images per forward pass (default 1000). */
+  testBatchSize?: number;
   /** Progress bar on the terminal (default true). */
   progress?: boolean;
 }
@@ -78,7 +81,7 @@ export async function runFashionCnn(opts: ExperimentOptions, budget: FashionCnnB
   const model = fashionCnn(new Generator(opts.seed));
   const optimizer = new Adam(model.parameters(), { lr });
   const trainLoader = new DataLoader(new TensorDataset(train.x, train.y), { batchSize: config.batchSize, shuffle: true, seed: opts.seed });
-  const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
+  const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: budget.testBatchSize ?? 1000 });
   const history = await fit(model, {
     trainLoader, valLoader: testLoader, loss: crossEntropy, optimizer, epochs, metrics: { accuracy },
     callbacks: runCallbacks(opts.outDir, opts.log, { progress: budget.progress ?? true }),
@@ -86,7 +89,8 @@ export async function runFashionCnn(opts: ExperimentOptions, budget: FashionCnnB
   const final = evaluate(model, testLoader, { loss: crossEntropy, metrics: { accuracy } });
 
   model.eval();
-  const predictions = noGrad(() => (model.call(test.x) as Tensor).argmax(1));
+  // In batches: the whole test split at once would need gigabytes of convolution columns.
+  const predictions = cat([...testLoader].map(([x]) => noGrad(() => (model.call(x!) as Tensor).argmax(1))), 0);
   const matrix = confusionMatrix(predictions, test.y, 10);
   savePng(join(opts.outDir, "confusion.png"), confusionMatrixImage(matrix, { cellSize: 24 }));
   savePng(join(opts.outDir, "filters.png"), filterGrid((model.at(0) as Conv2d).weight, { nrow: 8 }));
