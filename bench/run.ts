@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, elementwise, reductions, per-op overhead, MLP step, Transformer step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -89,6 +89,55 @@ if (want("conv")) {
     }, { budgetMs: 3000, warmup: 1 });
     emit({ name: `${name} forward+backward`, unit: "ms", value: fb.median, time_ms: fb, backend, threads });
   }
+}
+
+if (want("cnn-w3")) {
+  // W3 of bench/peers: the whole training step of 1×28×28 → conv 5×5×32 p2 → ReLU → max-pool 2 → conv
+  // 5×5×64 p2 → ReLU → max-pool 2 → linear 3136→10, softmax cross-entropy, SGD lr 0.01, batch 64, cycling
+  // through 16 real MNIST batches as the peer does (~4 GFLOP per step, nearly all in the two convolutions).
+  const { loadMnist } = await import("../src/node/mnist.js");
+  const { train } = loadMnist();
+  const batches = Array.from({ length: 16 }, (_, i) => ({
+    x: train.x.slice(0, i * 64, (i + 1) * 64).reshape([64, 1, 28, 28]).contiguous(),
+    y: train.y.slice(0, i * 64, (i + 1) * 64).contiguous(),
+  }));
+  const gen = new ds.Generator(0);
+  const model = new ds.nn.Sequential(
+    new ds.nn.Conv2d(1, 32, 5, { padding: 2, generator: gen }), new ds.nn.ReLU(), new ds.nn.MaxPool2d(2),
+    new ds.nn.Conv2d(32, 64, 5, { padding: 2, generator: gen }), new ds.nn.ReLU(), new ds.nn.MaxPool2d(2),
+    new ds.nn.Flatten(), new ds.nn.Linear(7 * 7 * 64, 10, { generator: gen }),
+  );
+  const optimizer = new ds.optim.SGD(model.parameters(), { lr: 0.01 });
+  let it = 0;
+  const step = () => {
+    const { x, y } = batches[it++ % batches.length]!;
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(step, { budgetMs: 6000, warmup: 3, warmupMs: 1000 });
+  emit({ name: "cnn-w3 step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
+}
+
+if (want("cnn-fashion")) {
+  // One training step of the fashion-cnn experiment's net (conv 3×3×32 → conv 3×3×64 → max-pool →
+  // dropout → fc 128 → dropout → fc 10, Adam 1e-3, batch 64): × 938 steps is its epoch's compute.
+  const { fashionCnn } = await import("../src/experiments/fashion-cnn.js");
+  const model = fashionCnn(new ds.Generator(0));
+  const optimizer = new ds.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = ds.randn([64, 1, 28, 28], { generator: new ds.Generator(1) });
+  const y = ds.randint(0, 10, [64], { generator: new ds.Generator(2) });
+  const step = () => {
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(step, { budgetMs: 6000, warmup: 3, warmupMs: 1000 });
+  emit({ name: "cnn-fashion step batch 64", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }
 
 if (want("elementwise")) {

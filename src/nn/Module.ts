@@ -20,6 +20,27 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/** What `remove()` undoes: a hook registered with `registerForwardHook` / `registerForwardPreHook`. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/**
+ * Runs before `forward` with the module and its inputs; returning an array replaces the inputs
+ * (PyTorch's forward pre-hook; return nothing to keep them).
+ */
+export type ForwardPreHook<I extends unknown[] = unknown[]> = (module: AnyModule, inputs: I) => I | void;
+
+/**
+ * Runs after `forward` with the module, its inputs and its output; returning a value replaces the
+ * output (PyTorch's forward hook; return nothing to keep it).
+ */
+export type ForwardHook<I extends unknown[] = unknown[], O = unknown> = (module: AnyModule, inputs: I, output: O) => O | void;
+
+/** A hook as kept by a module (the public signatures above are checked at registration). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StoredHook = (module: AnyModule, inputs: any[], output?: any) => unknown;
+
 /** Any module, whatever its forward signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], unknown>;
@@ -28,6 +49,9 @@ export type AnyModule = Module<any[], unknown>;
 const inspectCustom: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
 const snakeCache = new Map<string, string>();
+
+/** Ids of forward hooks, increasing across all modules (so handles stay distinct). */
+let nextHookId = 0;
 
 /**
  * The state-dict key of a JS member name: `camelCase` becomes `snake_case` (`runningMean` →
@@ -84,12 +108,71 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** True in training mode (dropout active, batch norm uses batch statistics). */
   training = true;
   private readonly _buffers = new Map<string, { tensor: Tensor; persistent: boolean }>();
+  /** Forward pre-hooks and hooks by registration id, created on the first registration. */
+  private _preHooks: Map<number, StoredHook> | null = null;
+  private _hooks: Map<number, StoredHook> | null = null;
 
   abstract forward(...inputs: I): O;
 
-  /** Runs `forward` (PyTorch's `module(x)`). */
+  /** Runs `forward` (PyTorch's `module(x)`), with the forward pre-hooks before and the forward hooks after it. */
   call(...inputs: I): O {
-    return this.forward(...inputs);
+    if (this._preHooks === null && this._hooks === null) return this.forward(...inputs);
+    let args = inputs;
+    if (this._preHooks !== null) {
+      for (const hook of [...this._preHooks.values()]) {
+        const replaced = hook(this, args) as I | undefined;
+        if (replaced !== undefined) {
+          if (!Array.isArray(replaced)) throw new Error(`${this.constructor.name}: a forward pre-hook must return an array of inputs or nothing, got ${typeof replaced}`);
+          args = replaced;
+        }
+      }
+    }
+    let output = this.forward(...args);
+    if (this._hooks !== null) {
+      for (const hook of [...this._hooks.values()]) {
+        const replaced = hook(this, args, output) as O | undefined;
+        if (replaced !== undefined) output = replaced;
+      }
+    }
+    return output;
+  }
+
+  /**
+   * Registers `hook(module, inputs)` to run before every `call` (PyTorch's
+   * `register_forward_pre_hook`); it may return new inputs (an array). Returns a handle whose
+   * `remove()` unregisters it.
+   */
+  registerForwardPreHook(hook: ForwardPreHook<I>): RemovableHandle {
+    if (typeof hook !== "function") throw new Error(`${this.constructor.name}.registerForwardPreHook: expected a function, got ${typeof hook}`);
+    const hooks = (this._preHooks ??= new Map());
+    const id = nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => {
+      hooks.delete(id);
+      if (hooks.size === 0 && this._preHooks === hooks) this._preHooks = null;
+    } };
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)` to run after every `call` (PyTorch's
+   * `register_forward_hook`): the way to read feature maps of any layer. It may return a replacement
+   * output. Returns a handle whose `remove()` unregisters it.
+   * ```ts
+   * const maps: Tensor[] = [];
+   * const handle = model.layer1.registerForwardHook((_m, _in, out) => { maps.push(out.detach()); });
+   * model.call(x);
+   * handle.remove();
+   * ```
+   */
+  registerForwardHook(hook: ForwardHook<I, O>): RemovableHandle {
+    if (typeof hook !== "function") throw new Error(`${this.constructor.name}.registerForwardHook: expected a function, got ${typeof hook}`);
+    const hooks = (this._hooks ??= new Map());
+    const id = nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => {
+      hooks.delete(id);
+      if (hooks.size === 0 && this._hooks === hooks) this._hooks = null;
+    } };
   }
 
   /**

@@ -5,7 +5,9 @@ import { Module, type AnyModule } from "./Module.js";
 import { addIndent } from "./pyRepr.js";
 
 /** A module with the plain one-tensor signature, the kind Sequential chains. */
-export type TensorModule = Module<[Tensor], Tensor>;
+// Optional extra inputs are allowed (ConvTranspose2d.forward(x, outputSize?)); Sequential passes one tensor.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TensorModule = Module<[Tensor, ...any[]], Tensor>;
 
 /**
  * Chains modules: `forward(x)` is `mN(…m2(m1(x)))`. Children are named "0", "1", … like PyTorch, so

@@ -1,6 +1,6 @@
 // deepscript.nn: modules, layers, activations, losses, initializers and regularization helpers.
 export { Module } from "./Module.js";
-export type { AnyModule, StateDict, LoadStateDictResult } from "./Module.js";
+export type { AnyModule, StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook } from "./Module.js";
 export { Parameter } from "./Parameter.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
 export type { TensorModule } from "./containers.js";
@@ -30,6 +30,7 @@ export {
   MSELoss, L1Loss, LpLoss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
   HingeEmbeddingLoss, MultiMarginLoss, MarginRankingLoss,
 } from "./losses.js";
+export { freeze, unfreeze, trainableParameters } from "./freeze.js";
 export { l1Penalty, l2Penalty, clipGradNorm_, clipGradValue_, mcDropoutPredict } from "./regularization.js";
 export type { ClipGradNormOptions } from "./regularization.js";
 export * as functional from "./functional/index.js";

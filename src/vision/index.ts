@@ -1,2 +1,7 @@
-// vision: building blocks for images (augmentation transforms; datasets live in data).
+// vision: building blocks for images (augmentation transforms, reference models, visualization; datasets live in data).
 export * as transforms from "./transforms/index.js";
+export * as models from "./models/index.js";
+export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
+export type { MakeGridOptions } from "./visualize.js";
+export { fgsm, pgd, robustAccuracy, adversarialTrainingStep } from "./adversarial.js";
+export type { FGSMOptions, PGDOptions, Attack, AttackLoss, AdversarialTrainingOptions } from "./adversarial.js";

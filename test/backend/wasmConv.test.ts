@@ -38,6 +38,10 @@ const geometries: Geometry[] = [
   { name: "2-D stride (2, 3), dilation (2, 1), groups 2", N: 2, Cin: 4, Cout: 6, inSize: [11, 13], kernel: [3, 2], p: { stride: [2, 3], padding: [1, 2], dilation: [2, 1], groups: 2 } },
   { name: "2-D depthwise, uneven 'same' padding", N: 2, Cin: 3, Cout: 6, inSize: [7, 8], kernel: [2, 4], p: { stride: [1, 1], padding: [0, 1], dilation: [1, 1], groups: 3 }, end: [1, 2] },
   { name: "2-D 1×1 kernel (no columns)", N: 2, Cin: 16, Cout: 8, inSize: [5, 6], kernel: [1, 1], p: { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 } },
+  // 8.3 MFLOP, above the kernels' threading threshold: threads split the batch (7 images: uneven
+  // chunks), each with its own columns; convWeight adds the threads' partial sums.
+  { name: "2-D 3×3 pad 1, batch 7 (threaded over images)", N: 7, Cin: 16, Cout: 16, inSize: [16, 16], kernel: [3, 3], p: { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 } },
+  { name: "2-D 3×3 stride 2 groups 2, batch 9 (threaded over images)", N: 9, Cin: 16, Cout: 32, inSize: [18, 18], kernel: [3, 3], p: { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 2 } },
   { name: "1-D stride 2, dilation 3", N: 4, Cin: 5, Cout: 7, inSize: [40], kernel: [4], p: { stride: [2], padding: [3], dilation: [3], groups: 1 } },
 ];
 

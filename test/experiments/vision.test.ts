@@ -1,0 +1,52 @@
+// fashion-cnn and adversarial on small budgets: metric keys, files, and the orderings the methods guarantee.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findExperiment } from "../../src/experiments/index.js";
+import { runFashionCnn, fashionCnn } from "../../src/experiments/fashion-cnn.js";
+import { runAdversarial } from "../../src/experiments/adversarial.js";
+import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
+import { Generator } from "../../src/random/Generator.js";
+import { summary } from "../../src/vision/models/summary.js";
+
+const options = (epochs: number): ExperimentOptions => ({ seed: 0, epochs, outDir: mkdtempSync(join(tmpdir(), "ds-vision-")), log: () => {} });
+
+describe("fashion-cnn", () => {
+  it("is registered, and its net is the classic 1,199,882-parameter CNN", () => {
+    expect(findExperiment("fashion-cnn").name).toBe("fashion-cnn");
+    const s = summary(fashionCnn(new Generator(0)), [1, 1, 28, 28]);
+    // PyTorch: conv 1→32 (320) + conv 32→64 (18,496) + fc 9216→128 (1,179,776) + fc 128→10 (1,290)
+    expect(s.totalParams).toBe(320 + 18_496 + 1_179_776 + 1_290);
+    expect(s.rows.at(-1)!.outputShape).toEqual([1, 10]);
+  });
+
+  it("one epoch on 320 images (5 Adam steps) learns above chance and writes its files", async () => {
+    const opts = options(1);
+    const r = await runFashionCnn(opts, { trainSize: 320, testSize: 200, testBatchSize: 64, progress: false });
+    expect(r.testAccuracy).toBeGreaterThan(0.3); // chance: 0.1
+    expect(r.secondsPerEpoch).toBeGreaterThan(0);
+    for (const f of ["confusion.png", "filters.png", "curves.svg", "confusion.json", "metrics.jsonl"]) expect(existsSync(join(opts.outDir, f)), f).toBe(true);
+    const confusion = JSON.parse(readFileSync(join(opts.outDir, "confusion.json"), "utf8")) as { matrix: number[] };
+    expect(confusion.matrix.reduce((a, b) => a + b, 0)).toBe(200); // every test image, predicted in batches of 64
+  }, 300_000);
+});
+
+describe("adversarial", () => {
+  // That adversarial training raises PGD accuracy is tested on a toy problem in test/vision/adversarial.test.ts;
+  // this budget is too small for it to show reliably on Fashion-MNIST.
+  it("is registered; PGD ≤ FGSM < clean accuracy, lower at larger ε; writes its metrics and images", async () => {
+    expect(findExperiment("adversarial").name).toBe("adversarial");
+    const opts = options(2);
+    const r = await runAdversarial(opts, { trainSize: 640, attackImages: 100, epsList: [0.05, 0.1], pgdSteps: 3, trainPgdSteps: 2 });
+    expect(r.cleanAccuracy as number).toBeGreaterThan(0.3);
+    expect(r.fgsmAccuracy as number).toBeLessThan(r.cleanAccuracy as number);
+    expect(r.pgdAccuracy as number).toBeLessThanOrEqual(r.fgsmAccuracy as number);
+    for (const key of ["cleanAccuracyAdvTrained", "fgsmAccuracyAdvTrained", "pgdAccuracyAdvTrained"]) expect(r[key], key).toBeTypeOf("number");
+    // larger ε, lower robust accuracy
+    const byEps = r.pgdByEps as number[];
+    expect(byEps[1]!).toBeLessThanOrEqual(byEps[0]!);
+    expect(existsSync(join(opts.outDir, "examples.png"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(opts.outDir, "robustness.json"), "utf8")).pgdAccuracy).toBe(r.pgdAccuracy);
+  }, 300_000);
+});
