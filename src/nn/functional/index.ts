@@ -12,3 +12,6 @@ export { interpolate, pixelShuffle, pixelUnshuffle } from "../../ops/resample.js
 export type { InterpolateOptions, InterpolateMode } from "../../ops/resample.js";
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold, toeplitz2d } from "../../ops/conv.js";
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions } from "../../ops/conv.js";
+export { rnnTanhCell, rnnReluCell, lstmCell, gruCell } from "./rnn.js";
+export type { CellWeights } from "./rnn.js";
+export { lstmRecurrence, lstmRecurrenceReference } from "./lstmFused.js";
