@@ -15,7 +15,7 @@ import * as init from "./init.js";
 import { pyFloat } from "./pyRepr.js";
 import { dropout, linear } from "./functional/layers.js";
 import { gruStep, lstmStep, rnnReluStep, rnnTanhStep, type CellWeights } from "./functional/rnn.js";
-import { lstmRecurrence } from "./functional/lstmFused.js";
+import { lstmRecurrence } from "../ops/lstm.js";
 import { PackedSequence } from "./packedSequence.js";
 
 /** The recurrence of a layer: PyTorch's mode names. */

@@ -287,3 +287,36 @@ describe("recurrent layers: gradcheck and truncated BPTT", () => {
     expect(() => nn.truncatedBPTT<Tensor>(x, 0, (_c, s) => s!)).toThrow("truncatedBPTT: chunkLength must be positive, got 0");
   });
 });
+
+describe("fused LSTM recurrence equals the composite reference", () => {
+  for (const [dtype, tol] of [["float64", 1e-12], ["float32", 2e-5]] as const) {
+    for (const reverse of [false, true]) {
+      it(`${dtype}${reverse ? ", reverse" : ""}: every h and c and the gradients of xg, W_hh, h0, c0`, () => {
+        const g = new ds.Generator(reverse ? 11 : 12);
+        const [T, B, H] = [6, 5, 12];
+        const make = (...shape: number[]) => ds.randn(shape, { dtype, generator: g }).mul(0.5);
+        const args = [make(T, B, 4 * H), make(4 * H, H), make(B, H), make(B, H)];
+        const ghs = make(T, B, H), gcs = make(T, B, H);
+        const run = (f: typeof nn.functional.lstmRecurrence) => {
+          const leaves = args.map((a) => a.detach().requiresGrad_());
+          const [hs, cs] = f(leaves[0]!, leaves[1]!, leaves[2]!, leaves[3]!, reverse);
+          hs.mul(ghs).sum().add(cs.mul(gcs).sum()).backward();
+          return [hs, cs, ...leaves.map((l) => l.grad!)];
+        };
+        const fused = run(nn.functional.lstmRecurrence);
+        const reference = run(nn.functional.lstmRecurrenceReference);
+        const names = ["hs", "cs", "grad xg", "grad W_hh", "grad h0", "grad c0"];
+        fused.forEach((t, i) => {
+          const r = reference[i]!;
+          expect(maxRelErr(t, { shape: [...r.shape], dtype, data: r.toList() }), names[i]).toBeLessThan(tol);
+        });
+        // the composite backward (used under createGraph) agrees with both
+        const [dxg, dWhh, dh0, dc0] = ds.noGrad(() => nn.functional.lstmRecurrenceBackwardReference(ghs, gcs, args[0]!, args[1]!, args[2]!, args[3]!, reverse));
+        [dxg, dWhh, dh0, dc0].forEach((t, i) => {
+          const r = reference[i + 2]!;
+          expect(maxRelErr(t!, { shape: [...r.shape], dtype, data: r.toList() }), `composite ${names[i + 2]}`).toBeLessThan(tol);
+        });
+      });
+    }
+  }
+});

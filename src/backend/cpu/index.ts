@@ -9,6 +9,7 @@ import { linear, matmul } from "./matmul.js";
 import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
+import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -82,6 +83,8 @@ export const cpuBackend: Backend = {
   convWeight,
   unfold,
   fold,
+  lstmRecurrence,
+  lstmRecurrenceBackward,
   cholesky,
   inv,
   solve,

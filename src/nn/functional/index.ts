@@ -14,4 +14,4 @@ export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions } from "../../ops/conv.js";
 export { rnnTanhCell, rnnReluCell, lstmCell, gruCell } from "./rnn.js";
 export type { CellWeights } from "./rnn.js";
-export { lstmRecurrence, lstmRecurrenceReference } from "./lstmFused.js";
+export { lstmRecurrence, lstmRecurrenceReference, lstmRecurrenceBackwardReference } from "../../ops/lstm.js";
