@@ -5,3 +5,4 @@ export { unary, binary } from "./elementwise";
 export { reduce, softmax } from "./reduce";
 export { im2col, col2im } from "./im2col";
 export { sgd, adam } from "./optim";
+export { lstmForward, lstmBackward } from "./lstm";

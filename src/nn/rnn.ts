@@ -363,15 +363,17 @@ abstract class RNNBase<S> extends Module<[Tensor | PackedSequence, S?], [Tensor 
 function runDirection(mode: RNNMode, data: Tensor, sizes: readonly number[], w: CellWeights, initial: Tensor[], reverse: boolean): { out: Tensor; states: Tensor[] } {
   const T = sizes.length;
   const B = sizes[0] ?? 0;
-  const gx = linear(data, w.weightIh, w.biasIh); // (N, G·H)
   if (mode === "LSTM" && !w.weightHr && T > 0 && sizes.every((b) => b === B)) {
-    // fused recurrence: all four gates per step from one GEMM, backward without per-gate tensors
+    // fused recurrence: all four gates per step from one GEMM, backward without per-gate tensors;
+    // both biases join the input projection, one GEMM over every step
     const H = w.weightHh.shape[1]!;
-    const xg = w.biasHh ? gx.add(w.biasHh) : gx;
-    const [hs, cs] = lstmRecurrence(xg.reshape(T, B, 4 * H), w.weightHh, initial[0]!, initial[1]!, reverse);
+    const bias = w.biasIh && w.biasHh ? w.biasIh.add(w.biasHh) : w.biasIh;
+    const xg = linear(data, w.weightIh, bias).reshape(T, B, 4 * H); // (T, B, 4H)
+    const [hs, cs] = lstmRecurrence(xg, w.weightHh, initial[0]!, initial[1]!, reverse);
     const last = reverse ? 0 : T - 1;
     return { out: hs.reshape(T * B, H), states: [hs.select(0, last), cs.select(0, last)] };
   }
+  const gx = linear(data, w.weightIh, w.biasIh); // (N, G·H)
   const offsets: number[] = [];
   let acc = 0;
   for (const b of sizes) {

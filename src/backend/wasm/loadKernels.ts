@@ -36,6 +36,14 @@ export interface KernelExports {
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
   ): void;
+  lstmForward(
+    T: number, B: number, H: number, xg: number, whh: number, h0: number, c0: number,
+    hs: number, cs: number, gates: number, reverse: number, work: number,
+  ): void;
+  lstmBackward(
+    T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
+    dxg: number, dh: number, dc: number, reverse: number, work: number,
+  ): void;
 }
 
 /** Kernels that worker threads can run, by index in this list. */
