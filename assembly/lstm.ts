@@ -1,7 +1,7 @@
 // The fused LSTM recurrence in float32 (forward and backpropagation through time), on the calling
 // thread: per step one GEMM for all four gates, then one SIMD pass over them. Mirrors the CPU reference
 // kernels of src/backend/cpu/lstm.ts. Gate order i, f, g, o; arrays are row-major, strides in floats.
-import { gemm } from "./gemm";
+import { gemm, gemmPrepackedB, KC, NC, prepackB } from "./gemm";
 import { sigmoidV, tanhV } from "./simdMath";
 
 @inline function sigmoidS(x: f32): f32 {
@@ -14,13 +14,16 @@ import { sigmoidV, tanhV } from "./simdMath";
 
 /**
  * xg (T, B, 4H) input projections, whh (4H, H), h0 and c0 (B, H) → hs and cs (T, B, H) and the
- * activated gates (T, B, 4H). `work` holds gemmWorkspaceBytes(4H) bytes.
+ * activated gates (T, B, 4H). `work` holds gemmWorkspaceBytes(4H) bytes and `packed`
+ * packedBBytes(H, 4H): W_hhᵀ is packed once for all steps when it fits one GEMM block.
  */
 export function lstmForward(
   T: i32, B: i32, H: i32, xg: usize, whh: usize, h0: usize, c0: usize,
-  hs: usize, cs: usize, gates: usize, reverse: i32, work: usize,
+  hs: usize, cs: usize, gates: usize, reverse: i32, work: usize, packed: usize,
 ): void {
   const G = 4 * H;
+  const prepacked = H <= KC && G <= NC;
+  const pb = prepacked ? prepackB(H, G, whh, 1, H, packed) : 0;
   const stepBytes = (<usize>B * H) << 2, gateBytes = (<usize>B * G) << 2;
   const hv = H & ~3;
   for (let s = 0; s < T; s++) {
@@ -31,7 +34,8 @@ export function lstmForward(
     const gt = gates + <usize>t * gateBytes;
     memory.copy(gt, xg + <usize>t * gateBytes, gateBytes);
     // gates_t += h_{t−1} (B×H) · W_hhᵀ (H×4H); W_hhᵀ[k, j] = whh[j·H + k]
-    gemm(B, G, H, 1, hPrev, H, 1, whh, 1, H, 1, gt, G, work);
+    if (prepacked) gemmPrepackedB(B, G, H, 1, hPrev, H, 1, pb, 1, gt, G, work);
+    else gemm(B, G, H, 1, hPrev, H, 1, whh, 1, H, 1, gt, G, work);
     const ht = hs + <usize>t * stepBytes, ct = cs + <usize>t * stepBytes;
     for (let b = 0; b < B; b++) {
       const row = gt + ((<usize>b * G) << 2);
@@ -62,13 +66,15 @@ export function lstmForward(
 /**
  * Backward of lstmForward: dhs, dcs (T, B, H) the gradients of every h and c, whh, c0, the saved cs
  * and gates → dxg (T, B, 4H); dh and dc (B, H) start at zero and end as the gradients of h0 and c0.
- * `work` holds gemmWorkspaceBytes(H) bytes.
+ * `work` holds gemmWorkspaceBytes(H) bytes and `packed` packedBBytes(4H, H).
  */
 export function lstmBackward(
   T: i32, B: i32, H: i32, dhs: usize, dcs: usize, whh: usize, c0: usize, cs: usize, gates: usize,
-  dxg: usize, dh: usize, dc: usize, reverse: i32, work: usize,
+  dxg: usize, dh: usize, dc: usize, reverse: i32, work: usize, packed: usize,
 ): void {
   const G = 4 * H;
+  const prepacked = G <= KC && H <= NC;
+  const pb = prepacked ? prepackB(G, H, whh, H, 1, packed) : 0;
   const stepBytes = (<usize>B * H) << 2, gateBytes = (<usize>B * G) << 2;
   const hv = H & ~3;
   const one = f32x4.splat(1);
@@ -110,6 +116,7 @@ export function lstmBackward(
       }
     }
     // dh_{t−1} = dgates_t (B×4H) · W_hh (4H×H)
-    gemm(B, H, G, 1, dgt, G, 1, whh, H, 1, 0, dh, H, work);
+    if (prepacked) gemmPrepackedB(B, H, G, 1, dgt, G, 1, pb, 0, dh, H, work);
+    else gemm(B, H, G, 1, dgt, G, 1, whh, H, 1, 0, dh, H, work);
   }
 }

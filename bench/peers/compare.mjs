@@ -7,11 +7,13 @@
 // then prints ONE markdown table (stdout) matching the workloads by name, and writes every raw JSON line
 // (tagged with its config and round) to --out. Progress goes to stderr.
 //
-// Usage: node bench/peers/compare.mjs [--rounds=N] [--out=file.jsonl] [--quick] [--skip=tfjs-cpu,...]
+// Usage: node bench/peers/compare.mjs [--rounds=N] [--out=file.jsonl] [--quick] [--skip=tfjs-cpu,...] [--torch2=python]
 //   --rounds=N  run every config N times, interleaved; the table shows the median over rounds of each
 //               run's own median (default 1)
 //   --quick     fewer/shorter peer repetitions (a smoke test, not for reporting)
-//   --skip      config ids to leave out: ds-wasm-t1 ds-wasm-t2 ds-cpu ds-import torch-t1 torch-t2 tfjs-wasm tfjs-cpu
+//   --skip      config ids to leave out: ds-wasm-t1 ds-wasm-t2 ds-cpu ds-import torch-t1 torch-t2 torch2-t1 tfjs-wasm tfjs-cpu
+//   --torch2    a Python interpreter with PyTorch 2.x (default: .venv/bin/python of the repository root); runs
+//               torch_bench.py's W2 and W4 at 1 thread as config torch2-t1 (PyTorch's own wheel, oneDNN/MKL)
 // Needs bench/peers/setup.sh to have run (PyTorch, OpenBLAS, TF.js, MNIST); see README.md.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,7 +33,8 @@ const OUT = path.resolve(arg("out", path.join(HERE, "results", `compare-${stamp}
 const IMPORT_SAMPLES = QUICK ? 2 : 5;
 const PEER_REPS = QUICK ? ["--reps", "3", "--min-rep-s", "0.05"] : [];
 const OPENBLAS = path.join(HERE, "openblas", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-openmp");
-const DS_SECTIONS = "--only=gemm,elementwise,overhead,mlp"; // "mlp" also selects the "mlp-mnist" section
+const DS_SECTIONS = "--only=gemm,elementwise,overhead,mlp,lstm"; // "mlp" also selects the "mlp-mnist" section
+const TORCH2 = path.resolve(arg("torch2", path.join(ROOT, ".venv", "bin", "python")));
 
 const log = (msg) => process.stderr.write(`[compare] ${msg}\n`);
 
@@ -73,14 +76,19 @@ const torch = (threads) => () => {
   const env = { LD_LIBRARY_PATH: [OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), OMP_NUM_THREADS: String(threads) };
   const common = ["--threads", String(threads), ...PEER_REPS];
   return [
-    ...runJson("/usr/bin/python3", [path.join(HERE, "torch_bench.py"), "--workloads", "w1,w2", ...common], { env }),
+    ...runJson("/usr/bin/python3", [path.join(HERE, "torch_bench.py"), "--workloads", "w1,w2,w4", ...common], { env }),
     ...runJson("/usr/bin/python3", [path.join(HERE, "torch_extra.py"), ...common], { env }),
   ];
+};
+/** PyTorch 2.x from its own wheel (oneDNN, MKL) at 1 thread: the W4 reference of issue 15. */
+const torch2 = () => {
+  if (!fs.existsSync(TORCH2)) return [{ error: `no PyTorch 2.x interpreter at ${TORCH2} (pass --torch2=python)` }];
+  return runJson(TORCH2, [path.join(HERE, "torch_bench.py"), "--workloads", "w2,w4", "--threads", "1", ...PEER_REPS], { env: { OMP_NUM_THREADS: "1" } });
 };
 const tfjs = (backend) => () => {
   const cwd = path.join(HERE, "tfjs");
   return [
-    ...runJson(process.execPath, ["bench.mjs", "--backend", backend, "--workloads", "w1,w2", ...PEER_REPS], { cwd }),
+    ...runJson(process.execPath, ["bench.mjs", "--backend", backend, "--workloads", "w1,w2,w4", ...PEER_REPS], { cwd }),
     ...runJson(process.execPath, ["extra.mjs", "--backend", backend, ...PEER_REPS], { cwd }),
   ];
 };
@@ -90,6 +98,7 @@ const dsBench = (backend, threads) => () =>
 const CONFIGS = [
   { id: "ds-wasm-t1", label: "deepscript wasm, 1 thread", run: dsBench("wasm", 1) },
   { id: "torch-t1", label: "PyTorch + OpenBLAS, 1 thread", run: torch(1) },
+  { id: "torch2-t1", label: "PyTorch 2.x (own wheel), 1 thread", run: torch2 },
   { id: "tfjs-wasm", label: "TF.js wasm", run: tfjs("wasm") },
   { id: "ds-wasm-t2", label: "deepscript wasm, 2 threads", run: dsBench("wasm", 2) },
   { id: "torch-t2", label: "PyTorch + OpenBLAS, 2 threads", run: torch(2) },
@@ -172,15 +181,16 @@ const ROWS = [
   { label: "per-op overhead: add 4-elem, no grad ⁴", ...US, ds: dsTime("overhead add 4-elem (no grad)"), torch: peerTime("overhead", "add4_nograd"), tfjs: peerTime("overhead", "add4_nograd") },
   { label: "per-op overhead: add 4-elem, recording ⁴", ...US, ds: dsTime("overhead add 4-elem (recording)"), torch: peerTime("overhead", "add4_recording") },
   { label: "per-op overhead: add+sum+backward 4-elem ⁴", ...US, ds: dsTime("overhead add 4-elem forward+backward"), torch: peerTime("overhead", "add4_fwd_bwd"), tfjs: peerTime("overhead", "add4_fwd_bwd") },
+  { label: "W4 LSTM 32→128 step, T=50, batch 32, Adam ⁷", ...MS, ds: dsTime("lstm 32-128 T50 batch 32 adam step"), torch: peerTime("W4", "lstm_step_b32_T50"), tfjs: peerTime("W4", "lstm_step_b32_T50") },
   { label: "import until ready ⁵", ...MS, import: true },
 ];
 
 // ---------------------------------------------------------------- table
 const fmt = (v) => (v === undefined || !Number.isFinite(v) ? "n/a" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toPrecision(2)}×` : "n/a");
-const COLS = ["ds-wasm-t1", "ds-wasm-t2", "ds-cpu", "torch-t1", "torch-t2", "tfjs-wasm", "tfjs-cpu"];
-const head = ["workload (unit)", "ds wasm 1t", "ds wasm 2t", "ds cpu-ref", "torch 1t", "torch 2t", "tfjs wasm", "tfjs cpu",
-  "ds wasm 1t ÷ torch 1t", "ds wasm 2t ÷ torch 2t", "ds wasm 1t ÷ tfjs wasm", "ds cpu ÷ tfjs cpu"];
+const COLS = ["ds-wasm-t1", "ds-wasm-t2", "ds-cpu", "torch-t1", "torch-t2", "torch2-t1", "tfjs-wasm", "tfjs-cpu"];
+const head = ["workload (unit)", "ds wasm 1t", "ds wasm 2t", "ds cpu-ref", "torch 1t", "torch 2t", "torch2 1t", "tfjs wasm", "tfjs cpu",
+  "ds wasm 1t ÷ torch 1t", "ds wasm 2t ÷ torch 2t", "ds wasm 1t ÷ torch2 1t", "ds wasm 1t ÷ tfjs wasm", "ds cpu ÷ tfjs cpu"];
 const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
 for (const row of ROWS) {
   let t;
@@ -198,10 +208,10 @@ for (const row of ROWS) {
   }
   const cell = (id) => (id in t ? fmt(t[id] === undefined ? undefined : row.show(t[id])) : "—");
   const rat = (a, b) => (a in t && b in t ? ratio(t[a], t[b]) : "—");
-  lines.push(`| ${row.label} (${row.unit}) | ${COLS.map(cell).join(" | ")} | ${rat("ds-wasm-t1", "torch-t1")} | ${rat("ds-wasm-t2", "torch-t2")} | ${rat("ds-wasm-t1", "tfjs-wasm")} | ${rat("ds-cpu", "tfjs-cpu")} |`);
+  lines.push(`| ${row.label} (${row.unit}) | ${COLS.map(cell).join(" | ")} | ${rat("ds-wasm-t1", "torch-t1")} | ${rat("ds-wasm-t2", "torch-t2")} | ${rat("ds-wasm-t1", "torch2-t1")} | ${rat("ds-wasm-t1", "tfjs-wasm")} | ${rat("ds-cpu", "tfjs-cpu")} |`);
 }
-for (const w of ["W3 CNN step (batch 64)", "W4 LSTM step (T=50, batch 32)", "W5 Transformer step (T=64, batch 16)"]) {
-  lines.push(`| ${w} | not implemented | not implemented | not implemented | not run | not run | not run | not run | — | — | — | — |`);
+for (const w of ["W3 CNN step (batch 64)", "W5 Transformer step (T=64, batch 16)"]) {
+  lines.push(`| ${w} | not implemented | not implemented | not implemented | not run | not run | not run | not run | not run | — | — | — | — | — |`);
 }
 
 const blas = [...new Set(Object.entries(results).filter(([id]) => id.startsWith("torch")).flatMap(([, rs]) => rs.flat().map((r) => r.blas)).filter(Boolean))];
@@ -216,7 +226,7 @@ Machine: ${machine}. Load average (1/5/15 min) at start ${loadStart.map((l) => l
 Command: \`node bench/peers/compare.mjs${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\`; ${ROUNDS} round(s); raw JSON lines: \`${OUT.startsWith(ROOT + path.sep) ? path.relative(ROOT, OUT) : OUT}\`.
 Every cell is the median over rounds of one run's median. **Ratios are deepscript time ÷ peer time for the same work
 (for GEMM: peer GFLOP/s ÷ deepscript GFLOP/s): below 1× deepscript is faster, above 1× it is slower.**
-PyTorch ${results["torch-t1"]?.flat().find((r) => r.version)?.version ?? "?"} with BLAS: ${blas.join(", ") || "?"}; TF.js ${results["tfjs-wasm"]?.flat().find((r) => r.version)?.version ?? "?"} (wasm threads: ${tfThreads.join("/") || "?"}, SIMD: ${results["tfjs-wasm"]?.flat().find((r) => r.wasm_simd !== undefined)?.wasm_simd ?? "?"});
+PyTorch ${results["torch-t1"]?.flat().find((r) => r.version)?.version ?? "?"} with BLAS: ${blas.join(", ") || "?"}; torch2: PyTorch ${results["torch2-t1"]?.flat().find((r) => r.version)?.version ?? "?"} (${TORCH2}); TF.js ${results["tfjs-wasm"]?.flat().find((r) => r.version)?.version ?? "?"} (wasm threads: ${tfThreads.join("/") || "?"}, SIMD: ${results["tfjs-wasm"]?.flat().find((r) => r.wasm_simd !== undefined)?.wasm_simd ?? "?"});
 1-min load average as each config started (per round): ${CONFIGS.map((c) => `${c.id} ${loads[c.id].map((l) => l.toFixed(1)).join("/")}`).join(", ")}.
 deepscript threads as reported: wasm 1t → ${dsThreads("ds-wasm-t1")}, wasm 2t → ${dsThreads("ds-wasm-t2")}, cpu reference → ${dsThreads("ds-cpu")} (the reference backend is single-threaded, so it runs once).
 
@@ -237,6 +247,9 @@ TF.js: import of @tensorflow/tfjs + the backend package + setBackend/ready, from
 scripts do (\`tf.matMul(A, B).dispose()\`) and as PyTorch frees a tensor on its last reference (its square GEMM rows
 even reuse one output, \`torch.mm(A, B, out=C)\`); the next product of that size then writes into the freed block. These
 two rows leave every result to the garbage collector instead, so each call writes into fresh memory.
+⁷ W4 of the shared peer scripts: nn.LSTM(32, 128, batch_first) over x (32, 50, 32), MSE of the last hidden state, Adam
+(deepscript: \`bench/run.ts\` section \`lstm\`, the fused LSTM recurrence; median of single steps after ≥ 1 s of warm-up).
+The TF.js cell is its first W4 record (tf.layers.lstm). Only W2 and W4 run on torch2.
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);

@@ -7,6 +7,7 @@ import type { WasmPlatform } from "./platform.js";
 export interface KernelExports {
   heapBase(): number;
   gemmWorkspaceBytes(n: number): number;
+  packedBBytes(k: number, n: number): number;
   gemm(
     m: number, n: number, k: number, alpha: number,
     a: number, rsA: number, csA: number,
@@ -38,11 +39,11 @@ export interface KernelExports {
   ): void;
   lstmForward(
     T: number, B: number, H: number, xg: number, whh: number, h0: number, c0: number,
-    hs: number, cs: number, gates: number, reverse: number, work: number,
+    hs: number, cs: number, gates: number, reverse: number, work: number, packed: number,
   ): void;
   lstmBackward(
     T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
-    dxg: number, dh: number, dc: number, reverse: number, work: number,
+    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number,
   ): void;
 }
 

@@ -45,8 +45,8 @@ export function lstmForward(
   rt.resetArena();
   const pXg = rt.ref(xg, 0, xg.length), pW = rt.ref(whh, 0, whh.length), pH0 = rt.ref(h0, 0, h0.length), pC0 = rt.ref(c0, 0, c0.length);
   const hs = place(rt, out.hs), cs = place(rt, out.cs), gates = place(rt, out.gates);
-  const work = rt.alloc(rt.exports.gemmWorkspaceBytes(G));
-  rt.exports.lstmForward(T, B, H, pXg, pW, pH0, pC0, hs.at, cs.at, gates.at, reverse ? 1 : 0, work);
+  const work = rt.alloc(rt.exports.gemmWorkspaceBytes(G)), packed = rt.alloc(rt.exports.packedBBytes(H, G));
+  rt.exports.lstmForward(T, B, H, pXg, pW, pH0, pC0, hs.at, cs.at, gates.at, reverse ? 1 : 0, work, packed);
   copyBack(rt, hs, cs, gates);
   return out;
 }
@@ -76,8 +76,8 @@ export function lstmBackward(
   const dxg = place(rt, out.dxg), dh = place(rt, out.dh0), dc = place(rt, out.dc0);
   rt.f32(dh.at, B * H).fill(0);
   rt.f32(dc.at, B * H).fill(0);
-  const work = rt.alloc(rt.exports.gemmWorkspaceBytes(H));
-  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work);
+  const work = rt.alloc(rt.exports.gemmWorkspaceBytes(H)), packed = rt.alloc(rt.exports.packedBBytes(G, H));
+  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed);
   copyBack(rt, dxg, dh, dc);
   return out;
 }

@@ -1,0 +1,20 @@
+import * as ds from "../src/index.js";
+await ds.ready();
+await ds.setNumThreads(1);
+const gen = new ds.Generator(0);
+const lstm = new ds.nn.LSTM(32, 128, { batchFirst: true, generator: gen });
+const optimizer = new ds.optim.Adam(lstm.parameters(), { lr: 1e-3 });
+const x = ds.randn([32, 50, 32], { generator: gen });
+const target = ds.randn([32, 128], { generator: gen });
+const step = () => {
+  optimizer.zeroGrad();
+  const [, [h]] = lstm.call(x);
+  const loss = ds.nn.functional.mseLoss(h.select(0, -1), target);
+  loss.backward();
+  optimizer.step();
+  loss.item();
+};
+for (let i = 0; i < 60; i++) step();
+const t0 = performance.now();
+for (let i = 0; i < 40; i++) step();
+console.log("ms/step", (performance.now() - t0) / 40);
