@@ -13,7 +13,7 @@
 //   --quick     fewer/shorter peer repetitions (a smoke test, not for reporting)
 //   --skip      config ids to leave out: ds-wasm-t1 ds-wasm-t2 ds-cpu ds-import torch-t1 torch-t2 torch2-t1 tfjs-wasm tfjs-cpu
 //   --torch2    a Python interpreter with PyTorch 2.x (default: .venv/bin/python of the repository root); runs
-//               torch_bench.py's W2 and W4 at 1 thread as config torch2-t1 (PyTorch's own wheel, oneDNN/MKL)
+//               torch_bench.py's W4 at 1 thread as config torch2-t1 (PyTorch's own wheel, oneDNN/MKL)
 // Needs bench/peers/setup.sh to have run (PyTorch, OpenBLAS, TF.js, MNIST); see README.md.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -83,7 +83,7 @@ const torch = (threads) => () => {
 /** PyTorch 2.x from its own wheel (oneDNN, MKL) at 1 thread: the W4 reference of issue 15. */
 const torch2 = () => {
   if (!fs.existsSync(TORCH2)) return [{ error: `no PyTorch 2.x interpreter at ${TORCH2} (pass --torch2=python)` }];
-  return runJson(TORCH2, [path.join(HERE, "torch_bench.py"), "--workloads", "w2,w4", "--threads", "1", ...PEER_REPS], { env: { OMP_NUM_THREADS: "1" } });
+  return runJson(TORCH2, [path.join(HERE, "torch_bench.py"), "--workloads", "w4", "--threads", "1", ...PEER_REPS], { env: { OMP_NUM_THREADS: "1" } });
 };
 const tfjs = (backend) => () => {
   const cwd = path.join(HERE, "tfjs");
@@ -249,7 +249,7 @@ even reuse one output, \`torch.mm(A, B, out=C)\`); the next product of that size
 two rows leave every result to the garbage collector instead, so each call writes into fresh memory.
 ⁷ W4 of the shared peer scripts: nn.LSTM(32, 128, batch_first) over x (32, 50, 32), MSE of the last hidden state, Adam
 (deepscript: \`bench/run.ts\` section \`lstm\`, the fused LSTM recurrence; median of single steps after ≥ 1 s of warm-up).
-The TF.js cell is its first W4 record (tf.layers.lstm). Only W2 and W4 run on torch2.
+The TF.js cell is its first W4 record (tf.layers.lstm). Only W4 runs on torch2.
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);
