@@ -184,6 +184,17 @@ describe("recurrent layers: state dicts, reprs, options", () => {
     expect(o1.toList()).toEqual(o2.toList());
   });
 
+  it("double() converts the layer's parameters; the float64 layer then runs (reading the replaced fields)", () => {
+    const lstm = new nn.LSTM(3, 4, { bidirectional: true, generator: new ds.Generator(2) });
+    const before = lstm.stateDict()["weight_hh_l0_reverse"]!.toList();
+    lstm.double();
+    expect(lstm.stateDict()["weight_hh_l0_reverse"]!.dtype).toBe("float64");
+    expect(lstm.stateDict()["weight_hh_l0_reverse"]!.toList()).toEqual(before);
+    const [out, [h]] = lstm.call(ds.randn([5, 2, 3], { dtype: "float64" }));
+    expect(out.dtype).toBe("float64");
+    expect(h.shape).toEqual([2, 2, 4]);
+  });
+
   it("padSequence and packSequence agree with packPaddedSequence", () => {
     const seqs = [ds.randn([2, 3]), ds.randn([4, 3]), ds.randn([1, 3])];
     const padded = nn.padSequence(seqs, { batchFirst: true });
