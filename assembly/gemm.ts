@@ -283,3 +283,33 @@ export function gemmBatched(
     );
   }
 }
+
+/** Bytes of a packed op(B) of k×n (k ≤ KC, n ≤ NC) for prepackB, 64-byte alignment slack included. */
+export function packedBBytes(k: i32, n: i32): usize {
+  return <usize>k * (((n + NR - 1) / NR) * NR) * 4 + 64;
+}
+
+/**
+ * Packs op(B) (k×n with k ≤ KC and n ≤ NC: one block) once, for many gemmPrepackedB calls with the
+ * same B (a recurrent layer multiplies by W_hh at every step). `dst` holds packedBBytes(k, n) bytes.
+ * Returns the aligned address to pass on.
+ */
+export function prepackB(k: i32, n: i32, b: usize, rsB: i32, csB: i32, dst: usize): usize {
+  const at = (dst + 63) & ~(<usize>63);
+  packB(k, n, b, rsB, csB, at);
+  return at;
+}
+
+/** C = alpha·op(A)·B + beta·C for a B packed by prepackB(k, n, …); `work` as for gemm. */
+export function gemmPrepackedB(
+  m: i32, n: i32, k: i32, alpha: f32, a: usize, rsA: i32, csA: i32, packedB: usize, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const packedA = (work + 63) & ~(<usize>63);
+  const tile = packedA + <usize>(MC * KC) * 4;
+  for (let ic = 0; ic < m; ic += MC) {
+    const mc = min(MC, m - ic);
+    packA(mc, k, alpha, a + ((<usize>ic * rsA) << 2), rsA, csA, packedA);
+    macroKernel(mc, n, k, packedA, packedB, c + ((<usize>ic * ldc) << 2), ldc, beta, tile);
+  }
+}

@@ -1,7 +1,8 @@
 // Entry point of the WebAssembly kernels: re-exports every kernel the JS loader calls.
 export { heapBase } from "./memory";
-export { gemm, gemmBatched, gemmWorkspaceBytes } from "./gemm";
+export { gemm, gemmBatched, gemmWorkspaceBytes, packedBBytes } from "./gemm";
 export { unary, binary } from "./elementwise";
 export { reduce, softmax } from "./reduce";
 export { im2col, col2im } from "./im2col";
 export { sgd, adam } from "./optim";
+export { lstmForward, lstmBackward } from "./lstm";

@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -307,4 +307,24 @@ if (want("transformer")) {
   const nParams = [...model.parameters()].reduce((n, p) => n + p.size, 0);
   const s = time(step, { budgetMs: 5000, warmup: 20, warmupMs: 2000 });
   emit({ name: "transformer W5 step d128 h4 L2 T64 batch 16", unit: "ms", value: s.median, time_ms: s, backend, threads, n_params: nParams });
+}
+
+if (want("lstm")) {
+  // W4 of bench/peers (torch_bench.py w4): nn.LSTM(32, 128, batchFirst), Adam lr 1e-3, x (32, 50, 32),
+  // loss = MSE(h_n[-1], target (32, 128)); one step = zeroGrad, forward, backward, optimizer step, loss.item().
+  const gen = new ds.Generator(0);
+  const lstm = new ds.nn.LSTM(32, 128, { batchFirst: true, generator: gen });
+  const optimizer = new ds.optim.Adam(lstm.parameters(), { lr: 1e-3 });
+  const x = ds.randn([32, 50, 32], { generator: gen });
+  const target = ds.randn([32, 128], { generator: gen });
+  const step = () => {
+    optimizer.zeroGrad();
+    const [, [h]] = lstm.call(x);
+    const loss = ds.nn.functional.mseLoss(h.select(0, -1), target);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(step, { budgetMs: 4000, warmup: 20, warmupMs: 1000 });
+  emit({ name: "lstm 32-128 T50 batch 32 adam step", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }

@@ -31,10 +31,10 @@ const OUT = path.resolve(arg("out", path.join(HERE, "results", `compare-${stamp}
 const IMPORT_SAMPLES = QUICK ? 2 : 5;
 const PEER_REPS = QUICK ? ["--reps", "3", "--min-rep-s", "0.05"] : [];
 const OPENBLAS = path.join(HERE, "openblas", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-openmp");
-// --workloads picks the shared peer workloads (W1 GEMM with the elementwise/overhead extras, W2 MLP, W3 CNN, W5 Transformer).
-const WORKLOADS = arg("workloads", "w1,w2,w3,w5").split(",").filter(Boolean);
-for (const w of WORKLOADS) if (!["w1", "w2", "w3", "w5"].includes(w)) throw new Error(`compare: --workloads takes w1, w2, w3, w5, got ${w}`);
-const SECTIONS = { w1: ["gemm", "elementwise", "overhead"], w2: ["mlp"], w3: ["cnn-w3"], w5: ["transformer"] };
+// --workloads picks the shared peer workloads (W1 GEMM with the elementwise/overhead extras, W2 MLP, W3 CNN, W4 LSTM, W5 Transformer).
+const WORKLOADS = arg("workloads", "w1,w2,w3,w4,w5").split(",").filter(Boolean);
+for (const w of WORKLOADS) if (!["w1", "w2", "w3", "w4", "w5"].includes(w)) throw new Error(`compare: --workloads takes w1, w2, w3, w4, w5, got ${w}`);
+const SECTIONS = { w1: ["gemm", "elementwise", "overhead"], w2: ["mlp"], w3: ["cnn-w3"], w4: ["lstm"], w5: ["transformer"] };
 const DS_SECTIONS = `--only=${WORKLOADS.flatMap((w) => SECTIONS[w]).join(",")}`; // "mlp" also selects the "mlp-mnist" section
 const EXTRAS = WORKLOADS.includes("w1"); // torch_extra.py / tfjs extra.mjs: elementwise and per-op overhead
 /** The Python whose torch is measured (default the system one; e.g. --python=.venv/bin/python for PyTorch 2.x). */
@@ -176,6 +176,8 @@ const ROWS = [
   { label: "W2 same step, one random batch (deepscript only) ³", ...MS, ds: dsTime("mlp 784-128-64-10 sgd-momentum step batch 64") },
   // TF.js's wasm backend cannot train W3 (no filter gradient) and its cpu backend takes minutes a step: not run.
   { label: "W3 CNN step (batch 64), MNIST", ...MS, ds: dsTime("cnn-w3 step batch 64"), torch: peerTime("W3", "cnn_step_b64") },
+  // W4: nn.LSTM(32, 128, batch_first) over x (32, 50, 32), MSE of the last hidden state, Adam (deepscript: the fused LSTM recurrence).
+  { label: "W4 LSTM 32→128 step, T=50, batch 32, Adam", ...MS, ds: dsTime("lstm 32-128 T50 batch 32 adam step"), torch: peerTime("W4", "lstm_step_b32_T50"), tfjs: peerTime("W4", "lstm_step_b32_T50") },
   { label: "elementwise add 2²⁰ ⁴", ...MS, ds: dsTime("elementwise add 1M"), torch: peerTime("EW", "add_1M"), tfjs: peerTime("EW", "add_1M") },
   { label: "elementwise mul 2²⁰ ⁴", ...MS, ds: dsTime("elementwise mul 1M"), torch: peerTime("EW", "mul_1M"), tfjs: peerTime("EW", "mul_1M") },
   { label: "per-op overhead: add 4-elem, no grad ⁴", ...US, ds: dsTime("overhead add 4-elem (no grad)"), torch: peerTime("overhead", "add4_nograd"), tfjs: peerTime("overhead", "add4_nograd") },
@@ -214,7 +216,7 @@ for (const row of ROWS) {
   const rat = (a, b) => (a in t && b in t ? ratio(t[a], t[b]) : "—");
   lines.push(`| ${row.label} (${row.unit}) | ${COLS.map(cell).join(" | ")} | ${rat("ds-wasm-t1", "torch-t1")} | ${rat("ds-wasm-t2", "torch-t2")} | ${rat("ds-wasm-t1", "tfjs-wasm")} | ${rat("ds-cpu", "tfjs-cpu")} |`);
 }
-for (const w of ["W4 LSTM step (T=50, batch 32)"]) {
+for (const w of []) {
   lines.push(`| ${w} | not implemented | not implemented | not implemented | not run | not run | not run | not run | — | — | — | — |`);
 }
 

@@ -189,6 +189,21 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * [, mask]) → (dq, dk, dv[, dmask when `maskGrad`]).
    */
   scaledDotProductAttentionBackward: { scale: number; isCausal: boolean; maskGrad: boolean };
+  /**
+   * The recurrence of one LSTM direction over a whole sequence, fused: inputs xg (T, B, 4H) (the input
+   * projections x_t W_ihᵀ + b_ih + b_hh of every step), W_hh (4H, H), h0 and c0 (B, H). Per step
+   * (t = 0 … T−1, or T−1 … 0 with `reverse`) the gates xg_t + h W_hhᵀ come from one GEMM and
+   * c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c) from one pass over them. Three outputs: every h and
+   * every c, (T, B, H), and the activated gates σ(i), σ(f), tanh(g), σ(o), (T, B, 4H), which backward
+   * reads instead of recomputing them (a workspace: no gradient flows into it).
+   */
+  lstmRecurrence: { reverse: boolean };
+  /**
+   * Backpropagation through time of lstmRecurrence: inputs (dhs, dcs (T, B, H), W_hh, c0, cs, gates) →
+   * dxg (T, B, 4H) (the gradient of the pre-activation gates), dh0 and dc0 (B, H); one GEMM per step
+   * (dgates_t W_hh). The W_hh gradient is one GEMM over all steps, done by the caller.
+   */
+  lstmRecurrenceBackward: { reverse: boolean };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -161,6 +161,34 @@ function fold(k: WasmKernels): Kernel<"fold"> {
   };
 }
 
+/** The fused LSTM recurrence in one WASM call for float32 (the GEMMs and gate passes of every step). */
+function lstmRecurrence(k: WasmKernels): Kernel<"lstmRecurrence"> {
+  return (inputs, params) => {
+    const [xg, whh, h0, c0] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    if (xg.dtype !== "float32") return cpuBackend.lstmRecurrence(inputs, params);
+    const [T, B, G] = xg.shape as [number, number, number];
+    const H = G / 4;
+    const n = T * B * H;
+    const r = k.lstmForward(T, B, H, values32(xg), values32(whh), values32(h0), values32(c0), params.reverse, {
+      hs: takeRecycledF32(n) ?? new Float32Array(n), cs: takeRecycledF32(n) ?? new Float32Array(n), gates: takeRecycledF32(4 * n) ?? new Float32Array(4 * n),
+    });
+    return [recycledTensor(r.hs, [T, B, H]), recycledTensor(r.cs, [T, B, H]), recycledTensor(r.gates, [T, B, G])];
+  };
+}
+
+function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"> {
+  return (inputs, params) => {
+    const [dhs, dcs, whh, c0, cs, gates] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    if (gates.dtype !== "float32") return cpuBackend.lstmRecurrenceBackward(inputs, params);
+    const [T, B, G] = gates.shape as [number, number, number];
+    const H = G / 4;
+    const r = k.lstmBackward(T, B, H, values32(dhs), values32(dcs), values32(whh), values32(c0), values32(cs), values32(gates), params.reverse, {
+      dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H),
+    });
+    return [recycledTensor(r.dxg, [T, B, G]), Tensor.fromData(r.dh0, [B, H], "float32"), Tensor.fromData(r.dc0, [B, H], "float32")];
+  };
+}
+
 /** A tensor over a kernel's output, which may be a recycled (possibly resident) buffer. */
 function recycledTensor(out: Float32Array, shape: number[]): Tensor {
   const t = Tensor.fromData(out, shape, "float32");
@@ -292,5 +320,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     logSoftmax: logSoftmax(k),
     scaledDotProductAttention: attn.forward,
     scaledDotProductAttentionBackward: attn.backward,
+    lstmRecurrence: lstmRecurrence(k),
+    lstmRecurrenceBackward: lstmRecurrenceBackward(k),
   };
 }

@@ -20,10 +20,11 @@ import { experiment as regularization } from "./regularization.js";
 import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
 import { experiment as charGpt } from "./char-gpt.js";
+import { experiment as charLstm } from "./char-lstm.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
 import { experiment as adversarial } from "./adversarial.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charGpt, fashionCnn, adversarial];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

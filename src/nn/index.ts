@@ -10,6 +10,12 @@ export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose
 export type { ConvLayerOptions, ConvTransposeLayerOptions, PaddingMode } from "./Conv.js";
 export { Flatten, Unflatten } from "./Flatten.js";
 export { Embedding } from "./Embedding.js";
+export { RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU } from "./rnn.js";
+export type { RNNCellOptions, RNNCellModuleOptions, RNNOptions, RNNOutput, RNNMode } from "./rnn.js";
+export { PackedSequence, packPaddedSequence, padPackedSequence, padSequence, packSequence } from "./packedSequence.js";
+export type { PackOptions, PadOptions } from "./packedSequence.js";
+export { truncatedBPTT, detachState } from "./tbptt.js";
+export type { RecurrentState, TruncatedBPTTOptions } from "./tbptt.js";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d } from "./Dropout.js";
 export { BatchNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d } from "./BatchNorm.js";
 export type { BatchNormModuleOptions } from "./BatchNorm.js";

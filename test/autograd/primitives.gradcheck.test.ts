@@ -300,6 +300,20 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     { name: "polygamma n=2", inputs: () => [positive([5])], fn: prim("polygamma", { n: 2 }) },
     { name: "polygamma n=3 on (−0.9, −0.1)", inputs: () => [f64([5], { lo: -0.9, hi: -0.1 })], fn: prim("polygamma", { n: 3 }) },
   ],
+  lstmRecurrence: [
+    // every h and c of a 2-step recurrence (B = 2, H = 2), forwards and backwards in time
+    {
+      name: "lstmRecurrence T2 B2 H2",
+      inputs: () => [f64([2, 2, 8]), f64([8, 2]), f64([2, 2]), f64([2, 2])],
+      fn: (xg, w, h, c) => applyMulti("lstmRecurrence", [xg!, w!, h!, c!], { reverse: false }).slice(0, 2),
+    },
+    {
+      name: "lstmRecurrence reverse",
+      inputs: () => [f64([2, 2, 8]), f64([8, 2]), f64([2, 2]), f64([2, 2])],
+      fn: (xg, w, h, c) => applyMulti("lstmRecurrence", [xg!, w!, h!, c!], { reverse: true }).slice(0, 2),
+    },
+  ],
+  lstmRecurrenceBackward: "not differentiable",
   standardGammaGrad: "not differentiable",
   standardGammaReparam: [
     {

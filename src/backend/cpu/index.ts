@@ -11,6 +11,7 @@ import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKerne
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 import { layerNorm, layerNormBackward } from "./layerNorm.js";
+import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -88,6 +89,8 @@ export const cpuBackend: Backend = {
   layerNormBackward,
   scaledDotProductAttention,
   scaledDotProductAttentionBackward,
+  lstmRecurrence,
+  lstmRecurrenceBackward,
   cholesky,
   inv,
   solve,

@@ -8,6 +8,7 @@ import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
+import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -125,6 +126,22 @@ export class WasmKernels {
   /** In-place SGD update of p and its momentum buffer b (torch.optim.SGD's formulas; see optim.ts). */
   sgd(mode: SgdMode, p: Float32Array, g: Float32Array, b: Float32Array | null, hyper: SgdHyper): void {
     sgd(this.runtime, mode, p, g, b, hyper);
+  }
+
+  /** The fused LSTM recurrence of one direction (see assembly/lstm.ts): xg (T, B, 4H), whh (4H, H), h0, c0 (B, H). */
+  lstmForward(
+    T: number, B: number, H: number, xg: Float32Array, whh: Float32Array, h0: Float32Array, c0: Float32Array, reverse: boolean,
+    out: LstmForwardResult = { hs: new Float32Array(T * B * H), cs: new Float32Array(T * B * H), gates: new Float32Array(T * B * 4 * H) },
+  ): LstmForwardResult {
+    return lstmForward(this.runtime, T, B, H, xg, whh, h0, c0, reverse, out);
+  }
+
+  /** Backpropagation through time of lstmForward: dxg (T, B, 4H), dh0, dc0 (B, H); dcs null is zero. */
+  lstmBackward(
+    T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array, cs: Float32Array, gates: Float32Array, reverse: boolean,
+    out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
+  ): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+    return lstmBackward(this.runtime, T, B, H, dhs, dcs, whh, c0, cs, gates, reverse, out);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */

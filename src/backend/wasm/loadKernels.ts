@@ -7,6 +7,7 @@ import type { WasmPlatform } from "./platform.js";
 export interface KernelExports {
   heapBase(): number;
   gemmWorkspaceBytes(n: number): number;
+  packedBBytes(k: number, n: number): number;
   gemm(
     m: number, n: number, k: number, alpha: number,
     a: number, rsA: number, csA: number,
@@ -35,6 +36,14 @@ export interface KernelExports {
   col2im(
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+  ): void;
+  lstmForward(
+    T: number, B: number, H: number, xg: number, whh: number, h0: number, c0: number,
+    hs: number, cs: number, gates: number, reverse: number, work: number, packed: number,
+  ): void;
+  lstmBackward(
+    T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
+    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number,
   ): void;
 }
 

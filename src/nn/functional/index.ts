@@ -14,3 +14,6 @@ export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions } from "../../ops/conv.js";
 export { scaledDotProductAttention, scaledDotProductAttentionComposite, scaledDotProductAttentionWeights } from "./attention.js";
 export type { ScaledDotProductAttentionOptions } from "./attention.js";
+export { rnnTanhCell, rnnReluCell, lstmCell, gruCell } from "./rnn.js";
+export type { CellWeights } from "./rnn.js";
+export { lstmRecurrence, lstmRecurrenceReference, lstmRecurrenceBackwardReference } from "../../ops/lstm.js";
