@@ -90,7 +90,7 @@ export function trainGAN(generator: Module, critic: Module, options: TrainGanOpt
     const real = options.sampleReal(batchSize, rng);
     const fake = noGrad(() => generator.call(noise()) as Tensor);
     let lossD = discriminatorLoss(loss, critic.call(real) as Tensor, critic.call(fake) as Tensor);
-    if (loss === "wgan-gp") lossD = lossD.add(gradientPenalty(critic, real, fake, { lambda: options.gpLambda, generator: rng }));
+    if (loss === "wgan-gp" && options.gpLambda !== 0) lossD = lossD.add(gradientPenalty(critic, real, fake, { lambda: options.gpLambda, generator: rng }));
     critic.zeroGrad();
     lossD.backward();
     return lossD.item();
