@@ -7,3 +7,5 @@ export { gaussianRing, gaussianGrid, sampleMixture, modeCoverage } from "./toy2d
 export type { GaussianMixture2d, ModeCoverage } from "./toy2d.js";
 export { VAEBase, MLPVAE, ConvVAE, elbo, iwae, gaussianKL, reparameterize } from "./VAE.js";
 export type { VAEOptions, VAELikelihood, ElboOptions } from "./VAE.js";
+export { makeGrid, imageToPng } from "./imageGrid.js";
+export type { MakeGridOptions } from "./imageGrid.js";
