@@ -9,3 +9,5 @@ export { VAEBase, MLPVAE, ConvVAE, elbo, iwae, gaussianKL, reparameterize } from
 export type { VAEOptions, VAELikelihood, ElboOptions } from "./VAE.js";
 export { makeGrid, imageToPng } from "./imageGrid.js";
 export type { MakeGridOptions } from "./imageGrid.js";
+export { scoreFunctionGradient, reparameterizationGradient } from "./gradEstimators.js";
+export type { DistributionFactory, EstimatorOptions } from "./gradEstimators.js";
