@@ -21,8 +21,9 @@ import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
+import { experiment as gan2d } from "./gan-2d.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, vaeFashion, gradEstimators];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, vaeFashion, gradEstimators, gan2d];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
