@@ -23,7 +23,7 @@ export const config = {
   std: 0.05,
   losses: [...ganLosses] as GanLoss[],
   /** Generator steps; the learning rate decays linearly from `lr` to 0 over them. */
-  steps: 2000,
+  steps: 4000,
   lr: 1e-3,
   /** Adam's β₁, β₂ as in WGAN-GP's toy experiments. */
   betas: [0.5, 0.9] as [number, number],

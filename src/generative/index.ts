@@ -11,3 +11,4 @@ export { makeGrid, imageToPng } from "./imageGrid.js";
 export type { MakeGridOptions } from "./imageGrid.js";
 export { scoreFunctionGradient, reparameterizationGradient } from "./gradEstimators.js";
 export type { DistributionFactory, EstimatorOptions } from "./gradEstimators.js";
+export { frechetDistance, gaussianFrechetDistance } from "./frechet.js";
