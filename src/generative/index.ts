@@ -12,3 +12,5 @@ export type { MakeGridOptions } from "./imageGrid.js";
 export { scoreFunctionGradient, reparameterizationGradient } from "./gradEstimators.js";
 export type { DistributionFactory, EstimatorOptions } from "./gradEstimators.js";
 export { frechetDistance, gaussianFrechetDistance } from "./frechet.js";
+export { DCGANGenerator, DCGANDiscriminator, dcganInit_ } from "./DCGAN.js";
+export type { DCGANOptions } from "./DCGAN.js";
