@@ -2,10 +2,9 @@
 import { Tensor } from "../tensor/Tensor.js";
 import { describe } from "../tensor/validate.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
-import { rand } from "../ops/creation.js";
+import { onesLike, rand } from "../ops/creation.js";
 import { runBackward } from "../autograd/backward.js";
 import { enableGrad, noGrad } from "../autograd/engine.js";
-import { onesLike } from "../ops/creation.js";
 import { softplus } from "../nn/functional/activations.js";
 import type { Module } from "../nn/Module.js";
 import type { Generator } from "../random/Generator.js";
