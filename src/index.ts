@@ -54,4 +54,5 @@ export * as text from "./text/index.js";
 export * as plot from "./plot/index.js";
 export * as distributions from "./distributions/index.js";
 export * as models from "./models/index.js";
+export * as generative from "./generative/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

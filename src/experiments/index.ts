@@ -23,8 +23,11 @@ import { experiment as charGpt } from "./char-gpt.js";
 import { experiment as charLstm } from "./char-lstm.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
 import { experiment as adversarial } from "./adversarial.js";
+import { experiment as vaeFashion } from "./vae-fashion.js";
+import { experiment as gradEstimators } from "./grad-estimators.js";
+import { experiment as gan2d } from "./gan-2d.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

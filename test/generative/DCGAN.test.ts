@@ -1,0 +1,66 @@
+// DCGAN and conditional-GAN networks equal PyTorch's layer for layer (fixtures from test/fixtures/generative/make_dcgan_fixture.py).
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as ds from "../../src/index.js";
+import { generative } from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
+
+interface Enc { shape: number[]; data: number[] }
+interface Case {
+  numClasses: number; latentDim: number; features: number; generatorState: Record<string, Enc>; discriminatorState: Record<string, Enc>;
+  z: Enc; labels: number[] | null; images: Enc; scores: Enc; imagesEval: Enc; scoresEval: Enc; generatorGrads: Record<string, Enc>;
+}
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/generative/dcgan.json", import.meta.url), "utf8")) as { torch: string; cases: Case[] };
+const f64 = (e: Enc): Tensor => ds.tensor(e.data, { dtype: "float64" }).reshape(e.shape);
+const load = (e: Record<string, Enc>) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, k.endsWith("num_batches_tracked") ? ds.tensor(v.data, { dtype: "int32" }).reshape(v.shape) : f64(v)]));
+
+function expectClose(actual: Tensor, expected: Enc, tol: number, what: string): void {
+  expect([...actual.shape], what).toEqual(expected.shape);
+  const a = actual.contiguous().dataSync();
+  let worst = 0;
+  expected.data.forEach((e, i) => (worst = Math.max(worst, Math.abs(Number(a[i]) - e) / Math.max(1, Math.abs(e)))));
+  expect(worst, what).toBeLessThan(tol);
+}
+
+describe(`DCGAN networks equal PyTorch ${fixture.torch}'s`, () => {
+  for (const c of fixture.cases) {
+    it(`${c.numClasses ? `conditional (${c.numClasses} classes)` : "unconditional"}: images, scores (train and eval mode) and generator gradients through both`, () => {
+      const opts = { features: c.features, numClasses: c.numClasses || undefined, dtype: "float64" as const };
+      const G = new generative.DCGANGenerator(c.latentDim, opts);
+      const D = new generative.DCGANDiscriminator(opts);
+      expect(G.loadStateDict(load(c.generatorState))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(D.loadStateDict(load(c.discriminatorState))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      const y = c.labels ? ds.tensor(c.labels, { dtype: "int32" }) : undefined;
+      const x = G.call(f64(c.z), y);
+      expectClose(x, c.images, 1e-10, "images");
+      const score = D.call(x, y);
+      expectClose(score, c.scores, 1e-10, "scores");
+      G.zeroGrad();
+      score.sum().backward();
+      for (const [k, p] of G.namedParameters()) expectClose(p.grad!, c.generatorGrads[k]!, 1e-9, `grad ${k}`);
+      G.eval();
+      D.eval();
+      const xe = ds.noGrad(() => G.call(f64(c.z), y));
+      expectClose(xe, c.imagesEval, 1e-10, "images (eval)");
+      expectClose(ds.noGrad(() => D.call(xe, y)), c.scoresEval, 1e-10, "scores (eval)");
+    });
+  }
+
+  it("DCGAN's initialization: conv weights N(0, 0.02), batch-norm scales N(1, 0.02)", () => {
+    const G = new generative.DCGANGenerator(100, { generator: new ds.Generator(0) });
+    const w = G.main.at(0) as unknown as { weight: Tensor };
+    expect(w.weight.std().item()).toBeGreaterThan(0.019);
+    expect(w.weight.std().item()).toBeLessThan(0.021);
+    const bn = G.main.at(1) as unknown as { weight: Tensor };
+    expect(Math.abs(bn.weight.mean().item() - 1)).toBeLessThan(0.01);
+  });
+
+  it("errors name the network and the shapes", () => {
+    const G = new generative.DCGANGenerator(8, { features: 4, numClasses: 3 });
+    expect(() => G.call(ds.randn([2, 8]))).toThrow(/DCGANGenerator: a conditional model needs int32 labels of shape \[2\]/);
+    expect(() => G.call(ds.randn([2, 7]), ds.tensor([0, 1], { dtype: "int32" }))).toThrow(/DCGANGenerator: z must be \[N, 8\]/);
+    const D = new generative.DCGANDiscriminator({ features: 4 });
+    expect(() => D.call(ds.randn([2, 1, 32, 32]))).toThrow(/DCGANDiscriminator: images must be \[N, C, 28, 28\]/);
+    expect(() => D.call(ds.randn([2, 1, 28, 28]), ds.tensor([0, 1], { dtype: "int32" }))).toThrow(/not conditional/);
+  });
+});
