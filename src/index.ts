@@ -53,4 +53,5 @@ export * as onnx from "./onnx/index.js";
 export * as text from "./text/index.js";
 export * as plot from "./plot/index.js";
 export * as distributions from "./distributions/index.js";
+export * as graph from "./graph/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

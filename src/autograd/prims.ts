@@ -166,6 +166,18 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   unfold: UnfoldParams;
   /** col2im, the adjoint of unfold (torch.nn.functional.fold): (N, C·K, L) → (N, C, *imageSize), overlaps summed. */
   fold: UnfoldParams;
+  /**
+   * Sparse × dense product (SpMM) of a COO matrix A (rows × x.shape[0]) with a dense x (M, F): inputs
+   * (row, col, values, x) with int32 row/col and float values, each of length E (duplicates add up) →
+   * out (rows, F), out[row[e]] += values[e]·x[col[e]]. Never builds A densely (graph convolutions).
+   */
+  spmm: { rows: number };
+  /**
+   * Segment maximum (torch.scatter_reduce "amax", include_self=False): inputs (src (E, *rest), index
+   * int32 (E)) → (dimSize, *rest), out[n] = max over {e : index[e] = n} of src[e]; 0 where no e
+   * points at n. NaN propagates.
+   */
+  scatterMax: { dimSize: number };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -9,6 +9,7 @@ import { linear, matmul } from "./matmul.js";
 import { conv, convTranspose, convWeight, fold, unfold } from "./conv.js";
 import { cholesky, det, eigh, inv, qr, slogdet, solve, svd } from "./linalgKernels.js";
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js";
+import { scatterMax, spmm } from "./sparse.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -75,6 +76,8 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexAdd,
   nonzero,
+  spmm,
+  scatterMax,
   matmul,
   linear,
   conv,
