@@ -10,3 +10,5 @@ export {
 } from "./utils.js";
 export type { EdgesWithAttr, EdgeAttrOptions, CSR } from "./utils.js";
 export * as nn from "./nn/index.js";
+export { cora, coraFromJson, karateClub, karateFromJson, syntheticGraphs, parseEdgeList, readEdgeList } from "./datasets.js";
+export type { CoraJson, KarateJson, SyntheticGraphsOptions, EdgeListOptions, EdgeList } from "./datasets.js";
