@@ -168,8 +168,10 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   fold: UnfoldParams;
   /**
    * Sparse × dense product (SpMM) of a COO matrix A (rows × x.shape[0]) with a dense x (M, F): inputs
-   * (row, col, values, x) with int32 row/col and float values, each of length E (duplicates add up) →
+   * (row, col, values, x) with int32 row/col of length E and float values (E) (duplicates add up) →
    * out (rows, F), out[row[e]] += values[e]·x[col[e]]. Never builds A densely (graph convolutions).
+   * Multi-head form: values (E, H) and F = H·C, one sparse matrix per block of C columns
+   * (out[row[e], h·C + c] += values[e, h]·x[col[e], h·C + c]), for graph attention.
    */
   spmm: { rows: number };
   /**

@@ -248,11 +248,16 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   indexAdd: (c) => [c.g, null, indexSelect(c.g, c.params.dim, c.input(1))],
   nonzero: null,
   // out = A·x with A = COO(row, col, values): x̄ = Aᵀ·ḡ (Aᵀ swaps row and col), v̄[e] = ⟨ḡ[row[e]], x[col[e]]⟩
+  // (multi-head: v̄[e, h] = Σ_c ḡ[row[e], h·C + c]·x[col[e], h·C + c])
   spmm: (c) => {
-    const row = c.input(0), col = c.input(1);
-    const gValues = c.needsGrad(2)
-      ? apply("sum", [mul(apply("indexSelect", [c.g, row], { dim: 0 }), apply("indexSelect", [c.input(3), col], { dim: 0 }))], { dims: [1], keepdim: false })
-      : null;
+    const row = c.input(0), col = c.input(1), vShape = c.inputShape(2);
+    let gValues: Tensor | null = null;
+    if (c.needsGrad(2)) {
+      const E_ = vShape[0]!, H = vShape.length === 2 ? vShape[1]! : 1;
+      const products = mul(apply("indexSelect", [c.g, row], { dim: 0 }), apply("indexSelect", [c.input(3), col], { dim: 0 })); // (E, H·C)
+      gValues = apply("sum", [reshape(products, [E_, H, -1])], { dims: [2], keepdim: false }); // (E, H)
+      if (vShape.length === 1) gValues = reshape(gValues, [E_]);
+    }
     const gx = c.needsGrad(3) ? apply("spmm", [col, row, c.input(2), c.g], { rows: c.inputShape(3)[0]! }) : null;
     return [null, null, gValues, gx];
   },

@@ -19,8 +19,11 @@ import { experiment as optimizersExperiment } from "./optimizers.js";
 import { experiment as regularization } from "./regularization.js";
 import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
+import { experiment as coraGcn } from "./cora-gcn.js";
+import { experiment as coraGat } from "./cora-gat.js";
+import { experiment as coraSage } from "./cora-sage.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, coraGcn, coraGat, coraSage];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

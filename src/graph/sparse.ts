@@ -13,7 +13,8 @@ import { edgeArrays } from "./edges.js";
 
 /**
  * Sparse × dense matrix product A·x, A given in COO form by `index` [2, E] (row, column of each entry)
- * and `values` [E] (null: all ones; repeated entries add up), x dense [M, F] (or [M]) → [rows, F]. The
+ * and `values` [E] (null: all ones; repeated entries add up), x dense [M, F] (or [M]) → [rows, F]. With
+ * `values` [E, H] there is one sparse matrix per head, each multiplying a block of F/H columns. The
  * sparse matrix is never made dense; gradients flow to `values` and `x` (SpMM on the transpose).
  *
  * ```ts
@@ -146,7 +147,11 @@ function groupIndex(op: string, index: unknown, length: number): Int32Array {
 
 function checkValues(op: string, values: unknown, E_: number, x: Tensor): Tensor {
   if (!(values instanceof Tensor)) throw new Error(`${op}: values must be a tensor or null, got ${describe(values)}`);
-  if (values.ndim !== 1 || values.shape[0] !== E_) throw new Error(`${op}: values must have shape [${E_}] (one per entry of index), got ${fmtShape(values.shape)}`);
+  const F = x.ndim === 2 ? x.shape[1]! : 1;
+  const heads = values.ndim === 2 && values.shape[0] === E_ && F % values.shape[1]! === 0;
+  if (!(values.ndim === 1 && values.shape[0] === E_) && !heads) {
+    throw new Error(`${op}: values must have shape [${E_}] (one per entry of index) or [${E_}, H] with H dividing x's ${F} columns, got ${fmtShape(values.shape)}`);
+  }
   return E.cast(values, x.dtype);
 }
 

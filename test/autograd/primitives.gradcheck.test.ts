@@ -220,6 +220,12 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       inputs: () => [idx([0, 2, 0, 1, 2], [5]), idx([2, 0, 2, 1, 1], [5]), f64([5]), f64([3, 2])],
       fn: prim("spmm", { rows: 4 }),
     },
+    {
+      // two heads: values (E, 2), each scaling its block of 3 columns of x (3, 6)
+      name: "spmm multi-head (values (5, 2), x (3, 6))",
+      inputs: () => [idx([0, 2, 0, 1, 2], [5]), idx([2, 0, 2, 1, 1], [5]), f64([5, 2]), f64([3, 6])],
+      fn: prim("spmm", { rows: 3 }),
+    },
   ],
   scatterMax: [
     {

@@ -56,8 +56,21 @@ function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): K
 export const scatter = scatterInto<"scatter">(false);
 export const scatterAdd = scatterInto<"scatterAdd">(true);
 
+/** Rows of a dense tensor along dim 0: the size of one row (elements per index). */
+const rowSize = (shape: readonly number[]): number => shape.slice(1).reduce((a, b) => a * b, 1);
+
 export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
   const t = x!, iv = denseValues(index!);
+  if (dim === 0 && t.ndim > 0) {
+    // whole rows: one block copy per index (a strided input is made dense once)
+    const R = rowSize(t.shape), data = denseValues(t), out = allocate(t.dtype, iv.length * R);
+    for (let i = 0; i < iv.length; i++) {
+      const s = iv[i]! * R;
+      if (R === 1) out[i] = data[s]!;
+      else out.set(data.subarray(s, s + R), i * R);
+    }
+    return Tensor.fromData(out, [iv.length, ...t.shape.slice(1)], t.dtype);
+  }
   const shape = t.shape.slice();
   shape[dim] = iv.length;
   let size = 1;
@@ -75,6 +88,15 @@ export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
 export const indexAdd: Kernel<"indexAdd"> = ([x, index, src], { dim }) => {
   const t = x!, iv = denseValues(index!), s = src!;
   const out = denseValues(t).slice();
+  if (dim === 0 && t.ndim > 0) {
+    // whole rows: src row i added into row index[i]
+    const R = rowSize(t.shape), sv = denseValues(s);
+    for (let i = 0; i < iv.length; i++) {
+      const o = iv[i]! * R, from = i * R;
+      for (let k = 0; k < R; k++) out[o + k] += sv[from + k]!;
+    }
+    return Tensor.fromData(out, t.shape, t.dtype);
+  }
   const strides = contiguousStrides(t.shape);
   const sd = s.storage.data;
   forEachIndex(s.shape, (_f, idx) => {

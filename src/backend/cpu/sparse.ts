@@ -4,17 +4,39 @@ import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
-/** out[row[e], :] += values[e] · x[col[e], :], for every edge e, over a zeroed (rows, F) output. */
+type Floats = Float32Array | Float64Array;
+
+// One loop per element type, so that each stays monomorphic (V8 optimizes a loop for one array kind).
+function spmm32(out: Float32Array, r: Int32Array, c: Int32Array, v: Float32Array, xv: Float32Array, F: number, H: number): void {
+  const C = F / H;
+  for (let e = 0; e < r.length; e++) {
+    const o = r[e]! * F, s = c[e]! * F;
+    for (let h = 0; h < H; h++) {
+      const w = v[e * H + h]!, hc = h * C, end = hc + C;
+      for (let k = hc; k < end; k++) out[o + k]! += w * xv[s + k]!;
+    }
+  }
+}
+function spmm64(out: Float64Array, r: Int32Array, c: Int32Array, v: Float64Array, xv: Float64Array, F: number, H: number): void {
+  const C = F / H;
+  for (let e = 0; e < r.length; e++) {
+    const o = r[e]! * F, s = c[e]! * F;
+    for (let h = 0; h < H; h++) {
+      const w = v[e * H + h]!, hc = h * C, end = hc + C;
+      for (let k = hc; k < end; k++) out[o + k]! += w * xv[s + k]!;
+    }
+  }
+}
+
+/** out[row[e], :] += values[e] · x[col[e], :] for every edge e (per block of F/H columns with values (E, H)), over a zeroed (rows, F) output. */
 export const spmm: Kernel<"spmm"> = ([row, col, values, x], { rows }) => {
   const t = x!;
-  const F = t.shape[1]!;
-  const r = denseValues(row!), c = denseValues(col!), v = denseValues(values!), xv = denseValues(t);
-  const out = allocate(t.dtype, rows * F);
-  const E = r.length;
-  for (let e = 0; e < E; e++) {
-    const w = v[e]!, o = r[e]! * F, s = c[e]! * F;
-    for (let f = 0; f < F; f++) out[o + f] += w * xv[s + f]!;
-  }
+  const F = t.shape[1]!, H = values!.ndim === 2 ? values!.shape[1]! : 1;
+  const r = denseValues(row!) as Int32Array, c = denseValues(col!) as Int32Array;
+  const v = denseValues(values!) as Floats, xv = denseValues(t) as Floats;
+  const out = allocate(t.dtype, rows * F) as Floats;
+  if (out instanceof Float32Array) spmm32(out, r, c, v as Float32Array, xv as Float32Array, F, H);
+  else spmm64(out, r, c, v as Float64Array, xv as Float64Array, F, H);
   return Tensor.fromData(out, [rows, F], t.dtype);
 };
 
@@ -22,9 +44,9 @@ export const spmm: Kernel<"spmm"> = ([row, col, values, x], { rows }) => {
 export const scatterMax: Kernel<"scatterMax"> = ([src, index], { dimSize }) => {
   const t = src!;
   const E = t.shape[0]!;
-  const inner = E === 0 ? t.shape.slice(1).reduce((a, b) => a * b, 1) : t.size / E;
-  const iv = denseValues(index!), sv = denseValues(t);
-  const out = allocate(t.dtype, dimSize * inner);
+  const inner = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const iv = denseValues(index!) as Int32Array, sv = denseValues(t) as Floats;
+  const out = allocate(t.dtype, dimSize * inner) as Floats;
   const seen = new Uint8Array(dimSize);
   for (let e = 0; e < E; e++) {
     const n = iv[e]!, o = n * inner, s = e * inner;

@@ -1,11 +1,11 @@
 // GATConv: graph attention (Veličković et al. 2018), arXiv:1710.10903.
-import type { Tensor } from "../../tensor/Tensor.js";
+import { Tensor } from "../../tensor/Tensor.js";
 import type { DType } from "../../tensor/dtype.js";
 import { checkNumber, checkSize, describe } from "../../tensor/validate.js";
 import type { Generator } from "../../random/Generator.js";
 import { apply } from "../../autograd/engine.js";
 import * as E from "../../ops/elementwise.js";
-import { reshape, stack } from "../../ops/movement.js";
+import { reshape } from "../../ops/movement.js";
 import { Linear } from "../../nn/Linear.js";
 import { Parameter } from "../../nn/Parameter.js";
 import { empty } from "../../nn/empty.js";
@@ -15,7 +15,7 @@ import { leakyRelu } from "../../nn/functional/activations.js";
 import { addSelfLoops, removeSelfLoops } from "../utils.js";
 import { edgeArrays } from "../edges.js";
 import { segmentSoftmax } from "../sparse.js";
-import { MessagePassing, type MessageContext } from "./MessagePassing.js";
+import { MessagePassing } from "./MessagePassing.js";
 
 export interface GATConvOptions {
   /** Attention heads (default 1). */
@@ -55,8 +55,6 @@ export class GATConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor]> {
   private readonly _generator: Generator | undefined;
   /** The attention coefficients [E', heads] of the last forward pass, over its edges (self-loops included). */
   private _attention: { edgeIndex: Tensor; alpha: Tensor } | null = null;
-  /** Per-node attention terms (a_srcᵀ W x, a_dstᵀ W x) of the running forward pass, read by `message`. */
-  private _alphaInputs: [Tensor, Tensor] | null = null;
 
   constructor(readonly inChannels: number, readonly outChannels: number, options: GATConvOptions = {}) {
     super("GATConv", "sum");
@@ -101,18 +99,37 @@ export class GATConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor]> {
     const h = reshape(this.lin.call(x), [N, H, C]); // (N, H, C)
     const alphaSrc = E.mul(h, this.attSrc).sum(-1); // (N, H)
     const alphaDst = E.mul(h, this.attDst).sum(-1); // (N, H)
-    let ei = edgeIndex;
-    if (this.addSelfLoops) {
-      edgeArrays(this._layer, edgeIndex, N); // the caller's edges are checked before they are rewritten
-      [ei] = removeSelfLoops(edgeIndex);
-      [ei] = addSelfLoops(ei, { numNodes: N });
-    }
-    this._alphaInputs = [alphaSrc, alphaDst];
-    let out = this.propagate(ei, { x: h }); // (N, H, C)
+    const [ei, source, target] = this.edgesWithLoops(edgeIndex, N);
+    // edge update (PyG's edge_updater): α_ij = softmax_j(LeakyReLU(α_src[j] + α_dst[i])) over each node's incoming edges
+    let alpha = E.add(apply("indexSelect", [alphaSrc, source], { dim: 0 }), apply("indexSelect", [alphaDst, target], { dim: 0 })); // (E, H)
+    alpha = segmentSoftmax(leakyRelu(alpha, this.negativeSlope), target, N);
+    this._attention = { edgeIndex: ei, alpha: alpha.detach() };
+    alpha = dropout(alpha, { p: this.dropout, training: this.training, generator: this._generator });
+    // messages α_ij W x_j per head, summed at i: one multi-head SpMM
+    let out = this.propagate(ei, { x: h, edgeWeight: alpha }); // (N, H, C)
     out = this.concat ? reshape(out, [N, H * C]) : out.mean(1);
     if (this.res !== null) out = E.add(out, this.res.call(x));
     return this.bias === null ? out : E.add(out, this.bias);
   }
+
+  /**
+   * The edges attention runs over (self-loops replaced by one per node, with addSelfLoops) and their
+   * rows; remembered for the last edge index seen (unchanged storage), since a graph is usually fixed.
+   */
+  private edgesWithLoops(edgeIndex: Tensor, N: number): [Tensor, Tensor, Tensor] {
+    const c = this._loops;
+    if (c !== null && c.from === edgeIndex && c.version === edgeIndex.storage.version && c.numNodes === N) return c.edges;
+    edgeArrays(this._layer, edgeIndex, N); // the caller's edges are checked before they are rewritten
+    let ei = edgeIndex;
+    if (this.addSelfLoops) {
+      [ei] = removeSelfLoops(edgeIndex);
+      [ei] = addSelfLoops(ei, { numNodes: N });
+    }
+    const edges: [Tensor, Tensor, Tensor] = [ei, ...edgeRows(ei)];
+    this._loops = { from: edgeIndex, version: edgeIndex.storage.version, numNodes: N, edges };
+    return edges;
+  }
+  private _loops: { from: Tensor; version: number; numNodes: number; edges: [Tensor, Tensor, Tensor] } | null = null;
 
   /** The attention coefficients α [E', heads] of the last forward pass (before dropout) and their edges (self-loops added). */
   attentionWeights(): { edgeIndex: Tensor; alpha: Tensor } {
@@ -120,18 +137,13 @@ export class GATConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor]> {
     return this._attention;
   }
 
-  /** α_ij x_j per head: (E, H, C), with α the edge-softmax of LeakyReLU(α_src[j] + α_dst[i]). */
-  override message(ctx: MessageContext): Tensor {
-    const [alphaSrc, alphaDst] = this._alphaInputs!;
-    let alpha = E.add(apply("indexSelect", [alphaSrc, ctx.source], { dim: 0 }), apply("indexSelect", [alphaDst, ctx.target], { dim: 0 })); // (E, H)
-    alpha = leakyRelu(alpha, this.negativeSlope);
-    alpha = segmentSoftmax(alpha, ctx.target, ctx.numNodes);
-    this._attention = { edgeIndex: stack([ctx.source, ctx.target]), alpha: alpha.detach() };
-    alpha = dropout(alpha, { p: this.dropout, training: this.training, generator: this._generator });
-    return E.mul(ctx.xJ, reshape(alpha, [-1, this.heads, 1]));
-  }
-
   protected override reprArgs(): string {
     return `${this.inChannels}, ${this.outChannels}, heads=${this.heads}`;
   }
+}
+
+/** The source and target rows of an edge index as int32 vectors. */
+function edgeRows(edgeIndex: Tensor): [Tensor, Tensor] {
+  const { source, target } = edgeArrays("GATConv", edgeIndex);
+  return [Tensor.fromData(source.slice(), [source.length], "int32"), Tensor.fromData(target.slice(), [target.length], "int32")];
 }

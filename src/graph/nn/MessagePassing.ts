@@ -18,7 +18,7 @@ const AGGREGATIONS: readonly string[] = ["sum", "add", "mean", "max", "min"];
 export interface PropagateInputs {
   /** Node features [N, …], or [source features, target features] for a bipartite graph. */
   x: Tensor | readonly [Tensor, Tensor];
-  /** One weight per edge [E] (the default message scales x_j by it). */
+  /** One weight per edge [E] (the default message scales x_j by it), or one per edge and head [E, H] for x [N, H, C]. */
   edgeWeight?: Tensor | null;
   /** Edge features [E, …] for layers whose message reads them. */
   edgeAttr?: Tensor | null;
@@ -61,7 +61,8 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, Tensor], O =
   /** Per-edge messages, [E, …]: x_j by default, scaled by the edge weight when one is given. */
   message(ctx: MessageContext): Tensor {
     const xJ = ctx.xJ;
-    return ctx.edgeWeight === null ? xJ : E.mul(xJ, reshape(ctx.edgeWeight, [-1, ...new Array<number>(xJ.ndim - 1).fill(1)]));
+    const w = ctx.edgeWeight;
+    return w === null ? xJ : E.mul(xJ, reshape(w, [...w.shape, ...new Array<number>(xJ.ndim - w.ndim).fill(1)]));
   }
 
   /** Combines the messages of the edges entering each node with `aggr` (empty nodes get 0). */
@@ -110,11 +111,13 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, Tensor], O =
       if (target[e]! >= numNodes) throw new Error(`${layer}: edgeIndex has target node ${target[e]} at edge ${e}, out of range for ${numNodes} target nodes`);
     }
     const edgeWeight = inputs.edgeWeight == null ? null : checkEdgeRows(layer, "edgeWeight", inputs.edgeWeight, E_);
-    if (edgeWeight !== null && edgeWeight.ndim !== 1) throw new Error(`${layer}: edgeWeight must have shape [${E_}], got ${fmtShape(edgeWeight.shape)}`);
+    if (edgeWeight !== null && edgeWeight.ndim !== 1 && !(edgeWeight.ndim === 2 && xSrc.ndim === 3 && edgeWeight.shape[1] === xSrc.shape[1])) {
+      throw new Error(`${layer}: edgeWeight must have shape [${E_}] (or [${E_}, H] for x [N, H, C]), got ${fmtShape(edgeWeight.shape)}`);
+    }
     const edgeAttr = inputs.edgeAttr == null ? null : checkEdgeRows(layer, "edgeAttr", inputs.edgeAttr, E_);
     const src = Tensor.fromData(source.slice(), [E_], "int32"), dst = Tensor.fromData(target.slice(), [E_], "int32");
     let aggregated: Tensor;
-    if (this.message === MessagePassing.prototype.message && (this.aggr === "sum" || this.aggr === "add" || this.aggr === "mean") && xSrc.ndim <= 2) {
+    if (this.message === MessagePassing.prototype.message && (this.aggr === "sum" || this.aggr === "add" || this.aggr === "mean")) {
       aggregated = this.spmmAggregate(src, dst, edgeWeight, xSrc, numNodes);
     } else {
       let xJ: Tensor | null = null, xI: Tensor | null = null;
@@ -141,11 +144,12 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, Tensor], O =
       const count = new Float64Array(numNodes);
       for (let e = 0; e < E_; e++) count[t[e]!]!++;
       const inv = Tensor.fromData(Float64Array.from(t, (i) => 1 / count[i]!), [E_], "float64");
-      values = values === null ? E.cast(inv, x.dtype) : E.mul(values, E.cast(inv, x.dtype));
+      values = values === null ? E.cast(inv, x.dtype) : E.mul(values, E.cast(values.ndim === 2 ? reshape(inv, [E_, 1]) : inv, x.dtype));
     }
     values ??= E.cast(Tensor.fromData(new Float64Array(E_).fill(1), [E_], "float64"), x.dtype);
-    const x2 = x.ndim === 1 ? reshape(x, [-1, 1]) : x;
+    // rows flattened: (N, …) → (N, F); per-head weights (E, H) scale blocks of F/H columns
+    const x2 = reshape(x, [x.shape[0]!, -1]);
     const out = apply("spmm", [dst, src, values, x2], { rows: numNodes });
-    return x.ndim === 1 ? reshape(out, [numNodes]) : out;
+    return reshape(out, [numNodes, ...x.shape.slice(1)]);
   }
 }
