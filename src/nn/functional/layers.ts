@@ -77,7 +77,11 @@ export function dropout(x: Tensor, options: { p?: number; training?: boolean; ge
   const scale = 1 / (1 - p), keepBelow = 1 - p;
   const maskType = isFloating(x.dtype) ? x.dtype : "float32";
   const mask = allocate(maskType, x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.random() < keepBelow ? scale : 0;
+  const chunk = new Float64Array(Math.min(4096, mask.length));
+  for (let start = 0; start < mask.length; start += chunk.length) {
+    const u = g.fillRandom(start + chunk.length <= mask.length ? chunk : chunk.subarray(0, mask.length - start));
+    for (let i = 0; i < u.length; i++) mask[start + i] = u[i]! < keepBelow ? scale : 0;
+  }
   return E.mul(x, Tensor.fromData(mask, x.shape, maskType));
 }
 
