@@ -12,3 +12,7 @@ export type { EdgesWithAttr, EdgeAttrOptions, CSR } from "./utils.js";
 export * as nn from "./nn/index.js";
 export { cora, coraFromJson, karateClub, karateFromJson, syntheticGraphs, parseEdgeList, readEdgeList } from "./datasets.js";
 export type { CoraJson, KarateJson, SyntheticGraphsOptions, EdgeListOptions, EdgeList } from "./datasets.js";
+export {
+  bfs, dfs, dijkstra, minimumSpanningTree, connectedComponents, laplacian, spectralEmbedding, spectralClustering, kMeans,
+} from "./algorithms.js";
+export type { GraphOptions, SpanningTree, LaplacianOptions } from "./algorithms.js";
