@@ -16,3 +16,5 @@ export {
   bfs, dfs, dijkstra, minimumSpanningTree, connectedComponents, laplacian, spectralEmbedding, spectralClustering, kMeans,
 } from "./algorithms.js";
 export type { GraphOptions, SpanningTree, LaplacianOptions } from "./algorithms.js";
+export { randomWalks, trainSkipGram, deepWalk, node2vec } from "./embeddings.js";
+export type { RandomWalkOptions, SkipGramOptions } from "./embeddings.js";
