@@ -31,7 +31,9 @@ const OUT = path.resolve(arg("out", path.join(HERE, "results", `compare-${stamp}
 const IMPORT_SAMPLES = QUICK ? 2 : 5;
 const PEER_REPS = QUICK ? ["--reps", "3", "--min-rep-s", "0.05"] : [];
 const OPENBLAS = path.join(HERE, "openblas", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-openmp");
-const DS_SECTIONS = "--only=gemm,elementwise,overhead,mlp"; // "mlp" also selects the "mlp-mnist" section
+const DS_SECTIONS = "--only=gemm,elementwise,overhead,mlp,gcn"; // "mlp" also selects the "mlp-mnist" section
+/** A Python with PyTorch Geometric for the GCN row (bench/peers/pyg_gcn.py); the row reads n/a without one. */
+const PYG_PYTHON = process.env.PYG_PYTHON ?? path.join(ROOT, "..", "main", ".venv", "bin", "python");
 
 const log = (msg) => process.stderr.write(`[compare] ${msg}\n`);
 
@@ -75,6 +77,7 @@ const torch = (threads) => () => {
   return [
     ...runJson("/usr/bin/python3", [path.join(HERE, "torch_bench.py"), "--workloads", "w1,w2", ...common], { env }),
     ...runJson("/usr/bin/python3", [path.join(HERE, "torch_extra.py"), ...common], { env }),
+    ...(fs.existsSync(PYG_PYTHON) ? runJson(PYG_PYTHON, [path.join(HERE, "pyg_gcn.py"), "--threads", String(threads)], { env: { OMP_NUM_THREADS: String(threads) } }).map((r) => ({ workload: "GCN", case: "cora_epoch", ...r, time_ms: { median: r.value } })) : []),
   ];
 };
 const tfjs = (backend) => () => {
@@ -172,6 +175,7 @@ const ROWS = [
   { label: "per-op overhead: add 4-elem, no grad ⁴", ...US, ds: dsTime("overhead add 4-elem (no grad)"), torch: peerTime("overhead", "add4_nograd"), tfjs: peerTime("overhead", "add4_nograd") },
   { label: "per-op overhead: add 4-elem, recording ⁴", ...US, ds: dsTime("overhead add 4-elem (recording)"), torch: peerTime("overhead", "add4_recording") },
   { label: "per-op overhead: add+sum+backward 4-elem ⁴", ...US, ds: dsTime("overhead add 4-elem forward+backward"), torch: peerTime("overhead", "add4_fwd_bwd"), tfjs: peerTime("overhead", "add4_fwd_bwd") },
+  { label: "cora-gcn training epoch (PyTorch Geometric in the torch columns) ⁷", ...MS, ds: dsTime("gcn cora epoch (GCN 1433-16-7, dropout 0.5, Adam)"), torch: peerTime("GCN", "cora_epoch") },
   { label: "import until ready ⁵", ...MS, import: true },
 ];
 
@@ -237,6 +241,10 @@ TF.js: import of @tensorflow/tfjs + the backend package + setBackend/ready, from
 scripts do (\`tf.matMul(A, B).dispose()\`) and as PyTorch frees a tensor on its last reference (its square GEMM rows
 even reuse one output, \`torch.mm(A, B, out=C)\`); the next product of that size then writes into the freed block. These
 two rows leave every result to the garbage collector instead, so each call writes into fresh memory.
+⁷ One training epoch of cora-gcn (GCN 1433-16-7 with input and hidden dropout 0.5, cross-entropy on the 140 training
+nodes, backward, Adam) on Cora from data/cora.json.gz: deepscript's \`bench/run.ts --only=gcn\` against PyG's
+examples/gcn.py model in \`bench/peers/pyg_gcn.py\` (PyTorch Geometric from \`PYG_PYTHON\`, default ../main/.venv; torch's
+own BLAS, not the OpenBLAS above), both medians of single epochs after 20 warm-up epochs.
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);
