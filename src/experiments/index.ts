@@ -22,8 +22,9 @@ import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
 import { experiment as coraGcn } from "./cora-gcn.js";
 import { experiment as coraGat } from "./cora-gat.js";
 import { experiment as coraSage } from "./cora-sage.js";
+import { experiment as graphClassification } from "./graph-classification.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, coraGcn, coraGat, coraSage];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, coraGcn, coraGat, coraSage, graphClassification];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

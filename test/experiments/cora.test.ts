@@ -35,3 +35,12 @@ describe("Cora node classification experiments", () => {
     expect(sage.testAccuracyMean as number).toBeGreaterThan(0.5);
   }, 300_000);
 });
+
+describe("graph-classification", () => {
+  it("GIN on 150 synthetic graphs, 15 epochs: far above chance (1/3) on held-out graphs", async () => {
+    const { runGraphClassification } = await import("../../src/experiments/graph-classification.js");
+    expect(findExperiment("graph-classification").name).toBe("graph-classification");
+    const r = await runGraphClassification(options(), { epochs: 15, numGraphs: 150 });
+    expect(r.testAccuracy as number).toBeGreaterThan(0.7);
+  }, 300_000);
+});
