@@ -328,3 +328,31 @@ if (want("lstm")) {
   const s = time(step, { budgetMs: 4000, warmup: 20, warmupMs: 1000 });
   emit({ name: "lstm 32-128 T50 batch 32 adam step", unit: "ms", value: s.median, time_ms: s, backend, threads });
 }
+
+if (want("gcn")) {
+  // One training epoch of cora-gcn (Kipf & Welling's GCN as PyG's examples/gcn.py): dropout on the 2,708 × 1,433
+  // features, GCNConv(1433, 16) → ReLU → dropout → GCNConv(16, 7) with the normalized adjacency cached, cross-entropy
+  // on the 140 training nodes, backward, Adam. Peer: bench/peers/pyg_gcn.py (PyTorch Geometric, same data and model).
+  const { GCN } = await import("../src/experiments/cora-gcn.js");
+  const data = await ds.graph.cora({ normalizeFeatures: true });
+  const x = data.x!, edgeIndex = data.edgeIndex;
+  const train = ds.nonzero(data.trainMask!).reshape([-1]).int();
+  const yTrain = data.y!.index(train);
+  const model = new GCN(1433, 16, 7, 0.5);
+  const optimizer = new ds.optim.Adam([{ params: model.conv1.parameters(), weightDecay: 5e-4 }, { params: model.conv2.parameters(), weightDecay: 0 }], { lr: 0.01 });
+  const epoch = () => {
+    model.train();
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x, edgeIndex).index(train), yTrain);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(epoch, { budgetMs: 5000, warmup: 20 });
+  // CPU time per epoch (all threads of the process) over 20 more epochs: steadier than wall time on a busy machine
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < 20; i++) epoch();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / 20;
+  emit({ name: "gcn cora epoch (GCN 1433-16-7, dropout 0.5, Adam)", unit: "ms", value: s.median, time_ms: s, cpu_ms: cpuMs, backend, threads });
+}

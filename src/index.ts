@@ -55,4 +55,5 @@ export * as plot from "./plot/index.js";
 export * as distributions from "./distributions/index.js";
 export * as models from "./models/index.js";
 export * as generative from "./generative/index.js";
+export * as graph from "./graph/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

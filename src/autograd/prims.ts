@@ -204,6 +204,20 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * (dgates_t W_hh). The W_hh gradient is one GEMM over all steps, done by the caller.
    */
   lstmRecurrenceBackward: { reverse: boolean };
+  /**
+   * Sparse × dense product (SpMM) of a COO matrix A (rows × x.shape[0]) with a dense x (M, F): inputs
+   * (row, col, values, x) with int32 row/col of length E and float values (E) (duplicates add up) →
+   * out (rows, F), out[row[e]] += values[e]·x[col[e]]. Never builds A densely (graph convolutions).
+   * Multi-head form: values (E, H) and F = H·C, one sparse matrix per block of C columns
+   * (out[row[e], h·C + c] += values[e, h]·x[col[e], h·C + c]), for graph attention.
+   */
+  spmm: { rows: number };
+  /**
+   * Segment maximum (torch.scatter_reduce "amax", include_self=False): inputs (src (E, *rest), index
+   * int32 (E)) → (dimSize, *rest), out[n] = max over {e : index[e] = n} of src[e]; 0 where no e
+   * points at n. NaN propagates.
+   */
+  scatterMax: { dimSize: number };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -276,6 +276,30 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   indexSelect: (c) => [indexAdd(zeros(c.inputShape(0), { dtype: c.g.dtype }), c.params.dim, c.input(1), c.g), null],
   indexAdd: (c) => [c.g, null, indexSelect(c.g, c.params.dim, c.input(1))],
   nonzero: null,
+  // out = A·x with A = COO(row, col, values): x̄ = Aᵀ·ḡ (Aᵀ swaps row and col), v̄[e] = ⟨ḡ[row[e]], x[col[e]]⟩
+  // (multi-head: v̄[e, h] = Σ_c ḡ[row[e], h·C + c]·x[col[e], h·C + c])
+  spmm: (c) => {
+    const row = c.input(0), col = c.input(1), vShape = c.inputShape(2);
+    let gValues: Tensor | null = null;
+    if (c.needsGrad(2)) {
+      const E_ = vShape[0]!, H = vShape.length === 2 ? vShape[1]! : 1;
+      const products = mul(apply("indexSelect", [c.g, row], { dim: 0 }), apply("indexSelect", [c.input(3), col], { dim: 0 })); // (E, H·C)
+      gValues = apply("sum", [reshape(products, [E_, H, -1])], { dims: [2], keepdim: false }); // (E, H)
+      if (vShape.length === 1) gValues = reshape(gValues, [E_]);
+    }
+    const gx = c.needsGrad(3) ? apply("spmm", [col, row, c.input(2), c.g], { rows: c.inputShape(3)[0]! }) : null;
+    return [null, null, gValues, gx];
+  },
+  // d max over a segment: to the elements equal to their segment's maximum, split evenly among ties
+  // (torch.scatter_reduce "amax"); NaN maxima came from the NaN elements
+  scatterMax: (c) => {
+    const src = c.input(0), index = c.input(1), out = c.output();
+    const picked = apply("indexSelect", [out, index], { dim: 0 });
+    const isMax = E.cast(E.logicalOr(E.eq(src, picked), E.logicalAnd(E.ne(src, src), E.ne(picked, picked))), src.dtype);
+    const count = apply("indexAdd", [zeros(out.shape, { dtype: src.dtype }), index, isMax], { dim: 0 });
+    // empty segments have count 0 and receive nothing; max(count, 1) keeps their second-order terms finite
+    return [mul(apply("indexSelect", [div(c.g, E.maximum(count, 1)), index], { dim: 0 }), isMax), null];
+  },
 
   // y = x·wᵀ + b: dx = dy·w, dw = dyᵀ·x (contiguous, in w's layout), db = Σ_rows dy
   linear: (c) => [

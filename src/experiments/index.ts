@@ -26,8 +26,12 @@ import { experiment as adversarial } from "./adversarial.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
+import { experiment as coraGcn } from "./cora-gcn.js";
+import { experiment as coraGat } from "./cora-gat.js";
+import { experiment as coraSage } from "./cora-sage.js";
+import { experiment as graphClassification } from "./graph-classification.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, coraGcn, coraGat, coraSage, graphClassification];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

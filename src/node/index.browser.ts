@@ -28,6 +28,10 @@ export const cacheDir: typeof node.cacheDir = () => nodeOnly("cacheDir", "a brow
 export const downloadFile: typeof node.downloadFile = () => nodeOnly("downloadFile", "in a browser, fetch the file yourself");
 export const readTinyShakespeare: typeof node.readTinyShakespeare = () =>
   nodeOnly("tinyShakespeare", "in a browser, fetch data/tinyshakespeare.txt.gz and pass its text to text.trainValSplit");
+export const readGraphDataset: typeof node.readGraphDataset = (name) =>
+  nodeOnly(name === "cora" ? "graph.cora" : "graph.karateClub", `in a browser, fetch data/${name}.json.gz, decompress and parse it, and pass the object to graph.${name === "cora" ? "coraFromJson" : "karateFromJson"}`);
+export const readEdgeListText: typeof node.readEdgeListText = () =>
+  nodeOnly("graph.readEdgeList", "in a browser, read the file's text yourself and pass it to graph.parseEdgeList");
 /** No dataset-file host in a browser: data.readIdxFile and the datasets' loaders say what to do instead. */
 export const datasetFilesHost: typeof node.datasetFilesHost = null;
 

@@ -10,6 +10,7 @@ export { loadMnist } from "./mnist.js";
 export { readIdxFile, cacheDir, downloadFile } from "./datasetFiles.js";
 export type { Download, DatasetFiles } from "./datasetFiles.js";
 export { readTinyShakespeare } from "../text/nodeData.js";
+export { readGraphDataset, readEdgeListText } from "../graph/nodeData.js";
 export { savePlot } from "../plot/savePlot.js";
 export { savePng } from "./savePng.js";
 

@@ -70,6 +70,27 @@ export class Generator {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /**
+   * Fills `out` with the next `out.length` values of `random()` (the same numbers, in order), in one
+   * loop over local state: several times faster than calling `random()` per element.
+   */
+  fillRandom(out: Float64Array): Float64Array {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      // two xoshiro128** steps: 27 high bits, then 26 low bits (as random())
+      let r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const hi = r >>> 5;
+      r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      out[i] = (hi * 67108864 + (r >>> 6)) / 9007199254740992;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    return out;
+  }
+
   /** Uniform in [low, high). */
   uniform(low = 0, high = 1): number {
     return low + (high - low) * this.random();

@@ -213,6 +213,28 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
   scatterAdd: [{ name: "scatterAdd dim 1 with duplicates", inputs: () => [f64([2, 3]), idx([0, 0, 2, 1, 1, 1], [2, 3]), f64([2, 3])], fn: prim("scatterAdd", { dim: 1 }) }],
   indexSelect: [{ name: "indexSelect dim 0 with repeats", inputs: () => [f64([4, 2]), idx([3, 0, 3], [3])], fn: prim("indexSelect", { dim: 0 }) }],
   indexAdd: [{ name: "indexAdd dim 1", inputs: () => [f64([2, 4]), idx([1, 1, 3], [3]), f64([2, 3])], fn: prim("indexAdd", { dim: 1 }) }],
+  spmm: [
+    {
+      // a 4 × 3 COO matrix with a duplicate entry (0, 2) and an empty row 3, times x (3, 2)
+      name: "spmm (4 × 3 COO with a duplicate) · (3, 2)",
+      inputs: () => [idx([0, 2, 0, 1, 2], [5]), idx([2, 0, 2, 1, 1], [5]), f64([5]), f64([3, 2])],
+      fn: prim("spmm", { rows: 4 }),
+    },
+    {
+      // two heads: values (E, 2), each scaling its block of 3 columns of x (3, 6)
+      name: "spmm multi-head (values (5, 2), x (3, 6))",
+      inputs: () => [idx([0, 2, 0, 1, 2], [5]), idx([2, 0, 2, 1, 1], [5]), f64([5, 2]), f64([3, 6])],
+      fn: prim("spmm", { rows: 3 }),
+    },
+  ],
+  scatterMax: [
+    {
+      // segments {0, 3}, {2}, {1, 4}, and segment 3 empty (output 0, no gradient)
+      name: "scatterMax of (5, 3) into 4 segments, one empty",
+      inputs: () => [distinct([5, 3]), idx([0, 2, 1, 0, 2], [5])],
+      fn: prim("scatterMax", { dimSize: 4 }),
+    },
+  ],
   nonzero: "not differentiable",
   matmul: [
     { name: "batched matmul", inputs: () => [f64([2, 3, 4]), f64([2, 4, 2])], fn: prim("matmul", {}) },

@@ -12,6 +12,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 import { layerNorm, layerNormBackward } from "./layerNorm.js";
 import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
+import { scatterMax, spmm } from "./sparse.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -78,6 +79,8 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexAdd,
   nonzero,
+  spmm,
+  scatterMax,
   matmul,
   linear,
   conv,

@@ -65,8 +65,21 @@ function around(shape: readonly number[], dim: number): [number, number, number]
 }
 
 // Both copy whole runs of the `inner` elements after `dim` (an embedding lookup copies rows).
+/** Rows of a dense tensor along dim 0: the size of one row (elements per index). */
+const rowSize = (shape: readonly number[]): number => shape.slice(1).reduce((a, b) => a * b, 1);
+
 export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
   const t = x!, iv = denseValues(index!);
+  if (dim === 0 && t.ndim > 0) {
+    // whole rows: one block copy per index (a strided input is made dense once)
+    const R = rowSize(t.shape), data = denseValues(t), out = allocate(t.dtype, iv.length * R);
+    for (let i = 0; i < iv.length; i++) {
+      const s = iv[i]! * R;
+      if (R === 1) out[i] = data[s]!;
+      else out.set(data.subarray(s, s + R), i * R);
+    }
+    return Tensor.fromData(out, [iv.length, ...t.shape.slice(1)], t.dtype);
+  }
   const shape = t.shape.slice();
   shape[dim] = iv.length;
   const [outer, n, inner] = around(t.shape, dim), m = iv.length;

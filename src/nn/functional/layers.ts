@@ -1,5 +1,5 @@
 // Stateless forms of the layers: linear, bilinear, embedding, dropout, batch and layer normalization.
-import type { Tensor } from "../../tensor/Tensor.js";
+import { Tensor } from "../../tensor/Tensor.js";
 import { fmtShape, shapesEqual } from "../../tensor/shape.js";
 import * as E from "../../ops/elementwise.js";
 import { mean, sum, variance } from "../../ops/reduce.js";
@@ -7,8 +7,8 @@ import { index, where } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
 import { ones, rand, zeros } from "../../ops/creation.js";
 import { apply, applyMulti, noGrad } from "../../autograd/engine.js";
-import { isFloating } from "../../tensor/dtype.js";
-import type { Generator } from "../../random/Generator.js";
+import { allocate, isFloating } from "../../tensor/dtype.js";
+import { defaultGenerator, type Generator } from "../../random/Generator.js";
 
 /** y = x Wᵀ + b with x (…, in), W (out, in), b (out) → (…, out). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -72,8 +72,17 @@ export function dropout(x: Tensor, options: { p?: number; training?: boolean; ge
   if (!(p >= 0 && p <= 1)) throw new Error(`dropout: probability p must be in [0, 1], got ${p}`);
   if (options.training === false || p === 0) return x;
   if (p === 1) return E.mul(x, 0);
-  const keep = noGrad(() => E.lt(rand(x.shape, { dtype: "float64", generator: options.generator }), 1 - p));
-  return E.mul(x, E.mul(E.cast(keep, x.dtype), 1 / (1 - p)));
+  // The mask in one pass: the same uniform draws and values as cast(rand(shape, float64) < 1 − p) · 1/(1 − p).
+  const g = options.generator ?? defaultGenerator;
+  const scale = 1 / (1 - p), keepBelow = 1 - p;
+  const maskType = isFloating(x.dtype) ? x.dtype : "float32";
+  const mask = allocate(maskType, x.size);
+  const chunk = new Float64Array(Math.min(4096, mask.length));
+  for (let start = 0; start < mask.length; start += chunk.length) {
+    const u = g.fillRandom(start + chunk.length <= mask.length ? chunk : chunk.subarray(0, mask.length - start));
+    for (let i = 0; i < u.length; i++) mask[start + i] = u[i]! < keepBelow ? scale : 0;
+  }
+  return E.mul(x, Tensor.fromData(mask, x.shape, maskType));
 }
 
 export interface DropoutOptions {
