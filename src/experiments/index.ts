@@ -19,8 +19,12 @@ import { experiment as optimizersExperiment } from "./optimizers.js";
 import { experiment as regularization } from "./regularization.js";
 import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
+import { experiment as cartpoleDqn } from "./cartpole-dqn.js";
+import { experiment as cartpolePpo } from "./cartpole-ppo.js";
+import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
+import { experiment as cartpoleReinforce } from "./cartpole-reinforce.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

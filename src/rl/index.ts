@@ -33,3 +33,4 @@ export type { RolloutBufferOptions, RolloutBatch } from "./RolloutBuffer.js";
 export { RunningMeanStd, NormalizeObservation, NormalizeReward } from "./normalize.js";
 export { evaluatePolicy } from "./evaluate.js";
 export type { EvaluateOptions, EvaluationResult } from "./evaluate.js";
+export * as agents from "./agents/index.js";
