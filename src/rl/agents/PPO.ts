@@ -79,6 +79,8 @@ export interface PPOResult {
   curve: ReturnCurve;
   evaluation: EvaluationResult;
   envSteps: number;
+  /** Wall-clock of training (rollouts and updates), evaluation excluded. */
+  trainSeconds: number;
   seconds: number;
 }
 
@@ -170,9 +172,10 @@ export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<numbe
     }
   }
   envs.close();
+  const trainSeconds = (performance.now() - start) / 1000;
 
   // 4. Evaluate the deterministic policy on a fresh environment.
   const act = (observation: number[]) => actor.actDeterministic(observation);
   const evaluation = evaluatePolicy(makeEnv(), act as (o: number[]) => Act, { episodes: cfg.evalEpisodes, seed: cfg.seed + 100_000 });
-  return { actor, critic, act, curve, evaluation, envSteps: globalStep, seconds: (performance.now() - start) / 1000 };
+  return { actor, critic, act, curve, evaluation, envSteps: globalStep, trainSeconds, seconds: (performance.now() - start) / 1000 };
 }
