@@ -23,8 +23,9 @@ import { experiment as cartpoleDqn } from "./cartpole-dqn.js";
 import { experiment as cartpolePpo } from "./cartpole-ppo.js";
 import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
 import { experiment as cartpoleReinforce } from "./cartpole-reinforce.js";
+import { experiment as cartpoleTrpo } from "./cartpole-trpo.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

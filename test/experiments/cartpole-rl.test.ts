@@ -27,7 +27,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe("cartpole deep-RL experiments (tiny budgets)", () => {
   it("are registered", () => {
-    for (const name of ["cartpole-dqn", "cartpole-ppo", "cartpole-a2c", "cartpole-reinforce"]) expect(findExperiment(name).name).toBe(name);
+    for (const name of ["cartpole-dqn", "cartpole-ppo", "cartpole-a2c", "cartpole-reinforce", "cartpole-trpo"]) expect(findExperiment(name).name).toBe(name);
   });
 
   it("cartpole-dqn: 8,000 steps of a 64-64 DQN lift the last 10 training episodes to ≥ 4× the first 20", () => {
