@@ -24,8 +24,11 @@ import { experiment as cartpolePpo } from "./cartpole-ppo.js";
 import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
 import { experiment as cartpoleReinforce } from "./cartpole-reinforce.js";
 import { experiment as cartpoleTrpo } from "./cartpole-trpo.js";
+import { experiment as pendulumTd3 } from "./pendulum-td3.js";
+import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
+import { experiment as pendulumSac } from "./pendulum-sac.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -2,7 +2,7 @@
 
 import type { Env, Space } from "../Env.js";
 import { Box, Discrete } from "../spaces.js";
-import { Module } from "../../nn/Module.js";
+import { Module, type AnyModule } from "../../nn/Module.js";
 import { Linear } from "../../nn/Linear.js";
 import { Sequential } from "../../nn/containers.js";
 import { ReLU, Tanh } from "../../nn/activations.js";
@@ -111,12 +111,12 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number } {
 }
 
 /** Copies every parameter and buffer of `source` into `target` (same architecture): the hard target-network update. */
-export function copyWeights(target: Module, source: Module): void {
+export function copyWeights(target: AnyModule, source: AnyModule): void {
   target.loadStateDict(source.stateDict());
 }
 
 /** target ← τ·source + (1 − τ)·target, parameter by parameter (Polyak averaging). */
-export function softUpdate(target: Module, source: Module, tau: number): void {
+export function softUpdate(target: AnyModule, source: AnyModule, tau: number): void {
   const src = [...source.parameters()];
   noGrad(() => [...target.parameters()].forEach((p, i) => p.mul_(1 - tau).add_(src[i]!.detach(), { alpha: tau })));
 }
