@@ -120,6 +120,18 @@ export class QNetwork extends Module {
   }
 }
 
+/**
+ * DQN's regression targets y = r + γⁿ (1 − terminated) · Q_target(s', a*), (B,), from the target network's
+ * next-state values (B, A). a* = argmax_a Q_target(s', a) (DQN), or argmax_a Q_online(s', a) when the online
+ * network's values are given (Double DQN: the online network selects, the target network evaluates).
+ */
+export function tdTargets(rewards: Tensor, discounts: Tensor, terminated: Tensor, nextQTarget: Tensor, nextQOnline: Tensor | null): Tensor {
+  const nextValue = nextQOnline === null
+    ? nextQTarget.amax(1) // (B,)
+    : nextQTarget.gather(1, nextQOnline.argmax(1, true)).squeeze(1); // (B, 1) → (B,)
+  return rewards.add(discounts.mul(terminated.neg().add(1)).mul(nextValue));
+}
+
 export interface DQNResult {
   qNetwork: QNetwork;
   /** Greedy action for one observation. */
@@ -183,13 +195,9 @@ export function trainDQN(makeEnv: () => Env<number[], number>, config: Partial<D
       const beta = linearSchedule(cfg.priorityBeta0, 1, cfg.totalTimesteps, step);
       for (let g = 0; g < cfg.gradientSteps; g++) {
         const batch = buffer instanceof PrioritizedReplayBuffer ? buffer.sample(cfg.batchSize, rng, beta) : buffer.sample(cfg.batchSize, rng);
-        const target = noGrad(() => {
-          const nextQ = targetNetwork.call(batch.nextObservations); // (B, A)
-          const nextValue = cfg.doubleDqn
-            ? nextQ.gather(1, qNetwork.call(batch.nextObservations).argmax(1, true)).squeeze(1) // (B,)
-            : nextQ.amax(1);
-          return batch.rewards.add(batch.discounts.mul(batch.terminated.neg().add(1)).mul(nextValue));
-        });
+        const target = noGrad(() =>
+          tdTargets(batch.rewards, batch.discounts, batch.terminated, targetNetwork.call(batch.nextObservations), cfg.doubleDqn ? qNetwork.call(batch.nextObservations) : null),
+        );
         const q = qNetwork.call(batch.observations).gather(1, batch.actions.unsqueeze(1)).squeeze(1); // (B,)
         const perSample = cfg.loss === "huber" ? huberLoss(q, target, { reduction: "none" }) : mseLoss(q, target, { reduction: "none" });
         const loss = perSample.mul(batch.weights).mean();

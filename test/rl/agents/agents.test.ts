@@ -100,3 +100,29 @@ describe("bad input", () => {
     expect(() => trainPPO(cartPole, { numEnvs: 3, numSteps: 5, numMinibatches: 4 })).toThrow(/^PPO: numEnvs · numSteps = 15 rows do not split into 4 equal minibatches/);
   });
 });
+
+describe("DQN targets", () => {
+  it("DQN takes the target network's max; Double DQN evaluates the online network's argmax with the target network", async () => {
+    const { tdTargets } = await import("../../../src/rl/agents/DQN.js");
+    const rewards = ds.tensor([1, 0.5, -1]);
+    const discounts = ds.tensor([0.9, 0.81, 0.9]); // the second is a 2-step transition
+    const terminated = ds.tensor([0, 0, 1]);
+    const nextTarget = ds.tensor([[2, 5], [4, 1], [10, 20]]);
+    const nextOnline = ds.tensor([[3, 1], [0, 2], [0, 1]]);
+    // DQN: 1 + .9·5, .5 + .81·4, −1 (terminal)
+    (tdTargets(rewards, discounts, terminated, nextTarget, null).toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo([5.5, 3.74, -1][i]!, 6));
+    // Double DQN: online argmax = [0, 1, 1] → target values [2, 1, ·]: 1 + .9·2, .5 + .81·1, −1
+    (tdTargets(rewards, discounts, terminated, nextTarget, nextOnline).toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo([2.8, 1.31, -1][i]!, 6));
+  });
+
+  it("a dueling Q-network's mean over actions is its value head: mean_a Q(s, a) = V(s)", async () => {
+    const { QNetwork } = await import("../../../src/rl/agents/DQN.js");
+    const q = new QNetwork(4, 3, [8, 8], true, new Generator(0));
+    const obs = ds.randn([5, 4], { generator: new Generator(1) });
+    const features = q.trunk.call(obs).relu();
+    const v = q.value!.call(features).toArray() as number[][];
+    const qs = q.call(obs).toArray() as number[][];
+    // mean over actions of Q equals V (Wang et al., eq. 9)
+    qs.forEach((row, n) => expect(row.reduce((a, b) => a + b) / 3).toBeCloseTo(v[n]![0]!, 5));
+  });
+});
