@@ -38,9 +38,9 @@ describe("cartpole deep-RL experiments (tiny budgets)", () => {
     expect(r.evalReturnMean).toBeGreaterThan(75);
   }, 120_000);
 
-  it("cartpole-ppo: 8,192 steps reach an evaluation return ≥ 60 and raise the training returns ≥ 3×", () => {
+  it("cartpole-ppo: 8,192 steps (10 epochs per update) reach an evaluation return ≥ 60 and raise the training returns ≥ 3×", () => {
     const opts = options();
-    const r = runCartpolePPO(opts, { seeds: 1, totalTimesteps: 8192, evalEpisodes: 5 });
+    const r = runCartpolePPO(opts, { seeds: 1, totalTimesteps: 8192, updateEpochs: 10, evalEpisodes: 5 });
     const { returns } = checkFiles(opts, r, 8192);
     expect(mean(returns.slice(-20))).toBeGreaterThan(3 * mean(returns.slice(0, 20)));
     expect(r.evalReturnMean).toBeGreaterThan(60);
