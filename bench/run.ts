@@ -356,3 +356,35 @@ if (want("gcn")) {
   const cpuMs = (cpu.user + cpu.system) / 1000 / 20;
   emit({ name: "gcn cora epoch (GCN 1433-16-7, dropout 0.5, Adam)", unit: "ms", value: s.median, time_ms: s, cpu_ms: cpuMs, backend, threads });
 }
+
+if (want("rl")) {
+  // Deep RL at the sizes where per-op overhead, not FLOPs, decides (peers: bench/peers/dqn_update.py and
+  // bench/peers/ppo_cartpole.py, PyTorch + Gymnasium at 1 thread; table in bench/peers/RESULTS.md).
+  // 1. One DQN update (CleanRL dqn.py's loss) on a 4-64-64-2 ReLU Q-network at batch 128, on a fixed batch.
+  const qNet = () => new ds.nn.Sequential(new ds.nn.Linear(4, 64), new ds.nn.ReLU(), new ds.nn.Linear(64, 64), new ds.nn.ReLU(), new ds.nn.Linear(64, 2));
+  const q = qNet();
+  const target = qNet();
+  target.loadStateDict(q.stateDict());
+  const optimizer = new ds.optim.Adam(q.parameters(), { lr: 2.5e-4 });
+  const B = 128;
+  const obs = ds.randn([B, 4]), next = ds.randn([B, 4]);
+  const actions = ds.randint(0, 2, [B]).unsqueeze(1), rewards = ds.rand([B]), notDone = ds.rand([B]).ge(0.05).float();
+  const update = () => {
+    const tdTarget = ds.noGrad(() => rewards.add(target.call(next).amax(1).mul(notDone).mul(0.99)));
+    const old = q.call(obs).gather(1, actions).squeeze(1);
+    const loss = ds.nn.functional.mseLoss(tdTarget, old);
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+  };
+  const s = timeTiny(update, 200);
+  emit({ name: "rl dqn-update 4-64-64-2 batch 128", unit: "us", value: s.median * 1000, time_ms: s, backend, threads });
+
+  // 2. cartpole-ppo with CleanRL ppo.py's defaults (4 envs × 128 steps, 4 epochs, 4 minibatches, 64-64 tanh
+  // actor and critic, Adam 2.5e-4 annealed): wall-clock of training for --ppo-steps environment steps
+  // (default 100,000), evaluation excluded.
+  const { trainPPO } = await import("../src/rl/agents/PPO.js");
+  const ppoSteps = Number(process.argv.find((a) => a.startsWith("--ppo-steps="))?.slice(12) ?? 100_000);
+  const run = trainPPO(() => ds.rl.make("CartPole-v1") as ds.rl.Env<number[], number>, { totalTimesteps: ppoSteps, seed: 1, evalEpisodes: 10 });
+  emit({ name: `rl cartpole-ppo cleanrl-defaults ${run.envSteps} steps`, unit: "s", value: run.trainSeconds, envSteps: run.envSteps, evalReturnMean: run.evaluation.mean, backend, threads });
+}

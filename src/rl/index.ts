@@ -23,3 +23,14 @@ export { TabularEnv, GridWorld5x5, GridWorld4x4, CliffWalking, RandomWalk, Recyc
 export type { BlackjackObs, BlackjackOptions, RandomWalkOptions, RecyclingRobotOptions, JacksCarRentalOptions, BanditOptions } from "./envs/toytext/index.js";
 export * as tabular from "./tabular/index.js";
 export * as bandits from "./bandits/index.js";
+export { SumTree } from "./SumTree.js";
+export { ReplayBuffer, PrioritizedReplayBuffer, linearSchedule } from "./ReplayBuffer.js";
+export type { ReplayTransition, ReplayBatch, ReplayBufferOptions, PrioritizedReplayOptions } from "./ReplayBuffer.js";
+export { discountedReturns, gae, NStepAccumulator } from "./returns.js";
+export type { GaeInput, NStepTransition } from "./returns.js";
+export { RolloutBuffer } from "./RolloutBuffer.js";
+export type { RolloutBufferOptions, RolloutBatch } from "./RolloutBuffer.js";
+export { RunningMeanStd, NormalizeObservation, NormalizeReward } from "./normalize.js";
+export { evaluatePolicy } from "./evaluate.js";
+export type { EvaluateOptions, EvaluationResult } from "./evaluate.js";
+export * as agents from "./agents/index.js";
