@@ -4,6 +4,7 @@ import type { DType } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
 import { tensor } from "../ops/creation.js";
 import type { AnyModule } from "../nn/Module.js";
+import { OnnxModule } from "./OnnxModule.js";
 import {
   int64Proto, onnxDataType, tensorToProto,
   type AttributeProto, type DimensionProto, type TensorProto, type ValueInfoProto,
@@ -258,7 +259,9 @@ export class GraphBuilder {
       let out: unknown;
       try {
         const byName = new Map(inputs.map((n, i) => [n, tensors[i]!]));
-        out = (module.forward as (...a: unknown[]) => unknown)(...bindArgs(args, (n) => byName.get(n)!));
+        const bound = bindArgs(args, (n) => byName.get(n)!);
+        // an imported graph with several outputs gives them all through run()
+        out = module instanceof OnnxModule ? module.run(...(bound as Tensor[])) : (module.forward as (...a: unknown[]) => unknown)(...bound);
       } catch (e) {
         throw new Error(`${this.op}: ${where} failed on ${what}: ${(e as Error).message}`);
       }

@@ -95,7 +95,7 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
     return noGrad(() => {
       let outputs: Tensor[];
       try {
-        outputs = outputTensors((model.forward as (...a: unknown[]) => unknown)(...args), op);
+        outputs = outputTensors(model instanceof OnnxModule ? model.run(...(args as Tensor[])) : (model.forward as (...a: unknown[]) => unknown)(...args), op);
       } catch (e) {
         throw new Error(`${op}: model.forward failed on exampleInputs of shapes ${inputs.map((t) => fmtShape(t.shape)).join(", ")}: ${(e as Error).message}`);
       }
