@@ -3,7 +3,7 @@
 // (test/fixtures/onnx/make_seq_fixtures.py); an imported LSTM fine-tunes and is written back for ONNX Runtime.
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { onnx, optim } from "../../src/index.js";
+import { Tensor, nn, onnx, optim, tensor } from "../../src/index.js";
 import { fixturePath, maxAbsDiff } from "./fixture.js";
 import { seqExpected, typedFromFlat, type SeqOnnxModel } from "./seqFixture.js";
 
@@ -84,5 +84,67 @@ describe("onnx.importModel: an imported LSTM graph trains and exports again", ()
 
   it("an unknown operator is named with its node (a CumSum), as before", async () => {
     await expect(onnx.importModel(fixturePath("unsupported.onnx"))).rejects.toThrow(/CumSum/);
+  });
+});
+
+/** A graph of nodes written by hand (through a custom exporter of a module whose forward is the identity). */
+function handWritten(write: (g: onnx.GraphBuilder, x: string) => string, example: Tensor, opsetVersion = 18): Uint8Array {
+  class Custom extends nn.Module {
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  onnx.registerModuleExporter(Custom, (g, _m, [x]) => write(g, x!));
+  return onnx.exportModelBytes(new Custom(), example, { opsetVersion });
+}
+
+/** Fixed weights (a deterministic pattern). */
+const pattern = (shape: number[], phase = 0): Tensor => {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return tensor(Array.from({ length: n }, (_, i) => 0.6 * Math.cos(i * 1.7 + phase)), { shape });
+};
+
+describe("onnx.importModel: recurrent operator settings PyTorch's exporter does not use, against ONNX Runtime", () => {
+  const x = pattern([5, 2, 3], 0.4); // (T, B, I)
+  const H = 4;
+  const weights = (g: onnx.GraphBuilder, gates: number, D: number, bias = true): string[] => [
+    g.constant(pattern([D, gates * H, 3], 1)), g.constant(pattern([D, gates * H, H], 2)), bias ? g.constant(pattern([D, 2 * gates * H], 3)) : "",
+  ];
+  const cases: [string, (g: onnx.GraphBuilder, input: string) => string, number][] = [
+    ["GRU with linear_before_reset 0 (the reset gate before the recurrent product), bidirectional, an initial state", (g, input) =>
+      g.nodeOutputs("GRU", [input, ...weights(g, 3, 2), "", g.constant(pattern([2, 2, H], 4))], { hidden_size: { i: H }, direction: { s: "bidirectional" } }, 2)[0]!, 13],
+    ["GRU in reverse, Y_h", (g, input) =>
+      g.nodeOutputs("GRU", [input, ...weights(g, 3, 1)], { hidden_size: { i: H }, direction: { s: "reverse" }, linear_before_reset: { i: 1 } }, 2)[1]!, 13],
+    ["LSTM with sequence_lens all equal to the length and no bias, Y_c", (g, input) =>
+      g.nodeOutputs("LSTM", [input, ...weights(g, 4, 1, false), g.node("Cast", [g.int64([5, 5])], { to: { i: 6 } })], { hidden_size: { i: H } }, 3)[2]!, 13],
+    ["RNN in reverse without bias (Tanh)", (g, input) => g.nodeOutputs("RNN", [input, ...weights(g, 1, 1, false)], { hidden_size: { i: H }, direction: { s: "reverse" } }, 2)[0]!, 13],
+    ["Trilu lower with k = 1 on the last two dims", (g, input) => g.node("Trilu", [input, g.int64([1])], { upper: { i: 0 } }), 14],
+    ["Trilu upper with k = −1", (g, input) => g.node("Trilu", [input, g.int64([-1])]), 14],
+  ];
+  for (const [name, write, opset] of cases) {
+    it(name, async () => {
+      const bytes = handWritten(write, x, opset);
+      const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+      const { output } = await session.run({ input: new ort.Tensor("float32", x.dataSync() as Float32Array, x.shape) });
+      await session.release();
+      const want = tensor(output!.data as Float32Array, { shape: output!.dims.map(Number) });
+      expect(maxAbsDiff(onnx.importModelBytes(bytes).call(x), want)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+
+  it("settings deepscript cannot evaluate (clip, peepholes, a shorter sequence_lens, other activations) give errors naming the node", () => {
+    const run = (write: (g: onnx.GraphBuilder, input: string) => string): (() => unknown) => {
+      const model = onnx.importModelBytes(handWritten(write, x, 13));
+      return () => model.call(x);
+    };
+    const weights1 = (g: onnx.GraphBuilder, gates: number): string[] => weights(g, gates, 1);
+    expect(run((g, input) => g.nodeOutputs("LSTM", [input, ...weights1(g, 4)], { hidden_size: { i: H }, clip: { f: 1 } }, 1)[0]!))
+      .toThrow('OnnxModule.forward: node "/LSTM" (LSTM): the clip attribute is not supported');
+    expect(run((g, input) => g.nodeOutputs("LSTM", [input, ...weights1(g, 4), "", "", "", g.constant(pattern([1, 3 * H]))], { hidden_size: { i: H } }, 1)[0]!))
+      .toThrow('OnnxModule.forward: node "/LSTM" (LSTM): peephole weights (input P) are not supported');
+    expect(run((g, input) => g.nodeOutputs("GRU", [input, ...weights1(g, 3), g.node("Cast", [g.int64([5, 3])], { to: { i: 6 } })], { hidden_size: { i: H } }, 1)[0]!))
+      .toThrow('OnnxModule.forward: node "/GRU" (GRU): sequence_lens shorter than the sequence (5) are not supported');
+    expect(run((g, input) => g.nodeOutputs("RNN", [input, ...weights1(g, 1)], { hidden_size: { i: H }, activations: { strings: ["Sigmoid"] } }, 1)[0]!))
+      .toThrow('OnnxModule.forward: node "/RNN" (RNN): only the default activations [Tanh] or Relu are supported, got [Sigmoid]');
   });
 });
