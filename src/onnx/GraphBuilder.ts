@@ -32,6 +32,11 @@ export type OnnxAttribute =
  * ```ts
  * onnx.registerModuleExporter(Residual, (g, m, [x]) => [g.node("Add", [x, g.module(m.body, [x], "body")[0]!])]);
  * ```
+ *
+ * The fourth argument is forward's arguments as called, with value names in place of tensors (an LSTM's
+ * `["x", ["h0", "c0"]]`, attention's `["q", "q", "q", { attnMask: "mask", needWeights: false }]`); a
+ * sub-module taking options is exported with the same structure: `g.module(m.attn, [x, x, x, { attnMask }], "attn")`.
+ * Values an exporter computes itself become inputs of a sub-module after `g.track(name, from, f)`.
  */
 export type ModuleExporter<M extends AnyModule = AnyModule> = (g: GraphBuilder, module: M, inputs: string[], args: readonly ExportArg[]) => string | string[];
 

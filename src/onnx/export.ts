@@ -52,6 +52,8 @@ const OPTION_KEYS = new Set(["opsetVersion", "inputNames", "outputNames", "dynam
  *
  * ```ts
  * const bytes = onnx.exportModelBytes(model, ds.randn([1, 784]), { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
+ * // nested arguments, as torch.onnx.export's args: inputs x, h0, c0; outputs output, h_n, c_n
+ * onnx.exportModelBytes(lstm, [x, [h0, c0]], { inputNames: ["x", "h0", "c0"], outputNames: ["y", "h_n", "c_n"] });
  * ```
  */
 export function exportModelBytes(model: AnyModule, exampleInputs: Tensor | readonly ExampleArg[], options: ExportOptions = {}): Uint8Array {
