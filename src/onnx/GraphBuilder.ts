@@ -4,6 +4,7 @@ import type { DType } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
 import { tensor } from "../ops/creation.js";
 import type { AnyModule } from "../nn/Module.js";
+import { OnnxModule } from "./OnnxModule.js";
 import {
   int64Proto, onnxDataType, tensorToProto,
   type AttributeProto, type DimensionProto, type TensorProto, type ValueInfoProto,
@@ -19,6 +20,7 @@ export type OnnxAttribute =
   | { s: string }
   | { floats: readonly number[] }
   | { ints: readonly number[] }
+  | { strings: readonly string[] }
   | { t: Tensor };
 
 /**
@@ -30,8 +32,44 @@ export type OnnxAttribute =
  * ```ts
  * onnx.registerModuleExporter(Residual, (g, m, [x]) => [g.node("Add", [x, g.module(m.body, [x], "body")[0]!])]);
  * ```
+ *
+ * The fourth argument is forward's arguments as called, with value names in place of tensors (an LSTM's
+ * `["x", ["h0", "c0"]]`, attention's `["q", "q", "q", { attnMask: "mask", needWeights: false }]`); a
+ * sub-module taking options is exported with the same structure: `g.module(m.attn, [x, x, x, { attnMask }], "attn")`.
+ * Values an exporter computes itself become inputs of a sub-module after `g.track(name, from, f)`.
  */
-export type ModuleExporter<M extends AnyModule = AnyModule> = (g: GraphBuilder, module: M, inputs: string[]) => string | string[];
+export type ModuleExporter<M extends AnyModule = AnyModule> = (g: GraphBuilder, module: M, inputs: string[], args: readonly ExportArg[]) => string | string[];
+
+/**
+ * An argument of `forward` as an exporter sees it: the name of a value (where forward gets a tensor), a
+ * nested list (an LSTM's `[h0, c0]`), an options object whose tensors are value names
+ * (`{ keyPaddingMask: "mask", needWeights: false }`), or a number, boolean, null or undefined kept as is.
+ * The exporter's `inputs` are the value names in depth-first order.
+ */
+export type ExportArg = string | number | boolean | null | undefined | readonly ExportArg[] | { readonly [key: string]: ExportArg };
+
+/** The value names in `args`, depth-first (arrays in order, objects in key order). */
+export function argNames(args: readonly ExportArg[]): string[] {
+  const out: string[] = [];
+  const visit = (a: ExportArg): void => {
+    if (typeof a === "string") out.push(a);
+    else if (Array.isArray(a)) (a as readonly ExportArg[]).forEach(visit);
+    else if (a !== null && typeof a === "object") Object.values(a).forEach(visit);
+  };
+  args.forEach(visit);
+  return out;
+}
+
+/** `args` with every value name replaced by `value(name)` (the structure forward takes). */
+export function bindArgs(args: readonly ExportArg[], value: (name: string) => Tensor): unknown[] {
+  const bind = (a: ExportArg): unknown => {
+    if (typeof a === "string") return value(a);
+    if (Array.isArray(a)) return (a as readonly ExportArg[]).map(bind);
+    if (a !== null && typeof a === "object") return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, bind(v)]));
+    return a;
+  };
+  return args.map(bind);
+}
 
 /** A value whose tensors on the example inputs (and on the inputs resized along the dynamic axes) are known. */
 interface TracedValue {
@@ -148,6 +186,18 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Records the tensors of value `name` (a node output), computed from the known values `from` by `f`, so
+   * that later exporters (`g.module`) may take it as input and ask its shape. Returns `name`.
+   */
+  track(name: string, from: readonly string[], f: (...t: Tensor[]) => Tensor): string {
+    const traced = from.map((n) => this.traced(n));
+    const example = f(...traced.map((t) => t.example));
+    const resized = traced.some((t) => t.resized !== null) ? f(...traced.map((t) => t.resized ?? t.example)) : null;
+    this.values.set(name, { example, resized });
+    return name;
+  }
+
   /** A Constant node holding `t` (not a weight: importers keep it fixed). */
   constant(t: Tensor): string {
     return this.node("Constant", [], { value: { t } });
@@ -194,12 +244,13 @@ export class GraphBuilder {
    * `inputs`, and returns the names of its outputs. The module runs on the example tensors, so the
    * shapes of its outputs are known to the next exporter.
    */
-  module(module: AnyModule, inputs: readonly string[], name: string): string[] {
+  module(module: AnyModule, inputs: readonly ExportArg[], name: string): string[] {
     return this.withScope(name, () => this.exportHere(module, inputs));
   }
 
   /** Runs and exports `module` in the current scope. */
-  exportHere(module: AnyModule, inputs: readonly string[]): string[] {
+  exportHere(module: AnyModule, args: readonly ExportArg[]): string[] {
+    const inputs = argNames(args);
     const where = `module ${this.path === "" ? "(the model)" : `"${this.path}"`} (${module.constructor.name})`;
     const exporter = this.lookup(module);
     if (!exporter) {
@@ -209,10 +260,13 @@ export class GraphBuilder {
       );
     }
     const traced = inputs.map((n) => this.traced(n));
-    const run = (args: Tensor[], what: string): Tensor[] => {
+    const run = (tensors: Tensor[], what: string): Tensor[] => {
       let out: unknown;
       try {
-        out = (module.forward as (...a: Tensor[]) => unknown)(...args);
+        const byName = new Map(inputs.map((n, i) => [n, tensors[i]!]));
+        const bound = bindArgs(args, (n) => byName.get(n)!);
+        // an imported graph with several outputs gives them all through run()
+        out = module instanceof OnnxModule ? module.run(...(bound as Tensor[])) : (module.forward as (...a: unknown[]) => unknown)(...bound);
       } catch (e) {
         throw new Error(`${this.op}: ${where} failed on ${what}: ${(e as Error).message}`);
       }
@@ -223,7 +277,7 @@ export class GraphBuilder {
     const resized = anyResized
       ? run(traced.map((t) => t.resized ?? t.example), `the inputs resized along the dynamic axes (${traced.map((t) => fmtShape((t.resized ?? t.example).shape)).join(", ")}); declare the same dynamic axes on every input whose sizes must agree`)
       : null;
-    const returned = exporter(this, module, [...inputs]);
+    const returned = exporter(this, module, [...inputs], args);
     const names = typeof returned === "string" ? [returned] : returned;
     if (names.length !== examples.length) {
       throw new Error(`${this.op}: the ONNX mapping of ${where} returned ${names.length} outputs, but its forward returns ${examples.length}`);
@@ -307,10 +361,20 @@ export class GraphBuilder {
   }
 }
 
-/** What a forward returned, as a list of tensors. */
+/**
+ * What a forward returned, as a list of tensors: nested arrays are flattened depth-first (an LSTM's
+ * `[output, [h, c]]` is three outputs) and nulls left out (MultiheadAttention's weights when not
+ * asked for), as PyTorch's exporter does with tuples and None.
+ */
 export function outputTensors(out: unknown, where: string): Tensor[] {
-  if (out instanceof Tensor) return [out];
-  if (Array.isArray(out) && out.length > 0 && out.every((t) => t instanceof Tensor)) return out as Tensor[];
+  const flat: Tensor[] = [];
+  const visit = (v: unknown): boolean => {
+    if (v instanceof Tensor) flat.push(v);
+    else if (Array.isArray(v)) return v.every(visit);
+    else if (v !== null) return false;
+    return true;
+  };
+  if (visit(out) && flat.length > 0) return flat;
   throw new Error(`${where}: forward must return a Tensor or an array of Tensors to be exported, got ${describe(out)}`);
 }
 
@@ -327,5 +391,6 @@ function attributeProto(name: string, value: OnnxAttribute): Partial<AttributePr
   if ("s" in value) return { name, type: 3, s: new TextEncoder().encode(value.s) };
   if ("t" in value) return { name, type: 4, t: tensorToProto("", value.t) as TensorProto };
   if ("floats" in value) return { name, type: 6, floats: [...value.floats] };
+  if ("strings" in value) return { name, type: 8, strings: value.strings.map((x) => new TextEncoder().encode(x)) };
   return { name, type: 7, ints: [...value.ints] };
 }

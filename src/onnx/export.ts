@@ -4,7 +4,7 @@ import { fmtShape } from "../tensor/shape.js";
 import { noGrad } from "../autograd/engine.js";
 import { cat } from "../ops/movement.js";
 import { Module, type AnyModule } from "../nn/Module.js";
-import { GraphBuilder, outputTensors, type DynamicDim } from "./GraphBuilder.js";
+import { GraphBuilder, outputTensors, type DynamicDim, type ExportArg } from "./GraphBuilder.js";
 import { exporterFor } from "./moduleExporters.js";
 import { OnnxModule } from "./OnnxModule.js";
 import { encodeModel, type ValueInfoProto } from "./proto.js";
@@ -33,6 +33,14 @@ export interface ExportOptions {
   docString?: string;
 }
 
+/**
+ * One argument of `model.forward` in `exampleInputs`: a tensor, a nested list of them (an LSTM's
+ * `[h0, c0]`), an options object (`{ keyPaddingMask: mask, needWeights: false }`), or a number, boolean
+ * or null passed as is. Every tensor becomes a graph input, depth-first, as `torch.onnx.export` flattens
+ * its `args` tuple.
+ */
+export type ExampleArg = Tensor | number | boolean | null | undefined | readonly ExampleArg[] | { readonly [key: string]: ExampleArg };
+
 const OPTION_KEYS = new Set(["opsetVersion", "inputNames", "outputNames", "dynamicAxes", "docString"]);
 
 /**
@@ -44,14 +52,16 @@ const OPTION_KEYS = new Set(["opsetVersion", "inputNames", "outputNames", "dynam
  *
  * ```ts
  * const bytes = onnx.exportModelBytes(model, ds.randn([1, 784]), { dynamicAxes: { input: { 0: "batch" }, output: { 0: "batch" } } });
+ * // nested arguments, as torch.onnx.export's args: inputs x, h0, c0; outputs output, h_n, c_n
+ * onnx.exportModelBytes(lstm, [x, [h0, c0]], { inputNames: ["x", "h0", "c0"], outputNames: ["y", "h_n", "c_n"] });
  * ```
  */
-export function exportModelBytes(model: AnyModule, exampleInputs: Tensor | readonly Tensor[], options: ExportOptions = {}): Uint8Array {
+export function exportModelBytes(model: AnyModule, exampleInputs: Tensor | readonly ExampleArg[], options: ExportOptions = {}): Uint8Array {
   return buildModel("onnx.exportModelBytes", model, exampleInputs, options);
 }
 
 /** Writes `model` as an ONNX file at `path` (Node only, atomically); see `exportModelBytes`. */
-export async function exportModel(model: AnyModule, exampleInputs: Tensor | readonly Tensor[], path: string, options: ExportOptions = {}): Promise<void> {
+export async function exportModel(model: AnyModule, exampleInputs: Tensor | readonly ExampleArg[], path: string, options: ExportOptions = {}): Promise<void> {
   if (typeof path !== "string" || path === "") throw new Error(`onnx.exportModel: path must be a non-empty string, got ${typeof path === "string" ? '""' : typeof path}`);
   const bytes = buildModel("onnx.exportModel", model, exampleInputs, options);
   const fs = await import("../node/index.js");
@@ -63,16 +73,20 @@ function irVersionFor(opset: number): number {
   return opset <= 14 ? 7 : opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
 }
 
-function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readonly Tensor[], options: ExportOptions): Uint8Array {
+function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readonly ExampleArg[], options: ExportOptions): Uint8Array {
   if (!(model instanceof Module)) throw new Error(`${op}: model must be an nn.Module, got ${model === null ? "null" : typeof model}`);
-  const inputs = exampleInputs instanceof Tensor ? [exampleInputs] : exampleInputs;
-  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((t) => t instanceof Tensor)) {
+  const args = exampleInputs instanceof Tensor ? [exampleInputs] : exampleInputs;
+  const inputs = Array.isArray(args) ? flattenExamples(op, args) : [];
+  if (!Array.isArray(args) || args.length === 0 || inputs.length === 0) {
     throw new Error(`${op}: exampleInputs must be a Tensor or a non-empty array of Tensors (the arguments of model.forward)`);
   }
-  // forward(a, b) has length 2; a rest parameter (…xs) has length 0 and takes any number.
+  // forward(a, b) has length 2; a rest parameter (…xs) has length 0 and takes any number; an options
+  // parameter with a default (forward(q, k, v, options = {})) is not counted, so one trailing options object may follow.
   const arity = model.forward.length;
-  if (arity > 0 && inputs.length > arity) {
-    throw new Error(`${op}: ${model.constructor.name}.forward takes ${arity} input${arity === 1 ? "" : "s"}, got ${inputs.length} example inputs`);
+  const last = args[args.length - 1];
+  const trailingOptions = last !== null && typeof last === "object" && !(last instanceof Tensor) && !Array.isArray(last) ? 1 : 0;
+  if (arity > 0 && args.length - trailingOptions > arity) {
+    throw new Error(`${op}: ${model.constructor.name}.forward takes ${arity} input${arity === 1 ? "" : "s"}, got ${args.length} example inputs`);
   }
   // An imported graph is written at its own opset (its nodes are copied as read).
   const ownOpset = model instanceof OnnxModule ? model.opsetVersion : undefined;
@@ -83,7 +97,7 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
     return noGrad(() => {
       let outputs: Tensor[];
       try {
-        outputs = outputTensors((model.forward as (...a: Tensor[]) => unknown)(...inputs), op);
+        outputs = outputTensors(model instanceof OnnxModule ? model.run(...(args as Tensor[])) : (model.forward as (...a: unknown[]) => unknown)(...args), op);
       } catch (e) {
         throw new Error(`${op}: model.forward failed on exampleInputs of shapes ${inputs.map((t) => fmtShape(t.shape)).join(", ")}: ${(e as Error).message}`);
       }
@@ -94,7 +108,7 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
       const axes = dynamicAxes(op, opts.dynamicAxes ?? {}, opts.inputNames, inputs, outputNames, outputs);
       const g = new GraphBuilder(opts.opsetVersion, exporterFor, axes.dims, op);
       opts.inputNames.forEach((name, i) => g.addInput(name, inputs[i]!, axes.resized[i]!));
-      const produced = g.exportHere(model, opts.inputNames);
+      const produced = g.exportHere(model, namedArgs(args, opts.inputNames));
       produced.forEach((name, i) => {
         const wanted = outputNames[i]!;
         if (name === wanted) return;
@@ -121,6 +135,34 @@ function buildModel(op: string, model: AnyModule, exampleInputs: Tensor | readon
   } finally {
     for (const [m, training] of modes) m.training = training;
   }
+}
+
+/** The tensors in `args`, depth-first; anything but tensors, lists, plain objects, numbers, booleans and null is an error. */
+function flattenExamples(op: string, args: readonly ExampleArg[]): Tensor[] {
+  const out: Tensor[] = [];
+  const visit = (a: ExampleArg, where: string): void => {
+    if (a instanceof Tensor) out.push(a);
+    else if (Array.isArray(a)) (a as readonly ExampleArg[]).forEach((x, i) => visit(x, `${where}[${i}]`));
+    else if (a !== null && typeof a === "object" && Object.getPrototypeOf(a) === Object.prototype) {
+      for (const [k, v] of Object.entries(a)) visit(v, `${where}.${k}`);
+    } else if (!(a === null || a === undefined || typeof a === "number" || typeof a === "boolean")) {
+      throw new Error(`${op}: exampleInputs${where} is ${typeof a === "object" ? `a ${(a as object).constructor?.name ?? "object"}` : `a ${typeof a}`}; example inputs hold Tensors, arrays, options objects, numbers, booleans and null`);
+    }
+  };
+  args.forEach((a, i) => visit(a, `[${i}]`));
+  return out;
+}
+
+/** `args` with its tensors replaced by the graph input names, in the same depth-first order. */
+function namedArgs(args: readonly ExampleArg[], names: readonly string[]): ExportArg[] {
+  let k = 0;
+  const name = (a: ExampleArg): ExportArg => {
+    if (a instanceof Tensor) return names[k++]!;
+    if (Array.isArray(a)) return (a as readonly ExampleArg[]).map(name);
+    if (a !== null && typeof a === "object") return Object.fromEntries(Object.entries(a).map(([key, v]) => [key, name(v)]));
+    return a as number | boolean | null | undefined;
+  };
+  return args.map(name);
 }
 
 /**

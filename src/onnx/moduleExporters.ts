@@ -12,6 +12,7 @@ import { ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, 
 import type { GraphBuilder, ModuleExporter } from "./GraphBuilder.js";
 import { OnnxModule } from "./OnnxModule.js";
 import { VISION_EXPORTERS } from "./visionExporters.js";
+import { SEQUENCE_EXPORTERS } from "./sequenceExporters.js";
 
 /** A module class (any constructor signature). */
 export type ModuleClass<M extends AnyModule> = abstract new (...args: never[]) => M;
@@ -142,6 +143,8 @@ const BUILTIN: Entry[] = [
   entry(OnnxModule, (g, m, inputs) => m.exportTo(g, inputs)),
   // Convolutions, pooling, 2-D/3-D norms, channel dropout, Upsample and PixelShuffle (visionExporters.ts).
   ...VISION_EXPORTERS.map(([moduleClass, exporter]) => ({ moduleClass, exporter })),
+  // RNN/GRU/LSTM and their cells, MultiheadAttention, the Transformer layers and stacks (sequenceExporters.ts).
+  ...SEQUENCE_EXPORTERS.map(([moduleClass, exporter]) => ({ moduleClass, exporter })),
 ];
 
 const exporters = new Map<unknown, ModuleExporter>(BUILTIN.map((e) => [e.moduleClass, e.exporter]));

@@ -4,8 +4,8 @@ import type { DType } from "../tensor/dtype.js";
 import { isFloating } from "../tensor/dtype.js";
 import { broadcastShapes, fmtShape, numel } from "../tensor/shape.js";
 import * as E from "../ops/elementwise.js";
-import { full, tensor } from "../ops/creation.js";
-import { cat, pad } from "../ops/movement.js";
+import { full, tensor, zeros } from "../ops/creation.js";
+import { cat, pad, stack } from "../ops/movement.js";
 import { indexSelect, where } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
 import { amax, mean, sum, variance } from "../ops/reduce.js";
@@ -15,6 +15,7 @@ import { resize } from "../ops/resample.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { linear } from "../nn/functional/layers.js";
 import * as F from "../nn/functional/activations.js";
+import { gruStep, lstmStep, rnnReluStep, rnnTanhStep, type CellWeights } from "../nn/functional/rnn.js";
 import { dataTypeName, deepscriptDType, saturateInt32, tensorFromProto, type AttributeProto } from "./proto.js";
 
 /** An attribute's decoded value. */
@@ -389,6 +390,117 @@ const VISION_OPS: Record<string, OpImpl> = {
   },
 };
 
+// ---------------------------------------------------------------- recurrent operators
+
+type RecurrentOp = "RNN" | "GRU" | "LSTM";
+const GATE_COUNT: Record<RecurrentOp, number> = { RNN: 1, GRU: 3, LSTM: 4 };
+/** For each of PyTorch's gate blocks (LSTM i f g o, GRU r z n), the ONNX block (LSTM i o f c, GRU z r h) it comes from. */
+const FROM_ONNX_GATES: Record<RecurrentOp, number[]> = { RNN: [0], GRU: [1, 0, 2], LSTM: [0, 2, 3, 1] };
+const DEFAULT_ACTIVATIONS: Record<RecurrentOp, string[]> = { RNN: ["Tanh"], GRU: ["Sigmoid", "Tanh"], LSTM: ["Sigmoid", "Tanh", "Tanh"] };
+
+/** Rows of ONNX gate blocks (…, G·H) reordered to PyTorch's (the steps of nn/functional/rnn.ts use that order). */
+function torchGates(t: Tensor, kind: RecurrentOp, H: number): Tensor {
+  const order = FROM_ONNX_GATES[kind];
+  return order.length === 1 ? t : cat(order.map((k) => t.narrow(0, k * H, H)), 0);
+}
+
+/**
+ * ONNX's RNN, GRU and LSTM: X (T, B, I) (layout 1: (B, T, I)), W (D, G·H, I), R (D, G·H, H), B (D, 2·G·H),
+ * initial_h/initial_c (D, B, H); outputs Y (T, D, B, H), Y_h (D, B, H) and LSTM's Y_c. Computed with
+ * deepscript's cell steps (so imported recurrent weights fine-tune). Default activations only (RNN may use
+ * Relu), no clip, no peepholes, no input_forget, sequence_lens only when every sequence has the full length.
+ */
+function recurrentOp(kind: RecurrentOp): OpImpl {
+  return (inputs, node) => {
+    const [x0, w0, r0, b0, lens, h0, c0, p] = inputs;
+    const W = need(w0, 1), R = need(r0, 2);
+    const G = GATE_COUNT[kind];
+    const H = node.int("hidden_size") ?? R.shape[2]!;
+    const direction = node.string("direction", "forward");
+    if (!["forward", "reverse", "bidirectional"].includes(direction)) throw new Error(`direction must be forward, reverse or bidirectional, got "${direction}"`);
+    const D = direction === "bidirectional" ? 2 : 1;
+    if (node.attributes.has("clip")) throw new Error("the clip attribute is not supported");
+    if (kind === "LSTM" && node.int("input_forget", 0) !== 0) throw new Error("input_forget is not supported");
+    if (p) throw new Error("peephole weights (input P) are not supported");
+    const acts = node.attributes.get("activations") as string[] | undefined;
+    const defaults = DEFAULT_ACTIVATIONS[kind];
+    const perDir = acts === undefined ? null : acts.length === defaults.length * D ? acts : null;
+    if (acts !== undefined && perDir === null) throw new Error(`activations must list ${defaults.length * D} functions, got [${acts.join(", ")}]`);
+    const relu = kind === "RNN" && perDir !== null && perDir.every((a) => a === "Relu");
+    if (perDir && !relu && !perDir.every((a, i) => a === defaults[i % defaults.length])) {
+      throw new Error(`only the default activations [${defaults.join(", ")}]${kind === "RNN" ? " or Relu" : ""} are supported, got [${perDir.join(", ")}]`);
+    }
+    const lbr = kind === "GRU" ? node.int("linear_before_reset", 0) : 1;
+    const layout = node.int("layout", 0);
+    let X = need(x0, 0);
+    if (X.ndim !== 3) throw new Error(`X must be 3-D, got ${fmtShape(X.shape)}`);
+    if (layout === 1) X = X.transpose(0, 1);
+    const [T, Bn, I] = X.shape as [number, number, number];
+    if (W.shape.join() !== [D, G * H, I].join()) throw new Error(`W has shape ${fmtShape(W.shape)}, expected ${fmtShape([D, G * H, I])}`);
+    if (lens && intValues(lens).some((n) => n !== T)) throw new Error(`sequence_lens shorter than the sequence (${T}) are not supported`);
+    const state = (s: Tensor | null, d: number): Tensor => {
+      if (!s) return zeros([Bn, H], { dtype: X.dtype });
+      return layout === 1 ? s.select(1, d) : s.select(0, d);
+    };
+    const ys: Tensor[] = [], hs: Tensor[] = [], cs: Tensor[] = [];
+    for (let d = 0; d < D; d++) {
+      const reverse = direction === "reverse" || d === 1;
+      const bias = b0 ? need(b0, 3).select(0, d) : null;
+      const w: CellWeights = {
+        weightIh: torchGates(W.select(0, d), kind, H), weightHh: torchGates(R.select(0, d), kind, H),
+        biasIh: bias ? torchGates(bias.narrow(0, 0, G * H), kind, H) : null, biasHh: bias ? torchGates(bias.narrow(0, G * H, G * H), kind, H) : null,
+      };
+      const gx = linear(X.reshape([T * Bn, I]), w.weightIh, w.biasIh).reshape([T, Bn, G * H]);
+      let h = state(h0, d), c = state(c0, d);
+      const outs = new Array<Tensor>(T);
+      for (let k = 0; k < T; k++) {
+        const t = reverse ? T - 1 - k : k;
+        const g = gx.select(0, t);
+        if (kind === "LSTM") [h, c] = lstmStep(g, h, c, w);
+        else if (kind === "RNN") h = relu ? rnnReluStep(g, h, w) : rnnTanhStep(g, h, w);
+        else if (lbr !== 0) h = gruStep(g, h, w);
+        else h = gruStepResetFirst(g, h, w, H);
+        outs[t] = h;
+      }
+      ys.push(T > 0 ? stack(outs, 0) : zeros([0, Bn, H], { dtype: X.dtype }));
+      hs.push(h);
+      cs.push(c);
+    }
+    let Y = stack(ys, 1); // (T, D, B, H)
+    let Yh = stack(hs, 0), Yc = stack(cs, 0); // (D, B, H)
+    if (layout === 1) [Y, Yh, Yc] = [Y.permute([2, 0, 1, 3]), Yh.transpose(0, 1), Yc.transpose(0, 1)];
+    return kind === "LSTM" ? [Y, Yh, Yc] : [Y, Yh];
+  };
+}
+
+/** ONNX's GRU with linear_before_reset 0: n = tanh(x W_nᵀ + b_wn + (r·h) R_nᵀ + b_rn) (gates in PyTorch's order r, z, n). */
+function gruStepResetFirst(gx: Tensor, h: Tensor, w: CellWeights, H: number): Tensor {
+  const [xr, xz, xn] = gx.chunk(3, -1) as [Tensor, Tensor, Tensor];
+  const rz = linear(h, w.weightHh.narrow(0, 0, 2 * H), w.biasHh ? w.biasHh.narrow(0, 0, 2 * H) : null);
+  const [hr, hz] = rz.chunk(2, -1) as [Tensor, Tensor];
+  const r = xr.add(hr).sigmoid();
+  const z = xz.add(hz).sigmoid();
+  const n = xn.add(linear(r.mul(h), w.weightHh.narrow(0, 2 * H, H), w.biasHh ? w.biasHh.narrow(0, 2 * H, H) : null)).tanh();
+  return n.add(z.mul(h.sub(n)));
+}
+
+const SEQUENCE_OPS: Record<string, OpImpl> = {
+  RNN: recurrentOp("RNN"),
+  GRU: recurrentOp("GRU"),
+  LSTM: recurrentOp("LSTM"),
+  // The upper (upper = 1, default) or lower triangle of the last two dims from diagonal k; the rest is 0.
+  Trilu: ([x, k], node) => {
+    const X = need(x, 0);
+    if (X.ndim < 2) throw new Error(`input must be at least 2-D, got ${fmtShape(X.shape)}`);
+    const diag = k ? intValues(k)[0]! : 0;
+    const upper = node.int("upper", 1) !== 0;
+    const [n, m] = X.shape.slice(-2) as [number, number];
+    const keep = new Uint8Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) keep[i * m + j] = (upper ? j - i >= diag : j - i <= diag) ? 1 : 0;
+    return [where(tensor(keep, { dtype: "bool", shape: [n, m] }), X, tensor([0], { dtype: X.dtype }).reshape([]))];
+  },
+};
+
 const DEFAULT_SELU_ALPHA = 1.67326319217681884765625, DEFAULT_SELU_GAMMA = 1.05070102214813232421875;
 
 /**
@@ -609,6 +721,7 @@ export const OPS: Record<string, OpImpl> = {
   ReduceMean: reduceOp("mean"),
   ReduceSum: reduceOp("sum"),
   ...VISION_OPS,
+  ...SEQUENCE_OPS,
 };
 
 /** The tensor of a Constant node (value, or one of the value_* shorthands). */
