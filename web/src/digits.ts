@@ -1,0 +1,2 @@
+import { showBackend, start } from "./common.js";
+start(async () => { await showBackend(); });
