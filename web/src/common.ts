@@ -106,9 +106,10 @@ export function drawLines(canvas: HTMLCanvasElement, series: readonly Series[], 
   // Legend, top right inside the plot frame.
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
+  const legendWidth = Math.max(0, ...series.map((s) => ctx.measureText(s.label).width)) + 16;
   series.forEach((s, k) => {
     const y = pad.top + 10 + 14 * k;
-    const x = W - pad.right - 90;
+    const x = W - pad.right - 6 - legendWidth;
     ctx.fillStyle = s.color;
     ctx.fillRect(x, y - 2, 12, 4);
     ctx.fillStyle = "#333";
