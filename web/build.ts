@@ -20,7 +20,7 @@ export type PageName = (typeof PAGES)[number];
 export async function buildPlayground(outDir: string, options: { minify?: boolean } = {}): Promise<void> {
   await mkdir(outDir, { recursive: true });
   await build({
-    entryPoints: Object.fromEntries(PAGES.map((p) => [p, join(WEB, "src", `${p}.ts`)])),
+    entryPoints: Object.fromEntries(["index", ...PAGES].map((p) => [p, join(WEB, "src", `${p}.ts`)])),
     bundle: true,
     format: "esm",
     splitting: true,

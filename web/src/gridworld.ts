@@ -235,10 +235,10 @@ function setPlaying(on: boolean): void {
   if (on) requestAnimationFrame(loop);
 }
 
-/** While running: one step per 120 ms (value iteration converges in a few sweeps, so it is slowed to be seen). */
+/** While running: the first 20 steps 120 ms apart (so that the first sweeps can be watched), then one per frame. */
 function loop(now: number): void {
   if (!state.playing) return;
-  if (now - state.lastFrame >= 120) {
+  if (state.iterations >= 20 * (state.algorithm === "q-learning" ? state.episodesPerStep : 1) || now - state.lastFrame >= 120) {
     state.lastFrame = now;
     advance();
     render();
