@@ -46,24 +46,25 @@ async function open(path: string): Promise<Opened> {
 
 /** Pixel variance of a canvas over its RGB values (0 for a blank or single-colour canvas). */
 async function canvasVariance(page: Page, id: string): Promise<number> {
-  return page.evaluate((canvasId) => {
-    const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
-    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+  // Page-side code as strings: the root tsconfig has no DOM types.
+  return page.evaluate<number>(`(() => {
+    const canvas = document.getElementById(${JSON.stringify(id)});
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0, sum = 0, sq = 0;
     for (let i = 0; i < data.length; i += 4) {
-      for (let c = 0; c < 3; c++) { const v = data[i + c]!; n++; sum += v; sq += v * v; }
+      for (let c = 0; c < 3; c++) { const v = data[i + c]; n++; sum += v; sq += v * v; }
     }
     return sq / n - (sum / n) ** 2;
-  }, id);
+  })()`);
 }
 
 /** RGB of one canvas pixel at a fraction (fx, fy) of its size. */
 async function pixel(page: Page, id: string, fx: number, fy: number): Promise<[number, number, number]> {
-  return page.evaluate(([canvasId, x, y]) => {
-    const canvas = document.getElementById(canvasId as string) as HTMLCanvasElement;
-    const d = canvas.getContext("2d")!.getImageData(Math.floor((x as number) * canvas.width), Math.floor((y as number) * canvas.height), 1, 1).data;
-    return [d[0]!, d[1]!, d[2]!] as [number, number, number];
-  }, [id, fx, fy] as const);
+  return page.evaluate<[number, number, number]>(`(() => {
+    const canvas = document.getElementById(${JSON.stringify(id)});
+    const d = canvas.getContext("2d").getImageData(Math.floor(${fx} * canvas.width), Math.floor(${fy} * canvas.height), 1, 1).data;
+    return [d[0], d[1], d[2]];
+  })()`);
 }
 
 /** Every canvas is drawn (variance > 0), and the header, backend label and legend lie inside the viewport and their panel. */
@@ -72,8 +73,9 @@ async function checkStructure(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   const canvases = await page.$$eval("canvas", (cs) => cs.map((c) => c.id));
   for (const id of canvases) expect(await canvasVariance(page, id), `${name}: canvas #${id} is blank`).toBeGreaterThan(0);
-  const boxes = await page.evaluate(() => {
-    const rect = (el: Element | null) => (el ? el.getBoundingClientRect().toJSON() as DOMRect : null);
+  interface Box { left: number; right: number; top: number; bottom: number; width: number; height: number }
+  const boxes = await page.evaluate<{ width: number; scrollWidth: number; header: Box; backend: Box; legend: Box | null; legendPanel: Box | null; legendItems: Box[] }>(`(() => {
+    const rect = (el) => (el ? el.getBoundingClientRect().toJSON() : null);
     const legend = document.getElementById("legend");
     return {
       width: document.documentElement.clientWidth,
@@ -81,10 +83,10 @@ async function checkStructure(page: Page, name: string): Promise<void> {
       header: rect(document.querySelector("header h1")),
       backend: rect(document.getElementById("backend")),
       legend: rect(legend),
-      legendPanel: rect(legend?.closest(".panel") ?? null),
-      legendItems: legend ? [...legend.children].map((c) => c.getBoundingClientRect().toJSON() as DOMRect) : [],
+      legendPanel: rect(legend ? legend.closest(".panel") : null),
+      legendItems: legend ? Array.from(legend.children, (c) => c.getBoundingClientRect().toJSON()) : [],
     };
-  });
+  })()`);
   expect(boxes.scrollWidth, `${name}: the page scrolls sideways`).toBeLessThanOrEqual(boxes.width);
   for (const key of ["header", "backend"] as const) {
     const b = boxes[key]!;
@@ -137,15 +139,15 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
 
   it("2-D classification: WASM on threads; Start trains the circle to ≥ 90 % test accuracy within 150 epochs; Pause, Step and Reset work", async () => {
     const { page, problems } = await open("/classify.html");
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.evaluate<boolean>("crossOriginIsolated")).toBe(true);
     expect(await text(page, "#backend")).toMatch(/^Backend: WASM · \d+ threads? \(cross-origin isolated\)$/);
     expect(await page.inputValue("#dataset")).toBe("circle");
     expect(await data(page, "#stats", "epoch")).toBe("0");
     await page.click("#play");
-    await page.waitForFunction(() => {
-      const s = document.getElementById("stats")!.dataset;
+    await page.waitForFunction(`(() => {
+      const s = document.getElementById("stats").dataset;
       return Number(s.testAccuracy) >= 0.9 || Number(s.epoch) >= 150;
-    }, undefined, { timeout: 40_000, polling: 50 });
+    })()`, undefined, { timeout: 40_000, polling: 50 });
     await page.click("#play"); // pause
     const epoch = Number(await data(page, "#stats", "epoch"));
     const accuracy = Number(await data(page, "#stats", "test-accuracy"));
@@ -184,7 +186,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
 
   it("2-D classification without COOP/COEP says it runs on one thread", async () => {
     const { page, problems } = await open(`${PLAIN_PREFIX}classify.html`);
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    expect(await page.evaluate<boolean>("crossOriginIsolated")).toBe(false);
     expect(await text(page, "#backend")).toMatch(/^Backend: WASM · 1 thread \(page not cross-origin isolated/);
     await page.click("#step");
     expect(await data(page, "#stats", "epoch")).toBe("1");
@@ -203,7 +205,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
       await page.mouse.down();
       for (const [fx, fy] of points.slice(1)) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 2 });
       await page.mouse.up();
-      await page.waitForFunction(() => document.getElementById("prediction")!.dataset.digit !== "");
+      await page.waitForFunction(`document.getElementById("prediction").dataset.digit !== ""`);
     };
     await draw(Array.from({ length: 11 }, (_, i) => [0.5, 0.15 + 0.07 * i] as [number, number]));
     expect(await data(page, "#prediction", "digit")).toBe("1");
@@ -227,7 +229,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.click("#step");
     expect(await data(page, "#stats", "iterations")).toBe("1");
     await page.click("#play");
-    await page.waitForFunction(() => document.getElementById("stats")!.dataset.done === "true", undefined, { timeout: 20_000 });
+    await page.waitForFunction(`document.getElementById("stats").dataset.done === "true"`, undefined, { timeout: 20_000 });
     // Sutton & Barto Example 6.6: the optimal path walks the cliff edge, 13 steps at −1.
     expect(Number(await data(page, "#stats", "start-value"))).toBeCloseTo(-13, 9);
     expect(await text(page, "#path-length")).toBe("13");
@@ -240,7 +242,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.press("#episodes-per-step", "Enter");
     expect(await data(page, "#stats", "iterations")).toBe("0");
     await page.click("#play");
-    await page.waitForFunction(() => document.getElementById("stats")!.dataset.done === "true", undefined, { timeout: 40_000 });
+    await page.waitForFunction(`document.getElementById("stats").dataset.done === "true"`, undefined, { timeout: 40_000 });
     expect(await data(page, "#stats", "iterations")).toBe("500");
     expect(await text(page, "#path-length")).toBe("13");
     await checkStructure(page, "gridworld-q-learning");
@@ -249,7 +251,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.selectOption("#algorithm", "value-iteration");
     expect(await page.inputValue("#gamma")).toBe("0.9");
     await page.click("#play");
-    await page.waitForFunction(() => document.getElementById("stats")!.dataset.done === "true", undefined, { timeout: 20_000 });
+    await page.waitForFunction(`document.getElementById("stats").dataset.done === "true"`, undefined, { timeout: 20_000 });
     // Figure 3.5: v*(A) = 24.4, the largest optimal value of the grid.
     expect(Number(await text(page, "#v-max"))).toBeCloseTo(24.42, 1);
     expect(problems).toEqual([]);
@@ -263,7 +265,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.click("#step");
     expect(await data(page, "#stats", "t")).toBe("1");
     await page.click("#play");
-    await page.waitForFunction(() => document.getElementById("play")!.textContent === "Race", undefined, { timeout: 30_000 });
+    await page.waitForFunction(`document.getElementById("play").textContent === "Race"`, undefined, { timeout: 30_000 });
     const rows = async () => page.$$eval("#table-body tr", (trs) => trs.map((tr) => ({ method: tr.getAttribute("data-method"), f: Number(tr.getAttribute("data-f")), x: tr.children[3]!.textContent })));
     const finished = await rows();
     expect(finished.map((r) => r.method)).toEqual(["sgd", "momentum", "adam", "bfgs", "l-bfgs", "cma-es"]);
@@ -279,8 +281,10 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     expect(await text(page, "#start")).toBe("(-1.00, 0.00)");
     await page.selectOption("#function", "beale");
     expect(await text(page, "#start")).toBe("(1.00, 1.50)");
+    await page.fill("#iterations", "300"); // quasi-Newton needs tens; a shorter race
+    await page.press("#iterations", "Enter");
     await page.click("#play");
-    await page.waitForFunction(() => document.getElementById("play")!.textContent === "Race", undefined, { timeout: 30_000 });
+    await page.waitForFunction(`document.getElementById("play").textContent === "Race"`, undefined, { timeout: 30_000 });
     const beale = await rows();
     expect(beale.find((r) => r.method === "bfgs")!.x).toBe("(3.000, 0.500)");
     await checkStructure(page, "optimizers-beale");
