@@ -169,6 +169,21 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await checkStructure(page, "classify");
     await page.click("#reset");
     expect(await data(page, "#stats", "epoch")).toBe("0");
+    // With the features x₁² and x₂² the circle is linearly separable: no hidden layer is needed.
+    await page.uncheck("#feature-x1");
+    await page.uncheck("#feature-x2");
+    await page.check("#feature-x1sq");
+    await page.check("#feature-x2sq");
+    await page.fill("#layers", "");
+    await page.press("#layers", "Enter");
+    expect(await data(page, "#stats", "epoch")).toBe("0");
+    await page.click("#play");
+    await page.waitForFunction(`(() => {
+      const s = document.getElementById("stats").dataset;
+      return Number(s.testAccuracy) >= 0.9 || Number(s.epoch) >= 150;
+    })()`, undefined, { timeout: 40_000, polling: 50 });
+    await page.click("#play");
+    expect(Number(await data(page, "#stats", "test-accuracy"))).toBeGreaterThanOrEqual(0.9);
     // Another dataset and model from the controls.
     await page.selectOption("#dataset", "spiral");
     await page.fill("#layers", "16, 16");
@@ -180,6 +195,12 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.fill("#layers", "8, x");
     await page.press("#layers", "Enter");
     expect(await text(page, "#message")).toMatch(/hidden layers/);
+    await page.fill("#layers", "4");
+    await page.press("#layers", "Enter");
+    expect(await text(page, "#message")).toBe("");
+    await page.uncheck("#feature-x1sq");
+    await page.uncheck("#feature-x2sq");
+    expect(await text(page, "#message")).toMatch(/at least one input feature/);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -64,6 +64,21 @@ export function makeDataset(name: DatasetName, n: number, noise: number, seed: n
   return { x, y };
 }
 
+/** TensorFlow Playground's input features, on raw coordinates in [−6, 6], scaled to about [−1, 1]. */
+const FEATURES: Record<string, (a: number, b: number) => number> = {
+  x1: (a) => a / EXTENT,
+  x2: (_, b) => b / EXTENT,
+  x1sq: (a) => (a * a) / (EXTENT * EXTENT),
+  x2sq: (_, b) => (b * b) / (EXTENT * EXTENT),
+  x1x2: (a, b) => (a * b) / (EXTENT * EXTENT),
+  sinx1: (a) => Math.sin(a),
+  sinx2: (_, b) => Math.sin(b),
+};
+
+function featurize(points: readonly number[][], features: readonly string[]): number[][] {
+  return points.map(([a, b]) => features.map((f) => FEATURES[f]!(a!, b!)));
+}
+
 /** Parses "8, 8" into [8, 8] (empty: no hidden layer, logistic regression). */
 function parseLayers(text: string): number[] {
   const parts = text.split(/[\s,]+/).filter((s) => s.length > 0);
@@ -114,6 +129,7 @@ function settings() {
     l2: numberInput("l2", 0, 1),
     batch: numberInput("batch", 1, N_POINTS),
     seed: numberInput("seed", 0, 1e9),
+    features: Object.keys(FEATURES).filter((f) => $<HTMLInputElement>(`feature-${f}`).checked),
   };
 }
 
@@ -129,6 +145,7 @@ function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): { zer
 /** Builds data, model and optimizer from the controls (epoch 0). */
 function reset(): void {
   const s = settings();
+  if (s.features.length === 0) throw new Error("features: pick at least one input feature");
   const points = makeDataset(s.dataset, N_POINTS, s.noise, s.seed);
   // Shuffle, then split train/test.
   const gen = new ds.Generator(s.seed + 1);
@@ -136,12 +153,12 @@ function reset(): void {
   const shuffled: Dataset = { x: order.map((i) => points.x[i]!), y: order.map((i) => points.y[i]!) };
   const nTrain = Math.round(s.trainRatio * shuffled.x.length);
   const split = (from: number, to: number) => ({
-    x: ds.tensor(shuffled.x.slice(from, to)).div(EXTENT),
+    x: ds.tensor(featurize(shuffled.x.slice(from, to), s.features)),
     y: ds.tensor(shuffled.y.slice(from, to)).reshape([-1, 1]),
     n: to - from,
   });
   const layers: ds.nn.Module[] = [];
-  let width = 2;
+  let width = s.features.length;
   for (const h of s.layers) {
     layers.push(new nn.Linear(width, h, { generator: gen }));
     const act = activationModule(s.activation);
@@ -154,12 +171,12 @@ function reset(): void {
   const weights = [...model.namedParameters()].filter(([name]) => name.endsWith("weight")).map(([, p]) => p);
   const grid: number[][] = [];
   for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) grid.push([((c + 0.5) / GRID) * 2 - 1, 1 - ((r + 0.5) / GRID) * 2]);
+    for (let c = 0; c < GRID; c++) grid.push([(((c + 0.5) / GRID) * 2 - 1) * EXTENT, (1 - ((r + 0.5) / GRID) * 2) * EXTENT]);
   }
   state.run = {
     model, weights, opt: makeOptimizer(s.optimizer, params, s.lr),
     train: split(0, nTrain), test: split(nTrain, shuffled.x.length), points: shuffled, nTrain,
-    l2: s.l2, batch: Math.round(s.batch), epoch: 0, gen, lossTrain: [], lossTest: [], grid: ds.tensor(grid),
+    l2: s.l2, batch: Math.round(s.batch), epoch: 0, gen, lossTrain: [], lossTest: [], grid: ds.tensor(featurize(grid, s.features)),
   };
   record(state.run);
   render();
@@ -300,7 +317,7 @@ start(async () => {
     if (state.run) { epoch(state.run); render(); }
   }));
   $("reset").addEventListener("click", guarded(() => { setPlaying(false); reset(); }));
-  for (const id of ["dataset", "noise", "train-ratio", "layers", "activation", "optimizer", "lr", "l2", "batch", "seed"]) {
+  for (const id of ["dataset", "noise", "train-ratio", "layers", "activation", "optimizer", "lr", "l2", "batch", "seed", ...Object.keys(FEATURES).map((f) => `feature-${f}`)]) {
     $(id).addEventListener("change", guarded(() => { const was = state.playing; setPlaying(false); reset(); setPlaying(was); }));
   }
   $("show-test").addEventListener("change", guarded(render));
