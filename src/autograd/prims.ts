@@ -234,7 +234,7 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
 
 /**
  * The name of an autograd primitive: the operations backends implement and the tape records (`"add"`,
- * `"matmul"`, `"conv2d"`, ...).
+ * `"matmul"`, `"conv"`, ...).
  */
 export type Prim = keyof PrimParams;
 
