@@ -5,8 +5,8 @@ import { cpuBackend } from "./cpu/index.js";
 let active: Backend = cpuBackend;
 
 /**
- * The backend that currently runs the primitives: the CPU reference with any kernels layered on by {@link
- * useKernels}.
+ * The backend that currently runs the primitives: the CPU reference with any kernels layered on by
+ * {@link useKernels}.
  */
 export function getBackend(): Backend {
   return active;

@@ -41,8 +41,8 @@ export interface ConvLayerOptions {
 }
 
 /**
- * Options of the transposed convolution layers {@link ConvTranspose1d}, {@link ConvTranspose2d} and {@link
- * ConvTranspose3d}: stride, padding, output padding, groups, bias, dilation, dtype and initialization
+ * Options of the transposed convolution layers {@link ConvTranspose1d}, {@link ConvTranspose2d} and
+ * {@link ConvTranspose3d}: stride, padding, output padding, groups, bias, dilation, dtype and initialization
  * generator.
  */
 export interface ConvTransposeLayerOptions {

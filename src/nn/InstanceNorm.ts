@@ -10,8 +10,9 @@ import { instanceNorm } from "./functional/normalization.js";
 import { pyBool, pyFloat } from "./pyRepr.js";
 
 /**
- * Options of the instance-norm layers ({@link InstanceNorm1d}, {@link InstanceNorm2d}, {@link
- * InstanceNorm3d}): `eps`, `momentum`, learned affine parameters, and whether to track running statistics.
+ * Options of the instance-norm layers ({@link InstanceNorm1d}, {@link InstanceNorm2d},
+ * {@link InstanceNorm3d}): `eps`, `momentum`, learned affine parameters, and whether to track running
+ * statistics.
  */
 export interface InstanceNormModuleOptions {
   eps?: number;
