@@ -12,8 +12,8 @@ export interface StreamingMetric {
 }
 
 /**
- * A metric {@link fit} logs: a function of a batch's (output, target), averaged over the batches weighted by their sizes, or a
- * {@link StreamingMetric} that accumulates over the whole epoch.
+ * A metric {@link fit} logs: a function of a batch's (output, target), averaged over the batches
+ * weighted by their sizes, or a {@link StreamingMetric} that accumulates over the whole epoch.
  */
 export type Metric = MetricFn | StreamingMetric;
 
