@@ -135,7 +135,7 @@ export function tdTargets(rewards: Tensor, discounts: Tensor, terminated: Tensor
 
 /**
  * What {@link trainDQN} returns: the Q-network, the greedy policy as `act`, the training return curve, the
- * final evaluation, the environment and gradient steps taken and the wall-clock seconds. /
+ * final evaluation, the environment and gradient steps taken and the wall-clock seconds.
  */
 export interface DQNResult {
   qNetwork: QNetwork;

@@ -75,7 +75,7 @@ export const ppoDefaults: PPOConfig = {
 /**
  * What {@link trainPPO} returns: the actor and critic, the deterministic policy as `act`, the training return
  * curve, the final evaluation, the environment steps taken and the wall-clock seconds (of training alone and
- * in all). /
+ * in all).
  */
 export interface PPOResult {
   actor: Actor;

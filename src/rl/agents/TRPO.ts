@@ -180,7 +180,7 @@ export class FlatPolicy {
 /**
  * What {@link trainTRPO} returns: the actor and critic, the deterministic policy as `act`, the training
  * return curve, the final evaluation, the environment steps taken, the wall-clock seconds and the mean KL of
- * each step. /
+ * each step.
  */
 export interface TRPOResult {
   actor: Actor;
