@@ -192,8 +192,8 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 }
 
 /**
- * `x` itself when it is already contiguous, dense and unshared, else a row-major copy
- * (`torch.Tensor.contiguous`); `options.copy` always copies.
+ * `x` itself when it is already row-major contiguous and spans its whole storage, else a row-major
+ * copy (`torch.Tensor.contiguous`); `options.copy` always copies.
  */
 export function contiguous(x: Tensor, options: { copy?: boolean } = {}): Tensor {
   if (!options.copy && x.isContiguous() && x.offset === 0 && x.storage.data.length === x.size) return x;
