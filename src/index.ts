@@ -56,4 +56,5 @@ export * as distributions from "./distributions/index.js";
 export * as models from "./models/index.js";
 export * as generative from "./generative/index.js";
 export * as graph from "./graph/index.js";
+export * as ppl from "./ppl/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

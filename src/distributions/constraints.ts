@@ -71,14 +71,14 @@ export function integerInterval(lower: number, upper: number): Constraint {
     true,
   );
 }
-/** Reals strictly greater than `lower`, as `constraints.greater_than`. */
-export function greaterThan(lower: number): Constraint {
-  return new Elementwise(`greaterThan (> ${lower})`, (x) => E.gt(x, lower));
+/** Reals strictly greater than `lower` (kept as `lowerBound`), as `constraints.greater_than`. */
+export function greaterThan(lower: number): Constraint & { readonly lowerBound: number } {
+  return Object.assign(new Elementwise(`greaterThan (> ${lower})`, (x) => E.gt(x, lower)), { lowerBound: lower });
 }
 /** The closed interval [lower, upper]; the bounds may be tensors (broadcast with the value). */
-export function interval(lower: Tensor | number, upper: Tensor | number): Constraint {
+export function interval(lower: Tensor | number, upper: Tensor | number): Constraint & { readonly lowerBound: Tensor | number; readonly upperBound: Tensor | number } {
   const show = (b: Tensor | number): string => (typeof b === "number" ? String(b) : b.size === 1 ? String(b.item()) : `a tensor ${fmtShape(b.shape)}`);
-  return new Elementwise(`interval ([${show(lower)}, ${show(upper)}])`, (x) => E.logicalAnd(E.ge(x, lower), E.le(x, upper)));
+  return Object.assign(new Elementwise(`interval ([${show(lower)}, ${show(upper)}])`, (x) => E.logicalAnd(E.ge(x, lower), E.le(x, upper))), { lowerBound: lower, upperBound: upper });
 }
 
 /** `base` applied to events of `reinterpretedBatchNdims` more rightmost dims (valid when all are). */
