@@ -10,6 +10,10 @@ import type { Dataset } from "../data/Dataset.js";
 import { checkEdgeRows, checkNodeRows, edgeArrays, edgeIndexOf, inferNumNodes } from "./edges.js";
 import { isUndirected, containsSelfLoops, subgraph } from "./utils.js";
 
+/**
+ * The fields of a new {@link Data} graph (as PyG's `Data` constructor): the edge index and optional node
+ * features, labels, edge weights or features, and train/validation/test masks.
+ */
 export interface DataInit {
   /** Edges as [2, E] int32: row 0 the source nodes, row 1 the targets (messages flow source → target). */
   edgeIndex: Tensor;

@@ -5,6 +5,10 @@ import { checkNumber, checkSize, describe } from "../tensor/validate.js";
 import { Generator } from "../random/Generator.js";
 import { edgeArrays, inferNumNodes } from "./edges.js";
 
+/**
+ * Options of {@link randomWalks} (and the walks of {@link deepWalk} and {@link node2vec}): walk length, walks
+ * per node, node2vec's return and in-out parameters p and q, the number of nodes and the seed.
+ */
 export interface RandomWalkOptions {
   /** Nodes per walk, the start included (default 40, DeepWalk's t). */
   walkLength?: number;
@@ -61,6 +65,11 @@ export function randomWalks(edgeIndex: Tensor, options: RandomWalkOptions = {}):
   return walks;
 }
 
+/**
+ * Options of {@link trainSkipGram} (word2vec's skip-gram with negative sampling, also used by
+ * {@link deepWalk} and {@link node2vec}): embedding size, window, negative samples, epochs, learning rate,
+ * vocabulary size and seed.
+ */
 export interface SkipGramOptions {
   /** Embedding size (default 128). */
   dim?: number;

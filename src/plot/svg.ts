@@ -43,10 +43,12 @@ export interface AxesOptions {
   legendPosition?: "top-right" | "top-left" | "bottom-right" | "bottom-left";
 }
 
+/** Options of {@link linePlot}: the axes' options plus the line series to draw. */
 export interface LinePlotOptions extends AxesOptions {
   series: Series[];
 }
 
+/** Options of {@link scatter}: the axes' options plus the point series and the marker radius. */
 export interface ScatterOptions extends AxesOptions {
   series: Series[];
   /** Marker radius in pixels (default 3). */
@@ -56,6 +58,10 @@ export interface ScatterOptions extends AxesOptions {
 /** Color scales: sequential `viridis`, `gray` (white → black), and `diverging` (blue → white → red, centred on 0 when the data straddle it). */
 export type ColorScale = "viridis" | "gray" | "diverging";
 
+/**
+ * Options of {@link heatmap}: the values, cell labels or values, the color scale and range, axis and tick
+ * labels, the origin, cell size, color bar and paths drawn over the cells.
+ */
 export interface HeatmapOptions {
   /** values[row][col]; every row has the same length. */
   values: number[][];
@@ -89,6 +95,10 @@ export interface HeatmapOptions {
   paths?: Series[];
 }
 
+/**
+ * Options of {@link contour}: a function to sample or precomputed grid values, the grid resolution, the
+ * contour levels, and paths drawn on top, plus the axes' options.
+ */
 export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
   /** Either a function sampled on a grid over xRange × yRange ... */
   f?: (x: number, y: number) => number;
@@ -107,6 +117,7 @@ export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
   paths?: Series[];
 }
 
+/** Options of {@link panel}: plots per row and a title. */
 export interface PanelOptions {
   /** Plots per row (default: all in one row). */
   columns?: number;

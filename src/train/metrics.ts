@@ -11,6 +11,10 @@ export interface StreamingMetric {
   compute(): number;
 }
 
+/**
+ * A metric {@link fit} logs: a function of a batch's (output, target), averaged over the batches
+ * weighted by their sizes, or a {@link StreamingMetric} that accumulates over the whole epoch.
+ */
 export type Metric = MetricFn | StreamingMetric;
 
 function labelsOf(op: string, target: Tensor): number[] {

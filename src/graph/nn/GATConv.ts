@@ -17,6 +17,10 @@ import { edgeArrays } from "../edges.js";
 import { segmentSoftmax } from "../sparse.js";
 import { MessagePassing } from "./MessagePassing.js";
 
+/**
+ * Options of {@link GATConv} (PyG's keyword arguments in camelCase): heads, concatenation or averaging, the
+ * attention LeakyReLU slope, attention dropout, self-loops, bias, a residual connection, dtype and generator.
+ */
 export interface GATConvOptions {
   /** Attention heads (default 1). */
   heads?: number;

@@ -40,6 +40,10 @@ export function gcnNorm(
   return [edgeIndexOf(source, target), norm];
 }
 
+/**
+ * Options of {@link GCNConv} (PyG's keyword arguments in camelCase): the improved self-loop weight, caching
+ * of the normalized adjacency, self-loops, normalization, bias, dtype and generator.
+ */
 export interface GCNConvOptions {
   /** Â = A + 2I instead of A + I (default false). */
   improved?: boolean;
