@@ -375,6 +375,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     expect(await page.inputValue("#loss")).toBe("lsgan");
     expect(await data(page, "#stats", "step")).toBe("0");
     expect(await data(page, "#stats", "modes")).toBe("8");
+    expect(await data(page, "#stats", "modes-covered")).toBe("0");
     const radius0 = Number(await data(page, "#stats", "mean-radius"));
     expect(Math.abs(radius0 - 2), "the untrained generator is not already on the ring").toBeGreaterThan(0.5);
     const heat0 = await canvasVariance(page, "plane");
@@ -404,6 +405,9 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.selectOption("#target", "grid");
     expect(await data(page, "#stats", "modes")).toBe("25");
     expect(await text(page, "#modes")).toMatch(/^\d+ \/ 25$/);
+    await page.click("#play");
+    await page.waitForFunction(`Number(document.getElementById("stats").dataset.step) >= 20`, undefined, { timeout: 20_000, polling: 50 });
+    await page.click("#play");
     await checkStructure(page, "gan-grid");
     await page.fill("#batch", "2");
     await page.press("#batch", "Enter");
