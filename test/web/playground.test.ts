@@ -369,6 +369,18 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     await page.close();
   });
 
+  it("char-GPT and 2-D GAN without COOP/COEP say they run on one thread, and still step", async () => {
+    for (const name of ["gpt", "gan"]) {
+      const { page, problems } = await open(`${PLAIN_PREFIX}${name}.html`);
+      expect(await page.evaluate<boolean>("crossOriginIsolated")).toBe(false);
+      expect(await text(page, "#backend")).toMatch(/^Backend: WASM · 1 thread \(page not cross-origin isolated/);
+      await page.click("#step");
+      expect(await data(page, "#stats", "step"), name).toBe("1");
+      expect(problems, name).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("2-D GAN: LSGAN on the 8-Gaussian ring moves the samples onto the ring (mean distance → 2) and covers modes; Pause, Step, loss and target switches work", async () => {
     const { page, problems } = await open("/gan.html");
     expect(await text(page, "#backend")).toMatch(/^Backend: WASM · \d+ threads? \(cross-origin isolated\)$/);
