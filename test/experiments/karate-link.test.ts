@@ -1,0 +1,59 @@
+// karate and link-prediction on small budgets: registered with their options, the metric keys, the files, and a learning signal.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findExperiment } from "../../src/experiments/index.js";
+import { clusterAgreement, runKarate } from "../../src/experiments/karate.js";
+import { runLinkPrediction } from "../../src/experiments/link-prediction.js";
+import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
+
+const options = (extra: Partial<ExperimentOptions> = {}): ExperimentOptions => ({ seed: 0, outDir: mkdtempSync(join(tmpdir(), "ds-gnn-")), log: () => {}, ...extra });
+
+describe("karate", () => {
+  it("clusterAgreement takes the better naming of the two clusters", () => {
+    expect(clusterAgreement([1, 1, 0, 0], [0, 0, 1, 1])).toEqual({ accuracy: 1, aligned: Int32Array.from([0, 0, 1, 1]) });
+    expect(clusterAgreement([0, 1, 1, 1], [0, 0, 1, 1]).accuracy).toBe(0.75);
+    expect(clusterAgreement([1, 0, 0, 0], [0, 0, 1, 1])).toEqual({ accuracy: 0.75, aligned: Int32Array.from([0, 1, 1, 1]) });
+    expect(() => clusterAgreement([0, 2], [0, 1])).toThrow(/clusterAgreement: expected labels 0 or 1 at node 1, got cluster 2 and club 1/);
+  });
+
+  it("finds the club split far better than chance and draws it", async () => {
+    const exp = findExperiment("karate");
+    expect(exp.chapter).toBe("GNNs");
+    expect(Object.keys(exp.options).sort()).toEqual(["seeds", "walksPerNode"]);
+    const opts = options();
+    const r = await runKarate(opts, { seeds: 2, walksPerNode: 4 });
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(["accuracy", "deepWalkAccuracyMean", "deepWalkAccuracyMin", "deepWalkAccuracies"]));
+    // chance (a random 2-way split, best naming) agrees with ~57 % of the 34 members
+    expect(r.accuracy as number).toBeGreaterThanOrEqual(0.9);
+    expect(r.deepWalkAccuracies as number[]).toHaveLength(2);
+    expect(r.deepWalkAccuracyMean as number).toBeGreaterThan(0.75);
+    const svg = readFileSync(join(opts.outDir, "communities.svg"), "utf8");
+    expect(svg.match(/<circle /g)!.length).toBeGreaterThanOrEqual(2 * 34);
+    expect(svg).toContain("Mr. Hi");
+    // same seed, same result
+    expect((await runKarate(options(), { seeds: 2, walksPerNode: 4 })).deepWalkAccuracies).toEqual(r.deepWalkAccuracies);
+  }, 60_000);
+});
+
+describe("link-prediction", () => {
+  it("is registered with epochs and lr", () => {
+    const exp = findExperiment("link-prediction");
+    expect(exp.chapter).toBe("GNNs");
+    expect(Object.keys(exp.options).sort()).toEqual(["epochs", "lr"]);
+    expect(exp.config).toMatchObject({ numVal: 0.05, numTest: 0.1, hidden: 128, out: 64, lr: 0.01, epochs: 100 });
+  });
+
+  it("a few epochs lower the loss and rank held-out edges above sampled non-edges; same seed, same result", async () => {
+    const opts = options({ epochs: 6 });
+    const r = await runLinkPrediction(opts);
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(["auc", "valAuc", "finalTestAuc", "secondsPerEpoch"]));
+    expect(r.lastLoss as number).toBeLessThan(r.firstLoss as number);
+    expect(r.auc as number).toBeGreaterThan(0.65); // chance: 0.5
+    expect(existsSync(join(opts.outDir, "curves.svg"))).toBe(true);
+    const a = await runLinkPrediction(options({ epochs: 1 })), b = await runLinkPrediction(options({ epochs: 1 }));
+    expect(a.auc).toBe(b.auc);
+    expect(a.firstLoss).toBe(b.firstLoss);
+  }, 120_000);
+});
