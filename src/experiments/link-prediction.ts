@@ -54,7 +54,7 @@ export class GcnLinkPredictor extends Module<[Tensor, Tensor], Tensor> {
  * every epoch draws fresh negatives (as many as training edges) among the non-edges of the training
  * graph and takes one Adam step on the binary cross-entropy of the dot-product logits. Metrics: `auc`
  * (test ROC AUC at the epoch of best validation AUC), `valAuc`, `finalTestAuc` (after the last epoch),
- * `secondsPerEpoch`. Writes `curves.svg` (training loss and validation AUC per epoch).
+ * `secondsPerEpoch`, and the curves `losses` and `valAucs` (one value per epoch). Writes `curves.svg` (training loss and validation AUC per epoch).
  */
 export async function runLinkPrediction(opts: ExperimentOptions): Promise<ExperimentResult> {
   await ready();
@@ -102,7 +102,7 @@ export async function runLinkPrediction(opts: ExperimentOptions): Promise<Experi
     linePlot({ title: "Training loss (BCE)", xLabel: "epoch", yLabel: "loss", series: [{ name: "train", x: losses.map((_, i) => i + 1), y: losses }], legend: false }),
     linePlot({ title: "Validation ROC AUC", xLabel: "epoch", yLabel: "AUC", series: [{ name: "validation", x: valAucs.map((_, i) => i + 1), y: valAucs }], legend: false }),
   ], { title: "Cora link prediction: GCN encoder, dot-product decoder" }));
-  return { auc, valAuc: best, bestEpoch, finalTestAuc, firstLoss: losses[0]!, lastLoss: losses.at(-1)!, secondsPerEpoch: seconds / epochs, epochs };
+  return { auc, valAuc: best, bestEpoch, finalTestAuc, firstLoss: losses[0]!, lastLoss: losses.at(-1)!, secondsPerEpoch: seconds / epochs, epochs, losses, valAucs };
 }
 
 export const experiment: Experiment = {

@@ -45,15 +45,19 @@ describe("link-prediction", () => {
     expect(exp.config).toMatchObject({ numVal: 0.05, numTest: 0.1, hidden: 128, out: 64, lr: 0.01, epochs: 100 });
   });
 
-  it("a few epochs lower the loss and rank held-out edges above sampled non-edges; same seed, same result", async () => {
-    const opts = options({ epochs: 6 });
+  it("20 epochs lower the loss and rank held-out edges above sampled non-edges; same seed, same result", async () => {
+    // PyG's link_pred example moves slowly at first (loss ≈ 0.69 for ~10 epochs), then learns: 20 epochs show it
+    const opts = options({ epochs: 20 });
     const r = await runLinkPrediction(opts);
-    expect(Object.keys(r)).toEqual(expect.arrayContaining(["auc", "valAuc", "finalTestAuc", "secondsPerEpoch"]));
-    expect(r.lastLoss as number).toBeLessThan(r.firstLoss as number);
-    expect(r.auc as number).toBeGreaterThan(0.65); // chance: 0.5
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(["auc", "valAuc", "finalTestAuc", "secondsPerEpoch", "losses", "valAucs"]));
+    const losses = r.losses as number[], valAucs = r.valAucs as number[];
+    expect(losses).toHaveLength(20);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! - 0.04); // ln 2 ≈ 0.693 at the start
+    expect(r.valAuc as number).toBeGreaterThan(valAucs[0]! + 0.02);
+    expect(r.auc as number).toBeGreaterThan(0.7); // chance: 0.5
     expect(existsSync(join(opts.outDir, "curves.svg"))).toBe(true);
-    const a = await runLinkPrediction(options({ epochs: 1 })), b = await runLinkPrediction(options({ epochs: 1 }));
-    expect(a.auc).toBe(b.auc);
-    expect(a.firstLoss).toBe(b.firstLoss);
-  }, 120_000);
+    const again = await runLinkPrediction(options({ epochs: 2 }));
+    expect(again.losses).toEqual(losses.slice(0, 2));
+    expect(again.valAucs).toEqual(valAucs.slice(0, 2));
+  }, 180_000);
 });
