@@ -32,6 +32,8 @@ import { experiment as coraGcn } from "./cora-gcn.js";
 import { experiment as coraGat } from "./cora-gat.js";
 import { experiment as coraSage } from "./cora-sage.js";
 import { experiment as graphClassification } from "./graph-classification.js";
+import { experiment as linkPrediction } from "./link-prediction.js";
+import { experiment as karate } from "./karate.js";
 import { experiment as cartpoleDqn } from "./cartpole-dqn.js";
 import { experiment as cartpolePpo } from "./cartpole-ppo.js";
 import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
@@ -41,7 +43,7 @@ import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
