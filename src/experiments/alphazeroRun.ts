@@ -7,7 +7,7 @@ import { Generator } from "../random/Generator.js";
 import type { PerfectInformationGame } from "../games/PerfectInformationGame.js";
 import type { Player } from "../games/players.js";
 import { NetworkEvaluator, matchResult, searchSide, trainAlphaZero, type AlphaZeroConfig } from "../rl/agents/AlphaZero.js";
-import type { ExperimentOptions, ExperimentResult } from "./Experiment.js";
+import type { ExperimentOptions } from "./Experiment.js";
 
 export interface AlphaZeroRunSettings {
   name: string;
@@ -24,6 +24,20 @@ export interface AlphaZeroRunSettings {
   progressGames: number;
 }
 
+export interface AlphaZeroRunResult {
+  [metric: string]: number;
+  wins: number;
+  draws: number;
+  losses: number;
+  evalGames: number;
+  evalSimulations: number;
+  selfPlayGames: number;
+  iterations: number;
+  acceptances: number;
+  trainingSeconds: number;
+  evalSeconds: number;
+}
+
 /**
  * Trains with `settings.agent` (seed `opts.seed`), plays `progressGames` against the opponent after every
  * iteration and `evalGames` at the end (the best network searching `evalSimulations` per move, most visited
@@ -31,7 +45,7 @@ export interface AlphaZeroRunSettings {
  * alphazero.svg; returns the final match's wins / draws / losses of the network, the training counts and
  * the seconds of training and of the final match.
  */
-export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSettings): ExperimentResult {
+export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSettings): AlphaZeroRunResult {
   const { name, newGame, agent, opponent, opponentName, evalGames, evalSimulations, progressGames } = settings;
   const progress: { selfPlayGames: number; wins: number; draws: number; losses: number }[] = [];
   const run = trainAlphaZero(newGame, { ...agent, seed: opts.seed }, opts.log, (best, it) => {

@@ -8,7 +8,7 @@ import { runAlphaZero } from "./alphazeroRun.js";
 export const config = {
   ...alphaZeroDefaults,
   evalGames: 100,
-  evalSimulations: 50,
+  evalSimulations: 100,
   progressGames: 20,
   target: 0,
 };

@@ -550,7 +550,7 @@ export interface AlphaZeroConfig {
 }
 
 export const alphaZeroDefaults: AlphaZeroConfig = {
-  iterations: 15,
+  iterations: 25,
   selfPlayGames: 50,
   simulations: 50,
   cPuct: 1.5,
@@ -559,7 +559,7 @@ export const alphaZeroDefaults: AlphaZeroConfig = {
   temperatureMoves: 4,
   replayGames: 500,
   batchSize: 64,
-  trainSteps: 100,
+  trainSteps: 200,
   learningRate: 1e-3,
   weightDecay: 1e-4,
   hidden: [64, 64],
