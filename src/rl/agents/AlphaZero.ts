@@ -550,7 +550,7 @@ export interface AlphaZeroConfig {
 }
 
 export const alphaZeroDefaults: AlphaZeroConfig = {
-  iterations: 25,
+  iterations: 40,
   selfPlayGames: 50,
   simulations: 50,
   cPuct: 1.5,
@@ -604,10 +604,11 @@ export function searchSide(evaluator: Evaluator, simulations: number, cPuct: num
 /** A `Player` (one game at a time) that moves by `simulations` PUCT simulations with `net` and takes the most visited action. */
 export function alphaZeroPlayer(net: PolicyValueNet, simulations: number, cPuct = alphaZeroDefaults.cPuct): Player {
   const evaluator = new NetworkEvaluator(net);
+  const unused = new Generator(0); // temperature 0 draws nothing
   return (game) => {
     const search = new PUCTSearch(game, { cPuct });
     runSearches([search], () => evaluator, simulations);
-    return chooseMove(search.visitCounts(), 0, new Generator(0));
+    return chooseMove(search.visitCounts(), 0, unused);
   };
 }
 

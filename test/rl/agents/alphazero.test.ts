@@ -8,7 +8,7 @@ import { Generator } from "../../../src/random/Generator.js";
 import { tensor } from "../../../src/ops/creation.js";
 import { Adam } from "../../../src/optim/Adam.js";
 import {
-  ILLEGAL_LOGIT, NetworkEvaluator, PUCTNode, PUCTSearch, PolicyValueNet, alphaZeroLoss, boardSymmetries, chooseMove, playGames,
+  ILLEGAL_LOGIT, NetworkEvaluator, alphaZeroPlayer, PUCTNode, PUCTSearch, PolicyValueNet, alphaZeroLoss, boardSymmetries, chooseMove, playGames,
   puctScores, runSearches, sampleDirichlet, sampleGamma, selectPUCT, trainAlphaZero, transformSample, type Evaluation, type Evaluator, type Sample, type Side,
 } from "../../../src/rl/agents/AlphaZero.js";
 
@@ -130,6 +130,13 @@ describe("PUCT search", () => {
     runSearches([block], () => evaluator, 200);
     expect(chooseMove(block.visitCounts(), 0, new Generator(0))).toBe(2);
     expect(block.root!.total).toBe(199); // the first simulation expands the root
+  });
+
+  it("alphaZeroPlayer searches with a network and plays the most visited move", () => {
+    const player = alphaZeroPlayer(new PolicyValueNet(27, 9, [16], new Generator(9)), 100);
+    const game = TicTacToe.fromMoves([0, 3, 1, 4]);
+    expect(player(game)).toBe(2); // the win is found by search, whatever the untrained network thinks
+    expect(game.moves()).toEqual([0, 3, 1, 4]);
   });
 
   it("batches the leaves of many trees into one evaluation per simulation step", () => {
