@@ -12,7 +12,7 @@ import type { ExperimentOptions } from "./Experiment.js";
 export interface AlphaZeroRunSettings {
   name: string;
   newGame: () => PerfectInformationGame;
-  agent: AlphaZeroConfig;
+  agent: Omit<AlphaZeroConfig, "seed">;
   /** The fixed opponent, made fresh (with its own tie-breaking stream) for each match. */
   opponent: (generator: Generator) => Player;
   opponentName: string;

@@ -5,8 +5,10 @@ import { alphaZeroDefaults } from "../rl/agents/AlphaZero.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 import { runAlphaZero } from "./alphazeroRun.js";
 
+const { seed: _seed, ...agentDefaults } = alphaZeroDefaults; // the run's seed is --seed
+
 export const config = {
-  ...alphaZeroDefaults,
+  ...agentDefaults,
   evalGames: 100,
   evalSimulations: 100,
   progressGames: 20,
