@@ -191,6 +191,7 @@ export function sampleGamma(shape: number, generator: Generator): number {
 
 /** A Dirichlet(α, …, α) draw of `k` probabilities: normalized Gamma(α) draws. */
 export function sampleDirichlet(alpha: number, k: number, generator: Generator): number[] {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`sampleDirichlet: k must be an integer ≥ 1, got ${k}`);
   const g = Array.from({ length: k }, () => sampleGamma(alpha, generator));
   const sum = g.reduce((a, b) => a + b, 0);
   return g.map((x) => x / sum);
@@ -198,6 +199,7 @@ export function sampleDirichlet(alpha: number, k: number, generator: Generator):
 
 /** Root exploration noise: P ← (1 − ε)·P + ε·η with η ~ Dir(α) (AlphaZero: ε = 0.25; α = 0.3 chess, 0.03 Go). */
 export function addDirichletNoise(priors: Float64Array, alpha: number, epsilon: number, generator: Generator): Float64Array {
+  if (!(epsilon >= 0 && epsilon <= 1)) throw new Error(`addDirichletNoise: epsilon must be in [0, 1], got ${epsilon}`);
   const eta = sampleDirichlet(alpha, priors.length, generator);
   return priors.map((p, i) => (1 - epsilon) * p + epsilon * eta[i]!);
 }
@@ -213,13 +215,15 @@ export interface SearchOptions {
  * One search tree, advanced one simulation at a time so that many trees can share a batched network call:
  * `selectLeaf()` descends by PUCT to a position not yet evaluated (the tree's own copy of the game, left at
  * that position) and `expandAndBackup(evaluation)` adds it and backs its value up. A simulation that reaches
- * the end of the game is backed up at once with the true outcome (`selectLeaf` returns null). The first
- * simulation evaluates the root, which is when root noise is mixed in; no other node gets noise.
+ * the end of the game is backed up at once with the true outcome (`selectLeaf` returns null). The first call
+ * returns the root itself; its evaluation is when root noise is mixed in (no other node gets noise), and
+ * every later simulation adds one visit to a root action.
  */
 export class PUCTSearch {
   /** The tree's own copy of the position (moved down and back during each simulation). */
   readonly game: PerfectInformationGame;
   root: PUCTNode | null = null;
+  /** Simulations run from the root so far (the root's own evaluation is not one). */
   simulations = 0;
   private readonly path: [PUCTNode, number][] = [];
   private pending = false;
@@ -277,7 +281,7 @@ export class PUCTSearch {
       node.total++;
       this.game.undo();
     }
-    this.simulations++;
+    if (this.path.length > 0) this.simulations++;
     this.pending = false;
   }
 
@@ -290,13 +294,17 @@ export class PUCTSearch {
 }
 
 /**
- * Runs `simulations` simulations in each of `searches`, whose evaluations `evaluatorOf(i)` provides; the
- * leaves of all trees that share an evaluator go through it together, one batch per simulation step.
+ * Runs `simulations` simulations in each of `searches` (after evaluating the roots not yet evaluated, as the
+ * AlphaZero pseudocode does), whose evaluations `evaluatorOf(i)` provides; the leaves of all trees that share
+ * an evaluator go through it together, one batch per simulation step. Each simulation adds one root visit.
  */
 export function runSearches(searches: readonly PUCTSearch[], evaluatorOf: (index: number) => Evaluator, simulations: number): void {
-  for (let s = 0; s < simulations; s++) {
+  if (!Number.isInteger(simulations) || simulations < 0) throw new Error(`runSearches: simulations must be an integer ≥ 0, got ${simulations}`);
+  const fresh = searches.some((s) => s.root === null);
+  for (let s = fresh ? -1 : 0; s < simulations; s++) {
     const groups = new Map<Evaluator, { search: PUCTSearch; leaf: PerfectInformationGame }[]>();
     searches.forEach((search, i) => {
+      if (s < 0 && search.root !== null) return; // step −1 evaluates the new roots only
       const leaf = search.selectLeaf();
       if (leaf === null) return;
       const evaluator = evaluatorOf(i);
@@ -317,6 +325,7 @@ export function runSearches(searches: readonly PUCTSearch[], evaluatorOf: (index
  */
 export function chooseMove(visits: readonly number[], temperature: number, generator: Generator): number {
   if (!(temperature >= 0)) throw new Error(`chooseMove: temperature must be ≥ 0, got ${temperature}`);
+  if (!visits.some((n) => n > 0)) throw new Error(`chooseMove: no action has been visited (visits ${JSON.stringify(visits)}); run at least one simulation`);
   if (temperature === 0) {
     let best = 0;
     for (let a = 1; a < visits.length; a++) if (visits[a]! > visits[best]!) best = a;
@@ -372,6 +381,7 @@ export function playGames(
   generator: Generator,
   record = false,
 ): PlayedGame[] {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`playGames: count must be an integer ≥ 0, got ${count}`);
   const games = Array.from({ length: count }, () => newGame());
   const sides = Array.from({ length: count }, (_, i) => sidesOf(i));
   const pending: { player: number; observation: number[]; legalMask: number[]; policy: number[] }[][] = games.map(() => []);
@@ -428,6 +438,7 @@ export function matchResult(
   games: number,
   generator: Generator,
 ): { wins: number; draws: number; losses: number; score: number } {
+  if (!Number.isInteger(games) || games < 1) throw new Error(`matchResult: games must be an integer ≥ 1, got ${games}`);
   const firstHalf = Math.ceil(games / 2);
   const played = playGames(newGame, games, (i) => (i < firstHalf ? [searcher, opponent] : [opponent, searcher]), generator);
   const tally = { wins: 0, draws: 0, losses: 0 };

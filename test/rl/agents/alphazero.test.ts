@@ -129,7 +129,7 @@ describe("PUCT search", () => {
     const block = new PUCTSearch(TicTacToe.fromMoves([0, 8, 1]), { cPuct: 1.5 });
     runSearches([block], () => evaluator, 200);
     expect(chooseMove(block.visitCounts(), 0, new Generator(0))).toBe(2);
-    expect(block.root!.total).toBe(199); // the first simulation expands the root
+    expect(block.root!.total).toBe(200); // the root's evaluation comes first; each simulation then adds a root visit
   });
 
   it("alphaZeroPlayer searches with a network and plays the most visited move", () => {
@@ -143,8 +143,11 @@ describe("PUCT search", () => {
     const evaluator = new FixedEvaluator(uniform9);
     const searches = [new TicTacToe(), TicTacToe.fromMoves([0]), TicTacToe.fromMoves([4, 2])].map((g) => new PUCTSearch(g, { cPuct: 1 }));
     runSearches(searches, () => evaluator, 10);
-    expect(evaluator.calls).toBe(10);
-    for (const s of searches) expect(s.simulations).toBe(10);
+    expect(evaluator.calls).toBe(11); // the roots, then one batch per simulation
+    for (const s of searches) {
+      expect(s.simulations).toBe(10);
+      expect(s.visitCounts().reduce((a, b) => a + b, 0)).toBe(10);
+    }
   });
 });
 
