@@ -74,7 +74,7 @@ describe("AlphaZero experiments (tiny budgets)", () => {
     };
     const seed = 1;
     const before = score(new PolicyValueNet(27, 9, alphaZeroDefaults.hidden, new Generator(seed))); // trainAlphaZero's first network: same seed, same weights
-    const run = trainAlphaZero(() => new TicTacToe(), { iterations: 3, selfPlayGames: 20, simulations: 25, trainSteps: 100, seed });
+    const run = trainAlphaZero(() => new TicTacToe(), { iterations: 4, selfPlayGames: 25, simulations: 25, trainSteps: 150, seed });
     const after = score(run.trainee);
     expect(after.mse).toBeLessThan(0.8 * before.mse);
     expect(after.optimal).toBeGreaterThan(before.optimal + 0.08);
