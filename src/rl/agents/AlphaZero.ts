@@ -607,7 +607,7 @@ export interface AlphaZeroResult {
   seconds: number;
 }
 
-/** The side that plays with `net` by PUCT search, no noise, most visited move. */
+/** A side that moves by PUCT search with `evaluator`, without noise: visit-proportional for the first `temperatureMoves` moves of the game, then the most visited move. */
 export function searchSide(evaluator: Evaluator, simulations: number, cPuct: number, temperatureMoves = 0): Side {
   return { kind: "search", evaluator, simulations, cPuct, temperatureMoves };
 }
