@@ -9,16 +9,16 @@ const { seed: _seed, ...agentDefaults } = alphaZeroDefaults; // the run's seed i
 
 export const config = {
   ...agentDefaults,
-  iterations: 30,
+  iterations: 40,
   selfPlayGames: 50,
-  simulations: 50,
+  simulations: 100,
   temperatureMoves: 8,
   replayGames: 1000,
   batchSize: 128,
-  trainSteps: 200,
+  trainSteps: 300,
   hidden: [128, 128],
   evalGames: 100,
-  evalSimulations: 100,
+  evalSimulations: 200,
   progressGames: 10,
   target: 0.9,
 };
