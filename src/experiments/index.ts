@@ -39,8 +39,9 @@ import { experiment as cartpoleTrpo } from "./cartpole-trpo.js";
 import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
+import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
