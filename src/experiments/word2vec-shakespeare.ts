@@ -7,6 +7,7 @@ import { panel } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 
+/** The documented defaults of word2vec-shakespeare (recorded in summary.json). */
 export const config = {
   epochs: 5,
   dim: 100,
@@ -52,7 +53,7 @@ const fmt = (model: WordVectors, word: string, k: number): string =>
     .mostSimilar(model.vector(word), k + 1)
     .filter((n) => n.word !== word)
     .slice(0, k)
-    .map((n) => `${n.word} (${n.similarity.toFixed(2)})`)
+    .map((n) => `${n.word} (${n.similarity.toFixed(3)})`)
     .join(", ");
 
 /**
@@ -99,14 +100,14 @@ export async function runWord2VecShakespeare(opts: ExperimentOptions): Promise<E
 
   // The planted analogies.
   const planted = plantedAnalogyCorpus({ sentences: opts.params?.plantedSentences ?? config.planted.sentences, seed: opts.seed });
-  const { sentences: _n, ...budget } = config.planted;
+  const budget = { dim: config.planted.dim, window: config.planted.window, epochs: config.planted.epochs, lr: config.planted.lr, sample: config.planted.sample };
   const plantedSgns = Word2Vec.train(planted.sentences, { ...budget, seed: opts.seed });
   const plantedFastText = FastText.train(planted.sentences, { ...budget, seed: opts.seed });
   const analogyAccuracy = plantedSgns.analogyAccuracy(planted.analogies);
   const analogyAccuracyFastText = plantedFastText.analogyAccuracy(planted.analogies);
   opts.log(`planted analogies (${planted.analogies.length}): SGNS ${(100 * analogyAccuracy).toFixed(1)} %, fastText ${(100 * analogyAccuracyFastText).toFixed(1)} %`);
   const [a, b, c] = ["man", "woman", "king"];
-  const answer = plantedSgns.analogy(a, b, c, 3).map((n) => `${n.word} (${n.similarity.toFixed(2)})`).join(", ");
+  const answer = plantedSgns.analogy(a, b, c, 3).map((n) => `${n.word} (${n.similarity.toFixed(3)})`).join(", ");
   md.push("", `## Planted analogies (synthetic corpus, ${planted.analogies.length} analogies)`, "", `Top-1 3CosAdd accuracy: SGNS ${(100 * analogyAccuracy).toFixed(1)} %, fastText ${(100 * analogyAccuracyFastText).toFixed(1)} %.`, "", `${a} : ${b} :: ${c} : ? → ${answer}`);
   writeFileSync(join(opts.outDir, "neighbours.md"), md.join("\n") + "\n");
 

@@ -112,10 +112,15 @@ export interface NegativeSamplingOptions {
 
 /** What {@link trainNegativeSampling} returns: the input (embedding) and output matrices, row-major. */
 export interface NegativeSamplingResult {
+  /** The input (embedding) vectors, inputRows × dim: tokens first, then any subword rows. */
   input: Float32Array;
+  /** The output (context) vectors, vocabSize × dim. */
   output: Float32Array;
+  /** Rows of `input`. */
   inputRows: number;
+  /** Tokens, rows of `output`. */
   vocabSize: number;
+  /** Embedding size. */
   dim: number;
 }
 
@@ -126,6 +131,8 @@ const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.e
  * sequences of token ids 0…vocabSize−1. Token t's input is the mean of the input rows `subwords[t]` (fastText;
  * default: row t alone), and every one of those rows receives the full gradient, as in fastText. Subsampling
  * drops tokens before windowing; the learning rate decays linearly with the tokens read. Plain loops.
+ * `op` names the caller in error messages; `initScale` s switches the input initialization from word2vec's
+ * U(−0.5, 0.5)/dim to fastText's U(−s, s).
  */
 export function trainNegativeSampling(
   op: string,
@@ -244,6 +251,7 @@ export type Analogy = readonly [string, string, string, string];
 export class WordVectors {
   /** The words, most frequent first. */
   readonly words: readonly string[];
+  /** Embedding size. */
   readonly dim: number;
   /** Row i is the vector of words[i] (row-major, words.length × dim). */
   readonly data: Float32Array;
@@ -487,8 +495,11 @@ export interface FastTextOptions extends Word2VecOptions {
  * so an unseen word's n-grams that no training word has are left out.
  */
 export class FastText extends WordVectors {
+  /** Shortest character n-gram. */
   readonly minn: number;
+  /** Longest character n-gram. */
   readonly maxn: number;
+  /** Number of hash buckets. */
   readonly bucket: number;
   /** The n-gram vectors, one row per stored bucket. */
   private readonly ngramData: Float32Array;
