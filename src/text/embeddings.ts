@@ -394,7 +394,7 @@ export class WordVectors {
     return { words: [...words], x: X.map((x) => proj(x, components[0]!)), y: X.map((x) => proj(x, components[1]!)) };
   }
 
-  /** An SVG scatter plot of groups of words on the first two principal components of all of them (one series, and colour, per group). */
+  /** An SVG scatter plot of groups of words, each point labelled with its word, on the first two principal components of all of them (one series, and colour, per group). */
   pcaPlot(groups: Record<string, readonly string[]>, options: Omit<ScatterOptions, "series"> = {}): string {
     const names = Object.keys(groups);
     const all = names.flatMap((g) => groups[g]!);
@@ -402,7 +402,7 @@ export class WordVectors {
     let at = 0;
     const series = names.map((name) => {
       const n = groups[name]!.length;
-      const s = { name, x: p.x.slice(at, at + n), y: p.y.slice(at, at + n) };
+      const s = { name, x: p.x.slice(at, at + n), y: p.y.slice(at, at + n), labels: p.words.slice(at, at + n) };
       at += n;
       return s;
     });
