@@ -99,8 +99,10 @@ export interface NegativeSamplingOptions {
   dim?: number;
   /** Context tokens up to this far on either side; each position draws its own window 1…window, as word2vec (default 5). */
   window?: number;
-  /** Negative samples per positive pair, drawn ∝ count^0.75 (default 5). */
+  /** Negative samples per positive pair, drawn ∝ count^noisePower (default 5). */
   negative?: number;
+  /** Exponent of the noise distribution (default 0.75 as word2vec; FastText defaults to fastText's 0.5). */
+  noisePower?: number;
   /** Passes over the sequences (default 5). */
   epochs?: number;
   /** Learning rate, decayed linearly to 0.0001·lr over training (word2vec's schedule). */
@@ -160,7 +162,8 @@ export function trainNegativeSampling(
   for (const s of sequences) for (const t of s) counts[t]!++, totalTokens++;
   const cumulative = new Float64Array(V);
   let total = 0;
-  for (let i = 0; i < V; i++) cumulative[i] = total += counts[i]! ** 0.75;
+  const power = checkNumber(op, "noisePower", options.noisePower ?? 0.75);
+  for (let i = 0; i < V; i++) cumulative[i] = total += counts[i]! ** power;
   const drawNegative = (): number => {
     const u = gen.random() * total;
     let lo = 0, hi = V - 1;
@@ -490,7 +493,8 @@ export interface FastTextOptions extends Word2VecOptions {
  * fastText's unsupervised embeddings (Bojanowski et al. 2017, arXiv:1607.04606): skip-gram (or CBOW) with
  * negative sampling where a word's input vector is the mean of its own vector and those of its character
  * n-grams (`charNgrams`, hashed with `fnv1a` into `bucket` buckets). `vector(word)` works for any word:
- * an unseen word gets the mean of its n-grams' vectors. Defaults as fastText: lr 0.05, sample 1e-4.
+ * an unseen word gets the mean of its n-grams' vectors. Defaults as fastText: lr 0.05, sample 1e-4, negatives
+ * drawn ∝ count^0.5.
  * Only the buckets that training n-grams hash to are stored (fastText keeps all, untrained ones random),
  * so an unseen word's n-grams that no training word has are left out.
  */
@@ -541,6 +545,7 @@ export class FastText extends WordVectors {
       ...options,
       lr: options.lr ?? 0.05,
       sample: options.sample ?? 1e-4,
+      noisePower: options.noisePower ?? 0.5,
       subwords,
       inputRows: V + bucketRow.size,
       initScale: 1 / dim,
