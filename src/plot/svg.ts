@@ -20,6 +20,8 @@ export interface Series {
   color?: string;
   /** Dashed line (linePlot only). */
   dashed?: boolean;
+  /** Text drawn next to each point (scatter only), e.g. the words of a word-vector plot. */
+  labels?: readonly string[];
 }
 
 /** Options shared by plots with axes. */
@@ -576,6 +578,17 @@ export function scatter(opts: ScatterOptions): string {
       body.push(`<circle cx="${fmt(axes.px(x[j]!))}" cy="${fmt(axes.py(y))}" r="${r}"/>`);
     }
     body.push(`</g>`);
+    if (s.labels) {
+      // each label beside its point, on the side towards the plot's centre so it stays inside
+      const middle = (axes.left + axes.right) / 2;
+      for (let j = 0; j < Math.min(s.labels.length, s.y.length); j++) {
+        const y = s.y[j]!;
+        if (!Number.isFinite(y) || !Number.isFinite(x[j]!) || (opts.logY && !(y > 0)) || (opts.logX && !(x[j]! > 0))) continue;
+        const px = axes.px(x[j]!), py = axes.py(y);
+        const left = px > middle;
+        body.push(text(left ? px - r - 2 : px + r + 2, py - r, s.labels[j]!, `font-size="10" fill="${color}"${left ? ` text-anchor="end"` : ""}`));
+      }
+    }
   });
   if (showLegend) body.push(...legend(axes, opts.series, "marker", placement));
   return svgDocument(axes.width, axes.height, body);
