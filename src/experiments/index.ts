@@ -21,6 +21,7 @@ import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
 import { experiment as charGpt } from "./char-gpt.js";
 import { experiment as charLstm } from "./char-lstm.js";
+import { experiment as seq2seqDates } from "./seq2seq-dates.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
 import { experiment as adversarial } from "./adversarial.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
@@ -40,7 +41,7 @@ import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, seq2seqDates, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
