@@ -14,7 +14,12 @@ interface Case {
   context: TensorJson; weights: TensorJson; gContext: TensorJson; gWeights: TensorJson;
   gradQuery: TensorJson; gradKeys: TensorJson; gradValues: TensorJson | null; gradParams: Record<string, TensorJson>;
 }
-const ref = JSON.parse(readFileSync(new URL("../fixtures/seq2seq/seq2seq_reference.json", import.meta.url), "utf8")) as { cases: Case[] };
+interface ModelCase {
+  name: string; attention: "bahdanau" | "dot" | "general"; sizes: [number, number, number, number]; state: Record<string, TensorJson>;
+  src: TensorJson; lengths: number[]; tgtIn: TensorJson; logits: TensorJson; attn: TensorJson; gLogits: TensorJson; gAttn: TensorJson;
+  gradParams: Record<string, TensorJson>;
+}
+const ref = JSON.parse(readFileSync(new URL("../fixtures/seq2seq/seq2seq_reference.json", import.meta.url), "utf8")) as { cases: Case[]; models: ModelCase[] };
 const TOL = 1e-10;
 
 function build(c: Case["ctor"]): nn.BahdanauAttention | nn.LuongAttention {
@@ -130,6 +135,20 @@ describe("greedy and beam search", () => {
 });
 
 describe("Seq2Seq", () => {
+  for (const c of ref.models) {
+    it(`${c.name} equals the same model in PyTorch (logits, attention, every parameter gradient)`, () => {
+      const [V, W, E, H] = c.sizes;
+      const model = new nn.Seq2Seq(V, W, { embeddingDim: E, hiddenSize: H, attention: c.attention, dtype: "float64" });
+      expect(model.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, fromJson(v)])))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      const [logits, attn] = model.call(fromJson(c.src), fromJson(c.tgtIn), { srcLengths: c.lengths });
+      expect(maxRelErr(logits, c.logits)).toBeLessThan(TOL);
+      expect(maxRelErr(attn, c.attn)).toBeLessThan(TOL);
+      logits.mul(fromJson(c.gLogits)).sum().add(attn.mul(fromJson(c.gAttn)).sum()).backward();
+      const params = Object.fromEntries(model.namedParameters());
+      for (const [name, g] of Object.entries(c.gradParams)) expect(maxRelErr(params[name]!.grad!, g), name).toBeLessThan(TOL);
+    });
+  }
+
   const g = new ds.Generator(7);
   const src = ds.randint(3, 12, [4, 6], { generator: g, dtype: "int32" });
   const lengths = [6, 4, 2, 5];
