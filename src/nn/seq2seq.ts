@@ -21,6 +21,8 @@ import { packPaddedSequence, padPackedSequence } from "./packedSequence.js";
 export interface Seq2SeqAttentionForwardOptions {
   /** (B, S) bool: true marks a padded source position, which then gets exactly zero weight (as MultiheadAttention's keyPaddingMask). */
   keyPaddingMask?: Tensor | null;
+  /** `projectKeys(keys)` computed once for a decoder's many steps over the same keys (default: computed here). */
+  projectedKeys?: Tensor | null;
 }
 
 /** Options of {@link BahdanauAttention} and {@link LuongAttention}: the parameters' dtype and the initialization generator. */
@@ -92,9 +94,14 @@ export class BahdanauAttention extends Module<[Tensor, Tensor, Tensor?, Seq2SeqA
   forward(query: Tensor, keys: Tensor, values: Tensor = keys, options: Seq2SeqAttentionForwardOptions = {}): [Tensor, Tensor] {
     const [q, single] = checkAttentionInputs("BahdanauAttention", this.queryDim, this.keyDim, query, keys, values, options.keyPaddingMask);
     // (B, T, 1, H) + (B, 1, S, H) → (B, T, S, H) → (B, T, S)
-    const energy = this.Wa.call(q).unsqueeze(2).add(this.Ua.call(keys).unsqueeze(1)).tanh();
+    const projected = options.projectedKeys ?? this.projectKeys(keys);
+    const energy = this.Wa.call(q).unsqueeze(2).add(projected.unsqueeze(1)).tanh();
     const scores = this.Va.call(energy).squeeze(-1);
     return attend(scores, values, options.keyPaddingMask, single);
+  }
+  /** Ua k (B, S, hidden): the part of the scores that does not depend on the query. */
+  projectKeys(keys: Tensor): Tensor {
+    return this.Ua.call(keys);
   }
   override extraRepr(): string {
     return `query_dim=${this.queryDim}, key_dim=${this.keyDim}, hidden_dim=${this.hiddenDim}`;
@@ -128,9 +135,13 @@ export class LuongAttention extends Module<[Tensor, Tensor, Tensor?, Seq2SeqAtte
   }
   forward(query: Tensor, keys: Tensor, values: Tensor = keys, options: Seq2SeqAttentionForwardOptions = {}): [Tensor, Tensor] {
     const [q, single] = checkAttentionInputs("LuongAttention", this.queryDim, this.keyDim, query, keys, values, options.keyPaddingMask);
-    const k = this.Wa ? this.Wa.call(keys) : keys; // (B, S, Dq)
+    const k = options.projectedKeys ?? this.projectKeys(keys); // (B, S, Dq)
     const scores = q.bmm(k.transpose(1, 2)); // (B, T, S)
     return attend(scores, values, options.keyPaddingMask, single);
+  }
+  /** Wa k ("general") or k ("dot"), (B, S, Dq): the keys as the query multiplies them. */
+  projectKeys(keys: Tensor): Tensor {
+    return this.Wa ? this.Wa.call(keys) : keys;
   }
   override extraRepr(): string {
     return `query_dim=${this.queryDim}, key_dim=${this.keyDim}, score=${this.score}`;
@@ -307,6 +318,8 @@ export interface Seq2SeqState {
   c: Tensor;
   context: Tensor;
   memory: Tensor;
+  /** The attention's `projectKeys(memory)`, computed once per source. */
+  keys: Tensor;
   mask: Tensor;
 }
 
@@ -372,16 +385,16 @@ export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], [T
     }
     const mask = tensor(Array.from({ length: B * S }, (_, i) => (i % S >= lengths[Math.floor(i / S)]! ? 1 : 0)), { shape: [B, S], dtype: "bool" });
     const L = h.shape[0]!;
-    return { h: h.select(0, L - 1), c: c.select(0, L - 1), context: zeros([B, this.hiddenSize], { dtype: memory.dtype }), memory, mask };
+    return { h: h.select(0, L - 1), c: c.select(0, L - 1), context: zeros([B, this.hiddenSize], { dtype: memory.dtype }), memory, keys: this.attention.projectKeys(memory), mask };
   }
 
   /** One decoder step: previous tokens (B) int32 → [logits (B, V), next state, attention weights (B, S)]. */
   step(tokens: Tensor, state: Seq2SeqState): [Tensor, Seq2SeqState, Tensor] {
     const x = cat([this.tgtEmbed.call(tokens), state.context], 1);
     const [h, c] = this.decoder.call(x, [state.h, state.c]);
-    const [ctx, weights] = this.attention.call(h, state.memory, state.memory, { keyPaddingMask: state.mask });
+    const [ctx, weights] = this.attention.call(h, state.memory, state.memory, { keyPaddingMask: state.mask, projectedKeys: state.keys });
     const attentional = this.combine.call(cat([h, ctx], 1)).tanh();
-    return [this.out.call(attentional), { h, c, context: attentional, memory: state.memory, mask: state.mask }, weights];
+    return [this.out.call(attentional), { h, c, context: attentional, memory: state.memory, keys: state.keys, mask: state.mask }, weights];
   }
 
   forward(src: Tensor, tgtIn: Tensor, options: Seq2SeqForwardOptions = {}): [Tensor, Tensor] {
@@ -413,7 +426,7 @@ export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], [T
       },
       reorder: (s, rows) => {
         const pick = (t: Tensor): Tensor => indexSelect(t, 0, rows);
-        return { h: pick(s.h), c: pick(s.c), context: pick(s.context), memory: pick(s.memory), mask: pick(s.mask) };
+        return { h: pick(s.h), c: pick(s.c), context: pick(s.context), memory: pick(s.memory), keys: pick(s.keys), mask: pick(s.mask) };
       },
     };
   }
