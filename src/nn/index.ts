@@ -51,3 +51,8 @@ export type {
   TransformerActivation, TransformerLayerOptions, TransformerOptions, EncoderForwardOptions, DecoderForwardOptions, TransformerForwardOptions,
 } from "./Transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, RotaryEmbedding } from "./positional.js";
+export { BahdanauAttention, LuongAttention, Seq2Seq, greedySearch, beamSearch } from "./seq2seq.js";
+export type {
+  Seq2SeqAttentionForwardOptions, Seq2SeqAttentionOptions, LuongScore, SearchDecoder, SearchOptions, BeamSearchOptions, Hypothesis,
+  Seq2SeqAttentionKind, Seq2SeqOptions, Seq2SeqForwardOptions, Seq2SeqState,
+} from "./seq2seq.js";
