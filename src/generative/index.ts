@@ -18,3 +18,5 @@ export { UNetGenerator, PatchDiscriminator, pix2pixInit_, pix2pixGeneratorLoss, 
 export type { ImageNorm, UNetGeneratorOptions, PatchDiscriminatorOptions, Pix2PixLossOptions, Pix2PixStepResult } from "./pix2pix.js";
 export { CycleGAN, ImagePool, cycleGanGeneratorLoss, cycleGanDiscriminatorLoss, cycleGanStep } from "./cyclegan.js";
 export type { CycleGANOptions, CycleGanTensors, CycleGanGeneratorLoss, CycleGanStepResult } from "./cyclegan.js";
+export { shapePairs } from "./shapes.js";
+export type { ShapePairsOptions, ShapePairs } from "./shapes.js";
