@@ -27,6 +27,7 @@ import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
 import { experiment as pix2pixShapes } from "./pix2pix-shapes.js";
+import { experiment as cycleganShapes } from "./cyclegan-shapes.js";
 import { experiment as bayesRegression } from "./bayes-regression.js";
 import { experiment as coraGcn } from "./cora-gcn.js";
 import { experiment as coraGat } from "./cora-gat.js";
@@ -41,7 +42,7 @@ import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, pix2pixShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
