@@ -192,7 +192,7 @@ export class PatchDiscriminator extends Module<[x: Tensor], Tensor> {
     this.model = new Sequential(...layers);
     pix2pixInit_(this, options.generator);
   }
-  /** Side of the input patch each output logit sees: 4 · 2^nLayers + … (70 for nLayers = 3). */
+  /** Side of the input patch each output logit sees: 70 for nLayers = 3, 34 for 2, 16 for 1. */
   get receptiveField(): number {
     let r = 1;
     r = r + 3; // last conv, stride 1
