@@ -28,6 +28,8 @@ export const config = {
   size: 32,
   /** Width of the first layer of the generators and discriminators. */
   features: 8,
+  /** PatchGAN stride-2 layers: 2 gives 34 × 34 patches, 1 gives 16 × 16. */
+  nLayers: 2,
   lambdaCycle: 10,
   lambdaIdentity: 5,
   /** Image-pool size (the paper's 50). */
@@ -64,7 +66,7 @@ function meanL1(f: (x: Tensor) => Tensor, x: Tensor, y: Tensor): number {
 export async function runCycleGanShapes(opts: ExperimentOptions): Promise<ExperimentResult> {
   const p = opts.params ?? {};
   const epochs = opts.epochs ?? config.epochs, lr = opts.lr ?? config.lr;
-  const batchSize = p.batchSize ?? config.batchSize, size = p.size ?? config.size, features = p.features ?? config.features;
+  const batchSize = p.batchSize ?? config.batchSize, size = p.size ?? config.size, features = p.features ?? config.features, nLayers = p.nLayers ?? config.nLayers;
   const nTrain = p.trainImages ?? config.trainImages, nTest = p.testImages ?? config.testImages;
   const depth = Math.log2(size);
   if (!Number.isInteger(depth) || depth < 3) throw new Error(`cyclegan-shapes: --size must be a power of two ≥ 8, got ${size}`);
@@ -73,7 +75,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   const test = shapePairs(nTest, { size, generator: new Generator(opts.seed * 1000 + 13) });
   const rng = new Generator(opts.seed);
   const model = new CycleGAN({
-    depth, generatorFeatures: features, discriminatorFeatures: features, nLayers: Math.min(2, depth - 2),
+    depth, generatorFeatures: features, discriminatorFeatures: features, nLayers: Math.min(nLayers, depth - 2),
     lambdaCycle: config.lambdaCycle, lambdaIdentity: config.lambdaIdentity, generator: rng,
   });
   const optG = new Adam([...model.genAB.parameters(), ...model.genBA.parameters()], { lr, betas: config.betas });
@@ -131,7 +133,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   return {
     translationL1AB, baselineL1, untrainedL1AB, translationL1BA, cycleL1A, cycleL1B,
     gLoss: last?.g ?? NaN, dA: last?.dA ?? NaN, dB: last?.dB ?? NaN,
-    epochs, steps: epochs * Math.ceil(nTrain / batchSize), trainImages: nTrain, testImages: nTest, size, features, seconds,
+    epochs, steps: epochs * Math.ceil(nTrain / batchSize), trainImages: nTrain, testImages: nTest, size, features, nLayers: Math.min(nLayers, depth - 2), seconds,
   };
 }
 
@@ -147,6 +149,7 @@ export const experiment: Experiment = {
     batchSize: { description: "images of each domain per step", default: config.batchSize },
     size: { description: "image side (a power of two ≥ 8)", default: config.size },
     features: { description: "width of the first layer of every network", default: config.features },
+    nLayers: { description: "stride-2 layers of the PatchGANs (2: 34 × 34 patches, 1: 16 × 16)", default: config.nLayers },
   },
   quick: { trainImages: 8, testImages: 4, batchSize: 4, size: 16, features: 4 },
   config,
