@@ -7,11 +7,11 @@ import type { Tensor } from "../../src/index.js";
 
 interface Enc { shape: number[]; data: number[] }
 interface NetCase { x: Enc; train?: Enc; eval: Enc }
-interface GenFix { inChannels: number; outChannels: number; depth: number; features: number; norm: "batch" | "instance"; dropoutBlocks: number; parameters: number; state: Record<string, Enc>; cases: NetCase[] }
+interface GenFix { inChannels: number; outChannels: number; depth: number; features: number; norm: "batch" | "instance"; dropoutBlocks: number; parameters: number; state: Record<string, Enc>; cases: NetCase[]; gradients: { x: Enc; grads: Record<string, Enc> } | null }
 interface DiscFix { inChannels: number; features: number; nLayers: number; norm: "batch" | "instance"; parameters: number; state: Record<string, Enc>; cases: NetCase[] }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/generative/pix2pix.json", import.meta.url), "utf8")) as {
   torch: string; generators: GenFix[]; discriminators: DiscFix[];
-  counts: { unet: (Omit<GenFix, "state" | "cases" | "dropoutBlocks">)[]; patch: Omit<DiscFix, "state" | "cases">[] };
+  counts: { unet: (Omit<GenFix, "state" | "cases" | "dropoutBlocks" | "gradients">)[]; patch: Omit<DiscFix, "state" | "cases">[] };
   pix2pixLoss: Record<string, Enc | number>; cycleGanLoss: Record<string, Enc | number>;
 };
 const f64 = (e: Enc): Tensor => ds.tensor(e.data, { dtype: "float64" }).reshape(e.shape);
@@ -28,7 +28,7 @@ function expectClose(actual: Tensor, expected: Enc, tol: number, what: string): 
 
 describe(`Pix2Pix networks equal the reference code's in PyTorch ${fixture.torch}`, () => {
   for (const g of fixture.generators) {
-    it(`UNetGenerator depth ${g.depth}, ${g.features} features, ${g.norm} norm, ${g.dropoutBlocks} dropout blocks: parameters and outputs (${g.cases.map((c) => c.x.shape.join("×")).join(", ")})`, () => {
+    it(`UNetGenerator depth ${g.depth}, ${g.features} features, ${g.norm} norm, ${g.dropoutBlocks} dropout blocks: parameters, outputs${g.gradients ? ", parameter gradients" : ""} (${g.cases.map((c) => c.x.shape.join("×")).join(", ")})`, () => {
       const G = new generative.UNetGenerator(g.inChannels, g.outChannels, { depth: g.depth, features: g.features, norm: g.norm, dropoutBlocks: g.dropoutBlocks, dtype: "float64" });
       expect(countParams(G)).toBe(g.parameters);
       expect(G.loadStateDict(load(g.state))).toEqual({ missingKeys: [], unexpectedKeys: [] });
@@ -39,6 +39,15 @@ describe(`Pix2Pix networks equal the reference code's in PyTorch ${fixture.torch
         }
         G.eval();
         expectClose(ds.noGrad(() => G.call(f64(c.x))), c.eval, 1e-5, `eval ${c.x.shape}`);
+      }
+      if (g.gradients) {
+        // Backward through the skip connections: ∂ sum(G(x)²) / ∂θ in training mode, from the initial state.
+        const fresh = new generative.UNetGenerator(g.inChannels, g.outChannels, { depth: g.depth, features: g.features, norm: g.norm, dropoutBlocks: g.dropoutBlocks, dtype: "float64" });
+        fresh.loadStateDict(load(g.state));
+        fresh.call(f64(g.gradients.x)).square().sum().backward();
+        const named = [...fresh.namedParameters()];
+        expect(named.map(([k]) => k)).toEqual(Object.keys(g.gradients.grads));
+        for (const [k, p] of named) expectClose(p.grad!, g.gradients.grads[k]!, 1e-5, `grad ${k}`);
       }
     });
   }
