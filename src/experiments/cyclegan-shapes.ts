@@ -35,6 +35,8 @@ export const config = {
   nLayers: 1,
   lambdaCycle: 10,
   lambdaIdentity: 5,
+  /** 0: U-Net generators; n > 0: the paper's ResNet generators with n residual blocks (2 down-samplings). */
+  resnetBlocks: 0,
   /** Image-pool size (the paper's 50). */
   poolSize: 50,
 };
@@ -70,6 +72,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   const p = opts.params ?? {};
   const epochs = opts.epochs ?? config.epochs, lr = opts.lr ?? config.lr;
   const batchSize = p.batchSize ?? config.batchSize, size = p.size ?? config.size, features = p.features ?? config.features, nLayers = p.nLayers ?? config.nLayers;
+  const resnetBlocks = p.resnetBlocks ?? config.resnetBlocks;
   const nTrain = p.trainImages ?? config.trainImages, nTest = p.testImages ?? config.testImages;
   const depth = Math.log2(size);
   if (!Number.isInteger(depth) || depth < 3) throw new Error(`cyclegan-shapes: --size must be a power of two ≥ 8, got ${size}`);
@@ -78,6 +81,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   const test = shapePairs(nTest, { size, generator: new Generator(opts.seed * 1000 + 13) });
   const rng = new Generator(opts.seed);
   const model = new CycleGAN({
+    generatorType: resnetBlocks > 0 ? "resnet" : "unet", nBlocks: resnetBlocks || undefined,
     depth, generatorFeatures: features, discriminatorFeatures: features, nLayers: Math.min(nLayers, depth - 2),
     lambdaCycle: config.lambdaCycle, lambdaIdentity: config.lambdaIdentity, generator: rng,
   });
@@ -136,7 +140,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   return {
     translationL1AB, baselineL1, untrainedL1AB, translationL1BA, cycleL1A, cycleL1B,
     gLoss: last?.g ?? NaN, dA: last?.dA ?? NaN, dB: last?.dB ?? NaN,
-    epochs, steps: epochs * Math.ceil(nTrain / batchSize), trainImages: nTrain, testImages: nTest, size, features, nLayers: Math.min(nLayers, depth - 2), seconds,
+    epochs, steps: epochs * Math.ceil(nTrain / batchSize), trainImages: nTrain, testImages: nTest, size, features, nLayers: Math.min(nLayers, depth - 2), generator: resnetBlocks > 0 ? `resnet-${resnetBlocks}` : "unet", seconds,
   };
 }
 
@@ -153,6 +157,7 @@ export const experiment: Experiment = {
     size: { description: "image side (a power of two ≥ 8)", default: config.size },
     features: { description: "width of the first layer of every network", default: config.features },
     nLayers: { description: "stride-2 layers of the PatchGANs (1: 16 × 16 patches, 2: 34 × 34)", default: config.nLayers },
+    resnetBlocks: { description: "use the paper's ResNet generators with this many residual blocks (default: U-Net generators)" },
   },
   quick: { trainImages: 8, testImages: 4, batchSize: 4, size: 16, features: 4 },
   config,

@@ -2,22 +2,125 @@
 import { Tensor } from "../tensor/Tensor.js";
 import { describe } from "../tensor/validate.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
-import { cat } from "../ops/movement.js";
+import { cat, pad } from "../ops/movement.js";
 import { onesLike, zerosLike } from "../ops/creation.js";
 import { noGrad } from "../autograd/engine.js";
 import { Module } from "../nn/Module.js";
+import { Sequential, type TensorModule } from "../nn/containers.js";
+import { Conv2d, ConvTranspose2d } from "../nn/Conv.js";
+import { BatchNorm2d } from "../nn/BatchNorm.js";
+import { InstanceNorm2d } from "../nn/InstanceNorm.js";
+import { Dropout } from "../nn/Dropout.js";
+import { ReLU, Tanh } from "../nn/activations.js";
 import { l1Loss, mseLoss } from "../nn/functional/losses.js";
 import type { Optimizer } from "../optim/Optimizer.js";
 import type { DType } from "../tensor/dtype.js";
 import { Generator } from "../random/Generator.js";
-import { UNetGenerator, PatchDiscriminator, type ImageNorm } from "./pix2pix.js";
+import { UNetGenerator, PatchDiscriminator, pix2pixInit_, type ImageNorm } from "./pix2pix.js";
+
+/** torch.nn.ReflectionPad2d: mirrors `padding` pixels on every side (no parameters; it holds a slot in Sequential like PyTorch's). */
+class ReflectionPad2d extends Module<[Tensor], Tensor> {
+  constructor(readonly padding: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    const p = this.padding;
+    if (x.ndim !== 4 || x.shape[2]! <= p || x.shape[3]! <= p) throw new Error(`ReflectionPad2d: input must be [N, C, H, W] with H, W > ${p}, got ${fmtShape(x.shape)}`);
+    return pad(x, [p, p, p, p], { mode: "reflect" });
+  }
+}
+
+function normLayer(norm: ImageNorm, channels: number, dtype?: DType): TensorModule {
+  return norm === "batch" ? new BatchNorm2d(channels, { dtype }) : new InstanceNorm2d(channels, { dtype });
+}
+
+/** The residual block of CycleGAN's ResNet generator: x + [pad 1, conv 3×3, norm, ReLU, (dropout), pad 1, conv 3×3, norm](x). */
+export class ResnetBlock extends Module<[Tensor], Tensor> {
+  conv_block: Sequential;
+  constructor(dim: number, options: { norm?: ImageNorm; dropout?: boolean; dtype?: DType; generator?: Generator } = {}) {
+    super();
+    const norm = options.norm ?? "instance", dtype = options.dtype, bias = norm === "instance";
+    const layers: TensorModule[] = [new ReflectionPad2d(1), new Conv2d(dim, dim, 3, { bias, dtype }), normLayer(norm, dim, dtype), new ReLU()];
+    if (options.dropout) layers.push(new Dropout(0.5, { generator: options.generator }));
+    layers.push(new ReflectionPad2d(1), new Conv2d(dim, dim, 3, { bias, dtype }), normLayer(norm, dim, dtype));
+    this.conv_block = new Sequential(...layers);
+  }
+  forward(x: Tensor): Tensor {
+    return x.add(this.conv_block.call(x));
+  }
+}
+
+export interface ResnetGeneratorOptions {
+  /** Width of the first layer (ngf, default 64). */
+  features?: number;
+  /** Residual blocks (default 9, the paper's for 256 × 256; 6 for 128 × 128). */
+  nBlocks?: number;
+  /** Stride-2 down-/up-sampling steps (default 2); H and W must be multiples of 2^nDownsampling. */
+  nDownsampling?: number;
+  /** Normalization (default "instance", as CycleGAN). */
+  norm?: ImageNorm;
+  /** Dropout in the residual blocks (default false, as CycleGAN). */
+  dropout?: boolean;
+  dtype?: DType;
+  generator?: Generator;
+}
+
+/**
+ * CycleGAN's ResNet generator (Zhu et al. 2017, appendix 7.2, after Johnson et al. 2016; the reference
+ * `ResnetGenerator`): reflection pad 3, Conv 7×7 → f, norm, ReLU; nDownsampling × (Conv 3×3 stride 2,
+ * norm, ReLU) doubling the width; nBlocks residual blocks; nDownsampling × (ConvTranspose 3×3 stride 2,
+ * output padding 1, norm, ReLU); reflection pad 3, Conv 7×7 → outChannels, tanh. State-dict keys equal
+ * the reference code's (`model.0.weight`, `model.10.conv_block.1.weight`, …).
+ */
+export class ResnetGenerator extends Module<[Tensor], Tensor> {
+  readonly nDownsampling: number;
+  model: Sequential;
+  constructor(readonly inChannels: number, readonly outChannels: number, options: ResnetGeneratorOptions = {}) {
+    super();
+    const op = "ResnetGenerator";
+    const f = options.features ?? 64, nBlocks = options.nBlocks ?? 9, nDown = options.nDownsampling ?? 2;
+    for (const [k, v, min] of [["inChannels", inChannels, 1], ["outChannels", outChannels, 1], ["features", f, 1], ["nBlocks", nBlocks, 0], ["nDownsampling", nDown, 0]] as const) {
+      if (!Number.isInteger(v) || v < min) throw new Error(`${op}: ${k} must be an integer ≥ ${min}, got ${describe(v)}`);
+    }
+    const norm = options.norm ?? "instance";
+    if (norm !== "batch" && norm !== "instance") throw new Error(`${op}: norm must be "batch" or "instance", got ${describe(norm)}`);
+    this.nDownsampling = nDown;
+    const dtype = options.dtype, bias = norm === "instance";
+    const layers: TensorModule[] = [new ReflectionPad2d(3), new Conv2d(inChannels, f, 7, { bias, dtype }), normLayer(norm, f, dtype), new ReLU()];
+    for (let i = 0; i < nDown; i++) {
+      const m = 2 ** i;
+      layers.push(new Conv2d(f * m, f * m * 2, 3, { stride: 2, padding: 1, bias, dtype }), normLayer(norm, f * m * 2, dtype), new ReLU());
+    }
+    for (let i = 0; i < nBlocks; i++) layers.push(new ResnetBlock(f * 2 ** nDown, { norm, dropout: options.dropout, dtype, generator: options.generator }));
+    for (let i = 0; i < nDown; i++) {
+      const m = 2 ** (nDown - i);
+      layers.push(new ConvTranspose2d(f * m, Math.floor((f * m) / 2), 3, { stride: 2, padding: 1, outputPadding: 1, bias, dtype }), normLayer(norm, Math.floor((f * m) / 2), dtype), new ReLU());
+    }
+    layers.push(new ReflectionPad2d(3), new Conv2d(f, outChannels, 7, { dtype }), new Tanh());
+    this.model = new Sequential(...layers);
+    pix2pixInit_(this, options.generator);
+  }
+  forward(x: Tensor): Tensor {
+    const m = 2 ** this.nDownsampling;
+    if (!(x instanceof Tensor) || x.ndim !== 4 || x.shape[1] !== this.inChannels || x.shape[2]! % m !== 0 || x.shape[3]! % m !== 0 || x.shape[2]! < Math.max(4, 2 * m) || x.shape[3]! < Math.max(4, 2 * m)) {
+      throw new Error(`ResnetGenerator: input must be [N, ${this.inChannels}, H, W] with H, W multiples of 2^nDownsampling = ${m} and ≥ ${Math.max(4, 2 * m)} (layer model.1, Conv2d ${this.inChannels}→…, after a reflection pad of 3), got ${x instanceof Tensor ? fmtShape(x.shape) : describe(x)}`);
+    }
+    return this.model.call(x);
+  }
+}
 
 export interface CycleGANOptions {
   /** Image channels of domain A and of domain B (default 1 and 1). */
   channelsA?: number;
   channelsB?: number;
-  /** U-Net generators: depth (default 5, for 32 × 32) and width (default 32). */
+  /** Generator type: "unet" (default; Pix2Pix's U-Net) or "resnet" (CycleGAN's paper network, `ResnetGenerator`). */
+  generatorType?: "unet" | "resnet";
+  /** U-Net generators: depth (default 5, for 32 × 32). */
   depth?: number;
+  /** ResNet generators: residual blocks (default 6, the paper's for 128 × 128) and down-sampling steps (default 2). */
+  nBlocks?: number;
+  nDownsampling?: number;
+  /** Width of the generators' first layer (default 32). */
   generatorFeatures?: number;
   /** PatchGAN discriminators: width (default 32) and stride-2 layers (default 2: 34 × 34 patches). */
   discriminatorFeatures?: number;
@@ -35,13 +138,13 @@ export interface CycleGANOptions {
 
 /**
  * The four networks of CycleGAN (Zhu et al. 2017, https://arxiv.org/abs/1703.10593): `genAB`: A → B,
- * `genBA`: B → A (here small U-Nets, one of the two generator types of the reference code), `discA`
+ * `genBA`: B → A (small U-Nets by default, or the paper's ResNet generators), `discA`
  * judging domain-A images and `discB` judging domain-B images (PatchGANs). Use `cycleGanStep` to
  * train, `cycleGanGeneratorLoss` / `cycleGanDiscriminatorLoss` for the objective.
  */
 export class CycleGAN extends Module<[a: Tensor], Tensor> {
-  genAB: UNetGenerator;
-  genBA: UNetGenerator;
+  genAB: UNetGenerator | ResnetGenerator;
+  genBA: UNetGenerator | ResnetGenerator;
   discA: PatchDiscriminator;
   discB: PatchDiscriminator;
   readonly lambdaCycle: number;
@@ -58,8 +161,15 @@ export class CycleGAN extends Module<[a: Tensor], Tensor> {
       if (typeof v !== "number" || !(v >= 0)) throw new Error(`CycleGAN: ${k} must be a number ≥ 0, got ${describe(v)}`);
     }
     if (this.lambdaIdentity > 0 && ca !== cb) throw new Error(`CycleGAN: the identity loss needs domains with equal channels, got channelsA = ${ca}, channelsB = ${cb} (set lambdaIdentity: 0)`);
-    this.genAB = new UNetGenerator(ca, cb, g);
-    this.genBA = new UNetGenerator(cb, ca, g);
+    const type = options.generatorType ?? "unet";
+    if (type === "unet") {
+      this.genAB = new UNetGenerator(ca, cb, g);
+      this.genBA = new UNetGenerator(cb, ca, g);
+    } else if (type === "resnet") {
+      const r = { features: g.features, nBlocks: options.nBlocks ?? 6, nDownsampling: options.nDownsampling ?? 2, norm, dtype, generator };
+      this.genAB = new ResnetGenerator(ca, cb, r);
+      this.genBA = new ResnetGenerator(cb, ca, r);
+    } else throw new Error(`CycleGAN: generatorType must be "unet" or "resnet", got ${describe(type)}`);
     this.discA = new PatchDiscriminator(ca, d);
     this.discB = new PatchDiscriminator(cb, d);
   }

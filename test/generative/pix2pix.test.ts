@@ -9,8 +9,9 @@ interface Enc { shape: number[]; data: number[] }
 interface NetCase { x: Enc; train?: Enc; eval: Enc }
 interface GenFix { inChannels: number; outChannels: number; depth: number; features: number; norm: "batch" | "instance"; dropoutBlocks: number; parameters: number; state: Record<string, Enc>; cases: NetCase[]; gradients: { x: Enc; grads: Record<string, Enc> } | null }
 interface DiscFix { inChannels: number; features: number; nLayers: number; norm: "batch" | "instance"; parameters: number; state: Record<string, Enc>; cases: NetCase[] }
+interface ResFix { inChannels: number; outChannels: number; features: number; nBlocks: number; nDownsampling: number; norm: "batch" | "instance"; parameters: number; state: Record<string, Enc>; cases: NetCase[] }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/generative/pix2pix.json", import.meta.url), "utf8")) as {
-  torch: string; generators: GenFix[]; discriminators: DiscFix[];
+  torch: string; resnets: ResFix[]; resnetCount: Omit<ResFix, "state" | "cases">; generators: GenFix[]; discriminators: DiscFix[];
   counts: { unet: (Omit<GenFix, "state" | "cases" | "dropoutBlocks" | "gradients">)[]; patch: Omit<DiscFix, "state" | "cases">[] };
   pix2pixLoss: Record<string, Enc | number>; cycleGanLoss: Record<string, Enc | number>;
 };
@@ -64,6 +65,39 @@ describe(`Pix2Pix networks equal the reference code's in PyTorch ${fixture.torch
       }
     });
   }
+  for (const r of fixture.resnets) {
+    it(`CycleGAN's ResnetGenerator: ${r.nBlocks} blocks, ${r.nDownsampling} downsamplings, ${r.norm} norm: parameters and outputs in train and eval mode`, () => {
+      const G = new generative.ResnetGenerator(r.inChannels, r.outChannels, { features: r.features, nBlocks: r.nBlocks, nDownsampling: r.nDownsampling, norm: r.norm, dtype: "float64" });
+      expect(countParams(G)).toBe(r.parameters);
+      expect(G.loadStateDict(load(r.state))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      for (const c of r.cases) {
+        G.train();
+        expectClose(G.call(f64(c.x)), c.train!, 1e-5, `train ${c.x.shape}`);
+        G.eval();
+        expectClose(ds.noGrad(() => G.call(f64(c.x))), c.eval, 1e-5, `eval ${c.x.shape}`);
+      }
+    });
+  }
+  it("CycleGAN's 256 × 256 ResnetGenerator (9 blocks, f = 64) has the reference's 11,378,179 parameters; bad sizes name the layer", () => {
+    const c = fixture.resnetCount;
+    expect(countParams(new generative.ResnetGenerator(c.inChannels, c.outChannels, { features: c.features, nBlocks: c.nBlocks, nDownsampling: c.nDownsampling, norm: c.norm }))).toBe(c.parameters);
+    const G = new generative.ResnetGenerator(1, 1, { features: 2, nBlocks: 1 });
+    expect(G.call(ds.randn([1, 1, 12, 8])).shape).toEqual([1, 1, 12, 8]);
+    expect(() => G.call(ds.randn([1, 1, 10, 8]))).toThrow(/ResnetGenerator: input must be \[N, 1, H, W\] with H, W multiples of 2\^nDownsampling = 4 and ≥ 8 \(layer model\.1.*got \[1,1,10,8\]/);
+  });
+
+  it("CycleGAN holds U-Net or ResNet generators and PatchGANs for each domain; checks its options", () => {
+    const u = new generative.CycleGAN({ channelsA: 1, channelsB: 3, lambdaIdentity: 0, depth: 4, generatorFeatures: 2, discriminatorFeatures: 2, nLayers: 1 });
+    expect(u.genAB.call(ds.randn([2, 1, 16, 16])).shape).toEqual([2, 3, 16, 16]);
+    expect(u.genBA.call(ds.randn([2, 3, 16, 16])).shape).toEqual([2, 1, 16, 16]);
+    expect(u.discB.call(ds.randn([2, 3, 16, 16])).shape).toEqual([2, 1, 6, 6]);
+    const r = new generative.CycleGAN({ generatorType: "resnet", nBlocks: 2, generatorFeatures: 2, discriminatorFeatures: 2 });
+    expect(r.genAB).toBeInstanceOf(generative.ResnetGenerator);
+    expect(r.call(ds.randn([1, 1, 16, 16])).shape).toEqual([1, 1, 16, 16]);
+    expect(() => new generative.CycleGAN({ channelsA: 1, channelsB: 3 })).toThrow(/CycleGAN: the identity loss needs domains with equal channels/);
+    expect(() => new generative.CycleGAN({ generatorType: "vit" as "unet" })).toThrow(/CycleGAN: generatorType must be "unet" or "resnet"/);
+  });
+
   it("parameter counts of larger networks: U-Net depth 8 (f = 16), the 70 × 70 PatchGAN (2,768,705 for 6 channels, f = 64) and a 32-wide U-Net", () => {
     for (const u of fixture.counts.unet) {
       expect(countParams(new generative.UNetGenerator(u.inChannels, u.outChannels, { depth: u.depth, features: u.features, norm: u.norm }))).toBe(u.parameters);
