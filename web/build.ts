@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const WEB = fileURLToPath(new URL(".", import.meta.url));
 
 /** The pages, in the order the index lists them; each has web/<name>.html and web/src/<name>.ts. */
-export const PAGES = ["classify", "digits", "gridworld", "optimizers"] as const;
+export const PAGES = ["classify", "digits", "gridworld", "optimizers", "gpt", "gan"] as const;
 export type PageName = (typeof PAGES)[number];
 
 /**

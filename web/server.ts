@@ -13,6 +13,7 @@ const TYPES: Record<string, string> = {
   ".map": "application/json; charset=utf-8",
   ".json": "application/json; charset=utf-8",
   ".safetensors": "application/octet-stream",
+  ".txt": "text/plain; charset=utf-8",
 };
 
 /** COOP + COEP make `crossOriginIsolated` true (https://web.dev/articles/coop-coep); CORP lets the page load its own files. */

@@ -10,6 +10,10 @@ import { cast } from "../ops/elementwise.js";
 import { onesLike, zerosLike } from "../ops/creation.js";
 import { contiguous } from "../ops/movement.js";
 
+/**
+ * Options of `tensor.backward()`: whether to keep the tape for another backward pass and whether to record
+ * the backward pass for higher-order gradients (PyTorch's `retain_graph`, `create_graph`).
+ */
 export interface BackwardOptions {
   /** Keep the tape after this call so backward can run through it again. */
   retainGraph?: boolean;
@@ -22,6 +26,7 @@ let anomalyMode = false;
 export function detectAnomaly(enabled: boolean): void {
   anomalyMode = enabled;
 }
+/** Whether anomaly detection is on (see {@link detectAnomaly}). */
 export function isAnomalyEnabled(): boolean {
   return anomalyMode;
 }

@@ -32,9 +32,17 @@ export class Node {
 
 let gradEnabled = true;
 
+/**
+ * Whether operations are currently recorded on the autograd tape (false inside {@link noGrad}), as
+ * `torch.is_grad_enabled`.
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
+/**
+ * Turns recording on the autograd tape on or off globally (`torch.set_grad_enabled`); prefer the scoped
+ * {@link noGrad} / {@link enableGrad}.
+ */
 export function setGradEnabled(enabled: boolean): void {
   gradEnabled = enabled;
 }

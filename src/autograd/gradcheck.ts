@@ -7,6 +7,10 @@ import { zeros, randn } from "../ops/creation.js";
 import { Generator } from "../random/Generator.js";
 import { offsets } from "../backend/cpu/strided.js";
 
+/**
+ * Options of {@link gradcheck} and {@link gradgradcheck}: the finite-difference step and the tolerances
+ * comparing analytical with numerical derivatives.
+ */
 export interface GradcheckOptions {
   /** Finite-difference step. */
   eps?: number;

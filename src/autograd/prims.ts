@@ -232,6 +232,10 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   svd: { fullMatrices: boolean };
 };
 
+/**
+ * The name of an autograd primitive: the operations backends implement and the tape records (`"add"`,
+ * `"matmul"`, `"conv"`, ...).
+ */
 export type Prim = keyof PrimParams;
 
 /** Every primitive, for code that enumerates the table (gradcheck tests, backend coverage). */

@@ -74,6 +74,9 @@ export async function setNumThreads(n: number): Promise<void> {
   kernels ??= await initWasmKernels();
   await kernels.setNumThreads(n);
 }
+/**
+ * The number of threads large kernels use (1 until the WASM kernels are loaded); see {@link setNumThreads}.
+ */
 export function getNumThreads(): number {
   return kernels?.getNumThreads() ?? 1;
 }

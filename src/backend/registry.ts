@@ -4,6 +4,10 @@ import { cpuBackend } from "./cpu/index.js";
 
 let active: Backend = cpuBackend;
 
+/**
+ * The backend that currently runs the primitives: the CPU reference with any kernels layered on by
+ * {@link useKernels}.
+ */
 export function getBackend(): Backend {
   return active;
 }

@@ -5,6 +5,10 @@ import { stack } from "../ops/movement.js";
 import { tensor } from "../ops/creation.js";
 import type { Dataset } from "./Dataset.js";
 
+/**
+ * Options of {@link DataLoader} (PyTorch's keyword arguments in camelCase): batch size, shuffling with its
+ * seed or generator, dropping the last partial batch, and the collate function.
+ */
 export interface DataLoaderOptions<T, B> {
   /** Items per batch (default 1). */
   batchSize?: number;

@@ -7,6 +7,10 @@ import type { Dataset } from "./Dataset.js";
 /** An image transform: a function of a CHW (or NCHW) tensor, or an object with `apply` (a `vision.transforms` transform). */
 export type ImageTransform = ((image: Tensor) => Tensor) | { apply(image: Tensor): Tensor };
 
+/**
+ * Options of the IDX image datasets ({@link MNIST}, {@link FashionMNIST}): where the files are, which split,
+ * a per-image transform, or the decompressed bytes themselves.
+ */
 export interface IdxDatasetOptions {
   /**
    * Folder holding the four files (`train-images-idx3-ubyte.gz` …, gzipped or not), directly or in
@@ -23,6 +27,10 @@ export interface IdxDatasetOptions {
   idx?: { images: Uint8Array; labels: Uint8Array };
 }
 
+/**
+ * Options of the downloadable IDX datasets: those of {@link IdxDatasetOptions} plus whether to download
+ * missing files and from which mirrors.
+ */
 export interface IdxDownloadOptions extends IdxDatasetOptions {
   /** Fetch the split's files into `root` (or the per-user cache) when they are not found; default false. */
   download?: boolean;

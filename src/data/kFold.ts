@@ -2,6 +2,7 @@
 import { Generator } from "../random/Generator.js";
 import { Subset, type Dataset } from "./Dataset.js";
 
+/** One fold of {@link kFold}: the indices to train on and the held-out indices. */
 export interface Fold {
   /** Indices to train on (every index not in `test`, ascending order of the shuffled layout). */
   train: number[];
@@ -28,6 +29,10 @@ export function kFold(k: number, n: number, options: { shuffle?: boolean; seed?:
   return folds;
 }
 
+/**
+ * What {@link summarizeFolds} returns: every fold's metrics, and each metric's mean, sample variance and
+ * standard deviation over the folds.
+ */
 export interface CrossValidationResult {
   /** Metrics returned by each fold, in fold order. */
   folds: Record<string, number>[];

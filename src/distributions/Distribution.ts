@@ -7,6 +7,10 @@ import { defaultGenerator, type Generator } from "../random/Generator.js";
 import { sqrt, exp } from "../ops/elementwise.js";
 import type { Constraint } from "./constraints.js";
 
+/**
+ * Options every distribution's constructor takes: whether to validate parameters and values (PyTorch's
+ * `validate_args`).
+ */
 export interface DistributionOptions {
   /**
    * Check parameters against `argConstraints` on construction and values against `support` in
@@ -15,6 +19,7 @@ export interface DistributionOptions {
   validateArgs?: boolean;
 }
 
+/** Options of `sample` and `rsample`: the random generator to draw from. */
 export interface SampleOptions {
   /** The random stream to draw from (default: the global one, seeded by `ds.manualSeed`). */
   generator?: Generator;

@@ -10,6 +10,11 @@ import { Distribution, type DistributionOptions, type SampleOptions } from "./Di
 import * as constraints from "./constraints.js";
 import { asTensor, type Param } from "./utils.js";
 
+/**
+ * Options of {@link MultivariateNormal}: exactly one of the covariance matrix Σ, the precision matrix Σ⁻¹ or
+ * the lower Cholesky factor L, plus argument validation (PyTorch's `covariance_matrix`, `precision_matrix`,
+ * `scale_tril`).
+ */
 export interface MultivariateNormalOptions extends DistributionOptions {
   /** Σ, symmetric positive-definite (…, k, k). */
   covarianceMatrix?: Tensor;

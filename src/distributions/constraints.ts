@@ -48,11 +48,15 @@ const isInteger = (x: Tensor): Tensor => E.eq(E.floor(x), x);
 
 /** Any real number (NaN is not). */
 export const real: Constraint = new Elementwise("real", (x) => E.eq(x, x));
+/** Positive reals (> 0), as `torch.distributions.constraints.positive`. */
 export const positive: Constraint = new Elementwise("positive (> 0)", (x) => E.gt(x, 0));
+/** Nonnegative reals (≥ 0), as `constraints.nonnegative`. */
 export const nonnegative: Constraint = new Elementwise("nonnegative (>= 0)", (x) => E.ge(x, 0));
+/** The closed unit interval [0, 1], as `constraints.unit_interval`. */
 export const unitInterval: Constraint = new Elementwise("unitInterval ([0, 1])", (x) => E.logicalAnd(E.ge(x, 0), E.le(x, 1)));
 /** {0, 1}. */
 export const boolean: Constraint = new Elementwise("boolean ({0, 1})", (x) => E.logicalOr(E.eq(x, 0), E.eq(x, 1)), true);
+/** Nonnegative integers {0, 1, 2, ...}, as `constraints.nonnegative_integer`. */
 export const nonnegativeInteger: Constraint = new Elementwise(
   "nonnegativeInteger ({0, 1, 2, ...})",
   (x) => E.logicalAnd(E.ge(x, 0), isInteger(x)),
@@ -67,6 +71,7 @@ export function integerInterval(lower: number, upper: number): Constraint {
     true,
   );
 }
+/** Reals strictly greater than `lower` (kept as `lowerBound`), as `constraints.greater_than`. */
 export function greaterThan(lower: number): Constraint & { readonly lowerBound: number } {
   return Object.assign(new Elementwise(`greaterThan (> ${lower})`, (x) => E.gt(x, lower)), { lowerBound: lower });
 }
@@ -95,6 +100,10 @@ export class IndependentConstraint extends Constraint {
     return `independent(${this.base}, ${this.reinterpretedBatchNdims})`;
   }
 }
+/**
+ * `base` reinterpreted over `reinterpretedBatchNdims` more rightmost dims, as `constraints.independent` (see
+ * {@link IndependentConstraint}).
+ */
 export const independent = (base: Constraint, reinterpretedBatchNdims: number): Constraint => new IndependentConstraint(base, reinterpretedBatchNdims);
 
 /** Vectors of reals. */

@@ -23,6 +23,7 @@ import { experiment as charGpt } from "./char-gpt.js";
 import { experiment as charLstm } from "./char-lstm.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
 import { experiment as adversarial } from "./adversarial.js";
+import { experiment as vitFashion } from "./vit-fashion.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
@@ -33,6 +34,8 @@ import { experiment as coraGcn } from "./cora-gcn.js";
 import { experiment as coraGat } from "./cora-gat.js";
 import { experiment as coraSage } from "./cora-sage.js";
 import { experiment as graphClassification } from "./graph-classification.js";
+import { experiment as linkPrediction } from "./link-prediction.js";
+import { experiment as karate } from "./karate.js";
 import { experiment as cartpoleDqn } from "./cartpole-dqn.js";
 import { experiment as cartpolePpo } from "./cartpole-ppo.js";
 import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
@@ -41,8 +44,11 @@ import { experiment as cartpoleTrpo } from "./cartpole-trpo.js";
 import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
+import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
+import { experiment as tictactoeAlphaZero } from "./tictactoe-alphazero.js";
+import { experiment as connect4AlphaZero } from "./connect4-alphazero.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, charLstm, charGpt, fashionCnn, adversarial, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

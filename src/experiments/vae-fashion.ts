@@ -11,7 +11,8 @@ import { Adam } from "../optim/Adam.js";
 import { FashionMNIST } from "../data/IdxImageDataset.js";
 import { MLPVAE, elbo, iwae } from "../generative/VAE.js";
 import { makeGrid, imageToPng } from "../generative/imageGrid.js";
-import { linePlot } from "../plot/svg.js";
+import { linePlot, scatter } from "../plot/svg.js";
+import { eigh } from "../ops/linalg.js";
 import { savePlot } from "../plot/savePlot.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 
@@ -24,6 +25,8 @@ export const config = {
   batchSize: 128,
   /** Importance samples of the IWAE bound on the test set. */
   iwaeK: 50,
+  /** Test images shown in the latent scatter plot. */
+  scatterImages: 2000,
 };
 
 /** A smaller run (for tests): the first images of each split, and fewer importance samples. */
@@ -31,6 +34,18 @@ export interface VaeFashionBudget {
   trainImages?: number;
   testImages?: number;
   iwaeK?: number;
+}
+
+/** Rows of `z` [N, D] projected on their first two principal components, and the share of the variance those carry. */
+function pcaScatter(z: Tensor): { points: number[][]; explained: number } {
+  const centred = z.sub(z.mean(0, true));
+  const cov = centred.mT.matmul(centred).div(Math.max(1, z.shape[0]! - 1));
+  const { eigenvalues, eigenvectors } = eigh(cov); // ascending
+  const d = z.shape[1]!;
+  const top = eigenvectors.narrow(1, d - 2, 2).flip([1]); // [D, 2]: largest first
+  const ev = eigenvalues.toList() as number[];
+  const explained = (ev[d - 1]! + ev[d - 2]!) / ev.reduce((a, b) => a + b, 0);
+  return { points: centred.matmul(top).toArray() as number[][], explained };
 }
 
 /** Images as float32 [N, 784] in [0, 1]. */
@@ -53,14 +68,16 @@ function flatImages(ds: FashionMNIST, limit?: number): Tensor {
  * test/fixtures/generative/vae_fashion_torch.py trains the same model with PyTorch for comparison.
  * Writes reconstructions.png (test images above their reconstructions), samples.png (64 decodes of
  * z ~ N(0, I)), traversal.png (the decoder along each of the first 8 latent axes from −3 to 3) and
- * loss.svg.
+ * loss.svg, and latent.svg (the test images' posterior means on their first two principal components,
+ * coloured by class).
  */
 export async function runVaeFashion(opts: ExperimentOptions, budget: VaeFashionBudget = {}): Promise<ExperimentResult> {
   const epochs = opts.epochs ?? config.epochs;
   const lr = opts.lr ?? config.lr;
   const k = budget.iwaeK ?? config.iwaeK;
   const train = flatImages(new FashionMNIST({ train: true }), budget.trainImages);
-  const test = flatImages(new FashionMNIST({ train: false }), budget.testImages);
+  const testSet = new FashionMNIST({ train: false });
+  const test = flatImages(testSet, budget.testImages);
   const rng = new Generator(opts.seed);
   const vae = new MLPVAE(784, config.hidden, { latentDim: config.latentDim, generator: rng });
   const optimizer = new Adam(vae.parameters(), { lr });
@@ -109,6 +126,18 @@ export async function runVaeFashion(opts: ExperimentOptions, budget: VaeFashionB
     for (let a = 0; a < axes; a++) for (let s = 0; s < steps; s++) codes.push(Array.from({ length: config.latentDim }, (_, j) => (j === a ? -3 + (6 * s) / (steps - 1) : 0)));
     png("traversal.png", vae.mean(vae.decode(tensor(codes))), steps);
   });
+  // The test images' posterior means projected on their first two principal components, coloured by class.
+  const shown = Math.min(test.shape[0]!, config.scatterImages);
+  const { points, explained } = noGrad(() => pcaScatter(vae.encode(test.slice(0, 0, shown))[0]));
+  const labels = testSet.targets.slice(0, 0, shown).toList() as number[];
+  savePlot(join(opts.outDir, "latent.svg"), scatter({
+    title: `Latent means of ${shown} test images: first two principal components (${(100 * explained).toFixed(0)} % of the variance)`,
+    xLabel: "PC 1", yLabel: "PC 2", radius: 2,
+    series: testSet.classes.map((name, c) => {
+      const idx = labels.flatMap((l, i) => (l === c ? [i] : []));
+      return { name, x: idx.map((i) => points[i]![0]!), y: idx.map((i) => points[i]![1]!) };
+    }),
+  }));
   savePlot(join(opts.outDir, "loss.svg"), linePlot({
     title: "MLP VAE on Fashion-MNIST", xLabel: "epoch", yLabel: "train −ELBO (nats/image)",
     series: [{ name: "train", x: history.map((_, i) => i + 1), y: history }],

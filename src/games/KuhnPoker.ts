@@ -10,6 +10,7 @@ export interface KuhnState {
 
 /** Action 0: pass (check, or fold to a bet). Action 1: bet (bet, or call a bet). */
 export const KUHN_PASS = 0;
+/** Kuhn poker's action 1: bet (bet, or call a bet). */
 export const KUHN_BET = 1;
 const CARD_NAMES = ["J", "Q", "K"];
 

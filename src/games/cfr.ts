@@ -5,6 +5,10 @@ import { CHANCE, type ExtensiveFormGame, type Policy, uniformPolicy } from "./Ex
 import { regretMatchingPolicy } from "./regretMatching.js";
 import { expectedReturns, treeExploitability } from "./treeBestResponse.js";
 
+/**
+ * Options of {@link cfr}: the number of iterations, full traversals or external sampling, the CFR or CFR+
+ * variant, simultaneous or alternating updates, the sampler's seed and how often to record exploitability.
+ */
 export interface CFROptions {
   /** Number of iterations (each updates every player once). */
   iterations: number;
@@ -34,6 +38,10 @@ export interface CFROptions {
   evaluateEvery?: number;
 }
 
+/**
+ * What {@link cfr} returns: the average strategy (which converges to equilibrium), the last iterate's
+ * strategy, the average strategy's value and exploitability, and their recorded history.
+ */
 export interface CFRResult {
   /** Average strategy of every information set (uniform where a sampled run never reached it): the output that converges to equilibrium. */
   averageStrategy: Policy;

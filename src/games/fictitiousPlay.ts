@@ -4,6 +4,7 @@ import type { NormalFormGame } from "./NormalFormGame.js";
 import { bestResponse, nashConv } from "./bestResponse.js";
 import type { LearningTrace } from "./regretMatching.js";
 
+/** Options of {@link fictitiousPlay}: the number of rounds and how often to record NashConv. */
 export interface FictitiousPlayOptions {
   /** Number of rounds. */
   iterations: number;

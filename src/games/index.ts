@@ -23,6 +23,10 @@ export { TicTacToe } from "./TicTacToe.js";
 export { ConnectFour, connectFourCenterFirst, connectFourHeuristic } from "./ConnectFour.js";
 export { minimax } from "./minimax.js";
 export type { MinimaxOptions, MinimaxResult } from "./minimax.js";
+export { randomPlayer, minimaxPlayer, minimaxBestActions, playGame, playMatch } from "./players.js";
+export type { Player } from "./players.js";
+export { mcts, mctsPlayer } from "./mcts.js";
+export type { MCTSOptions, MCTSResult } from "./mcts.js";
 
 // Extensive-form games with chance and imperfect information.
 export { CHANCE, informationSets, uniformPolicy } from "./ExtensiveFormGame.js";

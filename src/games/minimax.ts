@@ -2,6 +2,10 @@
 
 import type { PerfectInformationGame } from "./PerfectInformationGame.js";
 
+/**
+ * Options of {@link minimax}: alpha-beta pruning, a depth limit with its heuristic, a transposition table, a
+ * per-ply discount and move ordering.
+ */
 export interface MinimaxOptions<G extends PerfectInformationGame = PerfectInformationGame> {
   /** Prune with alpha-beta (Knuth & Moore 1975). Default true; false gives plain minimax. */
   alphaBeta?: boolean;
@@ -23,6 +27,10 @@ export interface MinimaxOptions<G extends PerfectInformationGame = PerfectInform
   orderActions?: (game: G, actions: number[]) => number[];
 }
 
+/**
+ * What {@link minimax} returns: the root value for the player to move, a best action, every root action's
+ * value and search statistics.
+ */
 export interface MinimaxResult {
   /** Value of the root position for the player to move there (+1 win, 0 draw, −1 loss when solved). */
   value: number;

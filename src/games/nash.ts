@@ -13,6 +13,7 @@ export interface NashEquilibrium {
   values: [number, number];
 }
 
+/** Options of {@link nash}: the numerical tolerance of the equilibrium checks. */
 export interface NashOptions {
   /** Slack for "non-negative", "positive on the support" and "no better reply" checks. Default 1e-9. */
   tol?: number;

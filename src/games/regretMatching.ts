@@ -3,6 +3,10 @@
 import { bilinear, type MixedStrategy, type NormalFormGame } from "./NormalFormGame.js";
 import { nashConv } from "./bestResponse.js";
 
+/**
+ * Options of {@link regretMatching}: the number of iterations, how often to record NashConv and the starting
+ * strategies.
+ */
 export interface RegretMatchingOptions {
   /** Number of simultaneous updates. */
   iterations: number;
@@ -13,6 +17,10 @@ export interface RegretMatchingOptions {
   initialColumn?: MixedStrategy;
 }
 
+/**
+ * What the normal-form learners ({@link regretMatching}, `fictitiousPlay`) return: the final time-averaged
+ * strategies and the NashConv recorded along the way.
+ */
 export interface LearningTrace {
   /** Time-averaged strategies after the last iteration. */
   averageRow: MixedStrategy;

@@ -13,6 +13,10 @@ import * as init from "../nn/init.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Generator } from "../random/Generator.js";
 
+/**
+ * Options of {@link DCGANGenerator} and {@link DCGANDiscriminator}: image channels, base width, the number of
+ * classes of a conditional GAN, dtype and the generator of the initial weights.
+ */
 export interface DCGANOptions {
   /** Image channels (default 1). */
   channels?: number;

@@ -20,6 +20,10 @@ import type { Generator } from "../random/Generator.js";
 /** p(x | z): independent Bernoulli pixels (decoder outputs logits) or Gaussian pixels (decoder outputs means, one learned log σ per pixel). */
 export type VAELikelihood = "bernoulli" | "gaussian";
 
+/**
+ * Options of the VAEs ({@link MLPVAE}, {@link ConvVAE}): the latent size, the decoder's likelihood, the
+ * number of classes of a conditional VAE, dtype and the generator of the initial weights.
+ */
 export interface VAEOptions {
   /** Size of z (default 20). */
   latentDim?: number;
@@ -219,6 +223,10 @@ export class ConvVAE extends VAEBase {
   }
 }
 
+/**
+ * Options of {@link elbo}: the KL weight β, the class labels of a conditional VAE and the generator of the
+ * reparameterization noise.
+ */
 export interface ElboOptions {
   /** Weight of the KL term: 1 is the ELBO, β > 1 the β-VAE objective (Higgins et al., ICLR 2017). */
   beta?: number;

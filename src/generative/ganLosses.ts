@@ -28,6 +28,7 @@ import type { Generator } from "../random/Generator.js";
  */
 export type GanLoss = "minimax" | "non-saturating" | "wgan" | "wgan-gp" | "lsgan" | "hinge";
 
+/** Every {@link GanLoss} name, in order. */
 export const ganLosses: readonly GanLoss[] = ["minimax", "non-saturating", "wgan", "wgan-gp", "lsgan", "hinge"];
 
 function checkLoss(op: string, loss: unknown): GanLoss {
@@ -86,6 +87,10 @@ export function generatorLoss(loss: GanLoss, dFake: Tensor): Tensor {
   }
 }
 
+/**
+ * Options of {@link gradientPenalty} (WGAN-GP, Gulrajani et al. 2017): the penalty weight λ, the
+ * interpolation weights α and their generator.
+ */
 export interface GradientPenaltyOptions {
   /** Weight λ of the penalty (default 10, as the paper). */
   lambda?: number;

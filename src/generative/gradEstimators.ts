@@ -11,6 +11,10 @@ import type { Generator } from "../random/Generator.js";
 /** Builds q_θ from its parameters (each a tensor that requires grad). */
 export type DistributionFactory = (...params: Tensor[]) => Distribution;
 
+/**
+ * Options of the gradient estimators ({@link scoreFunctionGradient}, {@link reparameterizationGradient}): the
+ * number of samples per estimate and the random generator.
+ */
 export interface EstimatorOptions {
   /** Draws z₁ … z_S per estimate (default 1; the leave-one-out baseline needs ≥ 2). */
   samples?: number;

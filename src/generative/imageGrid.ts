@@ -4,6 +4,9 @@ import { fmtShape } from "../tensor/shape.js";
 import { describe } from "../tensor/validate.js";
 import { encodePng, storedDeflate, type Deflate } from "../tensorboard/png.js";
 
+/**
+ * Options of {@link makeGrid} (as torchvision's `make_grid`): images per row, padding and the padding value.
+ */
 export interface MakeGridOptions {
   /** Images per row (default 8). */
   nrow?: number;

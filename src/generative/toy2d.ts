@@ -44,6 +44,10 @@ export function sampleMixture(mixture: GaussianMixture2d, n: number, options: { 
   return tensor(data, { dtype: options.dtype ?? "float32" }).reshape([n, 2]);
 }
 
+/**
+ * What {@link modeCoverage} returns: how many mixture modes the samples cover, the fraction of high-quality
+ * samples, the per-mode counts and the count a mode needed.
+ */
 export interface ModeCoverage {
   /** Modes that received at least `minCount` high-quality samples. */
   modesCovered: number;

@@ -26,6 +26,11 @@ export type GanUpdate = "alternating" | "ogda" | "extragradient";
 // Optimizers of any hyperparameter type: the loop only calls zeroGrad() and step().
 type AnyOptimizer = Optimizer<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/**
+ * Options of {@link trainGAN}: the GAN objective, the real-data sampler, the latent size, both optimizers,
+ * the number of generator steps and batch size, critic steps per generator step, the update scheme, the WGAN
+ * settings, the seed and a per-step callback.
+ */
 export interface TrainGanOptions {
   loss: GanLoss;
   /** A batch of real samples: `sampleReal(batchSize, generator)`. */
@@ -52,6 +57,7 @@ export interface TrainGanOptions {
   onStep?: (step: number, losses: { dLoss: number; gLoss: number }) => void;
 }
 
+/** What {@link trainGAN} returns: the critic's and the generator's loss at every generator step. */
 export interface TrainGanResult {
   dLosses: number[];
   gLosses: number[];

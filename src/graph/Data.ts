@@ -10,6 +10,10 @@ import type { Dataset } from "../data/Dataset.js";
 import { checkEdgeRows, checkNodeRows, edgeArrays, edgeIndexOf, inferNumNodes } from "./edges.js";
 import { isUndirected, containsSelfLoops, subgraph } from "./utils.js";
 
+/**
+ * The fields of a new {@link Data} graph (as PyG's `Data` constructor): the edge index and optional node
+ * features, labels, edge weights or features, and train/validation/test masks.
+ */
 export interface DataInit {
   /** Edges as [2, E] int32: row 0 the source nodes, row 1 the targets (messages flow source → target). */
   edgeIndex: Tensor;
@@ -56,12 +60,13 @@ export class Data {
     if (init === null || typeof init !== "object") throw new Error(`${op}: expected an object with edgeIndex (and x, y, …), got ${describe(init)}`);
     const x = init.x ?? null;
     if (x !== null && !(x instanceof Tensor)) throw new Error(`${op}: x must be a tensor [N, F], got ${describe(x)}`);
+    if (x !== null && x.ndim === 0) throw new Error(`${op}: x must hold one row of features per node [N, F], got a 0-d tensor`);
     const edges = edgeArrays(op, init.edgeIndex);
     let numNodes = init.numNodes !== undefined ? checkSize(op, "numNodes", init.numNodes) : x !== null ? x.shape[0] ?? 0 : inferNumNodes(op, edges);
     if (init.numNodes === undefined && x === null) {
       for (const f of NODE_FIELDS) if (init[f]) numNodes = Math.max(numNodes, init[f]!.shape[0] ?? 0);
     }
-    edgeArrays(op, init.edgeIndex, numNodes);
+    edgeArrays(op, init.edgeIndex, numNodes, init.numNodes !== undefined ? `numNodes is ${numNodes}` : x !== null ? `x has ${numNodes} rows` : undefined);
     this.edgeIndex = init.edgeIndex;
     this.numNodes = numNodes;
     const E = edges.source.length;

@@ -8,6 +8,10 @@ import { eigh } from "../ops/linalg.js";
 import { denseValues } from "../backend/cpu/strided.js";
 import { checkEdgeRows, edgeArrays, inferNumNodes } from "./edges.js";
 
+/**
+ * Options of the traversals ({@link bfs}, {@link dfs}, {@link dijkstra}): the number of nodes and whether
+ * edges are followed only from source to target.
+ */
 export interface GraphOptions {
   /** Number of nodes (default: 1 + the largest index). */
   numNodes?: number;
@@ -245,6 +249,10 @@ export function connectedComponents(edgeIndex: Tensor, options: { numNodes?: num
   return { numComponents: count, labels };
 }
 
+/**
+ * Options of {@link laplacian}: edge weights, the number of nodes and the normalization (none, symmetric or
+ * random-walk).
+ */
 export interface LaplacianOptions {
   edgeWeight?: Tensor | null;
   numNodes?: number;

@@ -91,6 +91,10 @@ export async function karateClub(): Promise<Data> {
   return karateFromJson(readGraphDataset("karate") as KarateJson);
 }
 
+/**
+ * Options of {@link syntheticGraphs}: the number of graphs, their size range, the node features and their
+ * noise, and the seed.
+ */
 export interface SyntheticGraphsOptions {
   /** Number of graphs (default 300), classes in turn: 0 = cycle, 1 = tree, 2 = clique. */
   numGraphs?: number;
@@ -139,6 +143,10 @@ export function syntheticGraphs(options: SyntheticGraphsOptions = {}): Data[] {
   return graphs;
 }
 
+/**
+ * Options of {@link parseEdgeList}: the column separator, whether to skip a header line and whether to add
+ * reverse edges.
+ */
 export interface EdgeListOptions {
   /** Column separator: a string, or by default any run of commas, tabs or spaces. */
   delimiter?: string;

@@ -12,9 +12,10 @@ export interface EdgeArrays {
 
 /**
  * Checks that `edgeIndex` is an int32 tensor of shape [2, E] whose entries lie in [0, numNodes) (when
- * numNodes is given) and returns its rows. Errors name `op` (the layer or function called) and the sizes.
+ * numNodes is given) and returns its rows. Errors name `op` (the layer or function called) and the sizes;
+ * `nodesFrom` says where the node count came from ("x has 4 rows").
  */
-export function edgeArrays(op: string, edgeIndex: unknown, numNodes?: number): EdgeArrays {
+export function edgeArrays(op: string, edgeIndex: unknown, numNodes?: number, nodesFrom?: string): EdgeArrays {
   if (!(edgeIndex instanceof Tensor)) throw new Error(`${op}: edgeIndex must be an int32 tensor of shape [2, E], got ${describe(edgeIndex)}`);
   if (edgeIndex.dtype !== "int32") {
     throw new Error(`${op}: edgeIndex must hold integer node indices (int32), got dtype ${edgeIndex.dtype}; convert it with .int()`);
@@ -28,7 +29,9 @@ export function edgeArrays(op: string, edgeIndex: unknown, numNodes?: number): E
       const k = v[e]!;
       if (k < 0 || k >= numNodes) {
         const which = e < E ? "source" : "target";
-        throw new Error(`${op}: edgeIndex has ${which} node ${k} at edge ${e % E}, out of range for a graph of ${numNodes} nodes (valid: 0 to ${numNodes - 1})`);
+        const from = nodesFrom === undefined ? "" : `${nodesFrom}; `;
+        if (numNodes === 0) throw new Error(`${op}: edgeIndex has ${E} edges (${which} node ${k} at edge ${e % E}) but the graph has no nodes (${from}an edge needs nodes to join)`);
+        throw new Error(`${op}: edgeIndex has ${which} node ${k} at edge ${e % E}, out of range for a graph of ${numNodes} nodes (${from}valid: 0 to ${numNodes - 1})`);
       }
     }
   } else {

@@ -3,8 +3,13 @@
 import { Tensor } from "../tensor/Tensor.js";
 import { checkNumber, checkSize, describe } from "../tensor/validate.js";
 import { Generator } from "../random/Generator.js";
+import { trainNegativeSampling } from "../text/embeddings.js";
 import { edgeArrays, inferNumNodes } from "./edges.js";
 
+/**
+ * Options of {@link randomWalks} (and the walks of {@link deepWalk} and {@link node2vec}): walk length, walks
+ * per node, node2vec's return and in-out parameters p and q, the number of nodes and the seed.
+ */
 export interface RandomWalkOptions {
   /** Nodes per walk, the start included (default 40, DeepWalk's t). */
   walkLength?: number;
@@ -61,6 +66,11 @@ export function randomWalks(edgeIndex: Tensor, options: RandomWalkOptions = {}):
   return walks;
 }
 
+/**
+ * Options of {@link trainSkipGram} (word2vec's skip-gram with negative sampling, also used by
+ * {@link deepWalk} and {@link node2vec}): embedding size, window, negative samples, epochs, learning rate,
+ * vocabulary size and seed.
+ */
 export interface SkipGramOptions {
   /** Embedding size (default 128). */
   dim?: number;
@@ -77,20 +87,16 @@ export interface SkipGramOptions {
   seed?: number;
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-
 /**
  * Skip-gram with negative sampling (Mikolov et al. 2013, arXiv:1310.4546), trained by word2vec's SGD:
  * for each token c and context token o within the window, ascend log σ(u_o·v_c) + Σ_k log σ(−u_k·v_c) over
  * `negative` tokens k drawn from the unigram distribution to the 3/4 power. Returns the input vectors v
- * as a [vocabSize, dim] float32 tensor. Plain loops (no autograd): millions of tiny updates.
+ * as a [vocabSize, dim] float32 tensor. Plain loops (no autograd): millions of tiny updates. The trainer is
+ * text's `trainNegativeSampling` (shared with `text.Word2Vec`), here without subsampling.
  */
 export function trainSkipGram(sequences: readonly (readonly number[])[], options: SkipGramOptions = {}): Tensor {
   const op = "trainSkipGram";
   if (!Array.isArray(sequences)) throw new Error(`${op}: sequences must be an array of token arrays, got ${describe(sequences)}`);
-  const D = checkSize(op, "dim", options.dim ?? 128), window = checkSize(op, "window", options.window ?? 5);
-  const negative = checkSize(op, "negative", options.negative ?? 5), epochs = checkSize(op, "epochs", options.epochs ?? 1);
-  const lr0 = checkNumber(op, "lr", options.lr ?? 0.025);
   let V = 0;
   for (const s of sequences) {
     for (const t of s) {
@@ -103,57 +109,17 @@ export function trainSkipGram(sequences: readonly (readonly number[])[], options
     if (given < V) throw new Error(`${op}: token ${V - 1} is outside vocabSize ${given}`);
     V = given;
   }
-  const gen = new Generator(options.seed ?? 0);
-  // word2vec's initialization: v ~ U(−0.5, 0.5)/dim, u = 0
-  const vIn = new Float32Array(V * D), uOut = new Float32Array(V * D);
-  for (let i = 0; i < vIn.length; i++) vIn[i] = (gen.random() - 0.5) / D;
-  // unigram^0.75 table (cumulative, sampled by binary search)
-  const counts = new Float64Array(V);
-  for (const s of sequences) for (const t of s) counts[t]!++;
-  const cumulative = new Float64Array(V);
-  let total = 0;
-  for (let i = 0; i < V; i++) cumulative[i] = total += counts[i]! ** 0.75;
-  const drawNegative = (): number => {
-    const u = gen.random() * total;
-    let lo = 0, hi = V - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  const totalTokens = epochs * sequences.reduce((n, s) => n + s.length, 0);
-  const grad = new Float32Array(D);
-  let seen = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const s of sequences) {
-      for (let i = 0; i < s.length; i++, seen++) {
-        const lr = lr0 * Math.max(1e-4, 1 - seen / totalTokens);
-        const c = s[i]!, vc = c * D;
-        // word2vec shrinks the window at random (nearer contexts weigh more)
-        const b = gen.randint(0, window);
-        for (let j = i - window + b; j <= i + window - b; j++) {
-          if (j < 0 || j >= s.length || j === i) continue;
-          grad.fill(0);
-          for (let k = 0; k <= negative; k++) {
-            const target = k === 0 ? s[j]! : drawNegative();
-            if (k > 0 && target === s[j]) continue;
-            const uo = target * D;
-            let dot = 0;
-            for (let d = 0; d < D; d++) dot += vIn[vc + d]! * uOut[uo + d]!;
-            const g = lr * ((k === 0 ? 1 : 0) - sigmoid(dot));
-            for (let d = 0; d < D; d++) {
-              grad[d] += g * uOut[uo + d]!;
-              uOut[uo + d] += g * vIn[vc + d]!;
-            }
-          }
-          for (let d = 0; d < D; d++) vIn[vc + d] += grad[d]!;
-        }
-      }
-    }
-  }
-  return Tensor.fromData(vIn, [V, D], "float32");
+  const r = trainNegativeSampling(op, sequences, V, {
+    model: "skipgram",
+    dim: options.dim ?? 128,
+    window: options.window ?? 5,
+    negative: options.negative ?? 5,
+    epochs: options.epochs ?? 1,
+    lr: options.lr ?? 0.025,
+    sample: 0,
+    seed: options.seed ?? 0,
+  });
+  return Tensor.fromData(r.input, [V, r.dim], "float32");
 }
 
 /** DeepWalk (Perozzi et al. 2014, arXiv:1403.6652): skip-gram over uniform random walks; [N, dim] node embeddings. */

@@ -18,3 +18,5 @@ export {
 export type { GraphOptions, SpanningTree, LaplacianOptions } from "./algorithms.js";
 export { randomWalks, trainSkipGram, deepWalk, node2vec } from "./embeddings.js";
 export type { RandomWalkOptions, SkipGramOptions } from "./embeddings.js";
+export { negativeSampling, randomLinkSplit } from "./linkSplit.js";
+export type { NegativeSamplingOptions, RandomLinkSplitOptions, LinkSplit } from "./linkSplit.js";

@@ -42,8 +42,13 @@ export function spmm(index: Tensor, values: Tensor | null, x: Tensor, options: {
   return x.ndim === 1 ? out.reshape([rows]) : out;
 }
 
+/**
+ * How {@link scatter} combines the entries of a group: sum ("add" is the same), mean, max or min (as
+ * torch_scatter's `reduce`).
+ */
 export type ScatterReduce = "sum" | "add" | "mean" | "max" | "min";
 
+/** Options of {@link scatter}: the dim `index` runs along, the output size along it, and the reduction. */
 export interface ScatterOptions {
   /** The dim of `src` that `index` runs along (default 0). */
   dim?: number;

@@ -15,6 +15,10 @@ import { scatterDim0 } from "./sparse.js";
 /** An edge index with its (optional) per-edge attributes, as PyG's utilities return them. */
 export type EdgesWithAttr = [edgeIndex: Tensor, edgeAttr: Tensor | null];
 
+/**
+ * Options of the edge-list utilities ({@link addSelfLoops}, {@link coalesce}, {@link toUndirected}, ...):
+ * per-edge attributes to carry along and the number of nodes.
+ */
 export interface EdgeAttrOptions {
   /** Per-edge weights [E] or features [E, D], carried along. */
   edgeAttr?: Tensor | null;

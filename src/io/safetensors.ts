@@ -38,6 +38,7 @@ const WRITE_RANK: Record<DType, number> = { float64: 0, float32: 1, int32: 2, bo
 export const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = "__metadata__";
 
+/** A parsed safetensors file ({@link deserialize}): its tensors by name and its `__metadata__` string map. */
 export interface SafetensorsFile {
   /** Name → tensor, as a record without prototype (any name, `__proto__` included, is an own entry). */
   tensors: Record<string, Tensor>;

@@ -21,6 +21,10 @@ import { gelu } from "../nn/functional/activations.js";
 import { crossEntropy } from "../nn/functional/losses.js";
 import { scaledDotProductAttention } from "../nn/functional/attention.js";
 
+/**
+ * The shape of a {@link GPT} (nanoGPT's `GPTConfig`): vocabulary size, context length, layers, heads and
+ * embedding width, plus dropout, biases, dtype and the generator of the initial weights.
+ */
 export interface GPTConfig {
   vocabSize: number;
   /** The longest context (the position table's length). */
@@ -159,6 +163,10 @@ export class GPTTransformer extends Module<never[], never> {
   }
 }
 
+/**
+ * Options of {@link GPT.generate}: the sampling temperature, top-k and top-p (nucleus) filtering, the
+ * key/value cache and the random generator.
+ */
 export interface GenerateOptions {
   /** Divides the logits (default 1; smaller is greedier). */
   temperature?: number;

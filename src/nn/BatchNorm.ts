@@ -11,6 +11,10 @@ import { Parameter } from "./Parameter.js";
 import { batchNorm } from "./functional/layers.js";
 import { pyBool, pyFloat } from "./pyRepr.js";
 
+/**
+ * Options of the batch-norm layers ({@link BatchNorm1d}, {@link BatchNorm2d}, {@link BatchNorm3d}): `eps`,
+ * the running-average `momentum`, learned affine parameters, and whether to track running statistics.
+ */
 export interface BatchNormModuleOptions {
   eps?: number;
   /** Weight of the newest batch in the running averages (default 0.1); null means a cumulative average. */

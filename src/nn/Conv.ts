@@ -17,6 +17,11 @@ import { pyStr, pyTuple } from "./pyRepr.js";
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 const paddingModes: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
 
+/**
+ * Options of the convolution layers {@link Conv1d}, {@link Conv2d} and {@link Conv3d} (PyTorch's keyword
+ * arguments in camelCase): stride, padding, dilation, groups, bias, padding mode, dtype and initialization
+ * generator.
+ */
 export interface ConvLayerOptions {
   /** Default 1. */
   stride?: IntOrTuple;
@@ -35,6 +40,11 @@ export interface ConvLayerOptions {
   generator?: Generator;
 }
 
+/**
+ * Options of the transposed convolution layers {@link ConvTranspose1d}, {@link ConvTranspose2d} and
+ * {@link ConvTranspose3d}: stride, padding, output padding, groups, bias, dilation, dtype and initialization
+ * generator.
+ */
 export interface ConvTransposeLayerOptions {
   stride?: IntOrTuple;
   padding?: IntOrTuple;

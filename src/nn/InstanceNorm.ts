@@ -9,6 +9,11 @@ import { Parameter } from "./Parameter.js";
 import { instanceNorm } from "./functional/normalization.js";
 import { pyBool, pyFloat } from "./pyRepr.js";
 
+/**
+ * Options of the instance-norm layers ({@link InstanceNorm1d}, {@link InstanceNorm2d},
+ * {@link InstanceNorm3d}): `eps`, `momentum`, learned affine parameters, and whether to track running
+ * statistics.
+ */
 export interface InstanceNormModuleOptions {
   eps?: number;
   /** Weight of the newest batch in the running averages (default 0.1); null means 0, as PyTorch. */

@@ -10,6 +10,10 @@ import { bilinear, linear } from "./functional/layers.js";
 import { pyBool } from "./pyRepr.js";
 import type { Generator } from "../random/Generator.js";
 
+/**
+ * Options of {@link Linear} and {@link Bilinear}: whether to learn a bias, the parameters' dtype and the
+ * generator for the initial weights.
+ */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

@@ -184,8 +184,9 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   }
 
   /**
-   * The state-dict key of the member or buffer called `name` in JS: {@link snakeCase} by default, so
-   * that keys are PyTorch's. Override it for a layer whose PyTorch names differ from its fields'.
+   * The state-dict key of the member or buffer called `name` in JS: `snakeCase(name)` (`camelCase`
+   * becomes `snake_case`) by default, so that keys are PyTorch's. Override it for a layer whose
+   * PyTorch names differ from its fields'.
    */
   protected stateKey(name: string): string {
     return snakeCase(name);

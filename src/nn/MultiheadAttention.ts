@@ -21,6 +21,10 @@ import * as init from "./init.js";
 import { dropout, linear } from "./functional/layers.js";
 import { scaledDotProductAttention } from "./functional/attention.js";
 
+/**
+ * Options of {@link MultiheadAttention} (PyTorch's keyword arguments in camelCase): attention dropout,
+ * biases, extra key/value vectors, key and value sizes, layout, dtype and initialization generator.
+ */
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights in training (default 0). */
   dropout?: number;
@@ -40,6 +44,10 @@ export interface MultiheadAttentionOptions {
   generator?: Generator;
 }
 
+/**
+ * Options of {@link MultiheadAttention}'s `forward(query, key, value, options)`: padding and attention masks,
+ * and whether and how to return the attention weights.
+ */
 export interface MultiheadAttentionForwardOptions {
   /** (N, S), or (S) unbatched: true (bool) marks a padding key to ignore; float values are added to the scores. */
   keyPaddingMask?: Tensor | null;

@@ -15,8 +15,16 @@ import { MultiheadAttention } from "./MultiheadAttention.js";
 import { gelu, relu } from "./functional/activations.js";
 import * as init from "./init.js";
 
+/**
+ * The feed-forward block's activation in the Transformer layers: "relu", "gelu", or any elementwise function.
+ */
 export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor);
 
+/**
+ * Options of {@link TransformerEncoderLayer} and {@link TransformerDecoderLayer} (PyTorch's keyword arguments
+ * in camelCase): feed-forward width, dropout, activation, layout (`batchFirst`), pre- or post-norm, biases,
+ * dtype and initialization generator.
+ */
 export interface TransformerLayerOptions {
   /** Width of the feed-forward block (default 2048). */
   dimFeedforward?: number;
@@ -35,6 +43,10 @@ export interface TransformerLayerOptions {
   generator?: Generator;
 }
 
+/**
+ * Masks for a Transformer encoder layer or stack's `forward(src, options)`, as PyTorch's `src_mask`,
+ * `src_key_padding_mask`, `is_causal`.
+ */
 export interface EncoderForwardOptions {
   /** Attention mask (L, L) or (N·nhead, L, L): bool true forbids, float is added. */
   srcMask?: Tensor | null;
@@ -44,6 +56,11 @@ export interface EncoderForwardOptions {
   isCausal?: boolean;
 }
 
+/**
+ * Masks for a Transformer decoder layer or stack's `forward(tgt, memory, options)`: attention masks and
+ * key-padding masks (bool true forbids / marks padding, float is added) for the target self-attention and the
+ * memory cross-attention, as PyTorch's.
+ */
 export interface DecoderForwardOptions {
   tgtMask?: Tensor | null;
   memoryMask?: Tensor | null;
@@ -263,6 +280,10 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, DecoderForwardOp
   }
 }
 
+/**
+ * Options of {@link Transformer}: the layer options plus the model width, the number of heads and the number
+ * of encoder and decoder layers (PyTorch defaults 512, 8, 6, 6).
+ */
 export interface TransformerOptions extends TransformerLayerOptions {
   /** Width of the model (default 512). */
   dModel?: number;
@@ -272,6 +293,10 @@ export interface TransformerOptions extends TransformerLayerOptions {
   numDecoderLayers?: number;
 }
 
+/**
+ * Masks for {@link Transformer}'s `forward(src, tgt, options)`: those of the encoder (`src*`), of the
+ * decoder's self-attention (`tgt*`) and of its cross-attention (`memory*`), as PyTorch's keyword arguments.
+ */
 export interface TransformerForwardOptions {
   srcMask?: Tensor | null;
   tgtMask?: Tensor | null;

@@ -4,21 +4,28 @@ import { Module } from "./Module.js";
 import * as F from "./functional/activations.js";
 import { pyFloat, pyStr } from "./pyRepr.js";
 
+/** Elementwise `max(x, 0)` as a layer (`torch.nn.ReLU`). */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return F.relu(x);
   }
 }
+/** Elementwise logistic sigmoid `1 / (1 + e⁻ˣ)` as a layer (`torch.nn.Sigmoid`). */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
 }
+/** Elementwise hyperbolic tangent as a layer (`torch.nn.Tanh`). */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
 }
+/**
+ * Leaky ReLU as a layer (`torch.nn.LeakyReLU`): x for x > 0, `negativeSlope`·x otherwise (default slope
+ * 0.01).
+ */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -30,6 +37,7 @@ export class LeakyReLU extends Module {
     return `negative_slope=${pyFloat(this.negativeSlope)}`;
   }
 }
+/** ELU as a layer (`torch.nn.ELU`): x for x > 0, α(eˣ − 1) otherwise (default α = 1). */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
@@ -41,6 +49,10 @@ export class ELU extends Module {
     return `alpha=${pyFloat(this.alpha)}`;
   }
 }
+/**
+ * SELU as a layer (`torch.nn.SELU`): scale · elu(x, α) with the self-normalizing constants of Klambauer et
+ * al. (2017).
+ */
 export class SELU extends Module {
   forward(x: Tensor): Tensor {
     return F.selu(x);
@@ -72,6 +84,10 @@ export class SiLU extends Module {
 }
 /** Swish with a fixed β (Ramachandran et al. 2017); the same function as SiLU(β). */
 export class Swish extends SiLU {}
+/**
+ * Softplus as a layer (`torch.nn.Softplus`): (1/β)·log(1 + e^(βx)), and x itself where βx exceeds `threshold`
+ * (defaults β = 1, threshold = 20).
+ */
 export class Softplus extends Module {
   constructor(readonly options: { beta?: number; threshold?: number } = {}) {
     super();
@@ -83,6 +99,7 @@ export class Softplus extends Module {
     return `beta=${pyFloat(this.options.beta ?? 1)}, threshold=${pyFloat(this.options.threshold ?? 20)}`;
   }
 }
+/** Hardtanh as a layer (`torch.nn.Hardtanh`): x clamped into [`minVal`, `maxVal`] (default [−1, 1]). */
 export class Hardtanh extends Module {
   constructor(readonly minVal = -1, readonly maxVal = 1) {
     super();
@@ -94,6 +111,7 @@ export class Hardtanh extends Module {
     return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
   }
 }
+/** Softmax over `dim` (default the last) as a layer (`torch.nn.Softmax`). */
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
@@ -105,6 +123,7 @@ export class Softmax extends Module {
     return `dim=${this.dim}`;
   }
 }
+/** Log-softmax over `dim` (default the last) as a layer (`torch.nn.LogSoftmax`). */
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();

@@ -6,9 +6,14 @@ import { rand, randn } from "../ops/creation.js";
 import { qr } from "../ops/linalg.js";
 import { defaultGenerator, type Generator } from "../random/Generator.js";
 
+/**
+ * The nonlinearity a gain is computed for (PyTorch's `nonlinearity` argument of `calculate_gain`, in
+ * camelCase).
+ */
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "selu";
 
+/** Options of the random initializers: the generator to draw from. */
 export interface InitOptions {
   /** Random source (the seeded default generator otherwise). */
   generator?: Generator;
@@ -84,7 +89,9 @@ export function truncNormal(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2, op
 export function constant(tensor: Tensor, value: number): Tensor {
   return noGrad(() => tensor.fill_(value));
 }
+/** Fills `tensor` with zeros in place, outside the autograd tape, and returns it (`torch.nn.init.zeros_`). */
 export const zeros = (tensor: Tensor): Tensor => constant(tensor, 0);
+/** Fills `tensor` with ones in place, outside the autograd tape, and returns it (`torch.nn.init.ones_`). */
 export const ones = (tensor: Tensor): Tensor => constant(tensor, 1);
 
 /** The identity matrix for a 2-D tensor (PyTorch's `eye_`). */
@@ -111,6 +118,10 @@ export function xavierNormal(tensor: Tensor, options: InitOptions & { gain?: num
   return normal(tensor, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
 
+/**
+ * Options of the Kaiming (He et al. 2015) initializers `kaimingUniform` and `kaimingNormal`: the leaky-ReLU
+ * slope `a`, the fan mode and the nonlinearity whose gain scales the std.
+ */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (used only with "leakyRelu"); default 0. */
   a?: number;

@@ -17,6 +17,10 @@ abstract class Loss<O> extends Module<[Tensor, Tensor], Tensor> {
   }
 }
 
+/**
+ * Mean squared error (x − y)² as a layer (`torch.nn.MSELoss`); `forward(input, target)`, reduced by
+ * `options.reduction` (default "mean").
+ */
 export class MSELoss extends Loss<F.ReductionOptions> {
   constructor(options: F.ReductionOptions = {}) {
     super(options);
@@ -25,6 +29,10 @@ export class MSELoss extends Loss<F.ReductionOptions> {
     return F.mseLoss(input, target, this.options);
   }
 }
+/**
+ * Mean absolute error |x − y| as a layer (`torch.nn.L1Loss`), reduced by `options.reduction` (default
+ * "mean").
+ */
 export class L1Loss extends Loss<F.ReductionOptions> {
   constructor(options: F.ReductionOptions = {}) {
     super(options);
@@ -33,6 +41,9 @@ export class L1Loss extends Loss<F.ReductionOptions> {
     return F.l1Loss(input, target, this.options);
   }
 }
+/**
+ * Power-p error |x − y|ᵖ as a layer (`options.p`, default 2; p = 1 is L1), reduced by `options.reduction`.
+ */
 export class LpLoss extends Loss<F.ReductionOptions & { p?: number }> {
   constructor(options: F.ReductionOptions & { p?: number } = {}) {
     super(options);
@@ -41,6 +52,10 @@ export class LpLoss extends Loss<F.ReductionOptions & { p?: number }> {
     return F.lpLoss(input, target, this.options);
   }
 }
+/**
+ * Huber loss as a layer (`torch.nn.HuberLoss`): ½d² for |d| < δ, δ(|d| − ½δ) otherwise, with d = x − y and δ
+ * = `options.delta` (default 1).
+ */
 export class HuberLoss extends Loss<F.ReductionOptions & { delta?: number }> {
   constructor(options: F.ReductionOptions & { delta?: number } = {}) {
     super(options);
@@ -49,6 +64,10 @@ export class HuberLoss extends Loss<F.ReductionOptions & { delta?: number }> {
     return F.huberLoss(input, target, this.options);
   }
 }
+/**
+ * Smooth L1 loss as a layer (`torch.nn.SmoothL1Loss`): ½d²/β for |d| < β, |d| − ½β otherwise (`options.beta`,
+ * default 1).
+ */
 export class SmoothL1Loss extends Loss<F.ReductionOptions & { beta?: number }> {
   constructor(options: F.ReductionOptions & { beta?: number } = {}) {
     super(options);
@@ -57,6 +76,10 @@ export class SmoothL1Loss extends Loss<F.ReductionOptions & { beta?: number }> {
     return F.smoothL1Loss(input, target, this.options);
   }
 }
+/**
+ * Binary cross-entropy on probabilities as a layer (`torch.nn.BCELoss`), with optional per-element `weight`
+ * (a buffer).
+ */
 export class BCELoss extends Loss<F.ReductionOptions & { weight?: Tensor }> {
   constructor(options: F.ReductionOptions & { weight?: Tensor } = {}) {
     super(options);
@@ -65,6 +88,10 @@ export class BCELoss extends Loss<F.ReductionOptions & { weight?: Tensor }> {
     return F.binaryCrossEntropy(input, target, this.options);
   }
 }
+/**
+ * Binary cross-entropy on logits, computed stably, as a layer (`torch.nn.BCEWithLogitsLoss`); `weight` and
+ * `posWeight` are buffers.
+ */
 export class BCEWithLogitsLoss extends Loss<F.ReductionOptions & { weight?: Tensor; posWeight?: Tensor }> {
   constructor(options: F.ReductionOptions & { weight?: Tensor; posWeight?: Tensor } = {}) {
     super(options);
@@ -73,6 +100,10 @@ export class BCEWithLogitsLoss extends Loss<F.ReductionOptions & { weight?: Tens
     return F.binaryCrossEntropyWithLogits(input, target, this.options);
   }
 }
+/**
+ * Cross-entropy of logits (N, C, …) with class indices or class probabilities as a layer
+ * (`torch.nn.CrossEntropyLoss`); see {@link F.crossEntropy | functional.crossEntropy} for the options.
+ */
 export class CrossEntropyLoss extends Loss<F.CrossEntropyOptions> {
   constructor(options: F.CrossEntropyOptions = {}) {
     super(options);
@@ -81,6 +112,10 @@ export class CrossEntropyLoss extends Loss<F.CrossEntropyOptions> {
     return F.crossEntropy(input, target, this.options);
   }
 }
+/**
+ * Negative log-likelihood of class indices given log-probabilities as a layer (`torch.nn.NLLLoss`), with
+ * optional class `weight` and `ignoreIndex`.
+ */
 export class NLLLoss extends Loss<F.NllOptions> {
   constructor(options: F.NllOptions = {}) {
     super(options);
@@ -89,6 +124,10 @@ export class NLLLoss extends Loss<F.NllOptions> {
     return F.nllLoss(input, target, this.options);
   }
 }
+/**
+ * Kullback–Leibler divergence KL(target ‖ input) with `input` as log-probabilities as a layer
+ * (`torch.nn.KLDivLoss`); "batchmean" divides the sum by the batch size.
+ */
 export class KLDivLoss extends Loss<{ reduction?: F.Reduction | "batchmean"; logTarget?: boolean }> {
   constructor(options: { reduction?: F.Reduction | "batchmean"; logTarget?: boolean } = {}) {
     super(options);
@@ -97,6 +136,10 @@ export class KLDivLoss extends Loss<{ reduction?: F.Reduction | "batchmean"; log
     return F.klDiv(input, target, this.options);
   }
 }
+/**
+ * Hinge embedding loss as a layer (`torch.nn.HingeEmbeddingLoss`): x where y = 1, max(0, margin − x) where y
+ * = −1 (`options.margin`, default 1).
+ */
 export class HingeEmbeddingLoss extends Loss<F.ReductionOptions & { margin?: number }> {
   constructor(options: F.ReductionOptions & { margin?: number } = {}) {
     super(options);
@@ -105,6 +148,10 @@ export class HingeEmbeddingLoss extends Loss<F.ReductionOptions & { margin?: num
     return F.hingeEmbeddingLoss(input, target, this.options);
   }
 }
+/**
+ * Multi-class hinge loss as a layer (`torch.nn.MultiMarginLoss`): Σ_{i≠y} w_y·max(0, margin − x_y + x_i)ᵖ / C
+ * per sample (p ∈ {1, 2}, default 1; margin default 1).
+ */
 export class MultiMarginLoss extends Loss<F.ReductionOptions & { p?: 1 | 2; margin?: number; weight?: Tensor }> {
   constructor(options: F.ReductionOptions & { p?: 1 | 2; margin?: number; weight?: Tensor } = {}) {
     super(options);

@@ -59,6 +59,10 @@ function inversePermutation(p: readonly number[]): number[] {
   return inv;
 }
 
+/**
+ * Options of {@link packPaddedSequence}: the input layout and whether the lengths
+ * are already sorted longest first.
+ */
 export interface PackOptions {
   /** The input is (B, T, *) instead of (T, B, *). */
   batchFirst?: boolean;
@@ -113,6 +117,10 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   );
 }
 
+/**
+ * Options of {@link padPackedSequence}: the output layout, the padding value and an
+ * optional total length.
+ */
 export interface PadOptions {
   batchFirst?: boolean;
   /** Value of the padded positions (default 0). */

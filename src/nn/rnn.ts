@@ -43,6 +43,10 @@ function resetUniform(params: Iterable<Parameter>, hiddenSize: number, generator
 
 // ---------------------------------------------------------------- cells
 
+/**
+ * Options of the recurrent cells ({@link RNNCell}, {@link LSTMCell}, {@link GRUCell}): whether to learn
+ * biases, the parameters' dtype and the generator for the initial weights.
+ */
 export interface RNNCellOptions {
   /** Learn the biases b_ih and b_hh (default true). */
   bias?: boolean;
@@ -103,6 +107,7 @@ abstract class RNNCellBase<S> extends Module<[Tensor, S?], S> {
   }
 }
 
+/** Options of {@link RNNCell}: those of every cell plus the nonlinearity, "tanh" (default) or "relu". */
 export interface RNNCellModuleOptions extends RNNCellOptions {
   /** "tanh" (default) or "relu". */
   nonlinearity?: "tanh" | "relu";
@@ -159,6 +164,10 @@ export class GRUCell extends RNNCellBase<Tensor> {
 
 // ---------------------------------------------------------------- sequence layers
 
+/**
+ * Options of the sequence layers {@link RNN}, {@link LSTM} and {@link GRU} (PyTorch's keyword arguments in
+ * camelCase): layers, biases, layout, inter-layer dropout, direction, dtype and generator.
+ */
 export interface RNNOptions {
   /** Stacked layers (default 1); layer l > 0 reads layer l − 1's output. */
   numLayers?: number;

@@ -14,6 +14,7 @@ export function detachState<S extends RecurrentState>(state: S): S {
   throw new Error(`detachState: expected a tensor or an array of tensors, got ${describe(state)}`);
 }
 
+/** Options of {@link truncatedBPTT}: the sequence layout and the recurrent state before the first chunk. */
 export interface TruncatedBPTTOptions<S> {
   /** The sequence is (B, T, *) instead of (T, B, *). */
   batchFirst?: boolean;

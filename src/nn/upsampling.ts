@@ -7,6 +7,10 @@ import { pixelShuffle, pixelUnshuffle, resize, type InterpolateMode } from "../o
 import { checkOptions } from "../ops/pooling.js";
 import { checkInt } from "../tensor/validate.js";
 
+/**
+ * Options of {@link Upsample} (those of `nn.functional.interpolate`): the output size or the scale factor,
+ * the interpolation mode, and the corner-alignment and scale-recomputation flags.
+ */
 export interface UpsampleOptions {
   /** Output size of the spatial dims (one for all, or one per dim); exactly one of size and scaleFactor. */
   size?: number | readonly number[] | null;

@@ -29,6 +29,10 @@ function loadCliProgress(): typeof CliProgress {
   return cliProgress;
 }
 
+/**
+ * Options of {@link ProgressBar}: where plain lines go, the stream the live bar draws on, and whether to
+ * force plain lines.
+ */
 export interface ProgressBarOptions {
   /** Where plain lines go when the stream is not a TTY (default console.log). */
   log?: (line: string) => void;

@@ -38,6 +38,10 @@ export function findFile(dirs: readonly string[], name: string): string | null {
   return null;
 }
 
+/**
+ * What {@link downloadFile} fetches: the file name, its sha256, the mirrors to try in order, the destination
+ * folder and the operation named in errors.
+ */
 export interface Download {
   /** File name on the mirrors and in `dir` (e.g. `t10k-images-idx3-ubyte.gz`). */
   file: string;
@@ -89,4 +93,8 @@ export async function downloadFile(d: Download): Promise<string> {
 
 /** What the datasets in src/data need from Node; loaded only under Node (see data/datasetHost.ts). */
 export const datasetFiles = { readIdxFile, cacheDir, findFile, downloadFile, join: (...parts: string[]): string => join(...parts) };
+/**
+ * The type of the Node file helpers the datasets in `data` use (IDX reading, the cache folder, file lookup
+ * and downloads).
+ */
 export type DatasetFiles = typeof datasetFiles;

@@ -229,10 +229,12 @@ export function readRegularFile(path: string, op: string): Uint8Array {
   }
 }
 
+/** The bytes of the regular file at `path` (errors name `op`). */
 export function readFileBytes(path: string, op = "readFileBytes"): Uint8Array {
   return readRegularFile(path, op);
 }
 
+/** The UTF-8 text of the regular file at `path` (errors name `op`). */
 export function readTextFile(path: string, op = "readTextFile"): string {
   return new TextDecoder().decode(readRegularFile(path, op));
 }

@@ -95,6 +95,10 @@ export interface NodeDraft {
   attribute: Partial<AttributeProto>[];
 }
 
+/**
+ * Builds the ONNX graph during export: module exporters add nodes and initializers through it, and it runs
+ * each module on the example inputs so that every value's shape is known.
+ */
 export class GraphBuilder {
   readonly nodes: NodeDraft[] = [];
   readonly initializers: Partial<TensorProto>[] = [];

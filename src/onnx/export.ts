@@ -11,6 +11,7 @@ import { encodeModel, type ValueInfoProto } from "./proto.js";
 
 /** The opsets the exporter writes (Softmax takes its modern meaning at 13; LayerNormalization exists from 17, Gelu from 20). */
 export const MIN_EXPORT_OPSET = 13;
+/** The newest opset the exporter writes. */
 export const MAX_EXPORT_OPSET = 21;
 /** The default opset, as PyTorch's `torch.onnx.export(..., dynamo=True)`. */
 export const DEFAULT_EXPORT_OPSET = 18;

@@ -8,6 +8,7 @@ import { OnnxModule, type GraphValue, type GraphWeight, type ParsedGraph } from 
 
 /** The default-domain opsets the importer reads (the operators' meanings are implemented per opset in ops.ts). */
 export const MIN_IMPORT_OPSET = 7;
+/** The newest default-domain opset the importer reads. */
 export const MAX_IMPORT_OPSET = 23;
 
 /**

@@ -15,6 +15,10 @@ import { zeros } from "./creation.js";
 /** An int for every spatial dim, or one per dim. */
 export type IntOrTuple = number | readonly number[];
 
+/**
+ * Options of the convolutions (`conv1d`, `conv2d`, `conv3d`, as `torch.nn.functional.conv*d`): stride,
+ * padding, dilation and groups.
+ */
 export interface ConvOptions {
   /** Default 1. */
   stride?: IntOrTuple;
@@ -29,6 +33,10 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/**
+ * Options of the transposed convolutions (`convTranspose1d`, `convTranspose2d`, `convTranspose3d`, as
+ * `torch.nn.functional.conv_transpose*d`): stride, padding, output padding, groups and dilation.
+ */
 export interface ConvTransposeOptions {
   stride?: IntOrTuple;
   /** dilation·(kernel − 1) − padding zeros are implicitly added to both sides of the input (default 0). */
@@ -248,6 +256,10 @@ export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   return convTransposeNd("convTranspose3d", 3, x, weight, bias, options);
 }
 
+/**
+ * Options of {@link unfold} and {@link fold}: the dilation, padding and stride of the sliding blocks (default
+ * 1, 0, 1).
+ */
 export interface UnfoldOptions {
   dilation?: IntOrTuple;
   padding?: IntOrTuple;

@@ -6,14 +6,23 @@ import { defaultGenerator, type Generator } from "../random/Generator.js";
 import { denseValues } from "../backend/cpu/strided.js";
 import { allocateFor, checkDType, checkFinite, checkInt, checkShape, checkSize, describe } from "../tensor/validate.js";
 
+/**
+ * Options of the tensor factories: the result's `dtype` (each factory documents its default) and whether it
+ * `requiresGrad`.
+ */
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
+/**
+ * Options of the random factories: those of {@link CreateOptions} plus the {@link Generator} to draw from
+ * (the seeded default generator when omitted).
+ */
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+/** A number, a boolean, or a (possibly nested) array of them: the JS values {@link tensor} accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
 function finish(t: Tensor, options: CreateOptions): Tensor {
@@ -141,13 +150,22 @@ function filled(op: string, shape: unknown, value: unknown, options: CreateOptio
   return finish(Tensor.fromData(data, s, dt), options);
 }
 
+/** A tensor of `shape` filled with `value` (`torch.full`); float32 by default, bool for a boolean `value`. */
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
   return filled("full", shape, value, options);
 }
+/** A tensor of `shape` filled with zeros (`torch.zeros`), float32 unless `options.dtype` says otherwise. */
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => filled("zeros", shape, 0, options);
+/** A tensor of `shape` filled with ones (`torch.ones`), float32 unless `options.dtype` says otherwise. */
 export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => filled("ones", shape, 1, options);
+/** Zeros with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.zeros_like`). */
 export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("zerosLike", likeShape("zerosLike", x), 0, options, x.dtype);
+/** Ones with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.ones_like`). */
 export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("onesLike", likeShape("onesLike", x), 1, options, x.dtype);
+/**
+ * A tensor with `x`'s shape and (unless `options.dtype` is given) dtype, filled with `value`
+ * (`torch.full_like`).
+ */
 export const fullLike = (x: Tensor, value: number, options: CreateOptions = {}): Tensor =>
   filled("fullLike", likeShape("fullLike", x), value, options, x.dtype);
 
@@ -174,6 +192,9 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   return finish(Tensor.fromData(data, [n], dt), options);
 }
 
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included (`torch.linspace`); float32 by default.
+ */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   checkSize("linspace", "steps", steps);
   if (typeof start !== "number" || typeof end !== "number") throw new Error(`linspace: start and end must be numbers, got ${describe(start)} and ${describe(end)}`);
@@ -187,6 +208,9 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return finish(Tensor.fromData(data, [steps], dt), options);
 }
 
+/**
+ * The `n`×`m` identity matrix: ones on the main diagonal, zeros elsewhere (`torch.eye`); `m` defaults to `n`.
+ */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   checkSize("eye", "n", n);
   checkSize("eye", "m", m);
@@ -251,8 +275,18 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   return finish(Tensor.fromData(data, [n], dt), options);
 }
 
+/**
+ * Uniform [0, 1) samples with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.rand_like`).
+ */
 export const randLike = (x: Tensor, options: RandomOptions = {}): Tensor => rand(x.shape, { dtype: x.dtype, ...options });
+/**
+ * Standard normal samples with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.randn_like`).
+ */
 export const randnLike = (x: Tensor, options: RandomOptions = {}): Tensor => randn(x.shape, { dtype: x.dtype, ...options });
+/**
+ * Integers uniform in [`low`, `high`) with `x`'s shape and (unless `options.dtype` is given) dtype
+ * (`torch.randint_like`).
+ */
 export const randintLike = (x: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor =>
   randint(low, high, x.shape, { dtype: x.dtype, ...options });
 

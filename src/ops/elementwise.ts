@@ -14,6 +14,10 @@ export function scalarTensor(value: Scalar, dtype: DType): Tensor {
   return Tensor.fromData(data, [], dtype);
 }
 
+/**
+ * Converts `x` to `dtype` (`x.to(dtype)` in PyTorch); returns `x` itself when it already has that dtype.
+ * Differentiable for float targets.
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   return apply("cast", [x], { dtype });
@@ -97,9 +101,17 @@ function unary(prim: UnaryPrim, x: Tensor): Tensor {
   return apply(prim, [x], {});
 }
 
+/**
+ * Elementwise `a + alpha·b` with broadcasting and PyTorch type promotion (`torch.add`); either operand may be
+ * a number. Bool tensors add as logical or.
+ */
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
   return binary("add", a, scaled(b, options?.alpha));
 }
+/**
+ * Elementwise `a − alpha·b` with broadcasting and type promotion (`torch.sub`); either operand may be a
+ * number.
+ */
 export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
   return binary("sub", a, scaled(b, options?.alpha));
 }
@@ -108,31 +120,62 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
   if (alpha === undefined) return b;
   return b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
 }
+/**
+ * Elementwise product `a · b` with broadcasting and type promotion (`torch.mul`); bool tensors multiply as
+ * logical and.
+ */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary("mul", a, b);
+/** Elementwise true division `a / b` (`torch.div`): integer operands divide as float32. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary("div", a, b);
+/** Elementwise power `a ** b` with broadcasting and type promotion (`torch.pow`). */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary("pow", a, b);
+/** Elementwise maximum of `a` and `b` with broadcasting (`torch.maximum`). */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary("maximum", a, b);
+/** Elementwise minimum of `a` and `b` with broadcasting (`torch.minimum`). */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary("minimum", a, b);
 
+/** Elementwise negation `−x` (`torch.neg`); bool tensors are rejected (use `logicalNot`). */
 export const neg = (x: Tensor): Tensor => unary("neg", x);
+/** Elementwise absolute value `|x|` (`torch.abs`). */
 export const abs = (x: Tensor): Tensor => unary("abs", x);
+/** Elementwise `eˣ` (`torch.exp`); integer inputs give float32. */
 export const exp = (x: Tensor): Tensor => unary("exp", x);
+/** Elementwise natural logarithm (`torch.log`); integer inputs give float32. */
 export const log = (x: Tensor): Tensor => unary("log", x);
+/** Elementwise `log(1 + x)`, accurate for small `x` (`torch.log1p`). */
 export const log1p = (x: Tensor): Tensor => unary("log1p", x);
+/** Elementwise `eˣ − 1`, accurate for small `x` (`torch.expm1`). */
 export const expm1 = (x: Tensor): Tensor => unary("expm1", x);
+/** Elementwise square root (`torch.sqrt`); integer inputs give float32. */
 export const sqrt = (x: Tensor): Tensor => unary("sqrt", x);
+/** Elementwise reciprocal square root `1/√x` (`torch.rsqrt`). */
 export const rsqrt = (x: Tensor): Tensor => unary("rsqrt", x);
+/** Elementwise sine (`torch.sin`). */
 export const sin = (x: Tensor): Tensor => unary("sin", x);
+/** Elementwise cosine (`torch.cos`). */
 export const cos = (x: Tensor): Tensor => unary("cos", x);
+/** Elementwise hyperbolic tangent (`torch.tanh`). */
 export const tanh = (x: Tensor): Tensor => unary("tanh", x);
+/** Elementwise logistic sigmoid `1 / (1 + e⁻ˣ)` (`torch.sigmoid`). */
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
+/** Elementwise rectifier `max(x, 0)` (`torch.relu`). */
 export const relu = (x: Tensor): Tensor => unary("relu", x);
+/** Elementwise sign: −1, 0 or 1 (`torch.sign`). */
 export const sign = (x: Tensor): Tensor => unary("sign", x);
+/** Elementwise floor (`torch.floor`); integer tensors are returned unchanged. */
 export const floor = (x: Tensor): Tensor => unary("floor", x);
+/** Elementwise ceiling (`torch.ceil`); integer tensors are returned unchanged. */
 export const ceil = (x: Tensor): Tensor => unary("ceil", x);
+/**
+ * Elementwise rounding to the nearest integer, halves to even as in `torch.round`; integer tensors are
+ * returned unchanged.
+ */
 export const round = (x: Tensor): Tensor => unary("round", x);
+/** Elementwise Gauss error function (`torch.erf`). */
 export const erf = (x: Tensor): Tensor => unary("erf", x);
+/** Elementwise square `x · x` (`torch.square`). */
 export const square = (x: Tensor): Tensor => mul(x, x);
+/** Elementwise reciprocal `1 / x` (`torch.reciprocal`). */
 export const reciprocal = (x: Tensor): Tensor => div(1, x);
 
 /** Clamps into [min, max]; either bound may be omitted. d/dx is 1 inside the bounds (inclusive), 0 outside. */
@@ -159,13 +202,25 @@ export function clamp(x: Tensor, options: { min?: number; max?: number }): Tenso
   return where(inside!, x, y.detach());
 }
 
+/** Elementwise `a == b` as a bool tensor, with broadcasting (`torch.eq`). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
+/** Elementwise `a != b` as a bool tensor, with broadcasting (`torch.ne`). */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare("ne", a, b);
+/** Elementwise `a < b` as a bool tensor, with broadcasting (`torch.lt`). */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);
+/** Elementwise `a <= b` as a bool tensor, with broadcasting (`torch.le`). */
 export const le = (a: TensorLike, b: TensorLike): Tensor => compare("le", a, b);
+/** Elementwise `a > b` as a bool tensor, with broadcasting (`torch.gt`). */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => compare("gt", a, b);
+/** Elementwise `a >= b` as a bool tensor, with broadcasting (`torch.ge`). */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => compare("ge", a, b);
+/** Elementwise logical and of the operands' truth values, as a bool tensor (`torch.logical_and`). */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare("logicalAnd", a, b);
+/** Elementwise logical or of the operands' truth values, as a bool tensor (`torch.logical_or`). */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare("logicalOr", a, b);
+/** Elementwise logical exclusive or of the operands' truth values, as a bool tensor (`torch.logical_xor`). */
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => compare("logicalXor", a, b);
+/**
+ * Elementwise logical not of `x`'s truth values (nonzero is true), as a bool tensor (`torch.logical_not`).
+ */
 export const logicalNot = (x: Tensor): Tensor => apply("logicalNot", [x], {});

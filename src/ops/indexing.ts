@@ -37,6 +37,10 @@ function asIndex(op: string, index: Tensor | readonly number[], size: number, di
   return t;
 }
 
+/**
+ * The entries of `x` at the positions `index` (1-D) along `dim` (`torch.index_select`); the result has
+ * `index.length` entries in that dim.
+ */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
   const d = normalizeDim("indexSelect", dim, x.ndim);
   const idx = asIndex("indexSelect", index, x.shape[d] ?? 1, d);
@@ -64,6 +68,10 @@ function checkGatherShapes(op: string, x: Tensor, d: number, idx: Tensor): void 
   }
 }
 
+/**
+ * Picks along `dim` with an index tensor of `x`'s rank: `out[i][j] = x[index[i][j]][j]` for dim 0
+ * (`torch.gather`); the result has `index`'s shape.
+ */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index);
@@ -99,6 +107,10 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number
   return apply("indexAdd", [x, reshape(idx, [-1]), cast(src, x.dtype)], { dim: d });
 }
 
+/**
+ * Elementwise choice: `a` where the bool `condition` is true, `b` elsewhere, all broadcast together
+ * (`torch.where`); numbers stand for 0-d tensors.
+ */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (condition.dtype !== "bool") throw new Error(`where: condition must be a bool tensor, got dtype ${condition.dtype}`);
   let dt;
@@ -112,6 +124,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return apply("where", [condition, x, y], {});
 }
 
+/** `x` with `value` where the bool `mask` (broadcast to `x`'s shape) is true (`torch.Tensor.masked_fill`). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (mask.dtype !== "bool") throw new Error(`maskedFill: mask must be a bool tensor, got dtype ${mask.dtype}`);
   const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
@@ -121,6 +134,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   return where(mask, scalarTensor(value, x.dtype), x);
 }
 
+/**
+ * The indices of the nonzero elements of `x`, one row each in row-major order: an int32 tensor of shape
+ * (count, x.ndim) (`torch.nonzero`).
+ */
 export function nonzero(x: Tensor): Tensor {
   return apply("nonzero", [x], {});
 }

@@ -56,11 +56,16 @@ function dropIntermediates(made: Tensor[], keep: Tensor[]): void {
   }
 }
 
+/** Matrix product of two 2-D tensors, (n, k) @ (k, m) → (n, m) (`torch.mm`). */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expects 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return matmul(a, b);
 }
 
+/**
+ * Batched matrix product of two 3-D tensors with the same batch size, (b, n, k) @ (b, k, m) → (b, n, m)
+ * (`torch.bmm`).
+ */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
     throw new Error(`bmm: expects 3-D tensors with the same batch size, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
@@ -68,6 +73,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
 
+/** Inner product of two 1-D tensors of the same length, as a 0-d tensor (`torch.dot`). */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
     throw new Error(`dot: expects two 1-D tensors of the same length, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
@@ -75,6 +81,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
 
+/** Outer product of two 1-D tensors: (n) and (m) give the (n, m) matrix `a[i] · b[j]` (`torch.outer`). */
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expects 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return mul(unsqueeze(a, 1), unsqueeze(b, 0));
@@ -111,7 +118,11 @@ export function solve(A: Tensor, B: Tensor): Tensor {
   return vec ? squeeze(x, -1) : x;
 }
 
+/**
+ * Inverse of a square matrix or a batch of them, (…, n, n) (`torch.linalg.inv`); integer inputs give float32.
+ */
 export const inv = (A: Tensor): Tensor => apply("inv", [squareMatrix("linalg.inv", A)], {});
+/** Determinant of a square matrix or a batch of them, (…, n, n) → (…) (`torch.linalg.det`). */
 export const det = (A: Tensor): Tensor => apply("det", [squareMatrix("linalg.det", A)], {});
 
 /** sign and log|det| (the second is differentiable); sign is 0 and logabsdet −∞ for singular input. */
@@ -141,8 +152,14 @@ export function eigh(A: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
   return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
 }
 
+/** Eigenvalues (ascending) of a symmetric matrix, from its lower triangle (`torch.linalg.eigvalsh`). */
 export const eigvalsh = (A: Tensor): Tensor => eigh(A).eigenvalues;
 
+/**
+ * QR decomposition A = QR of a (…, m, n) matrix, Q with orthonormal columns and R upper triangular
+ * (`torch.linalg.qr`); `mode` "reduced" (default) gives Q (…, m, k) with k = min(m, n), "complete" gives Q
+ * (…, m, m).
+ */
 export function qr(A: Tensor, options: { mode?: "reduced" | "complete" } = {}): { Q: Tensor; R: Tensor } {
   if (A.ndim < 2) throw new Error(`linalg.qr: expects a matrix (…, m, n), got shape ${fmtShape(A.shape)}`);
   const a = isFloating(A.dtype) ? A : cast(A, "float32");
@@ -150,6 +167,10 @@ export function qr(A: Tensor, options: { mode?: "reduced" | "complete" } = {}): 
   return { Q: Q!, R: R! };
 }
 
+/**
+ * Singular value decomposition A = U diag(S) Vh (`torch.linalg.svd`); S holds min(m, n) values in descending
+ * order, and U, Vh are square unless `fullMatrices` is false.
+ */
 export function svd(A: Tensor, options: { fullMatrices?: boolean } = {}): { U: Tensor; S: Tensor; Vh: Tensor } {
   if (A.ndim < 2) throw new Error(`linalg.svd: expects a matrix (…, m, n), got shape ${fmtShape(A.shape)}`);
   const a = isFloating(A.dtype) ? A : cast(A, "float32");
@@ -157,4 +178,5 @@ export function svd(A: Tensor, options: { fullMatrices?: boolean } = {}): { U: T
   return { U: U!, S: S!, Vh: Vh! };
 }
 
+/** Singular values of a (…, m, n) matrix, min(m, n) of them in descending order (`torch.linalg.svdvals`). */
 export const svdvals = (A: Tensor): Tensor => svd(A, { fullMatrices: false }).S;

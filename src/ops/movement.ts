@@ -47,6 +47,10 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * The values of `x` in row-major order, laid out in `shape` (`torch.reshape`); one entry may be −1 to be
+ * inferred from the size.
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape("reshape", x, shape);
   if (shapesEqual(s, x.shape)) return x;
@@ -64,6 +68,10 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return reshape(x, s);
 }
 
+/**
+ * Merges dims `startDim`..`endDim` (inclusive, negatives count from the end) into one (`torch.flatten`); a
+ * 0-d tensor becomes shape [1].
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim("flatten", startDim, x.ndim), e = normalizeDim("flatten", endDim, x.ndim);
@@ -72,11 +80,13 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, shape);
 }
 
+/** Removes size-1 dims: all of them, or only those among `dim` (`torch.squeeze`). */
 export function squeeze(x: Tensor, dim?: DimArg): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims("squeeze", dim, x.ndim);
   return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
 }
 
+/** Inserts a size-1 dim at position `dim` of the result (`torch.unsqueeze`); `dim` may be negative. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim("unsqueeze", dim, x.ndim + 1);
   const shape = [...x.shape];
@@ -84,6 +94,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
+/** Reorders the dims: result dim i is input dim `dims[i]` (`torch.permute`). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) {
     throw new Error(`permute: got ${dims.length} dims ${fmtShape(dims)} for a tensor of shape ${fmtShape(x.shape)}`);
@@ -94,6 +105,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return apply("permute", [x], { dims: d });
 }
 
+/** Swaps dims `dim0` and `dim1` (`torch.transpose`). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return x;
   const a = normalizeDim("transpose", dim0, x.ndim), b = normalizeDim("transpose", dim1, x.ndim);
@@ -108,6 +120,10 @@ export function t(x: Tensor): Tensor {
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
+/**
+ * Broadcasts `x` to `shape` without copying (`torch.Tensor.expand`): size-1 dims may grow, new dims are
+ * prepended, and −1 keeps a dim's size.
+ */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkShape("expand", shape, { allowInfer: true });
   if (shape.length < x.ndim) {
@@ -151,6 +167,7 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   return apply("slice", [x], { starts, ends, steps });
 }
 
+/** The slice of `length` elements from `start` along `dim` (`torch.narrow`); `start` may be negative. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim("narrow", dim, x.ndim);
   checkInt("narrow", "start", start);
@@ -174,15 +191,24 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return squeeze(slice(x, d, i, i + 1), d);
 }
 
+/**
+ * `x` itself when it is already row-major contiguous and spans its whole storage, else a row-major
+ * copy (`torch.Tensor.contiguous`); `options.copy` always copies.
+ */
 export function contiguous(x: Tensor, options: { copy?: boolean } = {}): Tensor {
   if (!options.copy && x.isContiguous() && x.offset === 0 && x.storage.data.length === x.size) return x;
   return apply("contiguous", [x], {});
 }
 
+/** A contiguous copy of `x` that stays in the autograd graph (`torch.clone`). */
 export function clone(x: Tensor): Tensor {
   return contiguous(x, { copy: true });
 }
 
+/**
+ * Concatenates tensors along an existing dim `dim` (`torch.cat`); sizes must match in the other dims and the
+ * dtype is promoted. 1-D empty tensors are skipped, as in PyTorch.
+ */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   checkTensorList("cat", tensors);
   if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
@@ -207,6 +233,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return apply("cat", list.map((t) => cast(t, dtype)), { dim: d });
 }
 
+/** Stacks same-shape tensors along a new dim `dim` (`torch.stack`). */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   checkTensorList("stack", tensors);
   if (tensors.length === 0) throw new Error("stack: expected a non-empty list of tensors");
@@ -220,6 +247,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
 
+/**
+ * Splits `x` along `dim` into pieces of `splitSize` (the last may be smaller), or of the listed sizes
+ * (`torch.split`).
+ */
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
   const d = normalizeDim("split", dim, x.ndim);
   const n = x.shape[d]!;
@@ -243,12 +274,17 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
   return out;
 }
 
+/**
+ * Splits `x` along `dim` into at most `chunks` pieces of equal size (the last may be smaller), as
+ * `torch.chunk`.
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${describe(chunks)}`);
   const d = normalizeDim("chunk", dim, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
 }
 
+/** Reverses the order of elements along each dim in `dims` (`torch.flip`). */
 export function flip(x: Tensor, dims: DimArg): Tensor {
   let y = x;
   for (const d of normalizeDims("flip", dims, x.ndim)) {
@@ -276,6 +312,10 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   return reshape(expand(reshape(x, interleaved), expanded), result);
 }
 
+/**
+ * The padding mode of {@link pad}: a constant `value`, the mirror image without the edge (reflect), the
+ * repeated edge (replicate), or wrap-around (circular).
+ */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /**

@@ -14,6 +14,11 @@ import { denseValues } from "../backend/cpu/strided.js";
 /** An int for every pooled dim, or one int per pooled dim (PyTorch's `_pair(3)` = `(3, 3)`). */
 export type IntOrTuple = number | readonly number[];
 
+/**
+ * Options of the max pooling functions (`maxPool1d`, `maxPool2d`, `maxPool3d`, as
+ * `torch.nn.functional.max_pool*d`): stride, padding, dilation, ceil mode and whether to return the indices
+ * of the maxima.
+ */
 export interface MaxPoolOptions {
   /** Step between windows; default (or null): the kernel size. */
   stride?: IntOrTuple | null;
@@ -27,6 +32,10 @@ export interface MaxPoolOptions {
   returnIndices?: boolean;
 }
 
+/**
+ * Options of the average pooling functions (`avgPool1d`, `avgPool2d`, `avgPool3d`, as
+ * `torch.nn.functional.avg_pool*d`): stride, padding, ceil mode and the divisor.
+ */
 export interface AvgPoolOptions {
   /** Step between windows; default (or null): the kernel size. */
   stride?: IntOrTuple | null;
@@ -39,6 +48,10 @@ export interface AvgPoolOptions {
   divisorOverride?: number | null;
 }
 
+/**
+ * Options of the max unpooling functions (`maxUnpool1d`, `maxUnpool2d`, `maxUnpool3d`): the pooling's stride
+ * and padding, and the output size to restore.
+ */
 export interface MaxUnpoolOptions {
   stride?: IntOrTuple | null;
   padding?: IntOrTuple;

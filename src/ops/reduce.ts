@@ -72,6 +72,7 @@ function reduce(prim: ReducePrim, x: Tensor, options: ReduceOptions = {}): Tenso
 export function sum(x: Tensor, dim?: DimOrOptions, keepdim?: boolean): Tensor {
   return reduce("sum", x, reduceArgs("sum", dim, keepdim));
 }
+/** Product over `dim` (all dims by default), with the same argument forms as {@link sum} (`torch.prod`). */
 export function prod(x: Tensor, dim?: DimOrOptions, keepdim?: boolean): Tensor {
   return reduce("prod", x, reduceArgs("prod", dim, keepdim));
 }
@@ -104,6 +105,11 @@ export function max(x: Tensor, dim: number | { dim: number; keepdim?: boolean },
 export function max(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ValuesIndices {
   return extremum("max", x, dim, keepdim);
 }
+/**
+ * PyTorch's `min`: the smallest element (`x.min()`), the elementwise minimum of two tensors (`x.min(y)`), or
+ * along a dim the values with their int32 indices (`{ values, indices }`), the gradient going to the returned
+ * index.
+ */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ValuesIndices;
@@ -141,6 +147,10 @@ function countOf(op: string, x: Tensor, options: ReduceOptions = {}): number {
   return dims.reduce((n, d) => n * (x.shape[d] ?? 1), 1);
 }
 
+/**
+ * Arithmetic mean over `dim` (all dims by default), with the same argument forms as {@link sum}
+ * (`torch.mean`); `x` must be floating point.
+ */
 export function mean(x: Tensor, dim?: DimOrOptions, keepdim?: boolean): Tensor {
   checkTensor("mean", x);
   const options = reduceArgs("mean", dim, keepdim);
@@ -151,6 +161,10 @@ export function mean(x: Tensor, dim?: DimOrOptions, keepdim?: boolean): Tensor {
   return div(sum(x, options), n);
 }
 
+/**
+ * Options of {@link variance} (`var`) and {@link std}: the dims to reduce, `keepdim`, and the
+ * degrees-of-freedom correction.
+ */
 export interface VarOptions extends ReduceOptions {
   /** Bessel's correction (divide by N − 1); default true, like PyTorch. */
   unbiased?: boolean;
@@ -209,6 +223,10 @@ export function argmax(x: Tensor, dim?: number | { dim?: number; keepdim?: boole
   checkTensor("argmax", x);
   return argReduce("argmax", x, argArgs("argmax", dim, keepdim));
 }
+/**
+ * Index of the smallest element: over everything (`x.argmin()`, flat index) or along `dim` (`x.argmin(1)`),
+ * as int32 (`torch.argmin`).
+ */
 export function argmin(x: Tensor, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor {
   checkTensor("argmin", x);
   return argReduce("argmin", x, argArgs("argmin", dim, keepdim));
@@ -275,6 +293,7 @@ export function norm(x: Tensor, p?: number | (ReduceOptions & { p?: number }), d
   return pow(sum(pow(abs(x), order), o), 1 / order);
 }
 
+/** Cumulative sum along `dim` (`torch.cumsum`); bool inputs are summed as int32. */
 export function cumsum(x: Tensor, dim: number): Tensor {
   checkTensor("cumsum", x);
   if (x.ndim === 0) {

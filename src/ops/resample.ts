@@ -9,8 +9,16 @@ import { expand, permute, reshape, unsqueeze } from "./movement.js";
 import { tensor } from "./creation.js";
 import { adaptiveAvgPoolNd, checkOptions } from "./pooling.js";
 
+/**
+ * The interpolation mode of {@link interpolate} and the Upsample layer: nearest neighbour (PyTorch's legacy
+ * rule or "nearest-exact"), (bi/tri)linear for 1/2/3 spatial dims, or area averaging.
+ */
 export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "trilinear" | "area";
 
+/**
+ * Options of {@link interpolate} (`torch.nn.functional.interpolate`): the output size or the scale factor,
+ * the mode, and the corner-alignment and scale-recomputation flags.
+ */
 export interface InterpolateOptions {
   /** Output size of the spatial dims: one int for all, or one per dim. Exactly one of size and scaleFactor. */
   size?: number | readonly number[] | null;

@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link Adadelta} (PyTorch's keyword arguments in camelCase); the constructor takes
+ * any subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface AdadeltaHyper {
   /** Scale applied to the update (the paper has none, i.e. 1). */
   lr: number;
@@ -13,6 +17,10 @@ export interface AdadeltaHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link Adadelta} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface AdadeltaState {
   /** E[g²]. */
   squareAvg: Tensor;

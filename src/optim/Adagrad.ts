@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { fullLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link Adagrad} (PyTorch's keyword arguments in camelCase); the constructor takes
+ * any subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface AdagradHyper {
   lr: number;
   /** η: the step size decays as γ/(1 + (t − 1)η). */
@@ -14,6 +18,10 @@ export interface AdagradHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link Adagrad} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface AdagradState {
   step: number;
   /** Σ g²: the accumulated squared gradients. */

@@ -6,6 +6,10 @@ import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults }
 import { fusedKernels, pinStorage } from "../backend/fused.js";
 import { peekGrad } from "../tensor/recycle.js";
 
+/**
+ * The hyperparameters of {@link Adam} (PyTorch's keyword arguments in camelCase); the constructor takes any
+ * subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface AdamHyper {
   lr: number;
   /** (β₁, β₂): decay rates of the first and second moment estimates. */
@@ -18,6 +22,10 @@ export interface AdamHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link Adam} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface AdamState {
   step: number;
   /** m: first moment estimate. */

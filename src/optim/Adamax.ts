@@ -4,6 +4,10 @@ import { zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link Adamax} (PyTorch's keyword arguments in camelCase); the constructor takes any
+ * subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface AdamaxHyper {
   lr: number;
   betas: [number, number];
@@ -12,6 +16,10 @@ export interface AdamaxHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link Adamax} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface AdamaxState {
   step: number;
   expAvg: Tensor;

@@ -8,6 +8,10 @@ import { Optimizer, type ParamGroup, type ParamsArg, withDefaults } from "./Opti
 /** The line searches LBFGS knows: PyTorch's spelling and the camelCase one mean the same. */
 export type LBFGSLineSearch = "strong_wolfe" | "strongWolfe";
 
+/**
+ * The hyperparameters of {@link LBFGS} (PyTorch's keyword arguments in camelCase): step length, iteration and
+ * evaluation budgets, stopping tolerances, history size and line search.
+ */
 export interface LBFGSHyper {
   /** Step length: every step but the very first tries t = lr (the first tries lr·min(1, 1/‖g‖₁)). */
   lr: number;

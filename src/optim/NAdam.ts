@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link NAdam} (PyTorch's keyword arguments in camelCase); the constructor takes any
+ * subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface NAdamHyper {
   lr: number;
   betas: [number, number];
@@ -18,6 +22,10 @@ export interface NAdamHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link NAdam} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface NAdamState {
   step: number;
   /** Π_{i≤t} μ_i. */

@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link RMSprop} (PyTorch's keyword arguments in camelCase); the constructor takes
+ * any subset, per parameter group, the rest defaulting as PyTorch's.
+ */
 export interface RMSpropHyper {
   lr: number;
   /** α: decay of the running average of g². */
@@ -15,6 +19,10 @@ export interface RMSpropHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link RMSprop} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface RMSpropState {
   squareAvg: Tensor;
   /** E[g] (centered only). */

@@ -7,6 +7,10 @@ import { fusedKernels, pinStorage } from "../backend/fused.js";
 import type { Generator } from "../random/Generator.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link SGD} (PyTorch's keyword arguments in camelCase, plus the gradient-noise
+ * schedule); the constructor requires `lr` and takes any subset of the others, per parameter group.
+ */
 export interface SGDHyper {
   lr: number;
   /** μ: momentum factor (0 = plain SGD). */
@@ -28,6 +32,10 @@ export interface SGDHyper {
   noiseGamma: number;
 }
 
+/**
+ * The per-parameter state {@link SGD} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface SGDState {
   /** Steps taken (the t of the noise schedule). */
   step: number;

@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link Yogi}; the constructor takes any subset, per parameter group, the rest
+ * defaulting to the paper's values.
+ */
 export interface YogiHyper {
   lr: number;
   betas: [number, number];
@@ -14,6 +18,10 @@ export interface YogiHyper {
   maximize: boolean;
 }
 
+/**
+ * The per-parameter state {@link Yogi} keeps between steps (PyTorch's `optimizer.state[p]` entries in
+ * camelCase).
+ */
 export interface YogiState {
   step: number;
   expAvg: Tensor;

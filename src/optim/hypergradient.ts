@@ -5,6 +5,10 @@ import { zerosLike } from "../ops/creation.js";
 import { sum } from "../ops/reduce.js";
 import { Optimizer, type ParamGroup, type ParamsArg, withDefaults } from "./Optimizer.js";
 
+/**
+ * The hyperparameters of {@link SGDHD} (hypergradient SGD, Baydin et al. 2018): the initial learning rate,
+ * the hypergradient learning rate and L2 weight decay; the constructor takes any subset.
+ */
 export interface SGDHDHyper {
   /** α: the learning rate, itself updated every step. */
   lr: number;
@@ -13,6 +17,10 @@ export interface SGDHDHyper {
   weightDecay: number;
 }
 
+/**
+ * The per-parameter state of {@link SGDHD} and {@link AdamHD}: the step count, the previous update direction
+ * and (Adam-HD only) the moment estimates.
+ */
 export interface HDState {
   step: number;
   /** u_{t−1} = −∂θ_{t−1}/∂α: the previous update direction (the previous gradient for SGD-HD). */
@@ -61,6 +69,10 @@ export function sgdhdUpdate(params: Tensor[], grads: Tensor[], states: (HDState 
   };
 }
 
+/**
+ * The hyperparameters of {@link AdamHD} (hypergradient Adam, Baydin et al. 2018): those of {@link SGDHDHyper}
+ * plus Adam's betas and ε.
+ */
 export interface AdamHDHyper extends SGDHDHyper {
   betas: [number, number];
   eps: number;

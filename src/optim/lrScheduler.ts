@@ -141,6 +141,10 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/**
+ * Options of {@link ReduceLROnPlateau} (PyTorch's keyword arguments in camelCase): whether lower or higher is
+ * better, the reduction factor, patience, threshold, cooldown and the minimum learning rate.
+ */
 export interface ReduceLROnPlateauOptions {
   /** "min": lower metric is better (a loss); "max": higher is better (an accuracy). */
   mode?: "min" | "max";

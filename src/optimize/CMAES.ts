@@ -32,6 +32,10 @@ export interface CMAESParameters {
   chiN: number;
 }
 
+/**
+ * Hansen's default CMA-ES strategy parameters ({@link CMAESParameters}) for dimension `n`, with an optional
+ * population size λ and active (negative) weights.
+ */
 export function cmaesParameters(n: number, opts: { popsize?: number; active?: boolean } = {}): CMAESParameters {
   if (!Number.isInteger(n) || n < 1) throw new Error(`CMAES: dimension must be a positive integer, got ${n}`);
   const lambda = opts.popsize ?? 4 + Math.floor(3 * Math.log(n));

@@ -8,6 +8,10 @@ import { strongWolfe } from "./strongWolfe.js";
 /** Which rule picks the step length α along d. */
 export type LineSearchKind = "strong-wolfe" | "backtracking" | "exact";
 
+/**
+ * Options of {@link lineSearch}: the first trial step, the Wolfe constants c₁ and c₂, the largest step and
+ * the trial budget.
+ */
 export interface LineSearchOptions {
   /** First trial step (default 1). */
   alpha0?: number;
@@ -21,6 +25,10 @@ export interface LineSearchOptions {
   maxIter?: number;
 }
 
+/**
+ * What {@link lineSearch} returns: the step α, f and (when computed) ∇f at x + αd, and whether the rule's
+ * conditions were met.
+ */
 export interface LineSearchResult {
   alpha: number;
   /** f(x + αd). */

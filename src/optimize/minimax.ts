@@ -21,6 +21,10 @@ export interface MinimaxOptions {
   tol?: number;
 }
 
+/**
+ * What {@link minimax} returns: the final x and y, the number of iterations, the trajectory from the start
+ * and whether the gradient-norm tolerance was reached.
+ */
 export interface MinimaxResult {
   x: Float64Array;
   y: Float64Array;

@@ -12,6 +12,11 @@ import { quasiNewton, type QuasiNewtonOptions } from "./quasiNewton.js";
 import type { GradientFn, HessianFn, ObjectiveFn, OptimizeResult } from "./types.js";
 import { assertFinite } from "./vector.js";
 
+/**
+ * The algorithms {@link minimize} offers: first-order descent (plain, momentum, Nesterov), Newton, the
+ * quasi-Newton updates (SR1, DFP, BFGS, L-BFGS), nonlinear conjugate gradient, and the derivative-free
+ * Nelder–Mead and CMA-ES.
+ */
 export type MinimizeMethod =
   | "gradient-descent" | "momentum" | "nesterov"
   | "newton" | "sr1" | "dfp" | "bfgs" | "l-bfgs" | "cg"

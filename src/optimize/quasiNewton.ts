@@ -49,6 +49,10 @@ export function bfgsUpdate(h: Float64Array, s: Float64Array, y: Float64Array): F
   return out;
 }
 
+/**
+ * DFP update of the inverse-Hessian approximation (N&W eq. 6.15): H⁺ = H − HyyᵀH / yᵀHy + ssᵀ / yᵀs; `null`
+ * (skip) when yᵀs ≤ 0.
+ */
 export function dfpUpdate(h: Float64Array, s: Float64Array, y: Float64Array): Float64Array | null {
   const n = s.length;
   const ys = dot(y, s);
@@ -64,6 +68,10 @@ export function dfpUpdate(h: Float64Array, s: Float64Array, y: Float64Array): Fl
   return out;
 }
 
+/**
+ * SR1 update of the inverse-Hessian approximation (N&W eq. 6.25): H⁺ = H + (s − Hy)(s − Hy)ᵀ / (s − Hy)ᵀy;
+ * `null` (skip) when the denominator is below `r`‖y‖‖s − Hy‖ (eq. 6.26).
+ */
 export function sr1Update(h: Float64Array, s: Float64Array, y: Float64Array, r = 1e-8): Float64Array | null {
   const n = s.length;
   const hy = matVec(h, y);

@@ -20,6 +20,8 @@ export interface Series {
   color?: string;
   /** Dashed line (linePlot only). */
   dashed?: boolean;
+  /** Text drawn next to each point (scatter only), e.g. the words of a word-vector plot. */
+  labels?: readonly string[];
 }
 
 /** Options shared by plots with axes. */
@@ -43,10 +45,12 @@ export interface AxesOptions {
   legendPosition?: "top-right" | "top-left" | "bottom-right" | "bottom-left";
 }
 
+/** Options of {@link linePlot}: the axes' options plus the line series to draw. */
 export interface LinePlotOptions extends AxesOptions {
   series: Series[];
 }
 
+/** Options of {@link scatter}: the axes' options plus the point series and the marker radius. */
 export interface ScatterOptions extends AxesOptions {
   series: Series[];
   /** Marker radius in pixels (default 3). */
@@ -56,6 +60,10 @@ export interface ScatterOptions extends AxesOptions {
 /** Color scales: sequential `viridis`, `gray` (white → black), and `diverging` (blue → white → red, centred on 0 when the data straddle it). */
 export type ColorScale = "viridis" | "gray" | "diverging";
 
+/**
+ * Options of {@link heatmap}: the values, cell labels or values, the color scale and range, axis and tick
+ * labels, the origin, cell size, color bar and paths drawn over the cells.
+ */
 export interface HeatmapOptions {
   /** values[row][col]; every row has the same length. */
   values: number[][];
@@ -89,6 +97,10 @@ export interface HeatmapOptions {
   paths?: Series[];
 }
 
+/**
+ * Options of {@link contour}: a function to sample or precomputed grid values, the grid resolution, the
+ * contour levels, and paths drawn on top, plus the axes' options.
+ */
 export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
   /** Either a function sampled on a grid over xRange × yRange ... */
   f?: (x: number, y: number) => number;
@@ -107,6 +119,7 @@ export interface ContourOptions extends Omit<AxesOptions, "logY" | "logX"> {
   paths?: Series[];
 }
 
+/** Options of {@link panel}: plots per row and a title. */
 export interface PanelOptions {
   /** Plots per row (default: all in one row). */
   columns?: number;
@@ -565,6 +578,17 @@ export function scatter(opts: ScatterOptions): string {
       body.push(`<circle cx="${fmt(axes.px(x[j]!))}" cy="${fmt(axes.py(y))}" r="${r}"/>`);
     }
     body.push(`</g>`);
+    if (s.labels) {
+      // each label beside its point, on the side towards the plot's centre so it stays inside
+      const middle = (axes.left + axes.right) / 2;
+      for (let j = 0; j < Math.min(s.labels.length, s.y.length); j++) {
+        const y = s.y[j]!;
+        if (!Number.isFinite(y) || !Number.isFinite(x[j]!) || (opts.logY && !(y > 0)) || (opts.logX && !(x[j]! > 0))) continue;
+        const px = axes.px(x[j]!), py = axes.py(y);
+        const left = px > middle;
+        body.push(text(left ? px - r - 2 : px + r + 2, py - r, s.labels[j]!, `font-size="10" fill="${color}"${left ? ` text-anchor="end"` : ""}`));
+      }
+    }
   });
   if (showLegend) body.push(...legend(axes, opts.series, "marker", placement));
   return svgDocument(axes.width, axes.height, body);
@@ -848,5 +872,80 @@ export function panel(plots: string[], opts: PanelOptions = {}): string {
       .replace(/url\(#([\w-]+)\)/g, `url(#$1-${i})`);
     body.push(inner.trimEnd());
   });
+  return svgDocument(width, height, body);
+}
+
+/** Options of `graphPlot`: title, image size, node positions, the edges, node groups (colours) and their names, highlighted nodes, labels and node radius. */
+export interface GraphPlotOptions {
+  title?: string;
+  /** Pixel size of the whole image; defaults to 640 × 480. */
+  width?: number;
+  height?: number;
+  /** Each node's position [x, y] in any units (scaled to fit; y grows upwards). */
+  positions: readonly (readonly [number, number])[];
+  /** Edges as pairs of node indices (drawn once each; give undirected edges in one direction). */
+  edges: readonly (readonly [number, number])[];
+  /** Each node's group (0, 1, …): its fill color, the palette entry of that index. */
+  groups: ArrayLike<number>;
+  /** Legend text of each group (default "group 0", "group 1", …). */
+  groupNames?: string[];
+  /** Nodes drawn with a thick black ring, and the legend text of that ring. */
+  highlight?: ArrayLike<boolean>;
+  highlightName?: string;
+  /** Text drawn inside each node (default: the node index). */
+  labels?: string[];
+  /** Node radius in pixels (default 9). */
+  radius?: number;
+}
+
+/** A node-link drawing of a graph: edges as gray lines, nodes as circles colored by group, a legend right of the drawing. */
+export function graphPlot(opts: GraphPlotOptions): string {
+  const N = opts.positions.length;
+  if (N === 0) throw new Error("graphPlot: needs at least one node");
+  if (opts.groups.length !== N) throw new Error(`graphPlot: ${N} positions but ${opts.groups.length} groups`);
+  if (opts.highlight !== undefined && opts.highlight.length !== N) throw new Error(`graphPlot: ${N} positions but ${opts.highlight.length} highlight flags`);
+  for (const [i, j] of opts.edges) {
+    if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < N && j < N)) throw new Error(`graphPlot: edge (${i}, ${j}) is out of range for ${N} nodes`);
+  }
+  const width = opts.width ?? 640, height = opts.height ?? 480, r = opts.radius ?? 9;
+  const numGroups = Math.max(...Array.from(opts.groups)) + 1;
+  const series: Series[] = Array.from({ length: numGroups }, (_, g) => ({ name: opts.groupNames?.[g] ?? `group ${g}`, y: [], color: palette[g % palette.length]! }));
+  const keyed = opts.highlight !== undefined && Array.from(opts.highlight).some(Boolean);
+  const legendEntries = keyed ? [...series, { name: opts.highlightName ?? "highlighted", y: [], color: "#000" }] : series;
+  const legendBox = legendSize(legendEntries);
+  const area = { left: 12 + r, right: width - legendBox.width - 24 - r, top: (opts.title ? 40 : 12) + r, bottom: height - 12 - r };
+  const xs = opts.positions.map((p) => p[0]), ys = opts.positions.map((p) => p[1]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)], [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  // one scale for both axes, so the drawing keeps its proportions
+  const scale = Math.min((area.right - area.left) / (x1 - x0 || 1), (area.bottom - area.top) / (y1 - y0 || 1));
+  const cx = (area.left + area.right) / 2, cy = (area.top + area.bottom) / 2;
+  const px = (i: number): number => cx + (xs[i]! - (x0 + x1) / 2) * scale;
+  const py = (i: number): number => cy - (ys[i]! - (y0 + y1) / 2) * scale;
+  const body: string[] = [];
+  if (opts.title) body.push(...title(width, opts.title, 15));
+  body.push(`<g class="edges" stroke="#999" stroke-width="1" stroke-opacity="0.7">`);
+  for (const [i, j] of opts.edges) body.push(`<line x1="${fmt(px(i))}" y1="${fmt(py(i))}" x2="${fmt(px(j))}" y2="${fmt(py(j))}"/>`);
+  body.push(`</g>`);
+  series.forEach((s, g) => {
+    body.push(`<g class="series" data-name="${escapeXml(s.name)}" fill="${s.color}">`);
+    for (let i = 0; i < N; i++) {
+      if (opts.groups[i] !== g) continue;
+      const ring = opts.highlight?.[i] ? ` stroke="#000" stroke-width="3"` : ` stroke="#fff" stroke-width="1"`;
+      body.push(`<circle cx="${fmt(px(i))}" cy="${fmt(py(i))}" r="${r}"${ring}/>`);
+    }
+    body.push(`</g>`);
+  });
+  const labelSize = Math.max(6, Math.min(10, r));
+  body.push(`<g class="labels">`);
+  for (let i = 0; i < N; i++) body.push(text(px(i), py(i) + labelSize * 0.35, opts.labels?.[i] ?? String(i), `font-size="${labelSize}" text-anchor="middle" fill="#fff"`));
+  body.push(`</g>`);
+  const lx = width - legendBox.width - 12, ly = (opts.title ? 40 : 12);
+  const legendOut = legendAt(lx, ly, legendEntries, "marker");
+  if (keyed) {
+    // the ring entry: an open black circle
+    const last = legendOut.findLastIndex((l) => l.startsWith("<circle"));
+    legendOut[last] = legendOut[last]!.replace(`fill="#000"`, `fill="none" stroke="#000" stroke-width="2.5"`);
+  }
+  body.push(...legendOut);
   return svgDocument(width, height, body);
 }

@@ -10,8 +10,16 @@ export interface Space<T> {
   seed(seed: number): void;
 }
 
+/**
+ * The `info` object of `reset` and `step`: environment-specific diagnostics by name (Gymnasium's `info`
+ * dict).
+ */
 export type Info = Record<string, unknown>;
 
+/**
+ * Options of an environment's `reset`: a seed for its generator and environment-specific reset options
+ * (Gymnasium's `reset(seed=..., options=...)`).
+ */
 export interface ResetOptions {
   /**
    * Reseeds the environment's generator; the same seed gives the same episode for the same actions.

@@ -36,6 +36,10 @@ export interface ReplayBatch {
   weights: Tensor;
 }
 
+/**
+ * Options of {@link ReplayBuffer}: the observation size, the action size (0 for discrete actions) and the
+ * owner named in error messages.
+ */
 export interface ReplayBufferOptions {
   /** Size of an observation vector. */
   observationSize: number;
@@ -157,6 +161,10 @@ export class ReplayBuffer {
   }
 }
 
+/**
+ * Options of {@link PrioritizedReplayBuffer} (Schaul et al. 2016): those of {@link ReplayBufferOptions} plus
+ * the priority exponent α and the floor ε added to |δ|.
+ */
 export interface PrioritizedReplayOptions extends ReplayBufferOptions {
   /** How strongly priorities skew sampling: 0 is uniform, 1 fully proportional (default 0.6, the paper's). */
   alpha?: number;

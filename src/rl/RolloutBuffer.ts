@@ -5,6 +5,10 @@ import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { gae } from "./returns.js";
 
+/**
+ * Options of {@link RolloutBuffer}: steps per rollout, number of environments, observation size and action
+ * size (0 for discrete actions).
+ */
 export interface RolloutBufferOptions {
   numSteps: number;
   numEnvs: number;

@@ -6,6 +6,7 @@
 import type { Env } from "./Env.js";
 import { formatValue } from "./spaces.js";
 
+/** Options of {@link checkEnv}: the seed of the determinism check and the step budget of each rollout. */
 export interface CheckEnvOptions {
   /** Seed used for the determinism check (default 123). */
   seed?: number;

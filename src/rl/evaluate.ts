@@ -3,6 +3,10 @@
 import type { Env } from "./Env.js";
 import { checkSeed } from "./seeding.js";
 
+/**
+ * Options of {@link evaluatePolicy}: the number of episodes, the seed of the first and the step cap per
+ * episode.
+ */
 export interface EvaluateOptions {
   /** Episodes to run (default 10). */
   episodes?: number;
@@ -12,6 +16,10 @@ export interface EvaluateOptions {
   maxSteps?: number;
 }
 
+/**
+ * What {@link evaluatePolicy} returns: the mean and standard deviation of the undiscounted returns, and every
+ * episode's return and length.
+ */
 export interface EvaluationResult {
   /** Mean undiscounted return over the episodes. */
   mean: number;

@@ -17,6 +17,10 @@ import { FrozenLake } from "./envs/FrozenLake.js";
 /** Builds an environment from the options given to `make` (minus `maxEpisodeSteps`). */
 export type EnvFactory = (options: Record<string, unknown>) => Env<unknown, unknown>;
 
+/**
+ * An environment registration, as {@link register} stored it and {@link spec} returns it: the id, its
+ * factory, the time limit, the default options and the accepted option names (Gymnasium's `EnvSpec`).
+ */
 export interface EnvSpec {
   id: string;
   factory: EnvFactory;
@@ -28,6 +32,10 @@ export interface EnvSpec {
   optionKeys: readonly string[] | undefined;
 }
 
+/**
+ * Options of {@link register}: the time limit `make` applies, default options for the factory, the accepted
+ * option names, and whether to replace an existing registration.
+ */
 export interface RegisterOptions {
   maxEpisodeSteps?: number;
   defaultOptions?: Record<string, unknown>;
@@ -74,6 +82,10 @@ export function spec(id: string): EnvSpec {
   return found;
 }
 
+/**
+ * Options of {@link make}: an override of the registered time limit; every other key goes to the
+ * environment's factory.
+ */
 export interface MakeOptions {
   /** Overrides the registered time limit; `null` means no TimeLimit wrapper. */
   maxEpisodeSteps?: number | null;

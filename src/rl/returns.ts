@@ -15,6 +15,10 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number): Fl
   return out;
 }
 
+/**
+ * The input of {@link gae}: rewards, value estimates and done flags laid out (T, E) for T steps of E
+ * environments, and the bootstrap values after the last step.
+ */
 export interface GaeInput {
   /** Rewards r_t, laid out (T, E) row-major: step t of env e at t·E + e. */
   rewards: ArrayLike<number>;

@@ -8,6 +8,7 @@ import { Generator } from "../random/Generator.js";
 import type { Space } from "./Env.js";
 import { checkSeed } from "./seeding.js";
 
+/** Options of the spaces' constructors: the seed of the space's own generator. */
 export interface SpaceOptions {
   /** Seed of the space's own generator (default 0). */
   seed?: number;

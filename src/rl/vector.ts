@@ -18,6 +18,11 @@ import type { Env, Info, Space } from "./Env.js";
 import { formatValue, Tuple } from "./spaces.js";
 import { checkSeed } from "./seeding.js";
 
+/**
+ * When {@link SyncVectorEnv} resets a finished sub-environment: "next-step" (Gymnasium 1.0's default) resets
+ * it on the following step, ignoring that step's action; "same-step" (Gymnasium 0.29) resets it at once,
+ * keeping the final observation and info in `info.finalObservation` / `info.finalInfo`.
+ */
 export type AutoresetMode = "next-step" | "same-step";
 
 /** `step` result of a vector env: one entry per sub-environment in every array. */
@@ -29,6 +34,10 @@ export type VectorStepResult<Obs> = [
   infos: Info[],
 ];
 
+/**
+ * Options of {@link SyncVectorEnv}'s `reset`: the seed(s) of the sub-environments and the options passed to
+ * each sub-environment's `reset`.
+ */
 export interface VectorResetOptions {
   /** A number seeds sub-env i with `seed + i` (as Gymnasium does); an array gives each its own seed. */
   seed?: number | readonly number[];

@@ -28,10 +28,17 @@ export class Storage {
   constructor(public data: TypedArray) {}
 }
 
+/** A plain JS value that can stand for a 0-d tensor: a number or a boolean. */
 export type Scalar = number | boolean;
+/** An operand of the elementwise ops: a tensor or a {@link Scalar}. */
 export type TensorLike = Tensor | Scalar;
+/** One dim or several dims; negative dims count from the end. */
 export type DimArg = number | readonly number[];
 
+/**
+ * Options of the reductions (`sum`, `mean`, `amax`, ...): the dims to reduce (all by default) and whether to
+ * keep them as size 1.
+ */
 export interface ReduceOptions {
   dim?: DimArg;
   keepdim?: boolean;

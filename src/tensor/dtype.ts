@@ -1,8 +1,13 @@
 // Data types, their storage arrays, and PyTorch's type-promotion rules.
 import { markOwnedF32, takePlainF32 } from "./recycle.js";
 
+/**
+ * The element types a tensor can have (PyTorch's `torch.float32`, `torch.float64`, `torch.int32`,
+ * `torch.bool`).
+ */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
+/** Every supported {@link DType}: float32, float64, int32, bool. */
 export const dtypes: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
 /** The TypedArray that stores each dtype (bool is one byte per element, 0 or 1). */
@@ -12,6 +17,10 @@ export interface StorageOf {
   int32: Int32Array;
   bool: Uint8Array;
 }
+/**
+ * The typed arrays tensor storage uses: Float32Array, Float64Array, Int32Array, or Uint8Array for bool (0 or
+ * 1).
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export function allocate(dtype: DType, size: number): TypedArray {
@@ -58,6 +67,7 @@ export function allocateUninitialized(dtype: DType, size: number): TypedArray {
 
 const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
+/** Whether `dtype` is a floating-point type (float32 or float64), as `torch.is_floating_point`. */
 export function isFloating(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
 }

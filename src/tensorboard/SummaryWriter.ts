@@ -8,6 +8,10 @@ import { frameRecord } from "./records.js";
 import { histogram, hparams, image, scalar, scalarValue, text, toHwcImage, type HParamValue } from "./summary.js";
 import "../tensor/disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
 
+/**
+ * Options of {@link SummaryWriter} (torch.utils.tensorboard's arguments in camelCase): the folder-name
+ * comment, the purge step, queue size and flush interval, the file-name suffix and the clock.
+ */
 export interface SummaryWriterOptions {
   /** Appended to the default log folder name (ignored when a folder is given). */
   comment?: string;
@@ -23,6 +27,10 @@ export interface SummaryWriterOptions {
   clock?: () => number;
 }
 
+/**
+ * Options of {@link SummaryWriter.addHistogram}: the bucketing, the maximum number of buckets and the wall
+ * time.
+ */
 export interface HistogramAddOptions {
   /** Bucketing (default "tensorflow", torch's default): see `Bins`. */
   bins?: Bins;
@@ -31,12 +39,17 @@ export interface HistogramAddOptions {
   walltime?: number;
 }
 
+/** Options of {@link SummaryWriter.addImage}: the order of the image's dimensions and the wall time. */
 export interface ImageAddOptions {
   /** Order of the image's dimensions (default "CHW"; also "HWC", "HW", ...). */
   dataformats?: string;
   walltime?: number;
 }
 
+/**
+ * Options of {@link SummaryWriter.addHparams}: the discrete domain of each hyperparameter, the run's
+ * sub-folder name and the global step.
+ */
 export interface HparamsAddOptions {
   /** For each hyper-parameter, every value it can take (shown as a discrete domain). */
   hparamDomainDiscrete?: Record<string, HParamValue[]>;

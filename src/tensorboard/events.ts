@@ -15,6 +15,7 @@ export interface Event {
   sourceMetadata?: { writer: string };
 }
 
+/** TensorBoard's `Summary` protobuf message: a list of tagged values. */
 export interface Summary {
   value: SummaryValue[];
 }
@@ -29,6 +30,10 @@ export interface SummaryValue {
   tensor?: TensorProto;
 }
 
+/**
+ * TensorBoard's `SummaryMetadata` protobuf message: the plugin that reads a value (with its data), a
+ * display name, a description and the data class.
+ */
 export interface SummaryMetadata {
   pluginData?: { pluginName: string; content: Uint8Array };
   displayName?: string;

@@ -149,6 +149,7 @@ function countBuckets(sorted: Float64Array, edges: readonly number[]): number[] 
   return counts;
 }
 
+/** Options of {@link makeHistogram}: the bucketing and the maximum number of buckets. */
 export interface HistogramOptions {
   bins?: Bins;
   /** torch's `max_bins`: with more buckets than this, sum groups of ⌊buckets / maxBins⌋ neighbours. */

@@ -33,6 +33,10 @@ function float64Values(op: string, values: Tensor | ArrayLike<number>): Float64A
   throw new Error(`${op}: values must be a Tensor or an array of numbers, got ${typeof values}`);
 }
 
+/**
+ * A `Summary` holding a histogram of `values` under `tag` (the record behind
+ * {@link SummaryWriter.addHistogram}).
+ */
 export function histogram(tag: string, values: Tensor | ArrayLike<number>, options: HistogramOptions = {}): Summary {
   return { value: [{ tag, histo: makeHistogram(float64Values("addHistogram", values), options) }] };
 }

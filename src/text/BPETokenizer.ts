@@ -5,6 +5,10 @@ import { GPT2_PATTERN, bytesToUnicode, preTokenizeBytes, preTokenizeText, unicod
 import { globalPattern } from "./WordTokenizer.js";
 import { checkSpecials, corpusDocuments, splitOnSpecials } from "./strings.js";
 
+/**
+ * Options of {@link BPETokenizer.train}: the target vocabulary size or number of merges, special tokens and
+ * the pre-tokenizer pattern.
+ */
 export interface BPETrainOptions {
   /** Size of the vocabulary to reach: 256 bytes + merges + specials. Give this or `numMerges`. */
   vocabSize?: number;

@@ -4,6 +4,10 @@ import { checkIds, checkTokenizerJSON, type Tokenizer, type TokenizerJSON } from
 import { Vocab } from "./Vocab.js";
 import { checkSpecials, compareCodePoints, corpusDocuments, splitOnSpecials } from "./strings.js";
 
+/**
+ * Options of {@link CharTokenizer.train}: special tokens, the unknown-character token and the minimum
+ * character frequency.
+ */
 export interface CharTokenizerOptions {
   /** Tokens kept whole when they occur in the text (e.g. `"<eos>"`); they take the first ids. */
   specials?: string[];

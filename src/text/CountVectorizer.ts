@@ -7,6 +7,11 @@ import { compareCodePoints } from "./strings.js";
 /** A document-frequency limit: an integer is a number of documents, another number a fraction of them (see `minDf`). */
 export type DfLimit = number | { count: number } | { fraction: number };
 
+/**
+ * Options of {@link CountVectorizer} (scikit-learn's arguments in camelCase): lower-casing, accent
+ * stripping, the token pattern or a custom preprocessor/tokenizer/analyzer, the n-gram range, stop
+ * words, document-frequency limits, a maximum number of features, binary counts and a fixed vocabulary.
+ */
 export interface CountVectorizerOptions {
   /** Lower-case documents before tokenizing (default true). */
   lowercase?: boolean;

@@ -5,6 +5,9 @@ import { describe } from "../tensor/validate.js";
 /** `"addk"`: add-k (Laplace for k = 1); `"kn"`: interpolated Kneser–Ney; `"mkn"`: modified (three discounts) interpolated Kneser–Ney. */
 export type Smoothing = "addk" | "kn" | "mkn";
 
+/**
+ * Options of {@link NGramLM}: the smoothing (add-k, Kneser–Ney or modified Kneser–Ney) and its parameters.
+ */
 export interface NGramLMOptions {
   /** Smoothing (default `"kn"`). */
   smoothing?: Smoothing;

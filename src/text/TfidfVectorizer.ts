@@ -3,6 +3,10 @@ import { describe } from "../tensor/validate.js";
 import { CountVectorizer, type CountVectorizerOptions } from "./CountVectorizer.js";
 import { SparseMatrix } from "./SparseMatrix.js";
 
+/**
+ * Options of {@link TfidfTransformer} and {@link TfidfVectorizer} (scikit-learn's arguments in camelCase):
+ * row normalization, IDF weighting and its smoothing, and sublinear term frequency.
+ */
 export interface TfidfOptions {
   /** Row normalization: "l2" (default), "l1" or null (none). */
   norm?: "l1" | "l2" | null;

@@ -2,6 +2,11 @@
 import { describe } from "../tensor/validate.js";
 import { checkSpecials, compareCodePoints } from "./strings.js";
 
+/**
+ * Options of {@link Vocab.fromTokens} and {@link Vocab.fromCounts} (as torchtext's
+ * `build_vocab_from_iterator`): the minimum frequency, a maximum size, special tokens and their position, and
+ * the unknown token.
+ */
 export interface VocabOptions {
   /** Tokens seen fewer times than this are left out (default 1). */
   minFreq?: number;

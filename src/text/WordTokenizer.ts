@@ -11,6 +11,10 @@ import { checkSpecials, corpusDocuments, splitOnSpecials } from "./strings.js";
  */
 export const DEFAULT_WORD_PATTERN = /[\p{L}\p{M}\p{N}_]+|[^\p{L}\p{M}\p{N}_\s]|\s+/u;
 
+/**
+ * Options of {@link WordTokenizer}: the token pattern, lower-casing and whether the text between matches
+ * becomes tokens.
+ */
 export interface WordTokenizerOptions {
   /** Tokens are the matches of this expression (flags kept, `g` added; a string is JavaScript syntax, compiled with `u`). Default `DEFAULT_WORD_PATTERN`. */
   pattern?: RegExp | string;

@@ -1,4 +1,4 @@
-// Text: tokenizers (character, regex word, byte-level BPE), Vocab, bag-of-words / TF-IDF vectorizers, n-gram language models, tiny Shakespeare.
+// Text: tokenizers (character, regex word, byte-level BPE), Vocab, bag-of-words / TF-IDF vectorizers, n-gram language models, word embeddings (word2vec, fastText, GloVe), tiny Shakespeare.
 export { Vocab } from "./Vocab.js";
 export type { VocabOptions, VocabJSON } from "./Vocab.js";
 export type { Tokenizer, TokenizerJSON } from "./Tokenizer.js";
@@ -21,3 +21,5 @@ export { NGramLM } from "./NGramLM.js";
 export type { NGramLMOptions, Smoothing } from "./NGramLM.js";
 export { tinyShakespeare, trainValSplit } from "./tinyShakespeare.js";
 export type { ShakespeareSplit } from "./tinyShakespeare.js";
+export { Word2Vec, FastText, GloVe, WordVectors, trainNegativeSampling, noiseDistribution, keepProbability, gloveWeight, fnv1a, charNgrams, plantedAnalogyCorpus, PLANTED_PAIRS } from "./embeddings.js";
+export type { Word2VecOptions, FastTextOptions, GloVeOptions, NegativeSamplingOptions, NegativeSamplingResult, Neighbour, Analogy } from "./embeddings.js";

@@ -2,6 +2,10 @@
 import { describe } from "../tensor/validate.js";
 import { readTinyShakespeare } from "../node/index.js";
 
+/**
+ * Which part of Tiny Shakespeare {@link tinyShakespeare} returns: nanoGPT's first 90 % ("train"), the last 10
+ * % ("val"), or the whole text.
+ */
 export type ShakespeareSplit = "train" | "val" | "all";
 
 /**

@@ -3,6 +3,10 @@ import type { Tensor } from "../tensor/Tensor.js";
 import type { Callback, TrainContext } from "./Callback.js";
 import { autoMode, type EpochLogs } from "./types.js";
 
+/**
+ * Options of the {@link EarlyStopping} callback (Keras's arguments in camelCase): the logged value to watch
+ * and its direction, patience, the minimal improvement and whether to restore the best weights.
+ */
 export interface EarlyStoppingOptions {
   /** Logged name to watch (default "valLoss"). */
   monitor?: string;

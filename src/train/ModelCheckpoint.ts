@@ -7,6 +7,10 @@ import { autoMode, type EpochLogs, type TrainableModel, type TrainableOptimizer 
 import { captureRng, restoreRng, type RngState } from "./rng.js";
 import type { Loader } from "./fit.js";
 
+/**
+ * Options of the {@link ModelCheckpoint} callback: where to save, whether only on improvement of a monitored
+ * value, whether to include the optimizer state, model config for the sidecar, and the writer to use.
+ */
 export interface ModelCheckpointOptions {
   /** Where to write; `{epoch}` is replaced by the epoch number. A `.json` sidecar goes next to it. */
   path: string;

@@ -3,6 +3,10 @@ import { SummaryWriter } from "../tensorboard/SummaryWriter.js";
 import type { BatchLogs, Callback, TrainContext } from "./Callback.js";
 import type { EpochLogs } from "./types.js";
 
+/**
+ * Options of the {@link TensorBoard} callback: the log folder, how often to log scalars (per epoch, per batch
+ * or every n batches) and how often to log weight histograms.
+ */
 export interface TensorBoardOptions {
   /** Folder of the runs (default "logs", as Keras): event files go to `<logDir>/train` and `<logDir>/validation`. */
   logDir?: string;

@@ -55,6 +55,11 @@ function checkFitArguments(options: unknown, extraArguments: number): asserts op
   for (const [key, hint] of missing) if ((options as Record<string, unknown>)[key] === undefined) throw new Error(`fit: options.${key} is missing; ${hint}`);
 }
 
+/**
+ * Options of {@link fit}: the training (and optional validation) loader, the loss, the optimizer and the
+ * number of epochs, plus metrics, callbacks, how to unpack a batch, an extra training penalty and the epoch
+ * to resume at.
+ */
 export interface FitOptions {
   trainLoader: Loader;
   /** Evaluated after every epoch; its numbers are logged as `valLoss`, `val<Metric>`. */

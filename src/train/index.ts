@@ -5,7 +5,7 @@ export type { Callback, TrainContext, BatchLogs } from "./Callback.js";
 export type { TrainableModel, TrainableOptimizer, EpochLogs } from "./types.js";
 export { currentLr, setLr } from "./types.js";
 export {
-  accuracy, topKAccuracy, topK, confusionMatrix, precisionRecallF1, MacroScore, mse, mae, predictedClasses,
+  accuracy, topKAccuracy, topK, confusionMatrix, precisionRecallF1, MacroScore, mse, mae, predictedClasses, rocAuc,
 } from "./metrics.js";
 export type { Metric, MetricFn, StreamingMetric } from "./metrics.js";
 export { EarlyStopping } from "./EarlyStopping.js";

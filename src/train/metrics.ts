@@ -11,6 +11,10 @@ export interface StreamingMetric {
   compute(): number;
 }
 
+/**
+ * A metric {@link fit} logs: a function of a batch's (output, target), averaged over the batches
+ * weighted by their sizes, or a {@link StreamingMetric} that accumulates over the whole epoch.
+ */
 export type Metric = MetricFn | StreamingMetric;
 
 function labelsOf(op: string, target: Tensor): number[] {
@@ -140,6 +144,47 @@ export function mse(output: Tensor, target: Tensor): number {
 export function mae(output: Tensor, target: Tensor): number {
   const [a, b] = checkSameSize("mae", output, target);
   return a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+}
+
+/**
+ * Area under the ROC curve of `scores` for binary `labels` (1 positive, 0 negative), as scikit-learn's
+ * roc_auc_score: the probability that a random positive scores above a random negative, ties counting
+ * one half (Mann–Whitney U / (P·N), with average ranks for tied scores). Needs both classes.
+ */
+export function rocAuc(scores: Tensor | ArrayLike<number>, labels: Tensor | ArrayLike<number>): number {
+  const op = "rocAuc";
+  const s = valuesOf(op, "scores", scores), y = valuesOf(op, "labels", labels);
+  if (s.length !== y.length) throw new Error(`${op}: ${s.length} scores but ${y.length} labels`);
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (v !== 0 && v !== 1) throw new Error(`${op}: labels must be 0 or 1, got ${v} at position ${i}`);
+    if (!Number.isFinite(s[i]!)) throw new Error(`${op}: scores must be finite, got ${s[i]} at position ${i}`);
+    positives += v;
+  }
+  const negatives = y.length - positives;
+  if (positives === 0 || negatives === 0) throw new Error(`${op}: needs both positive and negative labels, got ${positives} positives and ${negatives} negatives`);
+  const order = Array.from({ length: s.length }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
+  // sum of the positives' ranks (1-based), tied scores sharing their average rank
+  let rankSum = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && s[order[j + 1]!] === s[order[i]!]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (y[order[k]!] === 1) rankSum += rank;
+    i = j + 1;
+  }
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+function valuesOf(op: string, name: string, v: Tensor | ArrayLike<number>): ArrayLike<number> {
+  if (v !== null && typeof v === "object" && "dataSync" in v && typeof (v as Tensor).dataSync === "function") {
+    const t = v as Tensor;
+    if (t.ndim !== 1 && !(t.ndim === 2 && t.shape[1] === 1)) throw new Error(`${op}: ${name} must be one value per sample [N], got shape [${t.shape.join(", ")}]`);
+    return t.toList() as number[];
+  }
+  if (v === null || typeof v !== "object" || typeof (v as ArrayLike<number>).length !== "number") throw new Error(`${op}: ${name} must be a tensor or an array of numbers, got ${v === null ? "null" : typeof v}`);
+  return v as ArrayLike<number>;
 }
 
 export function isStreaming(metric: Metric): metric is StreamingMetric {

@@ -33,6 +33,11 @@ export class LearningRateScheduler implements Callback {
   }
 }
 
+/**
+ * Options of the {@link ReduceLROnPlateau} callback (Keras's arguments in camelCase): the logged value to
+ * watch and its direction, the reduction factor, patience, the minimal improvement, cooldown and the minimum
+ * learning rate.
+ */
 export interface ReduceLROnPlateauOptions {
   /** Logged name to watch (default "valLoss"). */
   monitor?: string;

@@ -14,6 +14,10 @@ import { fmtShape } from "../tensor/shape.js";
 /** A loss of (logits, targets), summed or averaged over the batch (default: cross entropy, mean). */
 export type AttackLoss = (logits: Tensor, targets: Tensor) => Tensor;
 
+/**
+ * Options of {@link fgsm} (the fast gradient sign method, Goodfellow et al. 2015): the L∞ budget ε, the valid
+ * input range and the attack loss.
+ */
 export interface FGSMOptions {
   /** The perturbation budget ε (L∞: each pixel moves by at most ε). */
   eps: number;
@@ -22,6 +26,10 @@ export interface FGSMOptions {
   loss?: AttackLoss;
 }
 
+/**
+ * Options of {@link pgd} (projected gradient descent, Madry et al. 2018): those of {@link FGSMOptions} plus
+ * the norm ball, step size, number of steps, random start and its generator.
+ */
 export interface PGDOptions extends FGSMOptions {
   /** "linf" (default) or "l2": the ball the perturbation is projected onto. */
   norm?: "linf" | "l2";

@@ -45,6 +45,10 @@ export function saliency(model: AnyModule, input: Tensor, target?: number | read
   return noGrad(() => (g as Tensor).abs().amax(1)); // (N, C, H, W) → (N, H, W)
 }
 
+/**
+ * Options of {@link makeGrid} (torchvision's `make_grid` arguments in camelCase): images per row, padding,
+ * normalization to [0, 1] by a range or per image, and the padding value.
+ */
 export interface MakeGridOptions {
   /** Images per row (default 8). */
   nrow?: number;

@@ -21,5 +21,10 @@ describe("vae-fashion", () => {
     for (const f of ["reconstructions.png", "samples.png", "traversal.png"]) {
       expect([...readFileSync(join(outDir, f)).subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     }
+    // the latent scatter: one series per class present among the 200 test images, every point drawn
+    const svg = readFileSync(join(outDir, "latent.svg"), "utf8");
+    expect(svg).toMatch(/first two principal components/);
+    for (const name of ["T-shirt/top", "Trouser", "Ankle boot"]) expect(svg).toContain(name);
+    expect(svg.match(/<circle/g)!.length).toBeGreaterThanOrEqual(200);
   }, 120_000);
 });

@@ -3,7 +3,7 @@
 // test-artifacts/web/ (git-ignored). Debian's /usr/bin/chromium through playwright-core; no browser is
 // downloaded and nothing leaves the machine.
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildPlayground, PAGES } from "../../web/build.js";
 import { PLAIN_PREFIX, servePlayground, type PlaygroundServer } from "../../web/server.js";
+import { tinyShakespeare } from "../../src/text/tinyShakespeare.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -309,6 +310,120 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (skipped without 
     const beale = await rows();
     expect(beale.find((r) => r.method === "bfgs")!.x).toBe("(3.000, 0.500)");
     await checkStructure(page, "optimizers-beale");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("char-GPT: the shipped text is tiny Shakespeare's first 100,000 characters; training lowers the loss from ln(vocabulary); Sample writes the requested number of characters from the vocabulary", async () => {
+    const slice = await readFile(fileURLToPath(new URL("../../web/assets/tinyshakespeare-100k.txt", import.meta.url)), "utf8");
+    expect(slice.length).toBe(100_000);
+    expect(slice).toBe((await tinyShakespeare()).slice(0, 100_000));
+    const vocab = [...new Set(slice)].sort().join("");
+    const { page, problems } = await open("/gpt.html");
+    expect(await text(page, "#backend")).toMatch(/^Backend: WASM · \d+ threads? \(cross-origin isolated\)$/);
+    expect(await data(page, "#sample", "vocab")).toBe(vocab);
+    expect(await text(page, "#model-info")).toMatch(new RegExp(`^[\\d,]+ parameters · vocabulary of ${vocab.length} characters$`));
+    expect(await data(page, "#stats", "step")).toBe("0");
+    // An untrained model predicts nearly uniformly: cross-entropy ≈ ln(vocabulary).
+    const val0 = Number(await data(page, "#stats", "val-loss"));
+    expect(Math.abs(val0 - Math.log(vocab.length))).toBeLessThan(0.2);
+    await page.click("#train");
+    await page.waitForFunction(`Number(document.getElementById("stats").dataset.step) >= 60`, undefined, { timeout: 30_000, polling: 50 });
+    await page.click("#train"); // pause
+    const losses = (await data(page, "#stats", "losses")).split(",").map(Number);
+    const steps = Number(await data(page, "#stats", "step"));
+    expect(losses).toHaveLength(steps);
+    expect(Math.abs(losses[0]! - Math.log(vocab.length))).toBeLessThan(0.2);
+    const last10 = losses.slice(-10).reduce((a, b) => a + b, 0) / 10;
+    expect(last10, `mean of the last 10 of ${steps} training losses`).toBeLessThan(losses[0]! - 0.7);
+    expect(Number(await data(page, "#stats", "val-loss")), "validation loss after 50+ steps").toBeLessThan(val0 - 0.7);
+    // Paused: no more steps. Step: exactly one.
+    await page.waitForTimeout(150);
+    expect(Number(await data(page, "#stats", "step"))).toBe(steps);
+    await page.click("#step");
+    expect(Number(await data(page, "#stats", "step"))).toBe(steps + 1);
+    // Sampling: 40 characters after the prompt, all from the vocabulary, appearing one per frame.
+    await page.fill("#length", "40");
+    await page.fill("#prompt", "KING:\n");
+    await page.click("#sample-button");
+    await page.waitForFunction(`(() => { const g = document.getElementById("sample").dataset.generated; return g.length > 0 && g.length < 40; })()`, undefined, { timeout: 10_000, polling: 10 });
+    await page.waitForFunction(`document.getElementById("sample").dataset.done === "true"`, undefined, { timeout: 20_000 });
+    const generated = await data(page, "#sample", "generated");
+    expect([...generated]).toHaveLength(40);
+    for (const ch of generated) expect(vocab, `sampled ${JSON.stringify(ch)}`).toContain(ch);
+    expect(await text(page, "#sample")).toBe(`KING:\n${generated}`);
+    // A character outside the vocabulary is reported on the page.
+    await page.fill("#prompt", "€");
+    await page.click("#sample-button");
+    expect(await text(page, "#message")).toMatch(/not in the vocabulary/);
+    await checkStructure(page, "gpt");
+    // A new model from the controls starts again at step 0.
+    await page.fill("#n-embd", "30");
+    await page.press("#n-embd", "Enter");
+    expect(await text(page, "#message")).toMatch(/multiple of the head count/);
+    await page.fill("#n-embd", "16");
+    await page.press("#n-embd", "Enter");
+    expect(await text(page, "#message")).toBe("");
+    expect(await data(page, "#stats", "step")).toBe("0");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("char-GPT and 2-D GAN without COOP/COEP say they run on one thread, and still step", async () => {
+    for (const name of ["gpt", "gan"]) {
+      const { page, problems } = await open(`${PLAIN_PREFIX}${name}.html`);
+      expect(await page.evaluate<boolean>("crossOriginIsolated")).toBe(false);
+      expect(await text(page, "#backend")).toMatch(/^Backend: WASM · 1 thread \(page not cross-origin isolated/);
+      await page.click("#step");
+      expect(await data(page, "#stats", "step"), name).toBe("1");
+      expect(problems, name).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("2-D GAN: LSGAN on the 8-Gaussian ring moves the samples onto the ring (mean distance → 2) and covers modes; Pause, Step, loss and target switches work", async () => {
+    const { page, problems } = await open("/gan.html");
+    expect(await text(page, "#backend")).toMatch(/^Backend: WASM · \d+ threads? \(cross-origin isolated\)$/);
+    expect(await page.inputValue("#loss")).toBe("lsgan");
+    expect(await data(page, "#stats", "step")).toBe("0");
+    expect(await data(page, "#stats", "modes")).toBe("8");
+    expect(await data(page, "#stats", "modes-covered")).toBe("0");
+    const radius0 = Number(await data(page, "#stats", "mean-radius"));
+    expect(Math.abs(radius0 - 2), "the untrained generator is not already on the ring").toBeGreaterThan(0.5);
+    const heat0 = await canvasVariance(page, "plane");
+    await page.click("#play");
+    await page.waitForFunction(`(() => {
+      const s = document.getElementById("stats").dataset;
+      return Number(s.modesCovered) >= 1 || Number(s.step) >= 1500;
+    })()`, undefined, { timeout: 60_000, polling: 50 });
+    await page.click("#play"); // pause
+    const steps = Number(await data(page, "#stats", "step"));
+    expect(steps, "generator steps before a mode was covered").toBeLessThan(1500);
+    expect(Number(await data(page, "#stats", "modes-covered"))).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(Number(await data(page, "#stats", "mean-radius")) - 2), "mean distance of the samples from the ring's radius").toBeLessThan(0.3);
+    expect(await canvasVariance(page, "plane")).not.toBe(heat0);
+    await page.waitForTimeout(150);
+    expect(Number(await data(page, "#stats", "step"))).toBe(steps);
+    await page.click("#step");
+    expect(Number(await data(page, "#stats", "step"))).toBe(steps + 1);
+    await checkStructure(page, "gan-ring");
+    // WGAN-GP: a new pair of networks; one step (5 critic steps with the gradient penalty) gives finite losses.
+    await page.selectOption("#loss", "wgan-gp");
+    expect(await data(page, "#stats", "step")).toBe("0");
+    await page.click("#step");
+    expect(await data(page, "#stats", "step")).toBe("1");
+    expect(Number.isFinite(Number(await text(page, "#d-loss")))).toBe(true);
+    expect(Number.isFinite(Number(await text(page, "#g-loss")))).toBe(true);
+    await page.selectOption("#target", "grid");
+    expect(await data(page, "#stats", "modes")).toBe("25");
+    expect(await text(page, "#modes")).toMatch(/^\d+ \/ 25$/);
+    await page.click("#play");
+    await page.waitForFunction(`Number(document.getElementById("stats").dataset.step) >= 20`, undefined, { timeout: 20_000, polling: 50 });
+    await page.click("#play");
+    await checkStructure(page, "gan-grid");
+    await page.fill("#batch", "2");
+    await page.press("#batch", "Enter");
+    expect(await text(page, "#message")).toMatch(/batch/);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -6,8 +6,8 @@ import { allocate, allocateUninitialized, type DType, type TypedArray } from "..
 import { broadcastShapes, shapesEqual } from "../../tensor/shape.js";
 import { binaryLoop, isDense, offsets, unaryLoop } from "./strided.js";
 
-/** erf by its everywhere-convergent series erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ x / (2n+1)!! (no cancellation). */
-export function erf(x: number): number {
+/** erf by its everywhere-convergent series erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ x / (2n+1)!! (no cancellation); slow, used to build the table. */
+export function erfSeries(x: number): number {
   if (Number.isNaN(x)) return x;
   const ax = Math.abs(x);
   if (ax > 6) return Math.sign(x);
@@ -19,6 +19,39 @@ export function erf(x: number): number {
     if (term < sum * 1e-17) break;
   }
   return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * Math.exp(-ax * ax) * sum;
+}
+
+// erf on [0, 6) from a table at steps of 1/64 and a Taylor expansion around the nearest entry x₀ (|d| ≤ 1/128):
+// erf(x₀ + d) = erf(x₀) + 2/√π · e^(−x₀²) · Σₙ (−1)ⁿ Hₙ(x₀) dⁿ⁺¹/(n+1)!, Hₙ the physicists' Hermite polynomials
+// (erf⁽ⁿ⁺¹⁾ = 2/√π (−1)ⁿ Hₙ e^(−x²)). Eight terms leave a remainder below 1e-20 (Cramér's bound on Hₙ e^(−x²/2)).
+const ERF_STEPS = 64, ERF_TABLE_SIZE = 6 * ERF_STEPS + 1;
+const ERF_TABLE = new Float64Array(ERF_TABLE_SIZE), ERF_SCALE = new Float64Array(ERF_TABLE_SIZE);
+for (let i = 0; i < ERF_TABLE_SIZE; i++) {
+  const x0 = i / ERF_STEPS;
+  ERF_TABLE[i] = erfSeries(x0);
+  ERF_SCALE[i] = (2 / Math.sqrt(Math.PI)) * Math.exp(-x0 * x0);
+}
+const ERF_INV = Float64Array.from({ length: 10 }, (_, n) => 1 / (n + 2));
+
+/** The error function, accurate to a few ulps (checked against the series on a dense grid). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return x;
+  const ax = Math.abs(x);
+  if (ax >= 6) return x > 0 ? 1 : -1;
+  const i = Math.round(ax * ERF_STEPS), x0 = i / ERF_STEPS, d = ax - x0;
+  let hPrev = 1, h = 2 * x0; // H₀, H₁
+  let p = d, sum = d; // n = 0: H₀·d
+  let sign = -1;
+  for (let n = 1; n < 8; n++) {
+    p *= d * ERF_INV[n - 1]!; // dⁿ⁺¹/(n+1)!
+    sum += sign * h * p;
+    const next = 2 * x0 * h - 2 * n * hPrev;
+    hPrev = h;
+    h = next;
+    sign = -sign;
+  }
+  const r = ERF_TABLE[i]! + ERF_SCALE[i]! * sum;
+  return x < 0 ? -r : r;
 }
 
 /** Round half to even, like PyTorch and NumPy. */

@@ -17,6 +17,10 @@ import { edgeArrays } from "../edges.js";
 import { segmentSoftmax } from "../sparse.js";
 import { MessagePassing } from "./MessagePassing.js";
 
+/**
+ * Options of {@link GATConv} (PyG's keyword arguments in camelCase): heads, concatenation or averaging, the
+ * attention LeakyReLU slope, attention dropout, self-loops, bias, a residual connection, dtype and generator.
+ */
 export interface GATConvOptions {
   /** Attention heads (default 1). */
   heads?: number;
@@ -119,7 +123,7 @@ export class GATConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor]> {
   private edgesWithLoops(edgeIndex: Tensor, N: number): [Tensor, Tensor, Tensor] {
     const c = this._loops;
     if (c !== null && c.from === edgeIndex && c.version === edgeIndex.storage.version && c.numNodes === N) return c.edges;
-    edgeArrays(this._layer, edgeIndex, N); // the caller's edges are checked before they are rewritten
+    edgeArrays(this._layer, edgeIndex, N, `x has ${N} rows`); // the caller's edges are checked before they are rewritten
     let ei = edgeIndex;
     if (this.addSelfLoops) {
       [ei] = removeSelfLoops(edgeIndex);

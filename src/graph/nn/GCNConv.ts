@@ -40,6 +40,10 @@ export function gcnNorm(
   return [edgeIndexOf(source, target), norm];
 }
 
+/**
+ * Options of {@link GCNConv} (PyG's keyword arguments in camelCase): the improved self-loop weight, caching
+ * of the normalized adjacency, self-loops, normalization, bias, dtype and generator.
+ */
 export interface GCNConvOptions {
   /** Â = A + 2I instead of A + I (default false). */
   improved?: boolean;
@@ -71,7 +75,7 @@ export class GCNConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edgeW
   readonly normalize: boolean;
   lin: Linear;
   bias: Parameter | null;
-  private _cache: [Tensor, Tensor] | null = null;
+  private _cache: { edges: [Tensor, Tensor]; numNodes: number; numEdges: number } | null = null;
 
   constructor(readonly inChannels: number, readonly outChannels: number, options: GCNConvOptions = {}) {
     super("GCNConv", "sum");
@@ -97,14 +101,24 @@ export class GCNConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor, edgeW
 
   forward(x: Tensor, edgeIndex: Tensor, edgeWeight: Tensor | null = null): Tensor {
     this.checkNodeFeatures(x, this.inChannels);
+    const N = x.shape[0]!;
+    // the caller's edges are checked on every call, cached or not
+    const { source } = edgeArrays("GCNConv", edgeIndex, N, `x has ${N} rows`);
+    if (edgeWeight !== null) checkEdgeRows("GCNConv", "edgeWeight", edgeWeight, source.length);
     let ei = edgeIndex, w = edgeWeight;
     if (this.normalize) {
-      if (this.cached && this._cache !== null) [ei, w] = this._cache;
-      else {
-        const { source } = edgeArrays("GCNConv", edgeIndex, x.shape[0]);
-        if (edgeWeight !== null) checkEdgeRows("GCNConv", "edgeWeight", edgeWeight, source.length);
-        [ei, w] = gcnNorm(edgeIndex, { edgeWeight, numNodes: x.shape[0]!, improved: this.improved, addSelfLoops: this.addSelfLoops, dtype: x.dtype });
-        if (this.cached) this._cache = [ei, w.detach()];
+      const cache = this._cache;
+      if (this.cached && cache !== null) {
+        if (cache.numNodes !== N || cache.numEdges !== source.length) {
+          throw new Error(
+            `GCNConv: cached normalization is of a graph of ${cache.numNodes} nodes and ${cache.numEdges} edges, got x with ${N} rows and ${source.length} edges; ` +
+              "cached: true is for one fixed graph (call resetParameters() or use cached: false)",
+          );
+        }
+        [ei, w] = cache.edges;
+      } else {
+        [ei, w] = gcnNorm(edgeIndex, { edgeWeight, numNodes: N, improved: this.improved, addSelfLoops: this.addSelfLoops, dtype: x.dtype });
+        if (this.cached) this._cache = { edges: [ei, w.detach()], numNodes: N, numEdges: source.length };
       }
     }
     const out = this.propagate(ei, { x: this.lin.call(x), edgeWeight: w });

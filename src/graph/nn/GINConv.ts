@@ -1,6 +1,7 @@
 // GINConv: the graph isomorphism network layer (Xu, Hu, Leskovec & Jegelka 2019), arXiv:1810.00826.
 import { Tensor } from "../../tensor/Tensor.js";
 import { checkNumber, describe } from "../../tensor/validate.js";
+import { fmtShape } from "../../tensor/shape.js";
 import * as E from "../../ops/elementwise.js";
 import { Module } from "../../nn/Module.js";
 import { Parameter } from "../../nn/Parameter.js";
@@ -29,8 +30,15 @@ export class GINConv extends MessagePassing<[x: Tensor, edgeIndex: Tensor]> {
 
   forward(x: Tensor, edgeIndex: Tensor): Tensor {
     this.checkNodeFeatures(x);
+    if (x.ndim !== 2) throw new Error(`GINConv: x must have shape [N, F], got ${fmtShape(x.shape)}`);
     const out = this.propagate(edgeIndex, { x });
-    return this.nn.call(E.add(out, E.mul(E.add(this.eps, 1), x)));
+    const h = E.add(out, E.mul(E.add(this.eps, 1), x));
+    try {
+      return this.nn.call(h);
+    } catch (e) {
+      // the MLP's own error (e.g. "linear: input [4,5] must end in 3 features") does not say which layer
+      throw new Error(`GINConv: its nn does not accept node features of shape ${fmtShape(x.shape)}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   protected override reprArgs(): string {

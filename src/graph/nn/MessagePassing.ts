@@ -104,7 +104,8 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, Tensor], O =
     const [xSrc, xDst] = Array.isArray(inputs.x) ? (inputs.x as [Tensor, Tensor]) : [inputs.x as Tensor, inputs.x as Tensor];
     const numSources = this.checkNodeFeatures(xSrc).shape[0]!;
     const numNodes = this.checkNodeFeatures(xDst).shape[0]!;
-    const { source, target } = edgeArrays(layer, edgeIndex, Math.max(numSources, numNodes));
+    const rows = numSources === numNodes ? `x has ${numNodes} rows` : `x has ${numSources} source and ${numNodes} target rows`;
+    const { source, target } = edgeArrays(layer, edgeIndex, Math.max(numSources, numNodes), rows);
     const E_ = source.length;
     for (let e = 0; e < E_; e++) {
       if (source[e]! >= numSources) throw new Error(`${layer}: edgeIndex has source node ${source[e]} at edge ${e}, out of range for ${numSources} source nodes`);

@@ -7,6 +7,10 @@ import * as E from "../../ops/elementwise.js";
 import { Linear } from "../../nn/Linear.js";
 import { MessagePassing, type Aggregation } from "./MessagePassing.js";
 
+/**
+ * Options of {@link SAGEConv} (PyG's keyword arguments in camelCase): the neighbour aggregation, output L2
+ * normalization, the root weight, bias, dtype and generator.
+ */
 export interface SAGEConvOptions {
   /** How neighbours combine: "mean" (default), "max", "sum" or "min". */
   aggr?: Aggregation;

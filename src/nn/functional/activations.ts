@@ -4,8 +4,11 @@ import * as E from "../../ops/elementwise.js";
 import { where } from "../../ops/indexing.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.js";
 
+/** Elementwise logistic sigmoid `1 / (1 + e⁻ˣ)` (`torch.nn.functional.sigmoid`). */
 export const sigmoid = (x: Tensor): Tensor => E.sigmoid(x);
+/** Elementwise hyperbolic tangent (`torch.nn.functional.tanh`). */
 export const tanh = (x: Tensor): Tensor => E.tanh(x);
+/** Elementwise rectifier `max(x, 0)` (`torch.nn.functional.relu`). */
 export const relu = (x: Tensor): Tensor => E.relu(x);
 
 /** x for x > 0, slope·x otherwise (gradient `slope` at 0, as PyTorch). */
@@ -22,6 +25,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 /** SELU constants from Klambauer et al. (2017), arXiv:1706.02515, eq. (14). */
 export const SELU_ALPHA = 1.6732632423543772848170429916717;
+/** SELU's scale λ from Klambauer et al. (2017), arXiv:1706.02515, eq. (14). */
 export const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** SELU: scale · elu(x, α) with the self-normalizing constants. */
@@ -48,6 +52,7 @@ export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {})
 export function silu(x: Tensor, beta = 1): Tensor {
   return E.mul(x, E.sigmoid(beta === 1 ? x : E.mul(x, beta)));
 }
+/** Swish (Ramachandran et al. 2017): the same function as {@link silu}, x·σ(βx). */
 export const swish = silu;
 
 /**
@@ -62,7 +67,14 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
   return where(linear, x, soft);
 }
 
+/**
+ * Softmax over `dim` (default the last): exp(x) normalized to sum to 1 along it
+ * (`torch.nn.functional.softmax`).
+ */
 export const softmax = (x: Tensor, dim = -1): Tensor => softmaxOp(x, dim);
+/**
+ * Log-softmax over `dim` (default the last), computed stably (`torch.nn.functional.log_softmax`).
+ */
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => logSoftmaxOp(x, dim);
 
 /** max(min(x, maxVal), minVal); the gradient is 1 strictly inside (minVal, maxVal), 0 on the bounds (as PyTorch). */

@@ -14,6 +14,10 @@ import { zeros } from "../../ops/creation.js";
 import { dropout } from "./layers.js";
 import type { Generator } from "../../random/Generator.js";
 
+/**
+ * Options of {@link scaledDotProductAttention} (`torch.nn.functional.scaled_dot_product_attention`):
+ * attention mask, dropout probability, causal masking, score scale and the dropout's generator.
+ */
 export interface ScaledDotProductAttentionOptions {
   /**
    * Broadcastable to (..., L, S). Boolean: true where the query may attend the key (PyTorch's SDPA

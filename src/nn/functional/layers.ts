@@ -85,6 +85,10 @@ export function dropout(x: Tensor, options: { p?: number; training?: boolean; ge
   return E.mul(x, Tensor.fromData(mask, x.shape, maskType));
 }
 
+/**
+ * Options of the channel dropouts (`dropout1d`, `dropout2d`, `dropout3d`): the drop probability `p` (default
+ * 0.5), whether in training (dropout is a no-op otherwise) and the random generator.
+ */
 export interface DropoutOptions {
   p?: number;
   training?: boolean;
@@ -131,6 +135,10 @@ export function dropout3d(x: Tensor, options: DropoutOptions = {}): Tensor {
   return featureDropout("dropout3d", x, 3, options);
 }
 
+/**
+ * Options of {@link batchNorm}: the running statistics, the affine weight and bias (γ, β), training mode,
+ * momentum and ε.
+ */
 export interface BatchNormOptions {
   /** Running mean and variance (C): updated in place in training, used in evaluation. */
   runningMean?: Tensor | null;

@@ -10,8 +10,13 @@ import { logSoftmax } from "../../ops/softmax.js";
 import { apply, noGrad } from "../../autograd/engine.js";
 import { softplus } from "./activations.js";
 
+/**
+ * How a loss reduces its per-element values: "mean" averages them, "sum" adds them, "none" returns them
+ * unreduced (PyTorch's `reduction`).
+ */
 export type Reduction = "none" | "mean" | "sum";
 
+/** The `reduction` option every loss takes (default "mean"). */
 export interface ReductionOptions {
   /** "mean" (default) averages over elements, "sum" adds them, "none" returns them. */
   reduction?: Reduction;
@@ -128,6 +133,9 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor): void {
   }
 }
 
+/**
+ * Options of {@link nllLoss}: the reduction, per-class weights and the target value to ignore (default −100).
+ */
 export interface NllOptions extends ReductionOptions {
   /** Per-class weights, shape (C). */
   weight?: Tensor;
@@ -199,6 +207,7 @@ function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Te
   return E.div(sum(loss), sum(w));
 }
 
+/** Options of {@link crossEntropy}: those of {@link nllLoss} plus label smoothing ε. */
 export interface CrossEntropyOptions extends NllOptions {
   /** ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C (Szegedy et al. 2016, arXiv:1512.00567). */
   labelSmoothing?: number;

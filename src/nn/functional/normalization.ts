@@ -22,6 +22,7 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
   return y;
 }
 
+/** Options of {@link groupNorm}: the per-channel affine weight and bias (γ, β) and ε. */
 export interface GroupNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
@@ -53,6 +54,10 @@ export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOption
   return affine(y, options.weight, options.bias);
 }
 
+/**
+ * Options of {@link instanceNorm}: running statistics, the affine weight and bias (γ, β), whether to
+ * normalize with each instance's own statistics, momentum and ε.
+ */
 export interface InstanceNormOptions {
   /** Running mean and variance (C): updated in place when normalizing with the input's statistics. */
   runningMean?: Tensor | null;

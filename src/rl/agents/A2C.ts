@@ -15,6 +15,12 @@ import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { Actor, Critic, type PolicyOptions } from "./policies.js";
 import type { ReturnCurve } from "./common.js";
 
+/**
+ * The hyperparameters of {@link trainA2C} (advantage actor–critic, Mnih et al. 2016), named as in
+ * Stable-Baselines3: budget, learning rate, parallel environments and rollout length, discount and GAE λ,
+ * loss coefficients, gradient clipping, RMSprop settings, network shape, seed and evaluation episodes;
+ * {@link a2cDefaults} holds the defaults.
+ */
 export interface A2CConfig {
   totalTimesteps: number;
   learningRate: number;
@@ -57,6 +63,10 @@ export const a2cDefaults: A2CConfig = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainA2C} returns: the actor and critic, the deterministic policy as `act`, the training return
+ * curve, the final evaluation, the environment steps taken and the wall-clock seconds.
+ */
 export interface A2CResult {
   actor: Actor;
   critic: Critic;

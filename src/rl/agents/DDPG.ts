@@ -14,6 +14,12 @@ import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { copyWeights, softUpdate, type ReturnCurve } from "./common.js";
 import { ActionScale, continuousSpaces, DeterministicActor, QCritic } from "./continuous.js";
 
+/**
+ * The hyperparameters of {@link trainDDPG} (Lillicrap et al. 2016), named as in CleanRL: budget, learning
+ * rate, replay buffer size, discount, target-update rate τ, batch size, exploration noise, learning start,
+ * policy update frequency, network shape, seed and evaluation episodes; {@link ddpgDefaults} holds the
+ * defaults.
+ */
 export interface DDPGConfig {
   totalTimesteps: number;
   learningRate: number;
@@ -49,6 +55,10 @@ export const ddpgDefaults: DDPGConfig = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainDDPG} returns: the actor μ(s), the deterministic policy as `act`, the training return
+ * curve, the final evaluation, the environment steps taken and the wall-clock seconds.
+ */
 export interface DDPGResult {
   actor: DeterministicActor;
   act: (observation: number[]) => number[];

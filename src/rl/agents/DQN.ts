@@ -65,6 +65,7 @@ export interface DQNConfig {
   evalEpisodes: number;
 }
 
+/** The defaults of {@link trainDQN}'s {@link DQNConfig}: rl-baselines3-zoo's tuned CartPole-v1 values. */
 export const dqnDefaults: DQNConfig = {
   totalTimesteps: 50_000,
   learningRate: 2.3e-3,
@@ -132,6 +133,10 @@ export function tdTargets(rewards: Tensor, discounts: Tensor, terminated: Tensor
   return rewards.add(discounts.mul(terminated.neg().add(1)).mul(nextValue));
 }
 
+/**
+ * What {@link trainDQN} returns: the Q-network, the greedy policy as `act`, the training return curve, the
+ * final evaluation, the environment and gradient steps taken and the wall-clock seconds.
+ */
 export interface DQNResult {
   qNetwork: QNetwork;
   /** Greedy action for one observation. */

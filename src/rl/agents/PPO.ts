@@ -48,6 +48,7 @@ export interface PPOConfig {
   evalEpisodes: number;
 }
 
+/** The defaults of {@link trainPPO}'s {@link PPOConfig}: CleanRL ppo.py's values. */
 export const ppoDefaults: PPOConfig = {
   totalTimesteps: 500_000,
   learningRate: 2.5e-4,
@@ -71,6 +72,11 @@ export const ppoDefaults: PPOConfig = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainPPO} returns: the actor and critic, the deterministic policy as `act`, the training return
+ * curve, the final evaluation, the environment steps taken and the wall-clock seconds (of training alone and
+ * in all).
+ */
 export interface PPOResult {
   actor: Actor;
   critic: Critic;

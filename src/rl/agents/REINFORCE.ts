@@ -13,6 +13,11 @@ import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { Actor, Critic, type PolicyOptions } from "./policies.js";
 import { observationBatch, type ReturnCurve } from "./common.js";
 
+/**
+ * The hyperparameters of {@link trainREINFORCE} (REINFORCE with a learned baseline): budget, policy and value
+ * learning rates, steps per batch of whole episodes, discount, value-fitting steps, advantage normalization,
+ * network shape, seed and evaluation episodes.
+ */
 export interface REINFORCEConfig {
   totalTimesteps: number;
   /** Policy learning rate (Adam). */
@@ -32,6 +37,7 @@ export interface REINFORCEConfig {
   evalEpisodes: number;
 }
 
+/** The defaults of {@link trainREINFORCE}'s {@link REINFORCEConfig}. */
 export const reinforceDefaults: REINFORCEConfig = {
   totalTimesteps: 500_000,
   learningRate: 3e-3,
@@ -46,6 +52,10 @@ export const reinforceDefaults: REINFORCEConfig = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainREINFORCE} returns: the actor and the value baseline, the deterministic policy as `act`,
+ * the training return curve, the final evaluation, the environment steps taken and the wall-clock seconds.
+ */
 export interface REINFORCEResult {
   actor: Actor;
   baseline: Critic;

@@ -63,6 +63,12 @@ export class SquashedGaussianActor extends Module {
   }
 }
 
+/**
+ * The hyperparameters of {@link trainSAC} (soft actor–critic, Haarnoja et al. 2018), named as in CleanRL:
+ * budget, policy and Q learning rates, replay buffer size, discount, τ, batch size, learning start, policy
+ * update frequency, entropy temperature α (fixed or autotuned), network shape, seed and evaluation episodes;
+ * {@link sacDefaults} holds the defaults.
+ */
 export interface SACConfig {
   totalTimesteps: number;
   policyLearningRate: number;
@@ -100,6 +106,11 @@ export const sacDefaults: SACConfig = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainSAC} returns: the squashed-Gaussian actor, the policy's squashed mean as `act`, the
+ * training return curve, the final evaluation, the environment steps taken, the wall-clock seconds and the
+ * final temperature α.
+ */
 export interface SACResult {
   actor: SquashedGaussianActor;
   act: (observation: number[]) => number[];

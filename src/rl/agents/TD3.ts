@@ -16,6 +16,10 @@ import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { copyWeights, softUpdate, type ReturnCurve } from "./common.js";
 import { ActionScale, continuousSpaces, DeterministicActor, QCritic } from "./continuous.js";
 
+/**
+ * The hyperparameters of {@link trainTD3} (Fujimoto et al. 2018), named as in CleanRL: those of DDPG plus the
+ * target-policy smoothing noise and its clip; {@link td3Defaults} holds the defaults.
+ */
 export interface TD3Config {
   totalTimesteps: number;
   learningRate: number;
@@ -56,6 +60,10 @@ export const td3Defaults: TD3Config = {
   evalEpisodes: 10,
 };
 
+/**
+ * What {@link trainTD3} returns: the actor μ(s), the deterministic policy as `act`, the training return
+ * curve, the final evaluation, the environment steps taken and the wall-clock seconds.
+ */
 export interface TD3Result {
   actor: DeterministicActor;
   act: (observation: number[]) => number[];

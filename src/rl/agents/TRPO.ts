@@ -22,6 +22,11 @@ import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { Actor, Critic, type PolicyOptions } from "./policies.js";
 import type { ReturnCurve } from "./common.js";
 
+/**
+ * The hyperparameters of {@link trainTRPO} (Schulman et al. 2015): budget, parallel environments and rollout
+ * length, discount and GAE λ, the KL radius, conjugate-gradient iterations and damping, the backtracking line
+ * search, the critic's training, advantage normalization, network shape, seed and evaluation episodes.
+ */
 export interface TRPOConfig {
   totalTimesteps: number;
   numEnvs: number;
@@ -48,6 +53,7 @@ export interface TRPOConfig {
   evalEpisodes: number;
 }
 
+/** The defaults of {@link trainTRPO}'s {@link TRPOConfig}. */
 export const trpoDefaults: TRPOConfig = {
   totalTimesteps: 200_000,
   numEnvs: 2,
@@ -171,6 +177,11 @@ export class FlatPolicy {
   }
 }
 
+/**
+ * What {@link trainTRPO} returns: the actor and critic, the deterministic policy as `act`, the training
+ * return curve, the final evaluation, the environment steps taken, the wall-clock seconds and the mean KL of
+ * each step.
+ */
 export interface TRPOResult {
   actor: Actor;
   critic: Critic;

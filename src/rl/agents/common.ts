@@ -48,6 +48,10 @@ export function orthogonalLinear(inFeatures: number, outFeatures: number, std: n
   return layer;
 }
 
+/**
+ * Options of {@link mlp}: the hidden activation and the initialization (CleanRL's orthogonal init with
+ * `outputGain` on the last layer, or PyTorch's default).
+ */
 export interface MlpOptions {
   activation?: "tanh" | "relu";
   /** Orthogonal init with gain √2 for hidden layers and `outputGain` for the last (CleanRL); PyTorch's default init when false. */

@@ -15,6 +15,11 @@ export { trainTD3, td3Defaults } from "./TD3.js";
 export type { TD3Config, TD3Result } from "./TD3.js";
 export { trainSAC, sacDefaults, SquashedGaussianActor } from "./SAC.js";
 export type { SACConfig, SACResult } from "./SAC.js";
+export {
+  trainAlphaZero, alphaZeroDefaults, alphaZeroPlayer, PolicyValueNet, NetworkEvaluator, PUCTNode, PUCTSearch, puctScores, selectPUCT, runSearches,
+  chooseMove, playGames, matchResult, searchSide, sampleGamma, sampleDirichlet, addDirichletNoise, boardSymmetries, transformSample, alphaZeroLoss, ILLEGAL_LOGIT,
+} from "./AlphaZero.js";
+export type { AlphaZeroConfig, AlphaZeroResult, AlphaZeroIteration, Evaluation, Evaluator, SearchOptions, Side, Sample, PlayedGame, BoardSymmetry } from "./AlphaZero.js";
 export { DeterministicActor, QCritic, ActionScale } from "./continuous.js";
 export { Actor, Critic } from "./policies.js";
 export type { PolicyOptions } from "./policies.js";

@@ -13,6 +13,10 @@ import { actionSpaceKind, argmaxRows, boxObservationSize, mlp, observationBatch,
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/**
+ * Options of {@link Actor} and {@link Critic}: hidden layer sizes, activation and whether to use CleanRL's
+ * orthogonal initialization.
+ */
 export interface PolicyOptions {
   hidden: number[];
   activation: "tanh" | "relu";

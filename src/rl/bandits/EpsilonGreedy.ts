@@ -3,6 +3,10 @@
 import type { Generator } from "../../random/Generator.js";
 import { argmaxTiesRandom, type BanditAgent, type BanditAgentFactory } from "./BanditAgent.js";
 
+/**
+ * Options of {@link EpsilonGreedy}: the exploration probability ε, an optional constant step size and the
+ * initial estimates.
+ */
 export interface EpsilonGreedyOptions {
   /** Probability of a uniformly random arm (default 0.1; 0 is greedy). */
   epsilon?: number;

@@ -3,6 +3,7 @@
 import type { Generator } from "../../random/Generator.js";
 import type { BanditAgent, BanditAgentFactory } from "./BanditAgent.js";
 
+/** Options of {@link GradientBandit}: the step size α and whether to use the average reward as a baseline. */
 export interface GradientBanditOptions {
   /** Step size α (default 0.1). */
   alpha?: number;

@@ -3,6 +3,7 @@
 import type { Generator } from "../../random/Generator.js";
 import { argmaxTiesRandom, type BanditAgent, type BanditAgentFactory } from "./BanditAgent.js";
 
+/** Options of {@link UCB}: the exploration degree c and an optional constant step size. */
 export interface UCBOptions {
   /** Exploration degree c (default 2, as in Figure 2.4). */
   c?: number;

@@ -5,6 +5,10 @@ import { Bandit, type BanditOptions } from "../envs/toytext/Bandit.js";
 import type { BanditAgentFactory } from "./BanditAgent.js";
 import { checkSeed } from "../seeding.js";
 
+/**
+ * Options of {@link runTestbed}: the agents to compare, the number of problems and pulls, the bandit problems
+ * and the seed.
+ */
 export interface TestbedOptions {
   /** The learners to compare, by name. */
   agents: Record<string, BanditAgentFactory>;
@@ -18,6 +22,10 @@ export interface TestbedOptions {
   seed?: number;
 }
 
+/**
+ * One agent's curves from {@link runTestbed}: the average reward and the fraction of optimal actions at each
+ * step, over the runs.
+ */
 export interface TestbedCurve {
   /** Reward at step t, averaged over runs. */
   averageReward: number[];

@@ -13,6 +13,10 @@ export const FROZEN_LAKE_MAPS: Readonly<Record<"4x4" | "8x8", readonly string[]>
 
 export const LEFT = 0, DOWN = 1, RIGHT = 2, UP = 3;
 
+/**
+ * Options of the FrozenLake environment (Gymnasium's `FrozenLake-v1` keyword arguments in camelCase): the
+ * map, slipperiness and success rate, and the reward schedule.
+ */
 export interface FrozenLakeOptions {
   /** A custom map, one string per row, of the letters S, F, H, G (at least one S). Overrides mapName. */
   desc?: readonly string[];

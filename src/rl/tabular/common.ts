@@ -89,6 +89,10 @@ export interface ControlConfig<Obs> extends EpisodeConfig<Obs> {
   initialQ?: number;
 }
 
+/**
+ * What the tabular control methods return: the learned action values Q, the resulting policy, and every
+ * training episode's return and length.
+ */
 export interface ControlResult {
   /** Learned action values Q[s][a]. */
   Q: number[][];
@@ -102,6 +106,10 @@ export interface ControlResult {
 /** A policy to evaluate: a table π[s][a] or a function of the state index (and observation). */
 export type PolicyLike<Obs> = Policy | ((s: number, obs: Obs, rng: Generator) => number);
 
+/**
+ * What the tabular prediction methods return: the estimated state values V, the evaluated policy, and every
+ * episode's return and length.
+ */
 export interface PredictionResult<Obs> {
   /** Estimated state values V[s]. */
   V: number[];

@@ -3,6 +3,10 @@
 import type { Env } from "../Env.js";
 import { checkStepSize, type ControlConfig, type ControlResult, controlResult, epsilonAt, epsilonGreedyAction, makeQ, setup, startEpisode } from "./common.js";
 
+/**
+ * Options of {@link mcControl}: those of every control method plus exploring starts (Monte Carlo ES) with
+ * their start states, and an optional constant step size.
+ */
 export interface McControlConfig<Obs> extends ControlConfig<Obs> {
   /**
    * Monte Carlo ES (Section 5.3): each episode starts from a uniformly drawn state of `startStates`

@@ -3,6 +3,10 @@
 import type { Env } from "../Env.js";
 import { actFrom, checkStepSize, type EpisodeConfig, type PolicyLike, type PredictionResult, setup, startEpisode } from "./common.js";
 
+/**
+ * Options of {@link mcPrediction}: those of every episodic learner plus first-visit or every-visit averaging
+ * and an optional constant step size.
+ */
 export interface McPredictionConfig<Obs> extends EpisodeConfig<Obs> {
   /** Average only the first visit to a state in each episode (default true) or every visit. */
   firstVisit?: boolean;

@@ -4,6 +4,10 @@ import type { TabularMDP } from "../Env.js";
 import { actionValue, checkGamma } from "./bellman.js";
 import { type Policy, validatePolicy } from "./policies.js";
 
+/**
+ * Options of {@link policyEvaluation}: the discount, the stopping threshold θ, in-place or two-array sweeps,
+ * a sweep limit, the starting values and a per-sweep callback.
+ */
 export interface PolicyEvaluationOptions {
   /** Discount γ (default 1, as in Example 4.1). */
   gamma?: number;
@@ -22,6 +26,10 @@ export interface PolicyEvaluationOptions {
   onSweep?: (V: number[], sweep: number) => void;
 }
 
+/**
+ * What {@link policyEvaluation} returns: the state values V, the number of sweeps, and the last sweep's
+ * largest change.
+ */
 export interface PolicyEvaluationResult {
   V: number[];
   sweeps: number;

@@ -5,6 +5,10 @@ import { actionValue, checkGamma } from "./bellman.js";
 import { evaluatePolicyExact, policyEvaluation } from "./policyEvaluation.js";
 import { argmaxAll, deterministicPolicy, type Policy, type TieBreak } from "./policies.js";
 
+/**
+ * Options of {@link policyImprovement}: the discount, how greedy ties are broken and their tolerance, and the
+ * previous policy to keep where it is still greedy.
+ */
 export interface PolicyImprovementOptions {
   gamma?: number;
   /** "first" (default): a deterministic policy; "uniform": equal probability on all greedy actions. */
@@ -33,6 +37,10 @@ export function policyImprovement(mdp: TabularMDP, V: ArrayLike<number>, options
   });
 }
 
+/**
+ * Options of {@link policyIteration}: the discount, the evaluation threshold and method (iterative or exact),
+ * the starting policy, an iteration limit and a per-iteration callback.
+ */
 export interface PolicyIterationOptions {
   /** Discount γ (default 0.9). */
   gamma?: number;
@@ -48,6 +56,10 @@ export interface PolicyIterationOptions {
   onIteration?: (policy: Policy, V: number[], k: number) => void;
 }
 
+/**
+ * What {@link policyIteration} returns: the optimal values and policy, every intermediate policy and its
+ * value, and the number of iterations.
+ */
 export interface PolicyIterationResult {
   V: number[];
   policy: Policy;

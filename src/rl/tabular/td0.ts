@@ -3,6 +3,9 @@
 import type { Env } from "../Env.js";
 import { actFrom, checkStepSize, type EpisodeConfig, type PolicyLike, type PredictionResult, setup, startEpisode } from "./common.js";
 
+/**
+ * Options of {@link td0}: those of every episodic learner plus the step size α and the initial state values.
+ */
 export interface TdConfig<Obs> extends EpisodeConfig<Obs> {
   /** Step size α (default 0.1). */
   alpha?: number;

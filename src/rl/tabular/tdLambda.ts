@@ -4,6 +4,10 @@ import type { Env } from "../Env.js";
 import { actFrom, checkStepSize, type PolicyLike, type PredictionResult, setup, startEpisode } from "./common.js";
 import { initialValues, type TdConfig } from "./td0.js";
 
+/**
+ * Options of {@link tdLambda}: those of {@link td0} plus the trace decay λ and the trace type (accumulating
+ * or replacing).
+ */
 export interface TdLambdaConfig<Obs> extends TdConfig<Obs> {
   /** Trace decay λ ∈ [0, 1] (λ = 0 is TD(0); λ = 1 is every-visit MC, offline). */
   lambda: number;

@@ -4,6 +4,10 @@ import type { TabularMDP } from "../Env.js";
 import { actionValue, checkGamma, qFromV } from "./bellman.js";
 import { greedy, type Policy, type TieBreak } from "./policies.js";
 
+/**
+ * Options of {@link valueIteration} and {@link qValueIteration}: the discount, the stopping threshold θ, a
+ * sweep limit, greedy tie-breaking and a per-sweep callback.
+ */
 export interface ValueIterationOptions {
   /** Discount γ (default 0.9). */
   gamma?: number;
@@ -17,6 +21,10 @@ export interface ValueIterationOptions {
   onSweep?: (V: number[], sweep: number) => void;
 }
 
+/**
+ * What {@link valueIteration} and {@link qValueIteration} return: the optimal state and action values, a
+ * greedy policy and the number of sweeps.
+ */
 export interface ValueIterationResult {
   V: number[];
   Q: number[][];

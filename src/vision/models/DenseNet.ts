@@ -84,6 +84,11 @@ export class Transition extends NamedSequential {
   }
 }
 
+/**
+ * Options of {@link DenseNet} (torchvision's arguments in camelCase): growth rate, layers per dense
+ * block, stem width, bottleneck size, dropout, classes, input channels, the stem variant, dtype and the
+ * generator of the initial weights.
+ */
 export interface DenseNetOptions {
   /** k, the channels each dense layer adds (default 32). */
   growthRate?: number;

@@ -12,6 +12,10 @@ import { Linear } from "../../nn/Linear.js";
 import { checkOptions } from "../../ops/pooling.js";
 import { modelInt } from "./checks.js";
 
+/**
+ * Options of {@link LeNet5}: classes, input channels, image size (28 or 32), activation, pooling, dtype and
+ * the generator of the initial weights.
+ */
 export interface LeNet5Options {
   numClasses?: number;
   inChannels?: number;

@@ -97,6 +97,10 @@ export class Bottleneck extends Module {
 /** A residual block class: BasicBlock or Bottleneck. */
 export type ResidualBlock = typeof BasicBlock | typeof Bottleneck;
 
+/**
+ * Options of {@link ResNet}: classes, input channels, the stem (ImageNet or CIFAR style), stage widths,
+ * zero-initialized residual branches, dtype and the generator of the initial weights.
+ */
 export interface ResNetOptions {
   /** Output classes (default 1000, as torchvision). */
   numClasses?: number;

@@ -28,6 +28,10 @@ export const vggConfigs: Record<"vgg11" | "vgg13" | "vgg16" | "vgg19", VGGConfig
   vgg19: [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"],
 };
 
+/**
+ * Options of {@link VGG} and the `vgg*` constructors: classes, input channels, batch norm after each
+ * convolution, the pooled size before the classifier, the classifier width, dropout and dtype.
+ */
 export interface VGGOptions {
   numClasses?: number;
   inChannels?: number;
@@ -107,7 +111,11 @@ export class VGG extends Module {
   }
 }
 
+/** VGG-11 (torchvision's config A; `batchNorm: true` gives vgg11_bn). */
 export const vgg11 = (options: VGGOptions = {}): VGG => new VGG(vggConfigs.vgg11, options);
+/** VGG-13 (torchvision's config B; `batchNorm: true` gives vgg13_bn). */
 export const vgg13 = (options: VGGOptions = {}): VGG => new VGG(vggConfigs.vgg13, options);
+/** VGG-16 (torchvision's config D; `batchNorm: true` gives vgg16_bn). */
 export const vgg16 = (options: VGGOptions = {}): VGG => new VGG(vggConfigs.vgg16, options);
+/** VGG-19 (torchvision's config E; `batchNorm: true` gives vgg19_bn). */
 export const vgg19 = (options: VGGOptions = {}): VGG => new VGG(vggConfigs.vgg19, options);

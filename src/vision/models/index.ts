@@ -10,3 +10,5 @@ export type { DenseNetOptions } from "./DenseNet.js";
 export { NamedSequential } from "./NamedSequential.js";
 export { summary, ModelSummary } from "./summary.js";
 export type { SummaryRow, SummaryOptions } from "./summary.js";
+export { ViT, ViTEncoder, ViTEncoderBlock } from "./ViT.js";
+export type { ViTOptions } from "./ViT.js";

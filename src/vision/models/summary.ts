@@ -28,6 +28,7 @@ export interface SummaryRow {
   params: number | null;
 }
 
+/** Options of {@link summary} (as torchinfo's): the deepest row shown and the dtype of the zero input. */
 export interface SummaryOptions {
   /** Rows deeper than this are left out (their parameters counted on their ancestor's row). Default 3, as torchinfo. */
   depth?: number;

@@ -108,6 +108,7 @@ export function fillValues(op: string, fill: unknown, channels: number, what = "
   throw new Error(`${op}: ${what} must be a number or an array of one number per channel, got ${describe(fill)}`);
 }
 
+/** Returns `mode` as a {@link PaddingMode}, or throws an error naming `op` when it is not one. */
 export function checkPaddingMode(op: string, mode: unknown): PaddingMode {
   if (!PADDING_MODES.includes(mode as PaddingMode)) throw new Error(`${op}: paddingMode must be one of ${PADDING_MODES.join(", ")}, got ${describe(mode)}`);
   return mode as PaddingMode;
@@ -147,6 +148,10 @@ export function pad(x: Tensor, padding: number | readonly number[], options: { f
   return mapImages(op, x, (image) => padPlanes(op, image, sides, mode, fill));
 }
 
+/**
+ * The `height`×`width` window of one image whose top-left corner is (`top`, `left`); throws (naming `op`)
+ * when it does not fit.
+ */
 export function cropPlanes(op: string, image: Planes, top: number, left: number, height: number, width: number): Planes {
   const { c, h, w, data } = image;
   for (const [what, v] of [["top", top], ["left", left], ["height", height], ["width", width]] as const) {
@@ -172,6 +177,7 @@ export function crop(x: Tensor, top: number, left: number, height: number, width
 
 // ---- flips ------------------------------------------------------------------------------------------
 
+/** One image mirrored left–right (`horizontal`) or top–bottom. */
 export function flipPlanes(image: Planes, horizontal: boolean): Planes {
   const { c, h, w, data } = image;
   const out = newLike(data, data.length);
@@ -198,8 +204,13 @@ export function vflip(x: Tensor): Tensor {
 
 // ---- affine -----------------------------------------------------------------------------------------
 
+/** How {@link affine} samples the source image: nearest neighbour or bilinear interpolation. */
 export type Interpolation = "nearest" | "bilinear";
 
+/**
+ * Options of {@link affine} (torchvision's `affine` arguments in camelCase): rotation, translation, scale,
+ * shear, interpolation, the fill of pixels from outside the image, and the center.
+ */
 export interface AffineOptions {
   /** Rotation in degrees, counter-clockwise as seen on the screen (default 0). */
   angle?: number;
@@ -242,6 +253,10 @@ function snap(v: number): number {
   return Math.abs(v - r) < 1e-9 ? r : v;
 }
 
+/**
+ * One image warped by the affine map of `options` (the work of {@link affine} per image); `op` names the
+ * caller in errors.
+ */
 export function affinePlanes(op: string, image: Planes, options: AffineOptions): Planes {
   const { c, h, w, data } = image;
   const angle = options.angle ?? 0, scale = options.scale ?? 1;
@@ -306,6 +321,9 @@ export function gaussianKernel1d(size: number, sigma: number): number[] {
   return w.map((v) => v / total);
 }
 
+/**
+ * `kernelSize` as [kx, ky] when it is a positive odd integer or a pair of them, else throws (naming `op`).
+ */
 export function checkKernelSize(op: string, kernelSize: unknown): [number, number] {
   const odd = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0 && v % 2 === 1;
   if (odd(kernelSize)) return [kernelSize, kernelSize];
@@ -313,6 +331,10 @@ export function checkKernelSize(op: string, kernelSize: unknown): [number, numbe
   throw new Error(`${op}: kernelSize must be a positive odd integer or [kx, ky] of them, got ${Array.isArray(kernelSize) ? fmt(kernelSize) : describe(kernelSize)}`);
 }
 
+/**
+ * One image blurred by the separable Gaussian kernel of `kernelSize` and `sigma` (per axis), with reflect
+ * padding (the work of {@link gaussianBlur} per image).
+ */
 export function blurPlanes(op: string, image: Planes, kernelSize: [number, number], sigma: [number, number]): Planes {
   const { c, h, w, data } = image;
   const [kx, ky] = kernelSize;
@@ -357,6 +379,10 @@ export function gaussianBlur(x: Tensor, kernelSize: number | readonly [number, n
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
+/**
+ * One image with every value multiplied by `factor` and clamped to [0, 1] (the work of
+ * {@link adjustBrightness} per image).
+ */
 export function brightnessPlanes(image: Planes, factor: number): Planes {
   const out = newLike(image.data, image.data.length);
   for (let i = 0; i < out.length; i++) out[i] = clamp01(image.data[i]! * factor);
@@ -374,6 +400,10 @@ export function greyMean(op: string, image: Planes): number {
   return s / n;
 }
 
+/**
+ * One image blended with its mean grey level, `factor`·x + (1 − `factor`)·mean, clamped to [0, 1] (the work
+ * of {@link adjustContrast} per image).
+ */
 export function contrastPlanes(op: string, image: Planes, factor: number): Planes {
   const mean = greyMean(op, image);
   const out = newLike(image.data, image.data.length);
@@ -400,6 +430,10 @@ export function adjustContrast(x: Tensor, factor: number): Tensor {
 
 // ---- erase and normalize ----------------------------------------------------------------------------
 
+/**
+ * One image with the box at (`top`, `left`) of `height`×`width` set to `value` per channel, or to draws of
+ * `noise` when `value` is "random" (the work of {@link erase} per image).
+ */
 export function erasePlanes(op: string, image: Planes, top: number, left: number, height: number, width: number, value: number[] | "random", noise?: () => number): Planes {
   const { c, h, w, data } = image;
   if (![top, left, height, width].every((v) => Number.isInteger(v) && v >= 0) || top + height > h || left + width > w) {
@@ -430,6 +464,7 @@ export function normalizeParams(op: string, mean: unknown, std: unknown, channel
   return [m, s];
 }
 
+/** One image normalized per channel c: (x − mean[c]) / std[c] (the work of {@link normalize} per image). */
 export function normalizePlanes(image: Planes, mean: number[], std: number[]): Planes {
   const { c, h, w, data } = image;
   const out = newLike(data, data.length);

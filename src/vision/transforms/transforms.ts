@@ -14,6 +14,10 @@ export interface TransformLike {
   apply(x: Tensor, generator?: Generator): Tensor;
 }
 
+/**
+ * Options every random transform takes: the probability of applying it to an image, and its own seed or
+ * generator.
+ */
 export interface TransformOptions {
   /** Probability that the transform is applied to an image (each image of a batch decides on its own). */
   p?: number;
@@ -114,6 +118,10 @@ export class ToTensor implements TransformLike {
   }
 }
 
+/**
+ * Options of {@link RandomCrop}: those of every transform plus padding (amount, pad-if-needed, fill and mode)
+ * applied before cropping.
+ */
 export interface RandomCropOptions extends TransformOptions {
   /** Padding added first: p, [leftRight, topBottom] or [left, top, right, bottom] (default none). */
   padding?: number | readonly number[];
@@ -183,6 +191,10 @@ export class RandomVerticalFlip extends Transform {
   }
 }
 
+/**
+ * Options of {@link RandomAffine}: those of every transform plus the ranges of rotation, translation, scale
+ * and shear, the interpolation, the fill and the center.
+ */
 export interface RandomAffineOptions extends TransformOptions {
   /** Rotation range in degrees: d (→ [−d, d]) or [min, max]; counter-clockwise positive. Default 0. */
   degrees?: number | readonly [number, number];
@@ -253,6 +265,10 @@ export class RandomAffine extends Transform {
   }
 }
 
+/**
+ * Options of {@link GaussianNoise}: those of every transform plus the noise's mean and std and whether to
+ * clamp to [0, 1].
+ */
 export interface GaussianNoiseOptions extends TransformOptions {
   /** Mean of the noise (default 0). */
   mean?: number;
@@ -287,6 +303,9 @@ export class GaussianNoise extends Transform {
   }
 }
 
+/**
+ * Options of {@link ColorJitter}: those of every transform plus the brightness and contrast factor ranges.
+ */
 export interface ColorJitterOptions extends TransformOptions {
   /** Brightness factor range: b (→ [max(0, 1 − b), 1 + b]) or [min, max]. */
   brightness?: number | readonly [number, number];
@@ -339,6 +358,10 @@ export class GaussianBlur extends Transform {
   }
 }
 
+/**
+ * Options of {@link RandomErasing}: those of every transform plus the ranges of the erased area and aspect
+ * ratio, and the erased value.
+ */
 export interface RandomErasingOptions extends TransformOptions {
   /** Range of the erased area as a fraction of the image (default [0.02, 0.33]). */
   scale?: readonly [number, number];

@@ -6,6 +6,10 @@ import { assertContains, Box, Discrete } from "../../spaces.js";
 import { resetArgs } from "../../seeding.js";
 import { insideSpace, resetBounds, stateOption } from "./resetState.js";
 
+/**
+ * Options of the CartPole environment (Gymnasium's `CartPole-v1` keyword arguments in camelCase): the reward
+ * scheme and the integrator.
+ */
 export interface CartPoleOptions {
   /**
    * Gymnasium's `sutton_barto_reward`: reward 0 per step and −1 on the terminating step, as in

@@ -6,6 +6,9 @@ import { assertContains, Box, Discrete } from "../../spaces.js";
 import { resetArgs } from "../../seeding.js";
 import { insideSpace, resetBounds, stateOption } from "./resetState.js";
 
+/**
+ * Options of the MountainCar environment (Gymnasium's `MountainCar-v0`): the velocity required at the goal.
+ */
 export interface MountainCarOptions {
   /** Velocity the car must have (at least) on reaching the goal; Gymnasium's `goal_velocity`, default 0. */
   goalVelocity?: number;

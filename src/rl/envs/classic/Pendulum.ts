@@ -6,6 +6,7 @@ import { assertContains, Box } from "../../spaces.js";
 import { resetArgs } from "../../seeding.js";
 import { exclusiveWithState, stateOption } from "./resetState.js";
 
+/** Options of the Pendulum environment (Gymnasium's `Pendulum-v1`): the gravitational acceleration. */
 export interface PendulumOptions {
   /** Gravitational acceleration (Gymnasium's `g`), default 10. */
   g?: number;

@@ -5,6 +5,10 @@ import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete } from "../../spaces.js";
 import { resetArgs } from "../../seeding.js";
 
+/**
+ * Options of the k-armed bandit testbed (Sutton & Barto, §2.3): the number of arms, the distribution of the
+ * true action values, the reward noise and the nonstationary random-walk variant.
+ */
 export interface BanditOptions {
   /** Number of arms k (default 10). */
   k?: number;

@@ -10,6 +10,10 @@ export type BlackjackObs = readonly [playerSum: number, dealerCard: number, usab
 
 export const STICK = 0, HIT = 1;
 
+/**
+ * Options of the Blackjack environment (Gymnasium's `Blackjack-v1`): how a player natural pays (`natural`,
+ * `sab`).
+ */
 export interface BlackjackOptions {
   /** Gymnasium's `natural`: a natural (ace + ten-card) that wins pays 1.5 instead of 1. Default false. */
   natural?: boolean;

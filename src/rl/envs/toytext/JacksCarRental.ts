@@ -5,6 +5,10 @@ import { Generator } from "../../../random/Generator.js";
 import { assertContains, Discrete } from "../../spaces.js";
 import { resetArgs } from "../../seeding.js";
 
+/**
+ * Options of {@link JacksCarRental} (Sutton & Barto, Example 4.2): capacities, the overnight move limit,
+ * rental credit, move cost and the Poisson rates of requests and returns.
+ */
 export interface JacksCarRentalOptions {
   /** Most cars a location can hold (extra cars are returned to the company). Default 20. */
   maxCars?: number;

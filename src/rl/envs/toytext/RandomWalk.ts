@@ -3,6 +3,10 @@
 import type { TabularMDP, Transition } from "../../Env.js";
 import { TabularEnv, uniformOver } from "./TabularEnv.js";
 
+/**
+ * Options of {@link RandomWalk} (Sutton & Barto, Examples 6.2 and 7.1): the number of nonterminal states and
+ * the reward at the left end.
+ */
 export interface RandomWalkOptions {
   /** Nonterminal states in the chain (default 5: A..E of Example 6.2; Example 7.1 uses 19). */
   nStates?: number;

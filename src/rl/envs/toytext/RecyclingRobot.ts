@@ -3,6 +3,10 @@
 import type { TabularMDP } from "../../Env.js";
 import { TabularEnv, uniformOver } from "./TabularEnv.js";
 
+/**
+ * Options of {@link RecyclingRobot} (Sutton & Barto, Example 3.3): the battery transition probabilities α and
+ * β and the rewards of searching, waiting and being rescued.
+ */
 export interface RecyclingRobotOptions {
   /** P(battery stays high | high, search). Default 0.8. */
   alpha?: number;
