@@ -50,6 +50,7 @@ export class ResnetBlock extends Module<[Tensor], Tensor> {
   }
 }
 
+/** Options of `ResnetGenerator` (the reference code's `ngf`, `n_blocks`, norm and dropout). */
 export interface ResnetGeneratorOptions {
   /** Width of the first layer (ngf, default 64). */
   features?: number;
@@ -109,6 +110,7 @@ export class ResnetGenerator extends Module<[Tensor], Tensor> {
   }
 }
 
+/** Options of `CycleGAN`: the domains' channels, the generator and discriminator architectures, and the loss weights. */
 export interface CycleGANOptions {
   /** Image channels of domain A and of domain B (default 1 and 1). */
   channelsA?: number;
@@ -194,6 +196,7 @@ export interface CycleGanTensors {
   idtB?: Tensor;
 }
 
+/** What `cycleGanGeneratorLoss` returns: the total to minimize and each weighted term. */
 export interface CycleGanGeneratorLoss {
   loss: Tensor;
   /** LSGAN generator terms: mean (discB(fakeB) − 1)² and mean (discA(fakeA) − 1)². */
@@ -283,6 +286,7 @@ export class ImagePool {
   }
 }
 
+/** What `cycleGanStep` returns: every loss term as a number. */
 export interface CycleGanStepResult {
   /** Generator terms before the update (numbers), and each discriminator's loss. */
   gLoss: number;

@@ -52,6 +52,7 @@ export function pix2pixInit_(model: Module<any, any>, generator?: Generator): vo
   }
 }
 
+/** Options of `UNetGenerator` (the reference code's `num_downs`, `ngf`, norm and dropout). */
 export interface UNetGeneratorOptions {
   /** Down-sampling steps; the input's height and width must be multiples of 2^depth (default 5: 32 × 32 → 1 × 1; pix2pix uses 8 for 256 × 256). */
   depth?: number;
@@ -145,6 +146,7 @@ export class UNetGenerator extends Module<[x: Tensor], Tensor> {
   }
 }
 
+/** Options of `PatchDiscriminator` (the reference code's `ndf`, `n_layers` and norm). */
 export interface PatchDiscriminatorOptions {
   /** Width of the first layer (pix2pix's ndf, default 64). */
   features?: number;
@@ -216,6 +218,7 @@ export class PatchDiscriminator extends Module<[x: Tensor], Tensor> {
   }
 }
 
+/** Options of `pix2pixGeneratorLoss` and `pix2pixStep`: the L1 weight and the adversarial objective. */
 export interface Pix2PixLossOptions {
   /** Weight λ of the L1 term (default 100, as the paper). */
   lambdaL1?: number;
@@ -252,6 +255,7 @@ export function pix2pixDiscriminatorLoss(dReal: Tensor, dFake: Tensor, options: 
   return discriminatorLoss(options.gan ?? "non-saturating", dReal, dFake).mul(0.5);
 }
 
+/** What `pix2pixStep` returns: the losses of the step as numbers. */
 export interface Pix2PixStepResult {
   /** pix2pixDiscriminatorLoss before D's update. */
   dLoss: number;

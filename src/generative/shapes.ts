@@ -3,6 +3,7 @@ import { Tensor } from "../tensor/Tensor.js";
 import { describe } from "../tensor/validate.js";
 import { Generator } from "../random/Generator.js";
 
+/** Options of `shapePairs`: image size, channels, shapes per image and the random source. */
 export interface ShapePairsOptions {
   /** Height and width of the images (default 32). */
   size?: number;
@@ -14,6 +15,7 @@ export interface ShapePairsOptions {
   generator?: Generator;
 }
 
+/** What `shapePairs` returns: the inputs (outlines) and the targets (filled shapes) of each pair. */
 export interface ShapePairs {
   /** Outlines [N, C, size, size]: the pixels of each shape with a 4-neighbour outside it, values in [−1, 1]. */
   edges: Tensor;
