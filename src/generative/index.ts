@@ -14,3 +14,9 @@ export type { DistributionFactory, EstimatorOptions } from "./gradEstimators.js"
 export { frechetDistance, gaussianFrechetDistance } from "./frechet.js";
 export { DCGANGenerator, DCGANDiscriminator, dcganInit_ } from "./DCGAN.js";
 export type { DCGANOptions } from "./DCGAN.js";
+export { UNetGenerator, PatchDiscriminator, pix2pixInit_, pix2pixGeneratorLoss, pix2pixDiscriminatorLoss, pix2pixStep } from "./pix2pix.js";
+export type { ImageNorm, UNetGeneratorOptions, PatchDiscriminatorOptions, Pix2PixLossOptions, Pix2PixStepResult } from "./pix2pix.js";
+export { CycleGAN, ResnetGenerator, ResnetBlock, ImagePool, cycleGanGeneratorLoss, cycleGanDiscriminatorLoss, cycleGanStep } from "./cyclegan.js";
+export type { CycleGANOptions, ResnetGeneratorOptions, CycleGanTensors, CycleGanGeneratorLoss, CycleGanStepResult } from "./cyclegan.js";
+export { shapePairs } from "./shapes.js";
+export type { ShapePairsOptions, ShapePairs } from "./shapes.js";
