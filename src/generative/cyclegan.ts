@@ -34,7 +34,7 @@ function normLayer(norm: ImageNorm, channels: number, dtype?: DType): TensorModu
   return norm === "batch" ? new BatchNorm2d(channels, { dtype }) : new InstanceNorm2d(channels, { dtype });
 }
 
-/** The residual block of CycleGAN's ResNet generator: x + [pad 1, conv 3×3, norm, ReLU, (dropout), pad 1, conv 3×3, norm](x). */
+/** The residual block of CycleGAN's ResNet generator: x + F(x), where F is pad 1, conv 3×3, norm, ReLU, (dropout), pad 1, conv 3×3, norm. */
 export class ResnetBlock extends Module<[Tensor], Tensor> {
   conv_block: Sequential;
   constructor(dim: number, options: { norm?: ImageNorm; dropout?: boolean; dtype?: DType; generator?: Generator } = {}) {
