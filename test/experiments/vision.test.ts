@@ -9,6 +9,7 @@ import { runAdversarial } from "../../src/experiments/adversarial.js";
 import { runConvToeplitz } from "../../src/experiments/conv-toeplitz.js";
 import { runCnnInside } from "../../src/experiments/cnn-inside.js";
 import { runTransfer } from "../../src/experiments/transfer.js";
+import { runAutomlFashion } from "../../src/experiments/automl-fashion.js";
 import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
 import { Generator } from "../../src/random/Generator.js";
 import { summary } from "../../src/vision/models/summary.js";
@@ -91,5 +92,19 @@ describe("transfer", () => {
     }
     expect(r.sourceAccuracy as number).toBeGreaterThan(0.4); // 5 classes: chance 0.2
     expect(r.labels).toBe(6); // 1 % of the ~600 images of classes 5–9 among the first 1,200
+  }, 300_000);
+});
+
+describe("automl-fashion", () => {
+  it("is registered; writes the trials table and reports the search's best and the test accuracy", async () => {
+    expect(findExperiment("automl-fashion").name).toBe("automl-fashion");
+    const opts = options(2);
+    const r = await runAutomlFashion(opts, { trainSize: 300, testSize: 100, maxTrials: 2 });
+    expect(r.trials).toBe(2);
+    expect(r.testAccuracy as number).toBeGreaterThan(0.2); // chance: 0.1
+    const table = readFileSync(join(opts.outDir, "trials.md"), "utf8");
+    expect(table.trim().split("\n").length).toBe(2 + 2);
+    const json = JSON.parse(readFileSync(join(opts.outDir, "trials.json"), "utf8")) as { best: { valAccuracy: number } };
+    expect(json.best.valAccuracy).toBe(r.bestValAccuracy);
   }, 300_000);
 });
