@@ -57,4 +57,5 @@ export * as models from "./models/index.js";
 export * as generative from "./generative/index.js";
 export * as graph from "./graph/index.js";
 export * as ppl from "./ppl/index.js";
+export * as automl from "./automl/index.js";
 export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";

@@ -3,5 +3,7 @@ export * as transforms from "./transforms/index.js";
 export * as models from "./models/index.js";
 export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
 export type { MakeGridOptions } from "./visualize.js";
+export { activationMaximization } from "./activationMax.js";
+export type { ActivationMaximizationOptions, ActivationMaximizationResult } from "./activationMax.js";
 export { fgsm, pgd, robustAccuracy, adversarialTrainingStep } from "./adversarial.js";
 export type { FGSMOptions, PGDOptions, Attack, AttackLoss, AdversarialTrainingOptions } from "./adversarial.js";

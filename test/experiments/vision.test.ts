@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import { findExperiment } from "../../src/experiments/index.js";
 import { runFashionCnn, fashionCnn } from "../../src/experiments/fashion-cnn.js";
 import { runAdversarial } from "../../src/experiments/adversarial.js";
+import { runConvToeplitz } from "../../src/experiments/conv-toeplitz.js";
+import { runCnnInside } from "../../src/experiments/cnn-inside.js";
+import { runTransfer } from "../../src/experiments/transfer.js";
+import { runAutomlFashion } from "../../src/experiments/automl-fashion.js";
 import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
 import { Generator } from "../../src/random/Generator.js";
 import { summary } from "../../src/vision/models/summary.js";
@@ -48,5 +52,59 @@ describe("adversarial", () => {
     expect(byEps[1]!).toBeLessThanOrEqual(byEps[0]!);
     expect(existsSync(join(opts.outDir, "examples.png"))).toBe(true);
     expect(JSON.parse(readFileSync(join(opts.outDir, "robustness.json"), "utf8")).pgdAccuracy).toBe(r.pgdAccuracy);
+  }, 300_000);
+});
+
+describe("conv-toeplitz", () => {
+  it("the Toeplitz matrix reproduces conv2d and its transpose convTranspose2d to rounding error; writes its structure images", () => {
+    const opts = options(1);
+    const r = runConvToeplitz(opts, 8);
+    expect(r.maxAbsError as number).toBeLessThan(1e-12);
+    expect(r.maxAbsErrorTranspose as number).toBeLessThan(1e-12);
+    const cases = JSON.parse(readFileSync(join(opts.outDir, "cases.json"), "utf8")) as { name: string; rows: number; cols: number; density: number }[];
+    // 3×3 valid on 8×8: 36 outputs × 64 inputs, 9 weights per row
+    expect(cases[0]).toMatchObject({ name: "3x3", rows: 36, cols: 64 });
+    expect(cases[0]!.density).toBeCloseTo(9 / 64, 12);
+    for (const c of cases) expect(existsSync(join(opts.outDir, `toeplitz-${c.name}.png`)), c.name).toBe(true);
+  });
+});
+
+describe("cnn-inside", () => {
+  it("is registered; trains above chance and writes filters, feature maps, saliency and activation-maximization images", async () => {
+    expect(findExperiment("cnn-inside").name).toBe("cnn-inside");
+    const opts = options(1);
+    const r = await runCnnInside(opts, { trainSize: 640, testSize: 100, amSteps: 20 });
+    expect(r.testAccuracy as number).toBeGreaterThan(0.3);
+    expect(r.amGain as number).toBeGreaterThan(0); // gradient ascent raises each class score on average
+    for (const f of ["filters.png", "featuremaps-conv1.png", "featuremaps-conv2.png", "saliency.png", "activation-max.png", "activation-max.json"]) {
+      expect(existsSync(join(opts.outDir, f)), f).toBe(true);
+    }
+  }, 300_000);
+});
+
+describe("transfer", () => {
+  it("is registered and reports the three accuracies on classes 5–9", async () => {
+    expect(findExperiment("transfer").name).toBe("transfer");
+    const r = await runTransfer(options(1), { trainSize: 1200, testSize: 200, targetEpochs: 2 });
+    for (const key of ["accuracyFrozen", "accuracyFinetuned", "accuracyScratch", "sourceAccuracy"]) {
+      expect(r[key] as number, key).toBeGreaterThanOrEqual(0);
+      expect(r[key] as number, key).toBeLessThanOrEqual(1);
+    }
+    expect(r.sourceAccuracy as number).toBeGreaterThan(0.4); // 5 classes: chance 0.2
+    expect(r.labels).toBe(6); // 1 % of the ~600 images of classes 5–9 among the first 1,200
+  }, 300_000);
+});
+
+describe("automl-fashion", () => {
+  it("is registered; writes the trials table and reports the search's best and the test accuracy", async () => {
+    expect(findExperiment("automl-fashion").name).toBe("automl-fashion");
+    const opts = options(2);
+    const r = await runAutomlFashion(opts, { trainSize: 300, testSize: 100, maxTrials: 2 });
+    expect(r.trials).toBe(2);
+    expect(r.testAccuracy as number).toBeGreaterThan(0.2); // chance: 0.1
+    const table = readFileSync(join(opts.outDir, "trials.md"), "utf8");
+    expect(table.trim().split("\n").length).toBe(2 + 2);
+    const json = JSON.parse(readFileSync(join(opts.outDir, "trials.json"), "utf8")) as { best: { valAccuracy: number } };
+    expect(json.best.valAccuracy).toBe(r.bestValAccuracy);
   }, 300_000);
 });
