@@ -20,6 +20,7 @@ import { experiment as regularization } from "./regularization.js";
 import { experiment as mcDropout } from "./mc-dropout.js";
 import { experiment as ngramShakespeare } from "./ngram-shakespeare.js";
 import { experiment as charGpt } from "./char-gpt.js";
+import { experiment as bertMlm } from "./bert-mlm.js";
 import { experiment as charLstm } from "./char-lstm.js";
 import { experiment as seq2seqDates } from "./seq2seq-dates.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
@@ -49,7 +50,7 @@ import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
 import { experiment as tictactoeAlphaZero } from "./tictactoe-alphazero.js";
 import { experiment as connect4AlphaZero } from "./connect4-alphazero.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, bertMlm, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
