@@ -210,8 +210,8 @@ export class BERT extends Module<[Tensor, BERTInputs?], BERTOutput> {
     const tokenTypeIds = inputs.tokenTypeIds ?? zeros([B, T], { dtype: "int32" });
     this.checkIds(op, "tokenTypeIds", tokenTypeIds, this.config.typeVocabSize, "typeVocabSize", inputIds.shape);
     const padding = inputs.attentionMask ? paddingMask(op, inputs.attentionMask, inputIds.shape) : null; // (B, T) bool, true = padding
-    const embedded = this.embeddings.forward(inputIds, tokenTypeIds); // (B, T, H)
-    const lastHiddenState = this.encoder.forward(embedded, { srcKeyPaddingMask: padding }); // (B, T, H)
+    const embedded = this.embeddings.call(inputIds, tokenTypeIds); // (B, T, H)
+    const lastHiddenState = this.encoder.call(embedded, { srcKeyPaddingMask: padding }); // (B, T, H)
     return { lastHiddenState, poolerOutput: this.pooler.call(lastHiddenState) };
   }
 
