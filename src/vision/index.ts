@@ -3,6 +3,7 @@ export * as transforms from "./transforms/index.js";
 export * as models from "./models/index.js";
 export * as ops from "./ops/index.js";
 export * as coco from "./coco/index.js";
+export * as datasets from "./datasets/index.js";
 export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
 export type { MakeGridOptions } from "./visualize.js";
 export { fgsm, pgd, robustAccuracy, adversarialTrainingStep } from "./adversarial.js";
