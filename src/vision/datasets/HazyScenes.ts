@@ -6,6 +6,7 @@ import { Generator } from "../../random/Generator.js";
 import { checkInt, describe } from "../../tensor/validate.js";
 import type { Dataset } from "../../data/Dataset.js";
 import type { CocoAnnotation, CocoCategory, CocoDataset, CocoImage } from "../coco/format.js";
+import type { DetectionItem } from "./detection.js";
 
 /** The splits: `train` (hazy images paired with their clean originals), `val` and `test`. */
 export type HazySplit = "train" | "val" | "test";
@@ -33,7 +34,7 @@ export interface HazyScenesOptions {
 }
 
 /** One scene: the images, its depth and transmission, and its objects as boxes, labels and COCO annotations. */
-export interface HazySceneItem {
+export interface HazySceneItem extends DetectionItem {
   /** [3, H, W] in [0, 1]: the hazy image (the clean one with `haze: false`). */
   image: Tensor;
   /** [3, H, W] in [0, 1]: the scene without haze, J. */
