@@ -35,15 +35,15 @@ export interface HazyScenesOptions {
 
 /** One scene: the images, its depth and transmission, and its objects as boxes, labels and COCO annotations. */
 export interface HazySceneItem extends DetectionItem {
-  /** [3, H, W] in [0, 1]: the hazy image (the clean one with `haze: false`). */
+  /** The hazy image (the clean one with `haze: false`), [3, H, W] in [0, 1]. */
   image: Tensor;
-  /** [3, H, W] in [0, 1]: the scene without haze, J. */
+  /** The scene without haze, J, [3, H, W] in [0, 1]. */
   clean: Tensor;
-  /** [3, H, W] in [0, 1]: the scene with haze, I = J·t + A·(1 − t). */
+  /** The scene with haze, I = J·t + A·(1 − t), [3, H, W] in [0, 1]. */
   hazy: Tensor;
-  /** [1, H, W]: distance of each pixel (larger = farther; the sky is the farthest). */
+  /** The distance of each pixel, [1, H, W] (larger = farther; the sky is the farthest). */
   depth: Tensor;
-  /** [1, H, W]: t = exp(−β·depth). */
+  /** The transmission t = exp(−β·depth), [1, H, W]. */
   transmission: Tensor;
   /** The scattering coefficient β of this image. */
   beta: number;
@@ -53,7 +53,7 @@ export interface HazySceneItem extends DetectionItem {
   boxes: Tensor;
   /** [N] int32 category ids (see {@link HAZY_CATEGORIES}). */
   labels: Tensor;
-  /** [H, W] int32: 0 for the background, k + 1 where object k is visible. */
+  /** Which object each pixel shows, [H, W] int32: 0 for none, k + 1 for object k. */
   instances: Tensor;
   /** The COCO image id (unique across the three splits). */
   imageId: number;
