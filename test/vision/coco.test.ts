@@ -1,5 +1,7 @@
 // vision.coco: the format reader/writer, and cocoEvaluate against pycocotools (test/fixtures/coco/make_coco_eval_fixture.py).
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { vision } from "../../src/index.js";
 
@@ -62,6 +64,15 @@ describe("vision.coco format", () => {
     const parsed = parseCoco({ images: [{ id: 1, width: 4, height: 3, file_name: "x.png" }], annotations: [{ id: 5, image_id: 1, category_id: 2, bbox: [0, 0, 2, 3] }], categories: [{ id: 2, name: "bus" }] });
     expect(parsed.annotations[0]!.area).toBe(6);
     expect(parsed.annotations[0]!.iscrowd).toBe(0);
+  });
+
+  it("writes and reads annotation files, naming the file in errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "coco-file-"));
+    vision.coco.writeCocoFile(join(dir, "sub", "gt.json"), fx.gt);
+    expect(vision.coco.readCocoFile(join(dir, "sub", "gt.json"))).toEqual(fx.gt);
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...fx.gt, categories: [] }));
+    expect(() => vision.coco.readCocoFile(join(dir, "bad.json"))).toThrow(/^readCocoFile: ".*bad\.json": annotations\[0\]\.category_id \d+ is not the id of any category/);
+    expect(() => vision.coco.readCocoFile(join(dir, "none.json"))).toThrow(/^readCocoFile: .*none\.json.*does not exist/);
   });
 
   it("names the entry and field of invalid annotation files", () => {

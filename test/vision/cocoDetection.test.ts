@@ -60,6 +60,28 @@ describe("vision.datasets.CocoDetection", () => {
     for (const key of Object.keys(item)) expect(synthetic).toHaveProperty(key);
   });
 
+  it("loads a HazyScenes split written as a COCO folder: the same images (to 8 bits), boxes and annotations", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hazy-coco-"));
+    const scenes = new vision.datasets.HazyScenes({ split: "val", length: 4, size: [40, 56] });
+    const options = scenes.saveCocoFolder(dir);
+    expect(options.annFile).toBe(join(dir, "val.json"));
+    const loaded = new vision.datasets.CocoDetection(options);
+    expect(loaded.length).toBe(4);
+    expect(loaded.coco).toEqual(scenes.toCoco());
+    for (let i = 0; i < 4; i++) {
+      const [a, b] = [scenes.get(i), loaded.get(i)];
+      expect(b.imageId).toBe(a.imageId);
+      expect(b.annotations).toEqual(a.annotations);
+      expect(b.boxes.toArray()).toEqual(a.boxes.toArray());
+      expect(b.labels.toArray()).toEqual(a.labels.toArray());
+      const [x, y] = [a.image.dataSync(), b.image.dataSync()];
+      expect(y.length).toBe(x.length);
+      let maxDiff = 0;
+      for (let k = 0; k < x.length; k++) maxDiff = Math.max(maxDiff, Math.abs(x[k]! - y[k]!));
+      expect(maxDiff).toBeLessThan(1 / 255 + 1e-6); // PNG keeps 8 bits (vision.imagePng truncates v·255)
+    }
+  });
+
   it("names the file and the problem when a folder is broken", () => {
     const dir = mkdtempSync(join(tmpdir(), "coco-"));
     expect(() => new vision.datasets.CocoDetection({ root: dir, annFile: join(dir, "missing.json") })).toThrow(/^CocoDetection: cannot read .*missing\.json.*it does not exist/);

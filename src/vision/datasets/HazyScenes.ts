@@ -7,6 +7,8 @@ import { checkInt, describe } from "../../tensor/validate.js";
 import type { Dataset } from "../../data/Dataset.js";
 import type { CocoAnnotation, CocoCategory, CocoDataset, CocoImage } from "../coco/format.js";
 import type { DetectionItem } from "./detection.js";
+import { savePng } from "../../node/index.js";
+import { writeCocoFile } from "../coco/files.js";
 
 /** The splits: `train` (hazy images paired with their clean originals), `val` and `test`. */
 export type HazySplit = "train" | "val" | "test";
@@ -392,11 +394,31 @@ export class HazyScenes implements Dataset<HazySceneItem> {
    * its β and airlight), its annotations, and the four categories.
    */
   toCoco(): CocoDataset {
+    return this.collect(() => {});
+  }
+
+  /**
+   * Writes the split as a COCO-format folder: `<root>/<split>/<index>.png` (the `image` of each item:
+   * hazy, or clean with `haze: false`) and the annotation file `<root>/<split>.json`. Returns the
+   * options that load it back with `new vision.datasets.CocoDetection(...)`. Node only.
+   */
+  saveCocoFolder(root: string): { root: string; annFile: string } {
+    if (typeof root !== "string") throw new Error(`HazyScenes.saveCocoFolder: root must be a folder path (a string), got ${describe(root)}`);
+    const base = root.replace(/[\\/]+$/, "");
+    const coco = this.collect((item, fileName) => savePng(`${base}/${fileName}`, item.image));
+    const annFile = `${base}/${this.split}.json`;
+    writeCocoFile(annFile, coco, 1);
+    return { root: base, annFile };
+  }
+
+  private collect(visit: (item: HazySceneItem, fileName: string) => void): CocoDataset {
     const images: CocoImage[] = [];
     const annotations: CocoAnnotation[] = [];
     for (let i = 0; i < this.length; i++) {
       const item = this.get(i);
-      images.push({ id: item.imageId, width: this.width, height: this.height, file_name: `${this.split}/${String(i).padStart(5, "0")}.png`, beta: item.beta, airlight: item.airlight });
+      const fileName = `${this.split}/${String(i).padStart(5, "0")}.png`;
+      visit(item, fileName);
+      images.push({ id: item.imageId, width: this.width, height: this.height, file_name: fileName, beta: item.beta, airlight: item.airlight });
       annotations.push(...item.annotations);
     }
     return {
