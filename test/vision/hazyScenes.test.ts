@@ -1,6 +1,6 @@
 // vision.datasets.HazyScenes: determinism, boxes that match the drawn objects, the haze model pixelwise, disjoint splits.
 import { describe, expect, it } from "vitest";
-import { vision } from "../../src/index.js";
+import { data, vision } from "../../src/index.js";
 
 const { HazyScenes } = vision.datasets;
 
@@ -139,6 +139,19 @@ describe("vision.datasets.HazyScenes", () => {
     // The ground truth scored against itself is perfect.
     const perfect = coco.annotations.map((a) => ({ image_id: a.image_id, category_id: a.category_id, bbox: a.bbox, score: 1 }));
     expect(vision.coco.cocoEvaluate(coco, perfect).map50).toBeCloseTo(1, 12);
+  });
+
+  it("batches through data.DataLoader with detectionCollate: stacked images, one target per image", () => {
+    const loader = new data.DataLoader(train, { batchSize: 4, collate: vision.datasets.detectionCollate });
+    const batches = [...loader];
+    expect(batches.length).toBe(6);
+    const { images, targets } = batches[1]!;
+    expect(images.shape).toEqual([4, 3, 64, 64]);
+    expect(targets.map((t) => t.imageId)).toEqual([5, 6, 7, 8]);
+    expect(values(images.select(0, 2))).toEqual(values(train.get(6).hazy));
+    expect(targets[3]!.boxes.toArray()).toEqual(train.get(7).boxes.toArray());
+    const other = new HazyScenes({ size: 32, length: 1 }).get(0);
+    expect(() => vision.datasets.detectionCollate([train.get(0), other])).toThrow(/^detectionCollate: item 1 has an image of shape \[3, 32, 32\], item 0 \[3, 64, 64\]/);
   });
 
   it("rejects bad options with errors naming HazyScenes", () => {

@@ -3,5 +3,5 @@ export { HazyScenes, HAZY_CATEGORIES } from "./HazyScenes.js";
 export type { HazyScenesOptions, HazySceneItem, HazySplit } from "./HazyScenes.js";
 export { CocoDetection } from "./CocoDetection.js";
 export type { CocoDetectionOptions } from "./CocoDetection.js";
-export { detectionTargets } from "./detection.js";
-export type { DetectionItem } from "./detection.js";
+export { detectionTargets, detectionCollate } from "./detection.js";
+export type { DetectionItem, DetectionBatch } from "./detection.js";
