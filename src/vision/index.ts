@@ -1,6 +1,9 @@
 // vision: building blocks for images (augmentation transforms, reference models, visualization; datasets live in data).
 export * as transforms from "./transforms/index.js";
 export * as models from "./models/index.js";
+export * as ops from "./ops/index.js";
+export * as coco from "./coco/index.js";
+export * as datasets from "./datasets/index.js";
 export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
 export type { MakeGridOptions } from "./visualize.js";
 export { activationMaximization } from "./activationMax.js";
