@@ -4,7 +4,6 @@ import type { Env, Info, ResetOptions, StepResult } from "../Env.js";
 import { Generator } from "../../random/Generator.js";
 import { assertContains, Box, Discrete } from "../spaces.js";
 import { checkSeed, resetArgs } from "../seeding.js";
-import { register } from "../registry.js";
 
 /** The moves of actions 0 up, 1 right, 2 down, 3 left as [Δrow, Δcol] (the toy-text grid worlds' order). */
 export const MAZE_MOVES: readonly (readonly [number, number])[] = [[-1, 0], [0, 1], [1, 0], [0, -1]];
@@ -219,12 +218,3 @@ export function generateMaze(size = 10, seed = 0): string[] {
   grid[n - 2]![n - 2] = "G";
   return grid.map((line) => line.join(""));
 }
-
-declare module "../registry.js" {
-  interface EnvTypes {
-    "Maze-v0": Env<number[], number>;
-  }
-}
-
-// No TimeLimit wrapper: the maze truncates itself after maxSteps, so that its snapshots hold the step count.
-register("Maze-v0", (opts) => new Maze(opts), { optionKeys: ["layout", "size", "layoutSeed", "maxSteps"] });
