@@ -158,7 +158,8 @@ export function runMazeGoExplore(opts: ExperimentOptions, budget: Budget = {}): 
       ...runs.map((r, i) => ({ name: `Go-Explore, seed ${r.seed}`, x: r.explored.growth.steps, y: r.explored.growth.cells, color: palette[i % palette.length]! })),
       ...runs.map((r, i) => ({ name: `DQN, seed ${r.seed}`, x: [...r.dqnGrowth.steps, totalTimesteps], y: [...r.dqnGrowth.cells, r.dqnCellsVisited], color: palette[i % palette.length]!, dashed: true })),
     ],
-    legendPosition: "bottom-right",
+    // Head room above the floor-cell count keeps the legend (top right) off the curves.
+    yRange: [0, Math.ceil(1.7 * maze.floorCells())],
   }));
   writeFileSync(join(opts.outDir, "curves.json"), JSON.stringify(runs.map((r) => ({
     seed: r.seed,
