@@ -62,3 +62,15 @@ export interface TabularMDP {
   nA: number;
   P: Transition[][][];
 }
+
+/**
+ * An environment whose episode can be saved and put back (the Arcade Learning Environment's
+ * `cloneState` / `restoreState`), as Go-Explore's return phase needs: `restoreState(cloneState())`
+ * continues the episode exactly where the snapshot was taken.
+ */
+export interface RestorableEnv<Obs = unknown, Act = unknown, State = unknown> extends Env<Obs, Act> {
+  /** A snapshot of the current episode (including its step count when the environment owns a time limit). */
+  cloneState(): State;
+  /** Puts the episode back into a snapshot `cloneState()` returned. */
+  restoreState(state: State): void;
+}

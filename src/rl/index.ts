@@ -1,6 +1,6 @@
 // Public surface of deepscript's reinforcement-learning package (re-exports only).
 
-export type { Env, Space, Info, ResetOptions, StepResult, Transition, TabularMDP } from "./Env.js";
+export type { Env, RestorableEnv, Space, Info, ResetOptions, StepResult, Transition, TabularMDP } from "./Env.js";
 export { Discrete, Box, MultiDiscrete, Tuple, formatValue, assertContains } from "./spaces.js";
 export type { SpaceOptions, SpaceValues } from "./spaces.js";
 export { Wrapper, TimeLimit, RecordEpisodeStatistics, TransformObservation, TransformReward, ClipAction, unwrapped } from "./wrappers.js";
@@ -19,6 +19,8 @@ export { Pendulum, angleNormalize } from "./envs/classic/Pendulum.js";
 export type { PendulumOptions } from "./envs/classic/Pendulum.js";
 export { FrozenLake, FROZEN_LAKE_MAPS, generateRandomMap } from "./envs/FrozenLake.js";
 export type { FrozenLakeOptions } from "./envs/FrozenLake.js";
+export { Maze, MAZE_MOVES, generateMaze } from "./envs/Maze.js";
+export type { MazeOptions, MazeState } from "./envs/Maze.js";
 export { TabularEnv, GridWorld5x5, GridWorld4x4, CliffWalking, RandomWalk, RecyclingRobot, Blackjack, blackjackModel, JacksCarRental, Bandit } from "./envs/toytext/index.js";
 export type { BlackjackObs, BlackjackOptions, RandomWalkOptions, RecyclingRobotOptions, JacksCarRentalOptions, BanditOptions } from "./envs/toytext/index.js";
 export * as tabular from "./tabular/index.js";

@@ -3,7 +3,8 @@
 // The registry is one module-level Map, so any module can add its environments by calling `register`
 // when it is imported (src/rl/index.ts imports them all). Built-in ids registered here:
 //   CartPole-v1 (500 steps), MountainCar-v0 (200), Pendulum-v1 (200),
-//   FrozenLake-v1 (4x4 map, 100), FrozenLake8x8-v1 (8x8 map, 200) — Gymnasium's time limits.
+//   FrozenLake-v1 (4x4 map, 100), FrozenLake8x8-v1 (8x8 map, 200) — Gymnasium's time limits — and
+//   Maze-v0 (no TimeLimit wrapper: the maze truncates itself, so that its snapshots hold the step count).
 // As in Gymnasium, the limit belongs to the id: make("FrozenLake-v1", { mapName: "8x8" }) keeps 100
 // steps; use make("FrozenLake8x8-v1") (or pass maxEpisodeSteps: 200) for the 8x8 limit.
 
@@ -13,6 +14,7 @@ import { CartPole } from "./envs/classic/CartPole.js";
 import { MountainCar } from "./envs/classic/MountainCar.js";
 import { Pendulum } from "./envs/classic/Pendulum.js";
 import { FrozenLake } from "./envs/FrozenLake.js";
+import { Maze } from "./envs/Maze.js";
 
 /** Builds an environment from the options given to `make` (minus `maxEpisodeSteps`). */
 export type EnvFactory = (options: Record<string, unknown>) => Env<unknown, unknown>;
@@ -109,6 +111,7 @@ export interface EnvTypes {
   "Pendulum-v1": Env<number[], number[]>;
   "FrozenLake-v1": Env<number, number>;
   "FrozenLake8x8-v1": Env<number, number>;
+  "Maze-v0": Env<number[], number>;
 }
 
 /**
@@ -159,3 +162,5 @@ register("FrozenLake8x8-v1", (opts) => new FrozenLake(opts), {
   defaultOptions: { mapName: "8x8" },
   optionKeys: frozenLakeKeys,
 });
+// No TimeLimit wrapper: the maze truncates itself after maxSteps, so that its snapshots hold the step count.
+register("Maze-v0", (opts) => new Maze(opts), { optionKeys: ["layout", "size", "layoutSeed", "maxSteps"] });

@@ -20,6 +20,8 @@ export {
   chooseMove, playGames, matchResult, searchSide, sampleGamma, sampleDirichlet, addDirichletNoise, boardSymmetries, transformSample, alphaZeroLoss, ILLEGAL_LOGIT,
 } from "./AlphaZero.js";
 export type { AlphaZeroConfig, AlphaZeroResult, AlphaZeroIteration, Evaluation, Evaluator, SearchOptions, Side, Sample, PlayedGame, BoardSymmetry } from "./AlphaZero.js";
+export { goExplore, goExploreDefaults, cellWeight, replayTrajectory } from "./GoExplore.js";
+export type { GoExploreConfig, GoExploreResult, ArchiveCell } from "./GoExplore.js";
 export { DeterministicActor, QCritic, ActionScale } from "./continuous.js";
 export { Actor, Critic } from "./policies.js";
 export type { PolicyOptions } from "./policies.js";
