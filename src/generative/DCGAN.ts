@@ -55,7 +55,7 @@ export class DCGANGenerator extends Module<[z: Tensor, labels?: Tensor], Tensor>
   forward(z: Tensor, labels?: Tensor): Tensor {
     if (z.ndim !== 2 || z.shape[1] !== this.latentDim) throw new Error(`DCGANGenerator: z must be [N, ${this.latentDim}], got ${fmtShape(z.shape)}`);
     let input = z;
-    if (this.labelEmb) input = cat([z, this.labelEmb.call(checkLabels("DCGANGenerator", labels, z.shape[0]!))], 1);
+    if (this.labelEmb) input = cat([z, this.labelEmb.call(checkLabels("DCGANGenerator", labels, z.shape[0]!, this.numClasses))], 1);
     else if (labels !== undefined) throw new Error("DCGANGenerator: labels given, but the generator is not conditional (numClasses was not set)");
     return this.main.call(input.reshape([z.shape[0]!, -1, 1, 1])); // (N, latent + classes, 1, 1)
   }
@@ -88,7 +88,7 @@ export class DCGANDiscriminator extends Module<[x: Tensor, labels?: Tensor], Ten
     if (x.ndim !== 4 || x.shape[2] !== 28 || x.shape[3] !== 28) throw new Error(`DCGANDiscriminator: images must be [N, C, 28, 28], got ${fmtShape(x.shape)}`);
     const n = x.shape[0]!;
     let input = x;
-    if (this.labelEmb) input = cat([x, this.labelEmb.call(checkLabels("DCGANDiscriminator", labels, n)).reshape([n, 1, 28, 28])], 1);
+    if (this.labelEmb) input = cat([x, this.labelEmb.call(checkLabels("DCGANDiscriminator", labels, n, this.numClasses)).reshape([n, 1, 28, 28])], 1);
     else if (labels !== undefined) throw new Error("DCGANDiscriminator: labels given, but the discriminator is not conditional (numClasses was not set)");
     return this.main.call(input).reshape([n]);
   }
@@ -105,9 +105,14 @@ export function dcganInit_(model: Module<any, any>, generator?: Generator): void
   }
 }
 
-function checkLabels(op: string, labels: Tensor | undefined, n: number): Tensor {
+function checkLabels(op: string, labels: Tensor | undefined, n: number, numClasses: number): Tensor {
   if (!(labels instanceof Tensor) || labels.dtype !== "int32" || labels.ndim !== 1 || labels.shape[0] !== n) {
     throw new Error(`${op}: a conditional model needs int32 labels of shape [${n}], got ${labels instanceof Tensor ? `${labels.dtype} ${fmtShape(labels.shape)}` : describe(labels)}`);
+  }
+  const values = labels.contiguous().dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const c = Number(values[i]);
+    if (c < 0 || c >= numClasses) throw new Error(`${op}: labels must be class indices in [0, ${numClasses}), got ${c} at position ${i}`);
   }
   return labels;
 }

@@ -55,6 +55,26 @@ describe(`DCGAN networks equal PyTorch ${fixture.torch}'s`, () => {
     expect(Math.abs(bn.weight.mean().item() - 1)).toBeLessThan(0.01);
   });
 
+  it("conditioning: the same z with other labels gives other images of the same shape; out-of-range labels name the model", () => {
+    const G = new generative.DCGANGenerator(8, { features: 4, numClasses: 3, generator: new ds.Generator(0) });
+    G.eval();
+    const z = ds.randn([3, 8], { generator: new ds.Generator(1) });
+    const byLabel = [0, 1, 2].map((c) => ds.noGrad(() => G.call(z, ds.tensor([c, c, c], { dtype: "int32" }))));
+    for (const x of byLabel) expect([...x.shape]).toEqual([3, 1, 28, 28]);
+    for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+      // each of the three rows changes: the label reaches every sample
+      const rowDiff = byLabel[a]!.sub(byLabel[b]!).abs().reshape([3, -1]).amax(1).toList() as number[];
+      for (const d of rowDiff) expect(d).toBeGreaterThan(1e-3);
+    }
+    // mixed labels in one batch: row i equals the single-label batch of its label
+    const mixed = ds.noGrad(() => G.call(z, ds.tensor([2, 0, 1], { dtype: "int32" })));
+    [2, 0, 1].forEach((c, i) => expect(mixed.slice(0, i, i + 1).sub(byLabel[c]!.slice(0, i, i + 1)).abs().max().item()).toBeLessThan(1e-6));
+    const D = new generative.DCGANDiscriminator({ features: 4, numClasses: 3 });
+    expect(() => G.call(z, ds.tensor([0, 3, 1], { dtype: "int32" }))).toThrow(/DCGANGenerator: labels must be class indices in \[0, 3\), got 3/);
+    expect(() => G.call(z, ds.tensor([0, -1, 1], { dtype: "int32" }))).toThrow(/DCGANGenerator: labels must be class indices in \[0, 3\), got -1/);
+    expect(() => D.call(ds.randn([2, 1, 28, 28]), ds.tensor([0, 7], { dtype: "int32" }))).toThrow(/DCGANDiscriminator: labels must be class indices in \[0, 3\), got 7/);
+  });
+
   it("errors name the network and the shapes", () => {
     const G = new generative.DCGANGenerator(8, { features: 4, numClasses: 3 });
     expect(() => G.call(ds.randn([2, 8]))).toThrow(/DCGANGenerator: a conditional model needs int32 labels of shape \[2\]/);
