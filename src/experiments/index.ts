@@ -28,6 +28,8 @@ import { experiment as vitFashion } from "./vit-fashion.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
+import { experiment as dcganFashion } from "./dcgan-fashion.js";
+import { experiment as cganFashion } from "./cgan-fashion.js";
 import { experiment as pix2pixShapes } from "./pix2pix-shapes.js";
 import { experiment as cycleganShapes } from "./cyclegan-shapes.js";
 import { experiment as bayesRegression } from "./bayes-regression.js";
@@ -49,7 +51,7 @@ import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
 import { experiment as tictactoeAlphaZero } from "./tictactoe-alphazero.js";
 import { experiment as connect4AlphaZero } from "./connect4-alphazero.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
