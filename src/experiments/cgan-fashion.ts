@@ -1,5 +1,5 @@
 // Experiment: a class-conditional DCGAN on Fashion-MNIST; the project's own Fashion-MNIST classifier judges whether each sample shows the class it was asked for.
-import { ganConfig, ganOptions, runFashionGan } from "./fashionGanRun.js";
+import { ganConfig, cganOptions, runFashionGan } from "./fashionGanRun.js";
 import type { Experiment } from "./Experiment.js";
 
 /** Defaults (every one is a command-line option). */
@@ -9,7 +9,7 @@ export const experiment: Experiment = {
   name: "cgan-fashion",
   description: "Conditional DCGAN (class embeddings) on Fashion-MNIST: share of samples the project's own classifier recognizes as the intended class, Fréchet distance; one PNG row per class",
   chapter: "generative models",
-  options: ganOptions,
+  options: cganOptions,
   quick: { steps: 2, batchSize: 8, features: 4, trainImages: 64, evalImages: 40, judgeTrainImages: 128, judgeEpochs: 1, judgeTestImages: 100 },
   config,
   run: (opts) => runFashionGan(opts, true, opts.params),

@@ -3,7 +3,7 @@ import { ganConfig, ganOptions, runFashionGan } from "./fashionGanRun.js";
 import type { Experiment } from "./Experiment.js";
 
 /** Defaults (every one is a command-line option). */
-export const config = { ...ganConfig, conditional: false };
+export const config = { ...Object.fromEntries(Object.entries(ganConfig).filter(([k]) => k !== "projection")), conditional: false };
 
 export const experiment: Experiment = {
   name: "dcgan-fashion",

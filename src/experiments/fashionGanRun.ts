@@ -10,7 +10,8 @@ import { Generator, manualSeed } from "../random/Generator.js";
 import { Adam } from "../optim/Adam.js";
 import { DCGANGenerator, DCGANDiscriminator } from "../generative/DCGAN.js";
 import { discriminatorLoss, generatorLoss } from "../generative/ganLosses.js";
-import { judgeAccuracy, judgeFrechetDistance } from "../generative/fashionJudge.js";
+import { judgeAccuracy, judgeFeatures } from "../generative/fashionJudge.js";
+import { frechetDistance } from "../generative/frechet.js";
 import { makeGrid, imageToPng } from "../generative/imageGrid.js";
 import { linePlot } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
@@ -32,6 +33,8 @@ export const ganConfig = {
   trainImages: 60_000,
   /** Generated images and real test images per Fréchet distance (the floor compares two disjoint halves of the test set, so at most 5,000). */
   evalImages: 5_000,
+  /** cGAN only: 1 = projection discriminator (Miyato & Koyama 2018), 0 = the label as a learnt extra input channel. */
+  projection: 1,
 };
 
 /** The options of both experiments, as the CLI passes them in `params`. */
@@ -46,6 +49,8 @@ export interface FashionGanParams {
   judgeEpochs?: number;
   /** Test images the judge's accuracy is measured on (default all 10,000). */
   judgeTestImages?: number;
+  /** cGAN only: 1 for a projection discriminator, 0 for the label as an extra input channel. */
+  projection?: number;
 }
 
 /** The command-line options both experiments declare. */
@@ -59,6 +64,12 @@ export const ganOptions = {
   judgeTrainImages: { description: "training images of the Fashion-MNIST judge", default: defaultJudgeBudget.trainImages },
   judgeEpochs: { description: "epochs of the Fashion-MNIST judge", default: defaultJudgeBudget.epochs },
   judgeTestImages: { description: "test images the judge's accuracy is measured on", default: 10_000 },
+};
+
+/** cgan-fashion's options: those of both, and how its discriminator sees the label. */
+export const cganOptions = {
+  ...ganOptions,
+  projection: { description: "1: projection discriminator (score + ⟨e(y), φ(x)⟩); 0: the label as a learnt 28 × 28 input channel", default: ganConfig.projection },
 };
 
 /** Images in [−1, 1] (the generator's tanh range) mapped to [0, 1] (the judge's and the PNG's). */
@@ -93,7 +104,8 @@ export async function runFashionGan(opts: ExperimentOptions, conditional: boolea
   manualSeed(opts.seed);
   const rng = new Generator(opts.seed);
   const G = new DCGANGenerator(latentDim, { features, numClasses, generator: rng });
-  const D = new DCGANDiscriminator({ features, numClasses, generator: rng });
+  const conditioning = (params.projection ?? ganConfig.projection) === 1 ? "projection" as const : "concat" as const;
+  const D = new DCGANDiscriminator({ features, numClasses, conditioning, generator: rng });
   const fixedNoise = randn([evalImages, latentDim], { generator: new Generator(opts.seed + 1) });
   const evalLabels = tensor(Array.from({ length: evalImages }, (_, i) => i % 10), { dtype: "int32" });
   const generate = (count: number): Tensor =>
@@ -141,17 +153,20 @@ export async function runFashionGan(opts: ExperimentOptions, conditional: boolea
   const test = fashionImages(false, 2 * evalImages);
   const reference = test.images.slice(0, 0, evalImages), otherHalf = test.images.slice(0, evalImages, 2 * evalImages);
   const samples = generate(evalImages);
-  const frechetDistance = judgeFrechetDistance(judge.judge, samples, reference);
-  const frechetFloor = judgeFrechetDistance(judge.judge, otherHalf, reference);
-  const frechetUntrained = judgeFrechetDistance(judge.judge, untrained, reference);
-  const frechetNoise = judgeFrechetDistance(judge.judge, rand([evalImages, 1, 28, 28], { generator: new Generator(opts.seed + 2) }), reference);
-  opts.log(`Fréchet distance on FashionJudge features: ${frechetDistance.toFixed(2)} (real vs real ${frechetFloor.toFixed(2)}, untrained generator ${frechetUntrained.toFixed(2)}, uniform noise ${frechetNoise.toFixed(2)})`);
+  const referenceFeatures = judgeFeatures(judge.judge, reference); // once, for all four distances
+  const distanceTo = (images: Tensor): number => frechetDistance(judgeFeatures(judge.judge, images), referenceFeatures);
+  const frechet = distanceTo(samples);
+  const frechetFloor = distanceTo(otherHalf);
+  const frechetUntrained = distanceTo(untrained);
+  const frechetNoise = distanceTo(rand([evalImages, 1, 28, 28], { generator: new Generator(opts.seed + 2) }));
+  opts.log(`Fréchet distance on FashionJudge features: ${frechet.toFixed(2)} (real vs real ${frechetFloor.toFixed(2)}, untrained generator ${frechetUntrained.toFixed(2)}, uniform noise ${frechetNoise.toFixed(2)})`);
 
   const result: ExperimentResult = {
-    frechetDistance, frechetFloor, frechetUntrained, frechetNoise,
+    frechetDistance: frechet, frechetFloor, frechetUntrained, frechetNoise,
     featureSpace: "Fréchet distance on FashionJudge features (64-d penultimate layer of the project's own Fashion-MNIST CNN; not FID)",
     judgeTestAccuracy: judge.testAccuracy, judgeCached: judge.cached, judgeTrainSeconds: judge.trainSeconds,
     steps, batchSize, features, latentDim, trainImages: n, evalImages, trainSeconds,
+    ...(conditional ? { discriminatorConditioning: conditioning } : {}),
     finalDLoss: dLosses.at(-1) ?? NaN, finalGLoss: gLosses.at(-1) ?? NaN,
   };
   if (conditional) {
