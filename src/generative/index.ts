@@ -12,6 +12,8 @@ export type { MakeGridOptions } from "./imageGrid.js";
 export { scoreFunctionGradient, reparameterizationGradient } from "./gradEstimators.js";
 export type { DistributionFactory, EstimatorOptions } from "./gradEstimators.js";
 export { frechetDistance, gaussianFrechetDistance } from "./frechet.js";
+export { FashionJudge, trainFashionJudge, judgeFeatures, judgePredict, judgeAccuracy, judgeFrechetDistance } from "./fashionJudge.js";
+export type { TrainJudgeOptions } from "./fashionJudge.js";
 export { DCGANGenerator, DCGANDiscriminator, dcganInit_ } from "./DCGAN.js";
 export type { DCGANOptions } from "./DCGAN.js";
 export { UNetGenerator, PatchDiscriminator, pix2pixInit_, pix2pixGeneratorLoss, pix2pixDiscriminatorLoss, pix2pixStep } from "./pix2pix.js";

@@ -55,6 +55,54 @@ describe(`DCGAN networks equal PyTorch ${fixture.torch}'s`, () => {
     expect(Math.abs(bn.weight.mean().item() - 1)).toBeLessThan(0.01);
   });
 
+  it("conditioning: the same z with other labels gives other images of the same shape; out-of-range labels name the model", () => {
+    const G = new generative.DCGANGenerator(8, { features: 4, numClasses: 3, generator: new ds.Generator(0) });
+    G.eval();
+    const z = ds.randn([3, 8], { generator: new ds.Generator(1) });
+    const byLabel = [0, 1, 2].map((c) => ds.noGrad(() => G.call(z, ds.tensor([c, c, c], { dtype: "int32" }))));
+    for (const x of byLabel) expect([...x.shape]).toEqual([3, 1, 28, 28]);
+    for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+      // each of the three rows changes: the label reaches every sample
+      const rowDiff = byLabel[a]!.sub(byLabel[b]!).abs().reshape([3, -1]).amax(1).toList() as number[];
+      for (const d of rowDiff) expect(d).toBeGreaterThan(1e-3);
+    }
+    // mixed labels in one batch: row i equals the single-label batch of its label
+    const mixed = ds.noGrad(() => G.call(z, ds.tensor([2, 0, 1], { dtype: "int32" })));
+    [2, 0, 1].forEach((c, i) => expect(mixed.slice(0, i, i + 1).sub(byLabel[c]!.slice(0, i, i + 1)).abs().max().item()).toBeLessThan(1e-6));
+    const D = new generative.DCGANDiscriminator({ features: 4, numClasses: 3 });
+    expect(() => G.call(z, ds.tensor([0, 3, 1], { dtype: "int32" }))).toThrow(/DCGANGenerator: labels must be class indices in \[0, 3\), got 3/);
+    expect(() => G.call(z, ds.tensor([0, -1, 1], { dtype: "int32" }))).toThrow(/DCGANGenerator: labels must be class indices in \[0, 3\), got -1/);
+    expect(() => D.call(ds.randn([2, 1, 28, 28]), ds.tensor([0, 7], { dtype: "int32" }))).toThrow(/DCGANDiscriminator: labels must be class indices in \[0, 3\), got 7/);
+  });
+
+  it("projection discriminator: the score is the unconditional score plus ⟨e(y), φ(x)⟩", () => {
+    const D = new generative.DCGANDiscriminator({ features: 4, numClasses: 3, conditioning: "projection", dtype: "float64", generator: new ds.Generator(0) });
+    expect([...D.labelEmb!.weight.shape]).toEqual([3, 2 * 4 * 7 * 7]);
+    expect(Object.keys(D.stateDict())).toContain("label_emb.weight");
+    const x = ds.randn([2, 1, 28, 28], { generator: new ds.Generator(1), dtype: "float64" });
+    const scores = [0, 1, 2].map((c) => ds.noGrad(() => D.call(x, ds.tensor([c, c], { dtype: "int32" }))).toList() as number[]);
+    expect(Math.abs(scores[0]![0]! - scores[1]![0]!)).toBeGreaterThan(1e-6); // the label matters
+    // With e(y) zeroed the label no longer matters, and the score is the plain network's.
+    ds.noGrad(() => D.labelEmb!.weight.zero_());
+    const plain = new generative.DCGANDiscriminator({ features: 4, dtype: "float64" });
+    plain.loadStateDict(Object.fromEntries(Object.entries(D.stateDict()).filter(([k]) => k !== "label_emb.weight")));
+    const reference = ds.noGrad(() => plain.call(x)).toList() as number[];
+    for (const c of [0, 2]) {
+      const s = ds.noGrad(() => D.call(x, ds.tensor([c, c], { dtype: "int32" }))).toList() as number[];
+      s.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 12));
+    }
+    // e(y) = 1 at one feature k adds φ(x)ₖ: the k-th value of the features before the last layer (LeakyReLU(0.2) of batch norm).
+    const rows = Array.from({ length: 3 }, (_, c) => Array.from({ length: 392 }, (_, k) => (c === 1 && k === 5 ? 1 : 0)));
+    ds.noGrad(() => D.labelEmb!.weight.copy_(ds.tensor(rows, { dtype: "float64" })));
+    const withOne = ds.noGrad(() => D.call(x, ds.tensor([1, 1], { dtype: "int32" }))).toList() as number[];
+    const phi = ds.noGrad(() => [0, 1, 2, 3, 4].reduce((h, i) => (D.main.at(i) as unknown as { call(t: ds.Tensor): ds.Tensor }).call(h), x)).reshape([2, -1]);
+    const phiRows = phi.toArray() as number[][];
+    expect(Math.abs(phiRows[0]![5]!) + Math.abs(phiRows[1]![5]!)).toBeGreaterThan(1e-3);
+    withOne.forEach((v, i) => expect(v - reference[i]!).toBeCloseTo(phiRows[i]![5]!, 12));
+    expect(() => new generative.DCGANDiscriminator({ numClasses: 3, conditioning: "sum" as never })).toThrow(/DCGANDiscriminator: conditioning must be "concat" or "projection"/);
+    expect(() => D.call(x, ds.tensor([0, 3], { dtype: "int32" }))).toThrow(/DCGANDiscriminator: labels must be class indices in \[0, 3\)/);
+  });
+
   it("errors name the network and the shapes", () => {
     const G = new generative.DCGANGenerator(8, { features: 4, numClasses: 3 });
     expect(() => G.call(ds.randn([2, 8]))).toThrow(/DCGANGenerator: a conditional model needs int32 labels of shape \[2\]/);

@@ -28,6 +28,17 @@ describe("Fréchet distance", () => {
     expect(generative.gaussianFrechetDistance(t([1]), t([[4]]), t([3]), t([[9]]))).toBeCloseTo(4 + 1, 12);
   });
 
+  it("between 2-D Gaussians with non-commuting covariances it equals the 2 × 2 closed form", () => {
+    // For a 2 × 2 positive semi-definite M, (tr √M)² = λ₁ + λ₂ + 2√(λ₁λ₂) = tr M + 2√det M; with
+    // M = Σ₁^½ Σ₂ Σ₁^½: tr M = tr(Σ₁Σ₂), det M = det Σ₁ · det Σ₂.
+    const s1 = [[2, 0.5], [0.5, 1]], s2 = [[1, -0.3], [-0.3, 3]], m1 = [1, -1], m2 = [0.5, 2];
+    const trProduct = s1[0]![0]! * s2[0]![0]! + s1[0]![1]! * s2[1]![0]! + s1[1]![0]! * s2[0]![1]! + s1[1]![1]! * s2[1]![1]!;
+    const det = (m: number[][]) => m[0]![0]! * m[1]![1]! - m[0]![1]! * m[1]![0]!;
+    const expected = (m1[0]! - m2[0]!) ** 2 + (m1[1]! - m2[1]!) ** 2 + (2 + 1) + (1 + 3) - 2 * Math.sqrt(trProduct + 2 * Math.sqrt(det(s1) * det(s2)));
+    const t = (v: number[] | number[][]) => ds.tensor(v, { dtype: "float64" });
+    expect(generative.gaussianFrechetDistance(t(m1), t(s1), t(m2), t(s2))).toBeCloseTo(expected, 10);
+  });
+
   it("rejects mismatched feature sets", () => {
     expect(() => generative.frechetDistance(ds.zeros([5, 3]), ds.zeros([5, 4]))).toThrow(/frechetDistance: features must be \[N, d\] and \[M, d\]/);
   });
