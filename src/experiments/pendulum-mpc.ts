@@ -1,4 +1,4 @@
-// Experiment: Pendulum-v1, model-based RL — a 5-member MLP ensemble learns (Δobservation, reward) and CEM-MPC plans through it — for 3,000 real steps × 3 seeds: evaluation return (target ≥ -250 within 5,000 steps).
+// Experiment: Pendulum-v1, model-based RL — a 5-member MLP ensemble learns (Δobservation, reward) and CEM-MPC plans through it — for 1,200 real steps × 3 seeds: evaluation return (target ≥ -250 within 5,000 steps).
 import { make } from "../rl/registry.js";
 import type { Env } from "../rl/Env.js";
 import { trainWorldModelMPC, worldModelMPCDefaults, type WorldModelMPCConfig } from "../rl/agents/WorldModelMPC.js";
@@ -23,10 +23,11 @@ export function runPendulumMPC(opts: ExperimentOptions, budget: Partial<WorldMod
 
 export const experiment: Experiment = {
   name: "pendulum-mpc",
-  description: "Pendulum-v1, model-based RL: an MLP ensemble learns dynamics and reward, CEM-MPC plans through it; 3,000 real steps × 3 seeds: evaluation return (target ≥ -250)",
+  description: "Pendulum-v1, model-based RL: an MLP ensemble learns dynamics and reward, CEM-MPC plans through it; 1,200 real steps × 3 seeds: evaluation return (target ≥ -250)",
   chapter: "deep RL",
   options: {
     totalTimesteps: { description: "real environment steps per training run (random steps included)", default: config.totalTimesteps },
+    randomSteps: { description: "uniformly random steps before the first model fit", default: config.randomSteps },
     seeds: { description: "training runs (seeds --seed, --seed + 1, …)", default: config.seeds },
     lr: { description: "the world model's learning rate", default: config.learningRate, kind: "positive" },
     evalEpisodes: { description: "MPC evaluation episodes after training", default: config.evalEpisodes },
@@ -35,7 +36,7 @@ export const experiment: Experiment = {
     iterations: { description: "CEM iterations per real step", default: config.iterations },
     fitSteps: { description: "Adam steps per model fit", default: config.fitSteps },
   },
-  quick: { totalTimesteps: 220, seeds: 1, evalEpisodes: 1, horizon: 5, population: 20, iterations: 1, fitSteps: 20 },
+  quick: { totalTimesteps: 220, randomSteps: 200, seeds: 1, evalEpisodes: 1, horizon: 5, population: 20, iterations: 1, fitSteps: 20 },
   config,
-  run: (opts) => runPendulumMPC(opts, givenOptions(opts.params, ["totalTimesteps", "seeds", "evalEpisodes", "horizon", "population", "iterations", "fitSteps"])),
+  run: (opts) => runPendulumMPC(opts, givenOptions(opts.params, ["totalTimesteps", "randomSteps", "seeds", "evalEpisodes", "horizon", "population", "iterations", "fitSteps"])),
 };

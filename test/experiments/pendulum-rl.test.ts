@@ -12,7 +12,7 @@ describe("pendulum deep-RL experiments (tiny budgets)", () => {
   it("pendulum-mpc is registered and writes evalReturnMean/Std, envSteps, seconds, curves.json and returns.svg", () => {
     expect(findExperiment("pendulum-mpc").name).toBe("pendulum-mpc");
     const opts = { seed: 1, outDir: mkdtempSync(join(tmpdir(), "ds-pendulum-mpc-")), log: () => {} };
-    const r = runPendulumMPC(opts, { seeds: 1, totalTimesteps: 220, horizon: 5, population: 20, iterations: 1, fitSteps: 20, evalEpisodes: 1 });
+    const r = runPendulumMPC(opts, { seeds: 1, totalTimesteps: 220, randomSteps: 200, horizon: 5, population: 20, iterations: 1, fitSteps: 20, evalEpisodes: 1 });
     for (const key of ["evalReturnMean", "evalReturnStd", "envSteps", "seconds"]) expect(typeof r[key], key).toBe("number");
     expect(r.envSteps).toBe(220);
     expect(r.evalReturnMean).toBeLessThanOrEqual(0); // Pendulum's rewards are ≤ 0
