@@ -117,6 +117,6 @@ describe("trainWorldModelMPC", () => {
       /WorldModelMPC: unsupported action space Discrete\(2\); WorldModelMPC needs a bounded flat Box of continuous actions/,
     );
     expect(() => trainWorldModelMPC(pendulum, { ...tiny, randomSteps: 0 })).toThrow(/WorldModelMPC: randomSteps \(0\) must be between 1 and totalTimesteps \(60\)/);
-    expect(() => trainWorldModelMPC(pendulum, { ...tiny, population: 13 })).toThrow(/WorldModelMPC: population \(13\) must be a multiple of ensembleSize \(2\)/);
+    expect(() => trainWorldModelMPC(pendulum, { ...tiny, population: 13, splitCandidates: true })).toThrow(/WorldModelMPC: population \(13\) must be a multiple of ensembleSize \(2\)/);
   });
 });
