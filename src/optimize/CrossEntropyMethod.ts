@@ -14,7 +14,20 @@ export interface CrossEntropyOptions {
   smoothing?: number;
   /** Extra variance added after each refit, decaying as `noise`/(1 + t) (Szita & Lőrincz 2006) against premature collapse. Default 0. */
   extraNoise?: number;
+  /** Lower bound of the search box (one value or one per coordinate): samples are clipped into it. Default −∞. */
+  lower?: number | ArrayLike<number>;
+  /** Upper bound of the search box (one value or one per coordinate): samples are clipped into it. Default +∞. */
+  upper?: number | ArrayLike<number>;
   seed?: number;
+}
+
+function boundVector(name: string, value: number | ArrayLike<number> | undefined, fallback: number, n: number): Float64Array {
+  if (value === undefined) return new Float64Array(n).fill(fallback);
+  const v = typeof value === "number" ? new Float64Array(n).fill(value) : Float64Array.from(value);
+  if (v.length !== n || v.some((b) => Number.isNaN(b))) {
+    throw new Error(`CrossEntropyMethod: ${name} must be a number or ${n} numbers (one per coordinate), got ${typeof value === "number" ? value : `${v.length} values`}`);
+  }
+  return v;
 }
 
 /**
@@ -22,7 +35,10 @@ export interface CrossEntropyOptions {
  * and continuous optimization", Methodology and Computing in Applied Probability 1, 1999;
  * de Boer, Kroese, Mannor & Rubinstein, "A tutorial on the cross-entropy method", Ann. Oper. Res. 134, 2005):
  * sample from N(μ, diag σ²), keep the ⌈ρλ⌉ best, set μ, σ to the elite's mean and standard deviation
- * (smoothed). Its σ tends to shrink quickly — a noise floor keeps it searching.
+ * (smoothed). Its σ tends to shrink quickly — a noise floor keeps it searching. With `lower`/`upper`, every
+ * sample is clipped into the box, so the mean and σ stay inside it (how CEM plans bounded actions in
+ * model-predictive control: Chua et al. 2018, "Deep Reinforcement Learning in a Handful of Trials",
+ * https://arxiv.org/abs/1805.12114 ).
  */
 export class CrossEntropyMethod implements AskTellOptimizer {
   mean: Float64Array;
@@ -35,6 +51,8 @@ export class CrossEntropyMethod implements AskTellOptimizer {
   private readonly smoothing: number;
   private readonly extraNoise: number;
   private readonly gen: Generator;
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
   private pending: Float64Array[] | null = null;
 
   constructor(x0: ArrayLike<number>, opts: CrossEntropyOptions) {
@@ -51,11 +69,17 @@ export class CrossEntropyMethod implements AskTellOptimizer {
     this.smoothing = opts.smoothing ?? 0.7;
     this.extraNoise = opts.extraNoise ?? 0;
     this.gen = new Generator(opts.seed ?? 0);
+    this.lower = boundVector("lower", opts.lower, -Infinity, n);
+    this.upper = boundVector("upper", opts.upper, Infinity, n);
+    for (let i = 0; i < n; i++) {
+      if (!(this.lower[i]! < this.upper[i]!)) throw new Error(`CrossEntropyMethod: lower[${i}] = ${this.lower[i]} must be below upper[${i}] = ${this.upper[i]}`);
+    }
     this.best = { x: Float64Array.from(x0), f: Infinity };
   }
 
   ask(): Float64Array[] {
-    const pop = Array.from({ length: this.lambda }, () => this.mean.map((m, i) => m + this.sigma[i]! * this.gen.normal()));
+    const pop = Array.from({ length: this.lambda }, () =>
+      this.mean.map((m, i) => Math.min(Math.max(m + this.sigma[i]! * this.gen.normal(), this.lower[i]!), this.upper[i]!)));
     this.pending = pop;
     return pop.map((x) => Float64Array.from(x));
   }

@@ -154,4 +154,26 @@ describe("other evolution strategies (ask/tell)", () => {
       expect(noisy.fun).toBeLessThan(1e-4);
     }
   });
+
+  it("CEM with a box keeps every sample inside it and finds the constrained minimum of the sphere on the boundary", () => {
+    // min Σ x² over x ∈ [1, 2] × [−3, −0.5] × [−1, 1] is at (1, −0.5, 0) (each coordinate's bound nearest 0).
+    const cem = new CrossEntropyMethod([1.5, -2, 0.5], { sigma0: 1, seed: 3, popsize: 30, lower: [1, -3, -1], upper: [2, -0.5, 1] });
+    for (let g = 0; g < 60; g++) {
+      const pop = cem.ask();
+      for (const x of pop) {
+        expect(x[0]).toBeGreaterThanOrEqual(1); expect(x[0]).toBeLessThanOrEqual(2);
+        expect(x[1]).toBeGreaterThanOrEqual(-3); expect(x[1]).toBeLessThanOrEqual(-0.5);
+        expect(x[2]).toBeGreaterThanOrEqual(-1); expect(x[2]).toBeLessThanOrEqual(1);
+      }
+      cem.tell(pop.map((x) => x.reduce((s, v) => s + v * v, 0)));
+    }
+    expect(cem.mean[0]).toBeCloseTo(1, 3);
+    expect(cem.mean[1]).toBeCloseTo(-0.5, 3);
+    expect(Math.abs(cem.mean[2]!)).toBeLessThan(1e-3);
+  });
+
+  it("CEM rejects bounds of the wrong length or an empty box, naming the method", () => {
+    expect(() => new CrossEntropyMethod([0, 0], { sigma0: 1, lower: [0, 0, 0] })).toThrow(/CrossEntropyMethod: lower must be a number or 2 numbers \(one per coordinate\), got 3 values/);
+    expect(() => new CrossEntropyMethod([0, 0], { sigma0: 1, lower: 1, upper: [2, 1] })).toThrow(/CrossEntropyMethod: lower\[1\] = 1 must be below upper\[1\] = 1/);
+  });
 });

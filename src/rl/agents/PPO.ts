@@ -12,6 +12,7 @@ import { Generator } from "../../random/Generator.js";
 import { Adam } from "../../optim/Adam.js";
 import { clipGradNorm_ } from "../../nn/regularization.js";
 import { RolloutBuffer } from "../RolloutBuffer.js";
+import { RunningMeanStd } from "../normalize.js";
 import { evaluatePolicy, type EvaluationResult } from "../evaluate.js";
 import { Actor, Critic, type PolicyOptions } from "./policies.js";
 import type { ReturnCurve } from "./common.js";
@@ -44,6 +45,11 @@ export interface PPOConfig {
   targetKl: number | null;
   hidden: number[];
   activation: "tanh" | "relu";
+  /**
+   * Normalize observations by running mean and variance over every env's observations, clipped to ±10
+   * (SB3's VecNormalize for observations; rewards are left alone); the statistics are frozen for evaluation.
+   */
+  normalizeObservations: boolean;
   seed: number;
   evalEpisodes: number;
 }
@@ -68,6 +74,7 @@ export const ppoDefaults: PPOConfig = {
   targetKl: null,
   hidden: [64, 64],
   activation: "tanh",
+  normalizeObservations: false,
   seed: 1,
   evalEpisodes: 10,
 };
@@ -80,7 +87,9 @@ export const ppoDefaults: PPOConfig = {
 export interface PPOResult {
   actor: Actor;
   critic: Critic;
-  /** Deterministic action (argmax class / clipped mean) for one observation. */
+  /** The running observation statistics (`normalizeObservations`), frozen after training; null without normalization. */
+  observationStats: RunningMeanStd | null;
+  /** Deterministic action (argmax class / clipped mean) for one raw observation (normalized first when `normalizeObservations`). */
   act: (observation: number[]) => number | number[];
   curve: ReturnCurve;
   evaluation: EvaluationResult;
@@ -113,9 +122,17 @@ export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<numbe
   const buffer = new RolloutBuffer({ numSteps: T, numEnvs: E, observationSize: actor.observationSize, actionSize: actor.discrete ? 0 : actor.actionDim });
   const numUpdates = Math.floor(cfg.totalTimesteps / batchSize);
 
+  const obsRms = cfg.normalizeObservations ? new RunningMeanStd(actor.observationSize) : null;
+  /** The observations the networks see: raw, or normalized by the running statistics (updated first when `update`). */
+  const normalize = (batch: number[][], update: boolean): number[][] => {
+    if (obsRms === null) return batch;
+    if (update) obsRms.update(batch);
+    return batch.map((o) => obsRms.normalize(o).map((v) => Math.min(Math.max(v, -10), 10)));
+  };
+
   const curve: ReturnCurve = { steps: [], returns: [] };
   const episodeReturns = new Array<number>(E).fill(0);
-  let [obs] = envs.reset({ seed: cfg.seed });
+  let obs = normalize(envs.reset({ seed: cfg.seed })[0], true);
   let globalStep = 0;
   for (let update = 0; update < numUpdates; update++) {
     if (cfg.annealLr) optimizer.paramGroups[0]!.lr = (1 - update / numUpdates) * cfg.learningRate;
@@ -124,11 +141,12 @@ export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<numbe
     for (let t = 0; t < T; t++) {
       const { actions, logProbs } = actor.sample(obs, rng);
       const values = critic.values(obs);
-      const [nextObs, rewards, terminated, truncated, infos] = envs.step(actions.map((a) => actor.clip(a)) as Act[]);
+      const [rawNextObs, rewards, terminated, truncated, infos] = envs.step(actions.map((a) => actor.clip(a)) as Act[]);
+      const nextObs = normalize(rawNextObs, true);
       globalStep += E;
       // A time-limit cut is not a terminal state: fold γ V(final observation) into the reward (as SB3 does).
       const cut = truncated.map((tr, e) => tr && !terminated[e]);
-      const finalValues = cut.some((c) => c) ? critic.values(infos.map((info, e) => (cut[e] ? (info.finalObservation as number[]) : nextObs[e]!))) : null;
+      const finalValues = cut.some((c) => c) ? critic.values(infos.map((info, e) => (cut[e] ? normalize([info.finalObservation as number[]], false)[0]! : nextObs[e]!))) : null;
       for (let e = 0; e < E; e++) {
         const reward = rewards[e]! + (cut[e] ? cfg.gamma * finalValues![e]! : 0);
         buffer.store(t, e, obs[e]!, actions[e]!, logProbs[e]!, values[e]!, reward, terminated[e]! || truncated[e]!);
@@ -181,7 +199,7 @@ export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<numbe
   const trainSeconds = (performance.now() - start) / 1000;
 
   // 4. Evaluate the deterministic policy on a fresh environment.
-  const act = (observation: number[]) => actor.actDeterministic(observation);
+  const act = (observation: number[]) => actor.actDeterministic(normalize([observation], false)[0]!);
   const evaluation = evaluatePolicy(makeEnv(), act as (o: number[]) => Act, { episodes: cfg.evalEpisodes, seed: cfg.seed + 100_000 });
-  return { actor, critic, act, curve, evaluation, envSteps: globalStep, trainSeconds, seconds: (performance.now() - start) / 1000 };
+  return { actor, critic, observationStats: obsRms, act, curve, evaluation, envSteps: globalStep, trainSeconds, seconds: (performance.now() - start) / 1000 };
 }

@@ -27,3 +27,5 @@ export { Actor, Critic } from "./policies.js";
 export type { PolicyOptions } from "./policies.js";
 export { mlp, orthogonalLinear, copyWeights, softUpdate } from "./common.js";
 export type { MlpOptions, ReturnCurve } from "./common.js";
+export { trainWorldModelMPC, worldModelMPCDefaults, EnsembleDynamics, EnsembleLinear, CEMPlanner, TransitionData } from "./WorldModelMPC.js";
+export type { WorldModelMPCConfig, WorldModelMPCResult, PlannerConfig, DynamicsModel } from "./WorldModelMPC.js";

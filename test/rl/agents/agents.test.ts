@@ -81,6 +81,18 @@ describe("continuous actions", () => {
     expect(Math.abs(action[0]!)).toBeLessThanOrEqual(2);
     expect(Number.isFinite(trainA2C(pendulum, { totalTimesteps: 80, evalEpisodes: 1 }).evaluation.mean)).toBe(true);
   });
+
+  it("PPO with normalizeObservations counts every observation the envs returned and acts on (o − μ) / √(σ² + 1e-8) clipped to ±10", () => {
+    const r = trainPPO(pendulum, { totalTimesteps: 128, numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 1, evalEpisodes: 1, normalizeObservations: true });
+    const stats = r.observationStats!;
+    // Gymnasium's RunningMeanStd starts from a pseudo-count of 1e-4; 2 reset observations + 2 × 64 step observations.
+    expect(stats.count).toBeCloseTo(1e-4 + 130, 8);
+    expect(Math.abs(stats.mean[0]!)).toBeLessThanOrEqual(1);
+    const raw = [0.6, -0.8, 5];
+    const normalized = raw.map((o, k) => Math.min(Math.max((o - stats.mean[k]!) / Math.sqrt(stats.var[k]! + 1e-8), -10), 10));
+    expect(r.act(raw)).toEqual(r.actor.actDeterministic(normalized));
+    expect(trainPPO(pendulum, { totalTimesteps: 128, numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 1, evalEpisodes: 1 }).observationStats).toBeNull();
+  });
 });
 
 describe("bad input", () => {
