@@ -2,7 +2,7 @@
 export { trainDQN, dqnDefaults, QNetwork } from "./DQN.js";
 export type { DQNConfig, DQNResult } from "./DQN.js";
 export { trainPPO, ppoDefaults } from "./PPO.js";
-export type { PPOConfig, PPOResult } from "./PPO.js";
+export type { PPOConfig, PPOResult, PPOHooks } from "./PPO.js";
 export { trainA2C, a2cDefaults } from "./A2C.js";
 export type { A2CConfig, A2CResult } from "./A2C.js";
 export { trainREINFORCE, reinforceDefaults } from "./REINFORCE.js";
