@@ -43,6 +43,7 @@ import { experiment as cartpoleA2c } from "./cartpole-a2c.js";
 import { experiment as cartpoleReinforce } from "./cartpole-reinforce.js";
 import { experiment as cartpoleTrpo } from "./cartpole-trpo.js";
 import { experiment as cartpoleImitation } from "./cartpole-imitation.js";
+import { experiment as cartpoleNfq } from "./cartpole-nfq.js";
 import { experiment as pendulumTd3 } from "./pendulum-td3.js";
 import { experiment as pendulumDdpg } from "./pendulum-ddpg.js";
 import { experiment as pendulumSac } from "./pendulum-sac.js";
@@ -50,7 +51,7 @@ import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
 import { experiment as tictactoeAlphaZero } from "./tictactoe-alphazero.js";
 import { experiment as connect4AlphaZero } from "./connect4-alphazero.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
