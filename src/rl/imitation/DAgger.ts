@@ -3,7 +3,8 @@
 //
 // Paper: Ross, Gordon & Bagnell 2011, "A Reduction of Imitation Learning and Structured Prediction to No-Regret
 // Online Learning", https://arxiv.org/abs/1011.0686 (Algorithm 3.1 with β₁ = 1 and βᵢ = 0 afterwards, the
-// schedule the paper found best). Labelling the learner's own states removes behaviour cloning's covariate
+// schedule the paper found best; here round 1's expert data is a demonstration cut to `initialLabels` steps,
+// and each later round is one learner episode). Labelling the learner's own states removes behaviour cloning's covariate
 // shift: the data covers the states the learner's mistakes lead to.
 
 import type { Env } from "../Env.js";
