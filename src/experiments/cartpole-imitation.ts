@@ -185,7 +185,7 @@ export const experiment: Experiment = {
     daggerStepsPerRound: { description: "Adam steps after each DAgger round", default: config.daggerStepsPerRound },
     evalEpisodes: { description: "greedy evaluation episodes of the expert and of every learner", default: config.evalEpisodes },
   },
-  quick: { expertTimesteps: 512, maxLabels: 50, seeds: 1, gailTimesteps: 512, evalEpisodes: 1, bcSteps: 20, daggerStepsPerRound: 10 },
+  quick: { expertTimesteps: 256, maxLabels: 25, seeds: 1, gailTimesteps: 256, evalEpisodes: 1, bcSteps: 10, daggerStepsPerRound: 5 },
   config,
   run: (opts) => runCartpoleImitation(opts, givenOptions(opts.params, ["expertTimesteps", "maxLabels", "seeds", "gailTimesteps", "evalEpisodes", "bcSteps", "daggerStepsPerRound"])),
 };
