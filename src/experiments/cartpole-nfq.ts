@@ -1,4 +1,4 @@
-// Experiment: CartPole-v1, NFQ (Riedmiller 2005: refit an MLP on every transition each iteration) for 50 iterations (one greedy episode each) × 3 seeds: evaluation return and the transitions it needed.
+// Experiment: CartPole-v1, NFQ (Riedmiller 2005: refit an MLP on every transition each iteration) for 30 iterations (one greedy episode each) × 3 seeds: evaluation return and the transitions it needed.
 import { make } from "../rl/registry.js";
 import type { Env } from "../rl/Env.js";
 import { trainNFQ, nfqDefaults, type NFQConfig } from "../rl/agents/NFQ.js";
@@ -7,7 +7,7 @@ import { givenOptions, runSeeds } from "./rlRun.js";
 
 export const config = {
   ...nfqDefaults,
-  iterations: 50,
+  iterations: 30,
   hidden: [32, 32],
   epochsPerIteration: 100,
   seeds: 3,
@@ -33,7 +33,7 @@ export function runCartpoleNFQ(opts: ExperimentOptions, budget: Partial<NFQConfi
 
 export const experiment: Experiment = {
   name: "cartpole-nfq",
-  description: "CartPole-v1, NFQ (Riedmiller 2005: refit an MLP on every transition each iteration) for 50 iterations (one greedy episode each) × 3 seeds: evaluation return and the transitions it needed",
+  description: "CartPole-v1, NFQ (Riedmiller 2005: refit an MLP on every transition each iteration) for 30 iterations (one greedy episode each) × 3 seeds: evaluation return and the transitions it needed",
   chapter: "deep RL",
   options: {
     iterations: { description: "NFQ iterations (each: one greedy episode, then a refit on all transitions)", default: config.iterations },
