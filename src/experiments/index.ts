@@ -58,8 +58,10 @@ import { experiment as dcganFashion } from "./dcgan-fashion.js";
 import { experiment as cganFashion } from "./cgan-fashion.js";
 import { experiment as pendulumMpc } from "./pendulum-mpc.js";
 import { experiment as pendulumPpo } from "./pendulum-ppo.js";
+import { experiment as cartpoleImitation } from "./cartpole-imitation.js";
+import { experiment as cartpoleNfq } from "./cartpole-nfq.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, bertMlm, fashionCnn, convToeplitz, cnnInside, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, bertMlm, fashionCnn, convToeplitz, cnnInside, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

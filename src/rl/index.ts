@@ -36,3 +36,4 @@ export { RunningMeanStd, NormalizeObservation, NormalizeReward } from "./normali
 export { evaluatePolicy } from "./evaluate.js";
 export type { EvaluateOptions, EvaluationResult } from "./evaluate.js";
 export * as agents from "./agents/index.js";
+export * as imitation from "./imitation/index.js";

@@ -100,10 +100,19 @@ export interface PPOResult {
 }
 
 /**
+ * Callbacks into {@link trainPPO}'s loop, for algorithms built on PPO (GAIL trains its discriminator on each
+ * rollout's state-action pairs).
+ */
+export interface PPOHooks {
+  /** Called after each rollout is collected (rewards already stored), before its advantages and update; `globalStep` counts env steps so far. */
+  afterRollout?: (globalStep: number) => void;
+}
+
+/**
  * Trains PPO on `numEnvs` copies of `makeEnv()` (flat Box observations; Discrete or bounded Box actions)
  * and evaluates the deterministic policy on a fresh environment. Same config (seed included), same run.
  */
-export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<number[], Act>, config: Partial<PPOConfig> = {}, log: (line: string) => void = () => {}): PPOResult {
+export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<number[], Act>, config: Partial<PPOConfig> = {}, log: (line: string) => void = () => {}, hooks: PPOHooks = {}): PPOResult {
   const cfg: PPOConfig = { ...ppoDefaults, ...config };
   const start = performance.now();
   // Same-step autoreset: the step that ends an episode returns the next episode's first observation and
@@ -159,6 +168,8 @@ export function trainPPO<Act extends number | number[]>(makeEnv: () => Env<numbe
       }
       obs = nextObs;
     }
+
+    hooks.afterRollout?.(globalStep);
 
     // 2. Advantages by GAE(λ), bootstrapped with V(s_T).
     buffer.computeAdvantages(critic.values(obs), cfg.gamma, cfg.gaeLambda);

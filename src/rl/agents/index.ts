@@ -1,8 +1,10 @@
 // Deep RL agents, one readable file each (CleanRL-style), and the networks they share.
 export { trainDQN, dqnDefaults, QNetwork } from "./DQN.js";
 export type { DQNConfig, DQNResult } from "./DQN.js";
+export { trainNFQ, nfqDefaults } from "./NFQ.js";
+export type { NFQConfig, NFQResult } from "./NFQ.js";
 export { trainPPO, ppoDefaults } from "./PPO.js";
-export type { PPOConfig, PPOResult } from "./PPO.js";
+export type { PPOConfig, PPOResult, PPOHooks } from "./PPO.js";
 export { trainA2C, a2cDefaults } from "./A2C.js";
 export type { A2CConfig, A2CResult } from "./A2C.js";
 export { trainREINFORCE, reinforceDefaults } from "./REINFORCE.js";
