@@ -1,3 +1,5 @@
-// Reference models, each one readable file: GPT (nanoGPT's decoder-only Transformer).
+// Reference models, each one readable file: GPT (nanoGPT's decoder-only Transformer) and Seq2SeqTransformer (encoder–decoder).
 export { GPT, GPTTransformer, Block, CausalSelfAttention, MLP, KVCache } from "./GPT.js";
 export type { GPTConfig, GenerateOptions, LayerCache } from "./GPT.js";
+export { Seq2SeqTransformer } from "./Seq2SeqTransformer.js";
+export type { Seq2SeqTransformerConfig, Seq2SeqTransformerState } from "./Seq2SeqTransformer.js";
