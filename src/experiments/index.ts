@@ -25,6 +25,7 @@ import { experiment as seq2seqDates } from "./seq2seq-dates.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
 import { experiment as adversarial } from "./adversarial.js";
 import { experiment as vitFashion } from "./vit-fashion.js";
+import { experiment as transformerDates } from "./transformer-dates.js";
 import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
@@ -49,7 +50,7 @@ import { experiment as word2vecShakespeare } from "./word2vec-shakespeare.js";
 import { experiment as tictactoeAlphaZero } from "./tictactoe-alphazero.js";
 import { experiment as connect4AlphaZero } from "./connect4-alphazero.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, transformerDates, fashionCnn, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, pix2pixShapes, cycleganShapes, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, pendulumDdpg, pendulumTd3, pendulumSac, tictactoeAlphaZero, connect4AlphaZero];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
