@@ -13,6 +13,7 @@ import { AdamW } from "../optim/AdamW.js";
 import { Generator, manualSeed } from "../random/Generator.js";
 import { heatmap, linePlot, panel } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
+import { serialize } from "../io/safetensors.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 import { BOS, EOS, PAD, SRC_CHARS, TGT_CHARS, batchTensors, decodeTokens, generateDates, splitDays } from "./datesData.js";
 
@@ -56,7 +57,8 @@ export interface TransformerDatesBudget {
  * gradient clipping) on `trainSize` seeded human-written dates of seq2seq-dates' generator (12 formats,
  * 1950–2049), then translates `testSize` dates never seen in training (in any format) greedily and with beam
  * search. Writes loss.svg, attention.svg (the last decoder layer's cross-attention, averaged over heads:
- * output characters × input characters), history.json and samples.txt.
+ * output characters × input characters), history.json, samples.txt (with the test dates either decoding got
+ * wrong) and model.safetensors (the trained state dict).
  *
  * Metrics: `exactMatch` (greedy; fraction of test dates translated exactly), `exactMatchBeam`,
  * `charAccuracy` (greedy, per character), `trainLoss` (mean of the last epoch), `testLoss` (teacher forced,
@@ -113,7 +115,7 @@ export function runTransformerDates(opts: ExperimentOptions, budget: Transformer
   model.eval();
   const search = { bos: BOS, eos: EOS, maxLength: 12 };
   let exactGreedy = 0, exactBeam = 0, charsRight = 0, testLoss = 0;
-  const samples: string[] = [];
+  const samples: string[] = [], mistakes: string[] = [];
   const shown: { source: string; output: string; attention: number[][] }[] = [];
   for (let i = 0; i < testSize; i += 250) {
     const pairs = test.slice(i, i + 250);
@@ -126,7 +128,9 @@ export function runTransformerDates(opts: ExperimentOptions, budget: Transformer
       if (gOut === p.target) exactGreedy++;
       if (bOut === p.target) exactBeam++;
       for (let k = 0; k < p.target.length; k++) if (gOut[k] === p.target[k]) charsRight++;
-      if (samples.length < 40) samples.push(`${p.source.padEnd(30)} → greedy ${gOut.padEnd(12)} beam ${bOut.padEnd(12)} (${p.target})`);
+      const line = `${p.source.padEnd(30)} → greedy ${gOut.padEnd(12)} beam ${bOut.padEnd(12)} (${p.target})`;
+      if (samples.length < 40) samples.push(line);
+      if ((gOut !== p.target || bOut !== p.target) && mistakes.length < 40) mistakes.push(line);
       if (shown.length < config.heatmaps) {
         // The decoder reads BOS + its own greedy output; row t is the attention with which it emitted output character t.
         const fed = tensor([[BOS, ...greedy[b]!.tokens.slice(0, -1)]], { dtype: "int32" });
@@ -143,7 +147,8 @@ export function runTransformerDates(opts: ExperimentOptions, budget: Transformer
   opts.log(`exact match: greedy ${(100 * exactMatch).toFixed(2)} %, beam (width ${beamWidth}) ${(100 * exactMatchBeam).toFixed(2)} %; test loss ${testLoss.toFixed(4)}`);
 
   writeFileSync(join(opts.outDir, "history.json"), JSON.stringify(history) + "\n");
-  writeFileSync(join(opts.outDir, "samples.txt"), `# ${step} steps, seed ${opts.seed}; held-out dates\n${samples.join("\n")}\n`);
+  writeFileSync(join(opts.outDir, "samples.txt"), `# ${step} steps, seed ${opts.seed}; held-out dates\n${samples.join("\n")}\n\n# mistakes (greedy or beam; at most 40)\n${mistakes.join("\n")}\n`);
+  writeFileSync(join(opts.outDir, "model.safetensors"), serialize(model.stateDict()));
   savePlot(join(opts.outDir, "loss.svg"), linePlot({
     title: "transformer-dates training loss",
     xLabel: "step",

@@ -101,6 +101,18 @@ describe("Seq2SeqTransformer decoding", () => {
     expect(model.beamDecode(src, { bos: 1, eos: 2, maxLength: 6, beamWidth: 1 }).map((h) => h.tokens)).toEqual(greedy.map((h) => h.tokens));
   });
 
+  it("beamDecode's log-probability of each hypothesis equals the teacher-forced log-probability of its tokens (padded sources too)", () => {
+    const model = tiny();
+    model.eval();
+    const src = ids([[3, 4, 5, 6], [7, 8, 3, 0], [5, 5, 0, 0]]);
+    const beams = model.beamDecode(src, { bos: 1, eos: 2, maxLength: 6, beamWidth: 3 });
+    beams.forEach((h, b) => {
+      const logProbs = model.call(src.narrow(0, b, 1), ids([[1, ...h.tokens.slice(0, -1)]])).logSoftmax(-1).select(0, 0); // (n, V)
+      const teacherForced = h.tokens.reduce((sum, token, t) => sum + (logProbs.select(0, t).select(0, token).item() as number), 0);
+      expect(h.logProb).toBeCloseTo(teacherForced, 10);
+    });
+  });
+
   it("learns to reverse short sequences in 300 steps: greedy exact match ≥ 90 % on 64 held-out ones", () => {
     // Digits 3..10 in sequences of 3 to 5, reversed. Reversal needs positions (source and target) and the causal mask.
     ds.manualSeed(0);
