@@ -240,7 +240,8 @@ export function greedySearch<S>(decoder: SearchDecoder<S>, state: S, batchSize: 
 /**
  * Beam search for one sequence (the state has batch 1): keeps the `beamWidth` most probable unfinished
  * hypotheses, moves those that emit `eos` to the finished list, and stops when `beamWidth` hypotheses
- * are finished or `maxLength` tokens were generated (unfinished ones then count too). Returns the finished
+ * are finished and no unfinished one scores above them, or when `maxLength` tokens were generated
+ * (unfinished ones then count too when fewer than `beamWidth` finished). Returns the finished
  * hypotheses best first, ranked by log p / ((5 + length) / 6)^α. With beamWidth 1 it is greedy decoding.
  */
 export function beamSearch<S>(decoder: SearchDecoder<S>, state: S, options: BeamSearchOptions): Hypothesis[] {
@@ -252,7 +253,15 @@ export function beamSearch<S>(decoder: SearchDecoder<S>, state: S, options: Beam
   let alive: Hypothesis[] = [{ tokens: [], logProb: 0, score: 0, attention: [] }];
   const finished: Hypothesis[] = [];
   noGrad(() => {
-    for (let t = 0; t < options.maxLength && alive.length > 0 && finished.length < width; t++) {
+    // Done once `width` hypotheses are finished and none still alive scores above the width-th best of them
+    // (with α = 0 exact, as log p only falls; with α > 0 judged at the current length, as Hugging Face's
+    // beam search): stopping at `width` finished alone lets improbable early end tokens cut off the likely one.
+    const done = (): boolean => {
+      if (finished.length < width) return false;
+      const kth = finished.map(normalize).sort((x, y) => y - x)[width - 1]!;
+      return alive.every((h) => normalize(h) <= kth);
+    };
+    for (let t = 0; t < options.maxLength && alive.length > 0 && !done(); t++) {
       const prev = tensor(Int32Array.from(alive, (h) => (h.tokens.length ? h.tokens[h.tokens.length - 1]! : options.bos)), { dtype: "int32" });
       const [logProbs, next, attn] = decoder.step(prev, state);
       if (logProbs.ndim !== 2 || logProbs.shape[0] !== alive.length) throw new Error(`beamSearch: step must return log-probabilities (${alive.length}, V), got shape ${fmtShape(logProbs.shape)}`);

@@ -118,6 +118,23 @@ describe("greedy and beam search", () => {
     expect(nn.beamSearch(toy, [[]], { ...opts, beamWidth: 1 })[0]!.tokens).toEqual([A, A, EOS]);
   });
 
+  it("keeps searching while an unfinished hypothesis is more probable than the finished ones (unlikely early end tokens do not end the search)", () => {
+    // A confident decoder: A with 0.97 for four steps, then the end token with 0.97; the end token's 0.02 earlier
+    // puts two improbable short hypotheses in the finished list before the likely one ends.
+    const peaked: nn.SearchDecoder<number[]> = {
+      step(tokens: Tensor, state: number[]) {
+        const lengths = state.map((n, i) => (tokens.toList()[i] === BOS ? n : n + 1));
+        const rows = lengths.map((n) => (n < 4 ? [0.02, 0.97, 0.0099, 0.0001] : [0.97, 0.02, 0.0099, 0.0001]));
+        return [ds.tensor(rows, { dtype: "float64" }).log(), lengths, null];
+      },
+      reorder: (state, rows) => rows.map((r) => state[r]!),
+    };
+    const [best] = nn.beamSearch(peaked, [0], { ...opts, beamWidth: 2 });
+    expect(best!.tokens).toEqual([A, A, A, A, EOS]);
+    expect(Math.exp(best!.logProb)).toBeCloseTo(0.97 ** 5, 12);
+    expect(nn.greedySearch(peaked, [0], 1, opts)[0]!.tokens).toEqual([A, A, A, A, EOS]);
+  });
+
   it("length normalization with a large α prefers the longer finished hypothesis", () => {
     // log(0.359)/(7/6)^α < log(0.209)/(8/6)^α once α > 3.2
     expect(nn.beamSearch(toy, [[]], { ...opts, beamWidth: 3, alpha: 0 })[0]!.tokens).toEqual([B, EOS]);
