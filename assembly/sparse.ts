@@ -1,5 +1,5 @@
-// Sparse kernels of graph learning on float32 rows: SpMM over a COO matrix, the segment maximum over
-// edge groups, and the row gather (index_select) and row scatter-add (index_add) along dim 0.
+// Sparse kernels of graph learning on float32 rows: SpMM over a COO matrix and its adjoint SDDMM, the
+// segment maximum over edge groups, and the row gather (index_select) and row scatter-add (index_add) along dim 0.
 //
 // Every kernel walks the edges (or indices) in the order of the CPU reference kernels
 // (src/backend/cpu/sparse.ts, indexing.ts) and updates whole feature rows with 128-bit SIMD, so each
@@ -68,6 +68,40 @@ export function spmm(row: usize, col: usize, values: usize, x: usize, out: usize
     for (let h = 0; h < H; h++) {
       const at = <usize>h * headBytes;
       axpy(o + at, s + at, load<f32>(v + (<usize>h << 2)), C);
+    }
+  }
+  return -1;
+}
+
+/** Σ a[0:n]·b[0:n], four float32 lanes (one per column mod 4) added at the end, then the tail. */
+@inline function dot(a: usize, b: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>k << 2)), v128.load(b + (<usize>k << 2))));
+  let r = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; k < n; k++) r += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
+  return r;
+}
+
+/**
+ * SDDMM, the adjoint of spmm in its values: out (E × H)[e, h] = Σ_c a[row[e], h·C + c]·b[col[e], h·C + c]
+ * with C = F / H, a having R rows and b M rows of F floats. Returns −1, or the first edge whose row (as
+ * −2 − e) or column (as e) is out of range.
+ */
+export function sddmm(row: usize, col: usize, a: usize, b: usize, out: usize, E: i32, R: i32, M: i32, F: i32, H: i32): i32 {
+  const badRow = firstOutOfRange(row, E, R);
+  if (badRow >= 0) return -2 - badRow;
+  const badCol = firstOutOfRange(col, E, M);
+  if (badCol >= 0) return badCol;
+  const C = F / H;
+  const rowBytes = <usize>F << 2, headBytes = <usize>C << 2;
+  for (let e = 0; e < E; e++) {
+    const pa = a + <usize>load<i32>(row + (<usize>e << 2)) * rowBytes;
+    const pb = b + <usize>load<i32>(col + (<usize>e << 2)) * rowBytes;
+    const o = out + ((<usize>e * H) << 2);
+    for (let h = 0; h < H; h++) {
+      const at = <usize>h * headBytes;
+      store<f32>(o + (<usize>h << 2), dot(pa + at, pb + at, C));
     }
   }
   return -1;

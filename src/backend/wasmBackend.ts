@@ -208,6 +208,18 @@ function spmm(k: WasmKernels): Kernel<"spmm"> {
   };
 }
 
+/** SDDMM (spmm's values gradient) in WASM for float32: one SIMD dot product per edge and head. */
+function sddmm(k: WasmKernels): Kernel<"sddmm"> {
+  return (inputs, params) => {
+    const [row, col, a, b] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [R, F] = a.shape as [number, number];
+    const E = row.size, H = params.heads;
+    if (a.dtype !== "float32" || b.dtype !== "float32" || E * F < MIN_SPARSE_SIZE) return cpuBackend.sddmm(inputs, params);
+    const out = k.sddmm(indices(row), indices(col), values32(a), values32(b), R, b.shape[0]!, F, H, takeRecycledF32(E * H) ?? new Float32Array(E * H));
+    return out ? recycledTensor(out, [E, H]) : cpuBackend.sddmm(inputs, params);
+  };
+}
+
 /** The segment maximum in WASM for float32. */
 function scatterMax(k: WasmKernels): Kernel<"scatterMax"> {
   return (inputs, params) => {
@@ -377,6 +389,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     lstmRecurrence: lstmRecurrence(k),
     lstmRecurrenceBackward: lstmRecurrenceBackward(k),
     spmm: spmm(k),
+    sddmm: sddmm(k),
     scatterMax: scatterMax(k),
     indexSelect: indexSelect(k),
     indexAdd: indexAdd(k),

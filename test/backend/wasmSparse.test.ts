@@ -1,4 +1,4 @@
-// The WASM sparse kernels (spmm, scatterMax, row gather and scatter-add) agree with the CPU reference kernels on
+// The WASM sparse kernels (spmm, sddmm, scatterMax, row gather and scatter-add) agree with the CPU reference kernels on
 // random graphs with empty rows, duplicate edges, ties and NaNs; and graph.spmm / scatter / softmax give the same
 // values and gradients on both backends.
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,7 +31,7 @@ afterAll(() => ds.setBackend("wasm"));
 describe("WASM sparse kernels agree with the CPU reference", () => {
   it.skipIf(!wasmExpected)("the WASM backend is active and overrides every sparse primitive", () => {
     expectWasmActive();
-    for (const prim of ["spmm", "scatterMax", "indexSelect", "indexAdd"] as const) expect(wasm[prim], prim).toBeTypeOf("function");
+    for (const prim of ["spmm", "sddmm", "scatterMax", "indexSelect", "indexAdd"] as const) expect(wasm[prim], prim).toBeTypeOf("function");
   });
 
   // F not a multiple of 4 exercises the scalar tails; H > 1 the per-head blocks
@@ -57,6 +57,25 @@ describe("WASM sparse kernels agree with the CPU reference", () => {
       for (let i = 0; i < N * F; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(count[i]! * 2 ** -23 * absSum[i]!);
       // rows no edge points at are exactly 0
       for (let n = Math.ceil(N / 2); n < N; n++) expect(Array.from(g.slice(n * F, (n + 1) * F))).toEqual(new Array<number>(F).fill(0));
+    });
+
+    it(`sddmm: ${E} edges (+ duplicates) among ${N} nodes, ${F} columns, ${H} head(s)`, () => {
+      const { row, col } = randomEdges(N, E, N);
+      const a = ds.randn([N, F], { generator: gen }), b = ds.randn([N, F], { generator: gen });
+      const inputs = [row, col, a, b];
+      const got = wasm.sddmm!(inputs, { heads: H }) as Tensor, want = cpuBackend.sddmm(inputs, { heads: H }) as Tensor;
+      expect(got.shape).toEqual([row.size, H]);
+      expect(want.shape).toEqual([row.size, H]);
+      // a float32 dot product of C terms against the float64-summed reference: C·2⁻²³·Σ|a·b| (Higham, eq. 3.5)
+      const r = row.dataSync(), c = col.dataSync(), av = a.dataSync(), bv = b.dataSync(), C = F / H;
+      const g = got.dataSync(), w = want.dataSync();
+      for (let e = 0; e < row.size; e++) {
+        for (let h = 0; h < H; h++) {
+          let absSum = 0;
+          for (let k = h * C; k < (h + 1) * C; k++) absSum += Math.abs(av[r[e]! * F + k]! * bv[c[e]! * F + k]!);
+          expect(Math.abs(g[e * H + h]! - w[e * H + h]!)).toBeLessThanOrEqual(C * 2 ** -23 * absSum);
+        }
+      }
     });
   }
 
@@ -100,6 +119,7 @@ describe("WASM sparse kernels agree with the CPU reference", () => {
     expect(kernels.scatterMax(new Float32Array(16), bad, 8, 4)).toBeNull();
     expect(kernels.spmm(Int32Array.from([0, 1]), Int32Array.from([0, 4]), new Float32Array(2), x, 2, 4, 8, 1)).toBeNull();
     expect(kernels.spmm(Int32Array.from([2, 1]), Int32Array.from([0, 3]), new Float32Array(2), x, 2, 4, 8, 1)).toBeNull();
+    expect(kernels.sddmm(Int32Array.from([0, 1]), Int32Array.from([0, 4]), x, x, 4, 4, 8, 1)).toBeNull();
     expect(kernels.gatherRows(x, Int32Array.from([3, 0]), 4, 8)).not.toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
-import { gatherRows, scatterAddRows, scatterMax, spmm } from "./sparse.js";
+import { gatherRows, scatterAddRows, scatterMax, sddmm, spmm } from "./sparse.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -151,6 +151,11 @@ export class WasmKernels {
    */
   spmm(row: Int32Array, col: Int32Array, values: Float32Array, x: Float32Array, rows: number, M: number, F: number, H: number, out?: Float32Array): Float32Array | null {
     return spmm(this.runtime, row, col, values, x, rows, M, F, H, out);
+  }
+
+  /** SDDMM: out (E × H)[e, h] = dot of a[row[e]] and b[col[e]] over head h's F/H columns; null when an index is out of range. */
+  sddmm(row: Int32Array, col: Int32Array, a: Float32Array, b: Float32Array, R: number, M: number, F: number, H: number, out?: Float32Array): Float32Array | null {
+    return sddmm(this.runtime, row, col, a, b, R, M, F, H, out);
   }
 
   /** Segment maximum: out (dimSize × inner)[n] = max of src[e] over index[e] = n (first NaN wins, empty groups 0); null when an index is out of range. */

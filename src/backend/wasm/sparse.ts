@@ -1,4 +1,4 @@
-// The sparse graph kernels (assembly/sparse.ts) over plain arrays: SpMM, segment maximum, row gather and
+// The sparse graph kernels (assembly/sparse.ts) over plain arrays: SpMM, SDDMM, segment maximum, row gather and
 // row scatter-add. Each returns null when an index is out of range, so the caller can take the reference path.
 import type { WasmRuntime } from "./WasmRuntime.js";
 
@@ -25,6 +25,25 @@ export function spmm(
   const po = rt.alloc(4 * rows * F);
   if (rt.exports.spmm(pr, pc, pv, px, po, E, rows, M, F, H) !== -1) return null;
   out.set(rt.f32(po, rows * F));
+  return out;
+}
+
+/** out (E × H)[e, h] = Σ_c a[row[e], h·C + c]·b[col[e], h·C + c] (C = F/H; a R × F, b M × F). Null when an index is out of range. */
+export function sddmm(
+  rt: WasmRuntime, row: Int32Array, col: Int32Array, a: Float32Array, b: Float32Array, R: number, M: number, F: number, H: number,
+  out: Float32Array = new Float32Array(row.length * H),
+): Float32Array | null {
+  const E = row.length;
+  checkLength("sddmm", "col", col.length, E);
+  checkLength("sddmm", "a", a.length, R * F);
+  checkLength("sddmm", "b", b.length, M * F);
+  checkLength("sddmm", "out", out.length, E * H);
+  if (H < 1 || F % H !== 0) throw new Error(`sddmm: ${H} heads do not divide ${F} columns`);
+  rt.resetArena();
+  const pr = rt.putInt32(row), pc = rt.putInt32(col), pa = rt.ref(a, 0, a.length), pb = rt.ref(b, 0, b.length);
+  const po = rt.alloc(4 * E * H);
+  if (rt.exports.sddmm(pr, pc, pa, pb, po, E, R, M, F, H) !== -1) return null;
+  out.set(rt.f32(po, E * H));
   return out;
 }
 
