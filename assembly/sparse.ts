@@ -1,11 +1,13 @@
 // Sparse kernels of graph learning on float32 rows: SpMM over a COO matrix and its adjoint SDDMM, the
-// segment maximum over edge groups, and the row gather (index_select) and row scatter-add (index_add) along dim 0.
+// segment maximum and the softmax over edge groups, and the row gather (index_select) and row
+// scatter-add (index_add) along dim 0.
 //
 // Every kernel walks the edges (or indices) in the order of the CPU reference kernels
 // (src/backend/cpu/sparse.ts, indexing.ts) and updates whole feature rows with 128-bit SIMD, so each
 // output element receives the same updates in the same order (the reference rounds w·x + o once, from
 // float64; here the product and the sum round separately). Indices are checked here: a kernel returns
 // the position of the first index outside [0, bound) (the caller then takes the reference path), or −1.
+import { expV } from "./simdMath";
 
 /** a[0:n] += w · b[0:n]. */
 @inline function axpy(a: usize, b: usize, w: f32, n: i32): void {
@@ -139,6 +141,49 @@ export function scatterMax(src: usize, index: usize, out: usize, seen: usize, E:
       const at = o + (<usize>k << 2);
       const v = load<f32>(s + (<usize>k << 2)), best = load<f32>(at);
       if (v > best || (v != v && best == best)) store<f32>(at, v);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Softmax over the groups of `index`: out (E × inner)[e] = p[e] / (Σ_{index[e'] = index[e]} p[e'] + 1e-16) with
+ * p = e^{src − m} and m the group maximum (scatterMax's, into `max`, dimSize × inner floats; `sums` holds
+ * as many floats and `seen` dimSize bytes of scratch). Returns −1 or the first out-of-range position.
+ */
+export function segmentSoftmax(src: usize, index: usize, out: usize, max: usize, sums: usize, seen: usize, E: i32, inner: i32, dimSize: i32): i32 {
+  const bad = scatterMax(src, index, max, seen, E, inner, dimSize);
+  if (bad >= 0) return bad;
+  memory.fill(sums, 0, (<usize>dimSize * inner) << 2);
+  const rowBytes = <usize>inner << 2;
+  for (let e = 0; e < E; e++) {
+    const g = <usize>load<i32>(index + (<usize>e << 2)) * rowBytes, s = <usize>e * rowBytes;
+    let k = 0;
+    for (; k + 4 <= inner; k += 4) {
+      const at = <usize>k << 2;
+      const p = expV(f32x4.sub(v128.load(src + s + at), v128.load(max + g + at)));
+      v128.store(out + s + at, p);
+      v128.store(sums + g + at, f32x4.add(v128.load(sums + g + at), p));
+    }
+    for (; k < inner; k++) {
+      const at = <usize>k << 2;
+      // the vector exp on one lane, so every element gets the same exp
+      const p = f32x4.extract_lane(expV(f32x4.splat(load<f32>(src + s + at) - load<f32>(max + g + at))), 0);
+      store<f32>(out + s + at, p);
+      store<f32>(sums + g + at, load<f32>(sums + g + at) + p);
+    }
+  }
+  const eps = f32x4.splat(1e-16);
+  for (let e = 0; e < E; e++) {
+    const g = <usize>load<i32>(index + (<usize>e << 2)) * rowBytes, s = <usize>e * rowBytes;
+    let k = 0;
+    for (; k + 4 <= inner; k += 4) {
+      const at = <usize>k << 2;
+      v128.store(out + s + at, f32x4.div(v128.load(out + s + at), f32x4.add(v128.load(sums + g + at), eps)));
+    }
+    for (; k < inner; k++) {
+      const at = <usize>k << 2;
+      store<f32>(out + s + at, load<f32>(out + s + at) / (load<f32>(sums + g + at) + <f32>1e-16));
     }
   }
   return -1;

@@ -224,6 +224,12 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * points at n. NaN propagates.
    */
   scatterMax: { dimSize: number };
+  /**
+   * Softmax over edge groups (PyG's `softmax`): inputs (src (E, *rest), index int32 (E)) → (E, *rest),
+   * out[e] = exp(src[e] − m_g) / (Σ_{e' : index[e'] = g} exp(src[e'] − m_g) + 1e-16) with g = index[e] and
+   * m_g the group's maximum, held constant (it cancels mathematically). numNodes bounds the groups.
+   */
+  segmentSoftmax: { numNodes: number };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

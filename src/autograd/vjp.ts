@@ -297,6 +297,14 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     const gb = c.needsGrad(3) ? apply("spmm", [col, row, c.g, c.input(2)], { rows: c.inputShape(3)[0]! }) : null;
     return [null, null, ga, gb];
   },
+  // y = p / (S + ε) with p = e^{x − m}, S = Σ_group p (m constant): dy_e/dx_e' = y_e·(δ − y_e') within a group,
+  // so x̄ = y·(ḡ − Σ_group y·ḡ)
+  segmentSoftmax: (c) => {
+    const y = c.output(), index = c.input(1);
+    const yg = mul(y, c.g);
+    const groupSum = apply("indexAdd", [zeros([c.params.numNodes, ...y.shape.slice(1)], { dtype: y.dtype }), index, yg], { dim: 0 });
+    return [sub(yg, mul(y, apply("indexSelect", [groupSum, index], { dim: 0 }))), null];
+  },
   // d max over a segment: to the elements equal to their segment's maximum, split evenly among ties
   // (torch.scatter_reduce "amax"); NaN maxima came from the NaN elements
   scatterMax: (c) => {

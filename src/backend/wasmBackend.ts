@@ -231,6 +231,17 @@ function scatterMax(k: WasmKernels): Kernel<"scatterMax"> {
   };
 }
 
+/** The softmax over edge groups in WASM for float32 (maxima, SIMD exponentials, group sums and quotients in one call). */
+function segmentSoftmax(k: WasmKernels): Kernel<"segmentSoftmax"> {
+  return (inputs, params) => {
+    const [src, index] = inputs as [Tensor, Tensor];
+    if (src.dtype !== "float32" || src.ndim === 0 || src.size < MIN_SPARSE_SIZE) return cpuBackend.segmentSoftmax(inputs, params);
+    const inner = src.size / src.shape[0]!;
+    const out = k.segmentSoftmax(values32(src), indices(index), inner, params.numNodes, takeRecycledF32(src.size) ?? new Float32Array(src.size));
+    return out ? recycledTensor(out, src.shape.slice()) : cpuBackend.segmentSoftmax(inputs, params);
+  };
+}
+
 /** index_select of whole rows (dim 0) of a float32 tensor in WASM. */
 function indexSelect(k: WasmKernels): Kernel<"indexSelect"> {
   return (inputs, params) => {
@@ -391,6 +402,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     spmm: spmm(k),
     sddmm: sddmm(k),
     scatterMax: scatterMax(k),
+    segmentSoftmax: segmentSoftmax(k),
     indexSelect: indexSelect(k),
     indexAdd: indexAdd(k),
   };

@@ -249,6 +249,14 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       fn: prim("scatterMax", { dimSize: 4 }),
     },
   ],
+  segmentSoftmax: [
+    {
+      // groups {0, 3}, {2}, {1, 4} of (5, 3) scores, group 3 empty
+      name: "segmentSoftmax of (5, 3) over 4 groups, one empty",
+      inputs: () => [f64([5, 3]), idx([0, 2, 1, 0, 2], [5])],
+      fn: prim("segmentSoftmax", { numNodes: 4 }),
+    },
+  ],
   nonzero: "not differentiable",
   matmul: [
     { name: "batched matmul", inputs: () => [f64([2, 3, 4]), f64([2, 4, 2])], fn: prim("matmul", {}) },

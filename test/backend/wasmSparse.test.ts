@@ -1,4 +1,4 @@
-// The WASM sparse kernels (spmm, sddmm, scatterMax, row gather and scatter-add) agree with the CPU reference kernels on
+// The WASM sparse kernels (spmm, sddmm, scatterMax, segmentSoftmax, row gather and scatter-add) agree with the CPU reference kernels on
 // random graphs with empty rows, duplicate edges, ties and NaNs; and graph.spmm / scatter / softmax give the same
 // values and gradients on both backends.
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,7 +31,7 @@ afterAll(() => ds.setBackend("wasm"));
 describe("WASM sparse kernels agree with the CPU reference", () => {
   it.skipIf(!wasmExpected)("the WASM backend is active and overrides every sparse primitive", () => {
     expectWasmActive();
-    for (const prim of ["spmm", "sddmm", "scatterMax", "indexSelect", "indexAdd"] as const) expect(wasm[prim], prim).toBeTypeOf("function");
+    for (const prim of ["spmm", "sddmm", "scatterMax", "segmentSoftmax", "indexSelect", "indexAdd"] as const) expect(wasm[prim], prim).toBeTypeOf("function");
   });
 
   // F not a multiple of 4 exercises the scalar tails; H > 1 the per-head blocks
@@ -93,6 +93,19 @@ describe("WASM sparse kernels agree with the CPU reference", () => {
     });
   }
 
+  for (const [N, E, inner] of [[40, 600, 8], [25, 1100, 1], [90, 500, 7], [10, 300, 64]] as const) {
+    it(`segmentSoftmax: ${E} scores into ${N} groups × ${inner}, empty groups, ties`, () => {
+      const { row: index } = randomEdges(N, E, N - 3);
+      const src = ds.randn([index.size, ...(inner === 1 ? [] : [inner])], { generator: gen }).mul(3).round();
+      const got = wasm.segmentSoftmax!([src, index], { numNodes: N }) as Tensor, want = cpuBackend.segmentSoftmax([src, index], { numNodes: N }) as Tensor;
+      expect(got.shape).toEqual(want.shape);
+      // p = e^{x − m} ≤ 1 within a few float32 ulps (Cephes exp), a float32 group sum of ≤ ~60 terms: relative error
+      // ≤ (4 + 60)·2⁻²³ of each quotient
+      const g = got.dataSync(), w = want.dataSync();
+      for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!)).toBeLessThanOrEqual(64 * 2 ** -23 * w[i]! + 1e-30);
+    });
+  }
+
   for (const [n, m, R] of [[40, 700, 8], [500, 3000, 1], [17, 100, 13], [9, 40, 64]] as const) {
     it(`indexSelect and indexAdd along dim 0: ${m} indices into ${n} rows of ${R}, repeated indices, bit for bit`, () => {
       const index = ds.randint(0, n, [m], { generator: gen }).int();
@@ -117,6 +130,7 @@ describe("WASM sparse kernels agree with the CPU reference", () => {
     expect(kernels.gatherRows(x, index, 4, 8)).toBeNull();
     expect(kernels.scatterAddRows(x, bad, new Float32Array(16), 4, 8)).toBeNull();
     expect(kernels.scatterMax(new Float32Array(16), bad, 8, 4)).toBeNull();
+    expect(kernels.segmentSoftmax(new Float32Array(16), bad, 8, 4)).toBeNull();
     expect(kernels.spmm(Int32Array.from([0, 1]), Int32Array.from([0, 4]), new Float32Array(2), x, 2, 4, 8, 1)).toBeNull();
     expect(kernels.spmm(Int32Array.from([2, 1]), Int32Array.from([0, 3]), new Float32Array(2), x, 2, 4, 8, 1)).toBeNull();
     expect(kernels.sddmm(Int32Array.from([0, 1]), Int32Array.from([0, 4]), x, x, 4, 4, 8, 1)).toBeNull();

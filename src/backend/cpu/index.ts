@@ -12,7 +12,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 import { layerNorm, layerNormBackward } from "./layerNorm.js";
 import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
-import { scatterMax, sddmm, spmm } from "./sparse.js";
+import { scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -82,6 +82,7 @@ export const cpuBackend: Backend = {
   spmm,
   sddmm,
   scatterMax,
+  segmentSoftmax,
   matmul,
   linear,
   conv,

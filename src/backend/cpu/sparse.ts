@@ -1,5 +1,5 @@
-// CPU reference kernels for graphs: sparse × dense products (SpMM), sampled dense-dense products (SDDMM) and
-// segment maxima over edge groups.
+// CPU reference kernels for graphs: sparse × dense products (SpMM), sampled dense-dense products (SDDMM),
+// segment maxima and the softmax over edge groups.
 import type { Kernel } from "../Backend.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
@@ -56,6 +56,31 @@ export const sddmm: Kernel<"sddmm"> = ([row, col, a, b], { heads }) => {
     }
   }
   return Tensor.fromData(out, [r.length, H], a!.dtype);
+};
+
+/**
+ * Softmax over the groups of `index`: the group maxima (scatterMax's), then p = e^{src − max} (in src's
+ * dtype) and each group's sum of p in float64, in edge order; out = p / (sum + 1e-16).
+ */
+export const segmentSoftmax: Kernel<"segmentSoftmax"> = ([src, index], { numNodes }) => {
+  const t = src!;
+  const E = t.shape[0]!, inner = E === 0 ? 0 : t.size / E;
+  const max = denseValues(scatterMax([t, index!], { dimSize: numNodes }) as Tensor) as Floats;
+  const iv = denseValues(index!) as Int32Array, sv = denseValues(t) as Floats;
+  const out = allocate(t.dtype, t.size) as Floats;
+  const sums = new Float64Array(numNodes * inner);
+  for (let e = 0; e < E; e++) {
+    const g = iv[e]! * inner, s = e * inner;
+    for (let f = 0; f < inner; f++) {
+      out[s + f] = Math.exp(sv[s + f]! - max[g + f]!);
+      sums[g + f] += out[s + f]!;
+    }
+  }
+  for (let e = 0; e < E; e++) {
+    const g = iv[e]! * inner, s = e * inner;
+    for (let f = 0; f < inner; f++) out[s + f] = out[s + f]! / (sums[g + f]! + 1e-16);
+  }
+  return Tensor.fromData(out, t.shape.slice(), t.dtype);
 };
 
 /** out[n] = max of src[e] over the e with index[e] = n (first NaN wins); 0 for segments nobody points at. */

@@ -9,7 +9,7 @@ import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
-import { gatherRows, scatterAddRows, scatterMax, sddmm, spmm } from "./sparse.js";
+import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -161,6 +161,11 @@ export class WasmKernels {
   /** Segment maximum: out (dimSize × inner)[n] = max of src[e] over index[e] = n (first NaN wins, empty groups 0); null when an index is out of range. */
   scatterMax(src: Float32Array, index: Int32Array, inner: number, dimSize: number, out?: Float32Array): Float32Array | null {
     return scatterMax(this.runtime, src, index, inner, dimSize, out);
+  }
+
+  /** Softmax over edge groups: out[e] = e^{src[e] − max_g} / (Σ_g e^{src − max_g} + 1e-16), g = index[e]; null when an index is out of range. */
+  segmentSoftmax(src: Float32Array, index: Int32Array, inner: number, dimSize: number, out?: Float32Array): Float32Array | null {
+    return segmentSoftmax(this.runtime, src, index, inner, dimSize, out);
   }
 
   /** Row gather (index_select along dim 0): out[i] = x[index[i]] for x of n rows of R floats; null when an index is out of range. */

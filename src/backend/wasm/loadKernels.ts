@@ -48,6 +48,7 @@ export interface KernelExports {
   spmm(row: number, col: number, values: number, x: number, out: number, E: number, rows: number, M: number, F: number, H: number): number;
   sddmm(row: number, col: number, a: number, b: number, out: number, E: number, R: number, M: number, F: number, H: number): number;
   scatterMax(src: number, index: number, out: number, seen: number, E: number, inner: number, dimSize: number): number;
+  segmentSoftmax(src: number, index: number, out: number, max: number, sums: number, seen: number, E: number, inner: number, dimSize: number): number;
   gatherRows(x: number, index: number, out: number, m: number, n: number, R: number): number;
   scatterAddRows(out: number, index: number, src: number, m: number, n: number, R: number): number;
 }

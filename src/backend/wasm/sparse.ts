@@ -1,4 +1,4 @@
-// The sparse graph kernels (assembly/sparse.ts) over plain arrays: SpMM, SDDMM, segment maximum, row gather and
+// The sparse graph kernels (assembly/sparse.ts) over plain arrays: SpMM, SDDMM, segment maximum and softmax, row gather and
 // row scatter-add. Each returns null when an index is out of range, so the caller can take the reference path.
 import type { WasmRuntime } from "./WasmRuntime.js";
 
@@ -57,6 +57,19 @@ export function scatterMax(rt: WasmRuntime, src: Float32Array, index: Int32Array
   const po = rt.alloc(4 * dimSize * inner), seen = rt.alloc(dimSize);
   if (rt.exports.scatterMax(ps, pi, po, seen, E, inner, dimSize) !== -1) return null;
   out.set(rt.f32(po, dimSize * inner));
+  return out;
+}
+
+/** Softmax of src (E × inner) over the groups of index (dimSize of them): e^{src − max} / (group sum + 1e-16). */
+export function segmentSoftmax(rt: WasmRuntime, src: Float32Array, index: Int32Array, inner: number, dimSize: number, out: Float32Array = new Float32Array(src.length)): Float32Array | null {
+  const E = index.length;
+  checkLength("segmentSoftmax", "src", src.length, E * inner);
+  checkLength("segmentSoftmax", "out", out.length, E * inner);
+  rt.resetArena();
+  const ps = rt.ref(src, 0, src.length), pi = rt.putInt32(index), po = rt.alloc(4 * E * inner);
+  const max = rt.alloc(4 * dimSize * inner), sums = rt.alloc(4 * dimSize * inner), seen = rt.alloc(dimSize);
+  if (rt.exports.segmentSoftmax(ps, pi, po, max, sums, seen, E, inner, dimSize) !== -1) return null;
+  out.set(rt.f32(po, E * inner));
   return out;
 }
 
