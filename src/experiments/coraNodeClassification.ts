@@ -130,8 +130,8 @@ export async function runCoraNodeClassification(opts: ExperimentOptions, spec: N
     }
     epochsRun.push(Math.min(epoch, epochs));
     if (stopping) {
-      // restore the saved weights and test them
-      noGrad(() => [...model.parameters()].forEach((p, i) => p.copy_(saved[i]!)));
+      // restore the saved weights and test them (nothing saved only when every validation loss was NaN: the last weights)
+      if (saved.length > 0) noGrad(() => [...model.parameters()].forEach((p, i) => p.copy_(saved[i]!)));
       model.eval();
       testAtBest = accuracy(noGrad(() => model.call(x, edgeIndex)), y, test);
     }
