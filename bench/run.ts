@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -40,6 +40,8 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const want = (name: string) => !only || only.split(",").some((w) => name.startsWith(w));
 
 await ds.ready(); // the WASM worker threads start in the background at import
+const backendArg = process.argv.find((a) => a.startsWith("--backend="));
+if (backendArg) await ds.setBackend(backendArg.slice(10) as Parameters<typeof ds.setBackend>[0]);
 ds.manualSeed(0);
 const backend = ds.getBackendName();
 const threadsArg = process.argv.find((a) => a.startsWith("--threads="));
@@ -355,6 +357,77 @@ if (want("gcn")) {
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000 / 20;
   emit({ name: "gcn cora epoch (GCN 1433-16-7, dropout 0.5, Adam)", unit: "ms", value: s.median, time_ms: s, cpu_ms: cpuMs, backend, threads });
+}
+
+/** CPU time per call (user + system of the process, µs) over `reps` more calls: steadier than wall time on a busy machine. */
+function cpuMicros(fn: () => void, reps: number): number {
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) fn();
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / reps;
+}
+
+if (want("sparse")) {
+  // The sparse primitives of graph learning on Cora's graph (2,708 nodes, 10,556 edges + 2,708 self-loops):
+  // SpMM as GCN's propagation (16 and 7 columns) and GAT's 8-head aggregation (64 columns), its backward
+  // (values and x), scatter sum/mean/max of edge messages into nodes, and the edge softmax of GAT's attention.
+  const data = await ds.graph.cora();
+  const N = data.numNodes;
+  const [edgeIndex] = ds.graph.addSelfLoops(data.edgeIndex, { numNodes: N });
+  const E = edgeIndex.shape[1]!;
+  const [source, target] = [edgeIndex.select(0, 0), edgeIndex.select(0, 1)];
+  const adj = ds.stack([target, source]);
+  const w = ds.rand([E]), w8 = ds.rand([E, 8]);
+  for (const [F, values, label] of [[16, w, "16 cols"], [7, w, "7 cols"], [64, w8, "64 cols 8 heads"]] as const) {
+    const x = ds.randn([N, F]);
+    const fwd = () => ds.graph.spmm(adj, values, x, { rows: N }).dispose();
+    const s = time(fwd);
+    emit({ name: `sparse spmm cora ${label}`, unit: "us", value: s.median * 1000, time_ms: s, cpu_us: cpuMicros(fwd, 200), backend, threads });
+    const xg = x.clone().requiresGrad_(), vg = values.clone().requiresGrad_();
+    const both = () => ds.graph.spmm(adj, vg, xg, { rows: N }).sum().backward();
+    const sb = time(both);
+    emit({ name: `sparse spmm cora ${label} forward+backward`, unit: "us", value: sb.median * 1000, time_ms: sb, cpu_us: cpuMicros(both, 50), backend, threads });
+  }
+  const messages = ds.randn([E, 64]);
+  for (const reduce of ["sum", "mean", "max"] as const) {
+    const fwd = () => ds.graph.scatter(messages, target, { dimSize: N, reduce }).dispose();
+    const s = time(fwd);
+    emit({ name: `sparse scatter-${reduce} cora 64 cols`, unit: "us", value: s.median * 1000, time_ms: s, cpu_us: cpuMicros(fwd, 100), backend, threads });
+  }
+  const scores = ds.randn([E, 8]);
+  const softmaxFwd = () => ds.graph.softmax(scores, target, { numNodes: N }).dispose();
+  const ss = time(softmaxFwd);
+  emit({ name: "sparse softmax cora 8 heads", unit: "us", value: ss.median * 1000, time_ms: ss, cpu_us: cpuMicros(softmaxFwd, 100), backend, threads });
+  const sg = scores.clone().requiresGrad_(), weights = ds.randn([E, 8]);
+  const softmaxBoth = () => ds.graph.softmax(sg, target, { numNodes: N }).mul(weights).sum().backward();
+  const ssb = time(softmaxBoth);
+  emit({ name: "sparse softmax cora 8 heads forward+backward", unit: "us", value: ssb.median * 1000, time_ms: ssb, cpu_us: cpuMicros(softmaxBoth, 50), backend, threads });
+}
+
+if (want("gat")) {
+  // One training epoch of cora-gat (Veličković et al.'s GAT as PyG's examples/gat.py): dropout 0.6 on the features,
+  // GATConv(1433, 8, 8 heads) → ELU → dropout → GATConv(64, 7, 1 head), attention dropout 0.6, cross-entropy on the
+  // 140 training nodes, backward, Adam. Peer: bench/peers/pyg_gcn.py --model gat.
+  const { GAT } = await import("../src/experiments/cora-gat.js");
+  const data = await ds.graph.cora({ normalizeFeatures: true });
+  const x = data.x!, edgeIndex = data.edgeIndex;
+  const train = ds.nonzero(data.trainMask!).reshape([-1]).int();
+  const yTrain = data.y!.index(train);
+  const model = new GAT(1433, 8, 8, 7, 0.6);
+  const optimizer = new ds.optim.Adam(model.parameters(), { lr: 0.005, weightDecay: 5e-4 });
+  const epoch = () => {
+    model.train();
+    optimizer.zeroGrad();
+    const loss = ds.nn.functional.crossEntropy(model.forward(x, edgeIndex).index(train), yTrain);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const s = time(epoch, { budgetMs: 5000, warmup: 10 });
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < 10; i++) epoch();
+  const cpu = process.cpuUsage(cpu0);
+  emit({ name: "gat cora epoch (GAT 1433-8x8-7, dropout 0.6, Adam)", unit: "ms", value: s.median, time_ms: s, cpu_ms: (cpu.user + cpu.system) / 1000 / 10, backend, threads });
 }
 
 if (want("rl")) {

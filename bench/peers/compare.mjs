@@ -31,10 +31,10 @@ const OUT = path.resolve(arg("out", path.join(HERE, "results", `compare-${stamp}
 const IMPORT_SAMPLES = QUICK ? 2 : 5;
 const PEER_REPS = QUICK ? ["--reps", "3", "--min-rep-s", "0.05"] : [];
 const OPENBLAS = path.join(HERE, "openblas", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-openmp");
-// --workloads picks the shared peer workloads (W1 GEMM with the elementwise/overhead extras, W2 MLP, W3 CNN, W4 LSTM, W5 Transformer; gcn: one cora-gcn epoch against PyTorch Geometric).
-const WORKLOADS = arg("workloads", "w1,w2,w3,w4,w5,gcn").split(",").filter(Boolean);
-for (const w of WORKLOADS) if (!["w1", "w2", "w3", "w4", "w5", "gcn"].includes(w)) throw new Error(`compare: --workloads takes w1, w2, w3, w4, w5, gcn, got ${w}`);
-const SECTIONS = { w1: ["gemm", "elementwise", "overhead"], w2: ["mlp"], w3: ["cnn-w3"], w4: ["lstm"], w5: ["transformer"], gcn: ["gcn"] };
+// --workloads picks the shared peer workloads (W1 GEMM with the elementwise/overhead extras, W2 MLP, W3 CNN, W4 LSTM, W5 Transformer; gcn, gat: one cora-gcn / cora-gat epoch against PyTorch Geometric).
+const WORKLOADS = arg("workloads", "w1,w2,w3,w4,w5,gcn,gat").split(",").filter(Boolean);
+for (const w of WORKLOADS) if (!["w1", "w2", "w3", "w4", "w5", "gcn", "gat"].includes(w)) throw new Error(`compare: --workloads takes w1, w2, w3, w4, w5, gcn, gat, got ${w}`);
+const SECTIONS = { w1: ["gemm", "elementwise", "overhead"], w2: ["mlp"], w3: ["cnn-w3"], w4: ["lstm"], w5: ["transformer"], gcn: ["gcn"], gat: ["gat"] };
 const DS_SECTIONS = `--only=${WORKLOADS.flatMap((w) => SECTIONS[w]).join(",")}`; // "mlp" also selects the "mlp-mnist" section
 const EXTRAS = WORKLOADS.includes("w1"); // torch_extra.py / tfjs extra.mjs: elementwise and per-op overhead
 /** The Python whose torch is measured (default the system one; e.g. --python=.venv/bin/python for PyTorch 2.x). */
@@ -85,6 +85,7 @@ const torch = (threads) => () => {
     ...runJson(PYTHON, [path.join(HERE, "torch_bench.py"), "--workloads", WORKLOADS.join(","), ...common], { env }),
     ...(EXTRAS ? runJson(PYTHON, [path.join(HERE, "torch_extra.py"), ...common], { env }) : []),
     ...(WORKLOADS.includes("gcn") && fs.existsSync(PYG_PYTHON) ? runJson(PYG_PYTHON, [path.join(HERE, "pyg_gcn.py"), "--threads", String(threads)], { env: { OMP_NUM_THREADS: String(threads) } }).map((r) => ({ workload: "GCN", case: "cora_epoch", ...r, time_ms: { median: r.value } })) : []),
+    ...(WORKLOADS.includes("gat") && fs.existsSync(PYG_PYTHON) ? runJson(PYG_PYTHON, [path.join(HERE, "pyg_gcn.py"), "--threads", String(threads), "--model", "gat"], { env: { OMP_NUM_THREADS: String(threads) } }).map((r) => ({ workload: "GAT", case: "cora_epoch", ...r, time_ms: { median: r.value } })) : []),
   ];
 };
 const tfjs = (backend) => () => {
@@ -191,6 +192,7 @@ const ROWS = [
     ds: dsTime("transformer W5 step d128 h4 L2 T64 batch 16"), torch: peerTime("W5", "transformer_step_b16_T64"), tfjs: peerTime("W5", "transformer_step_b16_T64"),
   },
   { label: "cora-gcn training epoch (PyTorch Geometric in the torch columns) ⁸", ...MS, ds: dsTime("gcn cora epoch (GCN 1433-16-7, dropout 0.5, Adam)"), torch: peerTime("GCN", "cora_epoch") },
+  { label: "cora-gat training epoch (PyTorch Geometric in the torch columns) ⁸", ...MS, ds: dsTime("gat cora epoch (GAT 1433-8x8-7, dropout 0.6, Adam)"), torch: peerTime("GAT", "cora_epoch") },
   { label: "import until ready ⁵", ...MS, import: true },
 ];
 
@@ -262,7 +264,9 @@ median of single steps after ≥ 2 s of warm-up); TF.js: its ops implementation 
 ⁸ One training epoch of cora-gcn (GCN 1433-16-7 with input and hidden dropout 0.5, cross-entropy on the 140 training
 nodes, backward, Adam) on Cora from data/cora.json.gz: deepscript's \`bench/run.ts --only=gcn\` against PyG's
 examples/gcn.py model in \`bench/peers/pyg_gcn.py\` (PyTorch Geometric from \`PYG_PYTHON\`, default .venv; torch's
-own BLAS, not the OpenBLAS above), both medians of single epochs after 20 warm-up epochs.
+own BLAS, not the OpenBLAS above), both medians of single epochs after 20 warm-up epochs. cora-gat likewise: GAT with
+8 heads × 8 hidden, ELU, dropout 0.6 on inputs and attention, \`--only=gat\` against examples/gat.py's model
+(\`pyg_gcn.py --model gat\`; deepscript after 10 warm-up epochs).
 Two-thread numbers need two idle cores: PyTorch's OpenMP threads spin-wait, so with other work on the machine its 2-thread
 cells can fall far below its 1-thread ones; judge them against the load averages above.
 ${errors.length ? `\nErrors: ${errors.join("; ")}\n` : ""}`);

@@ -213,11 +213,23 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    */
   spmm: { rows: number };
   /**
+   * Sampled dense-dense product (SDDMM), the adjoint of spmm in its values: inputs (row, col int32 (E),
+   * a (R, F), b (M, F)) → (E, H) with F = H·C, out[e, h] = Σ_c a[row[e], h·C + c]·b[col[e], h·C + c]
+   * (one dot product per entry of the sparsity pattern and head; H = 1: plain row dot products).
+   */
+  sddmm: { heads: number };
+  /**
    * Segment maximum (torch.scatter_reduce "amax", include_self=False): inputs (src (E, *rest), index
    * int32 (E)) → (dimSize, *rest), out[n] = max over {e : index[e] = n} of src[e]; 0 where no e
    * points at n. NaN propagates.
    */
   scatterMax: { dimSize: number };
+  /**
+   * Softmax over edge groups (PyG's `softmax`): inputs (src (E, *rest), index int32 (E)) → (E, *rest),
+   * out[e] = exp(src[e] − m_g) / (Σ_{e' : index[e'] = g} exp(src[e'] − m_g) + 1e-16) with g = index[e] and
+   * m_g the group's maximum, held constant (it cancels mathematically). numNodes bounds the groups.
+   */
+  segmentSoftmax: { numNodes: number };
   cholesky: { upper: boolean };
   inv: Record<string, never>;
   solve: Record<string, never>;

@@ -283,12 +283,27 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
     let gValues: Tensor | null = null;
     if (c.needsGrad(2)) {
       const E_ = vShape[0]!, H = vShape.length === 2 ? vShape[1]! : 1;
-      const products = mul(apply("indexSelect", [c.g, row], { dim: 0 }), apply("indexSelect", [c.input(3), col], { dim: 0 })); // (E, H·C)
-      gValues = apply("sum", [reshape(products, [E_, H, -1])], { dims: [2], keepdim: false }); // (E, H)
+      gValues = apply("sddmm", [row, col, c.g, c.input(3)], { heads: H }); // (E, H)
       if (vShape.length === 1) gValues = reshape(gValues, [E_]);
     }
     const gx = c.needsGrad(3) ? apply("spmm", [col, row, c.input(2), c.g], { rows: c.inputShape(3)[0]! }) : null;
     return [null, null, gValues, gx];
+  },
+  // out[e, h] = ⟨a[row[e]], b[col[e]]⟩ over head h's columns: ā = spmm(row, col, ḡ, b) (each entry's ḡ·b row
+  // lands on its row), b̄ = spmm(col, row, ḡ, a)
+  sddmm: (c) => {
+    const row = c.input(0), col = c.input(1);
+    const ga = c.needsGrad(2) ? apply("spmm", [row, col, c.g, c.input(3)], { rows: c.inputShape(2)[0]! }) : null;
+    const gb = c.needsGrad(3) ? apply("spmm", [col, row, c.g, c.input(2)], { rows: c.inputShape(3)[0]! }) : null;
+    return [null, null, ga, gb];
+  },
+  // y = p / (S + ε) with p = e^{x − m}, S = Σ_group p (m constant): dy_e/dx_e' = y_e·(δ − y_e') within a group,
+  // so x̄ = y·(ḡ − Σ_group y·ḡ)
+  segmentSoftmax: (c) => {
+    const y = c.output(), index = c.input(1);
+    const yg = mul(y, c.g);
+    const groupSum = apply("indexAdd", [zeros([c.params.numNodes, ...y.shape.slice(1)], { dtype: y.dtype }), index, yg], { dim: 0 });
+    return [sub(yg, mul(y, apply("indexSelect", [groupSum, index], { dim: 0 }))), null];
   },
   // d max over a segment: to the elements equal to their segment's maximum, split evenly among ties
   // (torch.scatter_reduce "amax"); NaN maxima came from the NaN elements

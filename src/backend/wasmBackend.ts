@@ -189,6 +189,83 @@ function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"
   };
 }
 
+/** Below this many float32 elements moved (edges × features) the sparse kernels stay in JS. */
+const MIN_SPARSE_SIZE = 1024;
+
+/** The entries of a dense int32 index tensor (a view; a strided one is made dense). */
+const indices = (t: Tensor): Int32Array => denseValues(t) as Int32Array;
+
+/** SpMM in WASM for float32: the edges in order, each updating one output row with SIMD over its columns. */
+function spmm(k: WasmKernels): Kernel<"spmm"> {
+  return (inputs, params) => {
+    const [row, col, values, x] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [M, F] = x.shape as [number, number];
+    const E = row.size, H = values.ndim === 2 ? values.shape[1]! : 1;
+    if (x.dtype !== "float32" || values.dtype !== "float32" || E * F < MIN_SPARSE_SIZE) return cpuBackend.spmm(inputs, params);
+    const size = params.rows * F;
+    const out = k.spmm(indices(row), indices(col), values32(values), values32(x), params.rows, M, F, H, takeRecycledF32(size) ?? new Float32Array(size));
+    return out ? recycledTensor(out, [params.rows, F]) : cpuBackend.spmm(inputs, params);
+  };
+}
+
+/** SDDMM (spmm's values gradient) in WASM for float32: one SIMD dot product per edge and head. */
+function sddmm(k: WasmKernels): Kernel<"sddmm"> {
+  return (inputs, params) => {
+    const [row, col, a, b] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [R, F] = a.shape as [number, number];
+    const E = row.size, H = params.heads;
+    if (a.dtype !== "float32" || b.dtype !== "float32" || E * F < MIN_SPARSE_SIZE) return cpuBackend.sddmm(inputs, params);
+    const out = k.sddmm(indices(row), indices(col), values32(a), values32(b), R, b.shape[0]!, F, H, takeRecycledF32(E * H) ?? new Float32Array(E * H));
+    return out ? recycledTensor(out, [E, H]) : cpuBackend.sddmm(inputs, params);
+  };
+}
+
+/** The segment maximum in WASM for float32. */
+function scatterMax(k: WasmKernels): Kernel<"scatterMax"> {
+  return (inputs, params) => {
+    const [src, index] = inputs as [Tensor, Tensor];
+    if (src.dtype !== "float32" || src.ndim === 0 || src.size < MIN_SPARSE_SIZE) return cpuBackend.scatterMax(inputs, params);
+    const inner = src.size / src.shape[0]!, size = params.dimSize * inner;
+    const out = k.scatterMax(values32(src), indices(index), inner, params.dimSize, takeRecycledF32(size) ?? new Float32Array(size));
+    return out ? recycledTensor(out, [params.dimSize, ...src.shape.slice(1)]) : cpuBackend.scatterMax(inputs, params);
+  };
+}
+
+/** The softmax over edge groups in WASM for float32 (maxima, SIMD exponentials, group sums and quotients in one call). */
+function segmentSoftmax(k: WasmKernels): Kernel<"segmentSoftmax"> {
+  return (inputs, params) => {
+    const [src, index] = inputs as [Tensor, Tensor];
+    if (src.dtype !== "float32" || src.ndim === 0 || src.size < MIN_SPARSE_SIZE) return cpuBackend.segmentSoftmax(inputs, params);
+    const inner = src.size / src.shape[0]!;
+    const out = k.segmentSoftmax(values32(src), indices(index), inner, params.numNodes, takeRecycledF32(src.size) ?? new Float32Array(src.size));
+    return out ? recycledTensor(out, src.shape.slice()) : cpuBackend.segmentSoftmax(inputs, params);
+  };
+}
+
+/** index_select of whole rows (dim 0) of a float32 tensor in WASM. */
+function indexSelect(k: WasmKernels): Kernel<"indexSelect"> {
+  return (inputs, params) => {
+    const [x, index] = inputs as [Tensor, Tensor];
+    const m = index.size, R = x.ndim > 0 ? x.size / Math.max(x.shape[0]!, 1) : 0;
+    if (params.dim !== 0 || x.dtype !== "float32" || x.ndim === 0 || x.shape[0] === 0 || m * R < MIN_SPARSE_SIZE) return cpuBackend.indexSelect(inputs, params);
+    const out = k.gatherRows(values32(x), indices(index), x.shape[0]!, R, takeRecycledF32(m * R) ?? new Float32Array(m * R));
+    return out ? recycledTensor(out, [m, ...x.shape.slice(1)]) : cpuBackend.indexSelect(inputs, params);
+  };
+}
+
+/** index_add of whole rows (dim 0) into a float32 tensor in WASM. */
+function indexAdd(k: WasmKernels): Kernel<"indexAdd"> {
+  return (inputs, params) => {
+    const [x, index, src] = inputs as [Tensor, Tensor, Tensor];
+    const R = x.ndim > 0 ? x.size / Math.max(x.shape[0]!, 1) : 0;
+    if (params.dim !== 0 || x.dtype !== "float32" || src.dtype !== "float32" || x.ndim === 0 || x.shape[0] === 0 || src.size < MIN_SPARSE_SIZE) {
+      return cpuBackend.indexAdd(inputs, params);
+    }
+    const out = k.scatterAddRows(values32(x), indices(index), values32(src), x.shape[0]!, R, takeRecycledF32(x.size) ?? new Float32Array(x.size));
+    return out ? recycledTensor(out, x.shape.slice()) : cpuBackend.indexAdd(inputs, params);
+  };
+}
+
 /** A tensor over a kernel's output, which may be a recycled (possibly resident) buffer. */
 function recycledTensor(out: Float32Array, shape: number[]): Tensor {
   const t = Tensor.fromData(out, shape, "float32");
@@ -322,5 +399,11 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     scaledDotProductAttentionBackward: attn.backward,
     lstmRecurrence: lstmRecurrence(k),
     lstmRecurrenceBackward: lstmRecurrenceBackward(k),
+    spmm: spmm(k),
+    sddmm: sddmm(k),
+    scatterMax: scatterMax(k),
+    segmentSoftmax: segmentSoftmax(k),
+    indexSelect: indexSelect(k),
+    indexAdd: indexAdd(k),
   };
 }

@@ -130,12 +130,9 @@ export function softmax(src: Tensor, index: Tensor, options: { numNodes?: number
   return segmentSoftmax(src, int32(iv), n);
 }
 
-/** softmax with a checked index. */
+/** softmax with a checked index: one primitive (the maxima, exponentials, group sums and quotients in one kernel). */
 export function segmentSoftmax(src: Tensor, index: Tensor, numNodes: number): Tensor {
-  const max = apply("scatterMax", [src.detach(), index], { dimSize: numNodes });
-  const shifted = E.exp(E.sub(src, apply("indexSelect", [max, index], { dim: 0 })));
-  const sum = E.add(apply("indexAdd", [zeros([numNodes, ...src.shape.slice(1)], { dtype: src.dtype }), index, shifted], { dim: 0 }), 1e-16);
-  return E.div(shifted, apply("indexSelect", [sum, index], { dim: 0 }));
+  return apply("segmentSoftmax", [src, index], { numNodes });
 }
 
 /** The entries of a 1-D int32 group index of length `length` (non-negative). */

@@ -227,12 +227,34 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       fn: prim("spmm", { rows: 3 }),
     },
   ],
+  sddmm: [
+    {
+      // the pattern of a 4 × 3 COO matrix with a duplicate entry (0, 2): a (4, 2) rows against b (3, 2) rows
+      name: "sddmm on 5 entries, a (4, 2), b (3, 2)",
+      inputs: () => [idx([0, 2, 0, 1, 3], [5]), idx([2, 0, 2, 1, 1], [5]), f64([4, 2]), f64([3, 2])],
+      fn: prim("sddmm", { heads: 1 }),
+    },
+    {
+      // two heads of 3 columns each
+      name: "sddmm multi-head (a (3, 6), b (3, 6), 2 heads)",
+      inputs: () => [idx([0, 2, 0, 1, 2], [5]), idx([2, 0, 2, 1, 1], [5]), f64([3, 6]), f64([3, 6])],
+      fn: prim("sddmm", { heads: 2 }),
+    },
+  ],
   scatterMax: [
     {
       // segments {0, 3}, {2}, {1, 4}, and segment 3 empty (output 0, no gradient)
       name: "scatterMax of (5, 3) into 4 segments, one empty",
       inputs: () => [distinct([5, 3]), idx([0, 2, 1, 0, 2], [5])],
       fn: prim("scatterMax", { dimSize: 4 }),
+    },
+  ],
+  segmentSoftmax: [
+    {
+      // groups {0, 3}, {2}, {1, 4} of (5, 3) scores, group 3 empty
+      name: "segmentSoftmax of (5, 3) over 4 groups, one empty",
+      inputs: () => [f64([5, 3]), idx([0, 2, 1, 0, 2], [5])],
+      fn: prim("segmentSoftmax", { numNodes: 4 }),
     },
   ],
   nonzero: "not differentiable",

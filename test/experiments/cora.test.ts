@@ -8,13 +8,14 @@ import { runCoraGcn } from "../../src/experiments/cora-gcn.js";
 import { runCoraGat } from "../../src/experiments/cora-gat.js";
 import { runCoraSage } from "../../src/experiments/cora-sage.js";
 import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
+import { ValidationPatience } from "../../src/experiments/coraNodeClassification.js";
 
 const options = (seed = 0): ExperimentOptions => ({ seed, outDir: mkdtempSync(join(tmpdir(), "ds-cora-")), log: () => {} });
 
 describe("Cora node classification experiments", () => {
   it("are registered with the paper setups", () => {
     expect(findExperiment("cora-gcn").config).toMatchObject({ hidden: 16, dropout: 0.5, lr: 0.01, weightDecay: 5e-4, epochs: 200, seeds: 10 });
-    expect(findExperiment("cora-gat").config).toMatchObject({ heads: 8, hidden: 8, dropout: 0.6, lr: 0.005, weightDecay: 5e-4, seeds: 10 });
+    expect(findExperiment("cora-gat").config).toMatchObject({ heads: 8, hidden: 8, dropout: 0.6, lr: 0.005, weightDecay: 5e-4, patience: 100, seeds: 10 });
     expect(findExperiment("cora-sage").name).toBe("cora-sage");
   });
 
@@ -33,6 +34,34 @@ describe("Cora node classification experiments", () => {
     expect(gat.testAccuracyMean as number).toBeGreaterThan(0.5);
     const sage = await runCoraSage(options(), { seeds: 1, epochs: 12 });
     expect(sage.testAccuracyMean as number).toBeGreaterThan(0.5);
+  }, 300_000);
+});
+
+describe("ValidationPatience (the GAT code's early stopping)", () => {
+  it("saves only when accuracy and loss both improve, waits while either does, stops after `patience` epochs of neither", () => {
+    // Traced by hand through execute_cora.py's rule: acc ≥ best or loss ≤ lowest resets the counter,
+    // acc ≥ best and loss ≤ lowest saves.
+    const stopping = new ValidationPatience(2);
+    const trace = [
+      [0.5, 1.0], // both improve: save
+      [0.6, 1.1], // accuracy only: reset, no save
+      [0.6, 1.0], // ties on both (≥ and ≤): save
+      [0.55, 0.9], // loss only: reset, no save
+      [0.5, 0.95], // neither: waited 1
+      [0.6, 0.95], // accuracy tie: reset
+      [0.59, 0.91], // neither: waited 1
+      [0.58, 0.92], // neither: waited 2, stop
+    ].map(([acc, loss], i) => stopping.step(i + 1, acc!, loss!));
+    expect(trace.map((t) => t.save)).toEqual([true, false, true, false, false, false, false, false]);
+    expect(trace.map((t) => t.stop)).toEqual([false, false, false, false, false, false, false, true]);
+    expect(stopping.savedEpoch).toBe(3);
+  });
+
+  it("GAT with early stopping: same seed same result, at most `epochs` epochs per seed", async () => {
+    const a = await runCoraGat(options(3), { seeds: 1, epochs: 8, patience: 2 });
+    const b = await runCoraGat(options(3), { seeds: 1, epochs: 8, patience: 2 });
+    expect(a.testAccuracies).toEqual(b.testAccuracies);
+    expect((a.epochsRun as number[])[0]).toBeLessThanOrEqual(8);
   }, 300_000);
 });
 

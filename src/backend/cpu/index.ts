@@ -12,7 +12,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 import { layerNorm, layerNormBackward } from "./layerNorm.js";
 import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
-import { scatterMax, spmm } from "./sparse.js";
+import { scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export const cpuBackend: Backend = {
   neg: unaryKernel("neg"),
@@ -80,7 +80,9 @@ export const cpuBackend: Backend = {
   indexAdd,
   nonzero,
   spmm,
+  sddmm,
   scatterMax,
+  segmentSoftmax,
   matmul,
   linear,
   conv,

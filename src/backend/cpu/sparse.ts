@@ -1,4 +1,5 @@
-// CPU reference kernels for graphs: sparse × dense products (SpMM) and segment maxima over edge groups.
+// CPU reference kernels for graphs: sparse × dense products (SpMM), sampled dense-dense products (SDDMM),
+// segment maxima and the softmax over edge groups.
 import type { Kernel } from "../Backend.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { allocate } from "../../tensor/dtype.js";
@@ -38,6 +39,48 @@ export const spmm: Kernel<"spmm"> = ([row, col, values, x], { rows }) => {
   if (out instanceof Float32Array) spmm32(out, r, c, v as Float32Array, xv as Float32Array, F, H);
   else spmm64(out, r, c, v as Float64Array, xv as Float64Array, F, H);
   return Tensor.fromData(out, [rows, F], t.dtype);
+};
+
+/** out[e, h] = Σ_c a[row[e], h·C + c]·b[col[e], h·C + c] (C = F/H), summed in float64. */
+export const sddmm: Kernel<"sddmm"> = ([row, col, a, b], { heads }) => {
+  const F = a!.shape[1]!, H = heads, C = F / H;
+  const r = denseValues(row!) as Int32Array, c = denseValues(col!) as Int32Array;
+  const av = denseValues(a!) as Floats, bv = denseValues(b!) as Floats;
+  const out = allocate(a!.dtype, r.length * H) as Floats;
+  for (let e = 0; e < r.length; e++) {
+    const ra = r[e]! * F, cb = c[e]! * F;
+    for (let h = 0; h < H; h++) {
+      let acc = 0;
+      for (let k = h * C, end = k + C; k < end; k++) acc += av[ra + k]! * bv[cb + k]!;
+      out[e * H + h] = acc;
+    }
+  }
+  return Tensor.fromData(out, [r.length, H], a!.dtype);
+};
+
+/**
+ * Softmax over the groups of `index`: the group maxima (scatterMax's), then p = e^{src − max} (in src's
+ * dtype) and each group's sum of p in float64, in edge order; out = p / (sum + 1e-16).
+ */
+export const segmentSoftmax: Kernel<"segmentSoftmax"> = ([src, index], { numNodes }) => {
+  const t = src!;
+  const E = t.shape[0]!, inner = E === 0 ? 0 : t.size / E;
+  const max = denseValues(scatterMax([t, index!], { dimSize: numNodes }) as Tensor) as Floats;
+  const iv = denseValues(index!) as Int32Array, sv = denseValues(t) as Floats;
+  const out = allocate(t.dtype, t.size) as Floats;
+  const sums = new Float64Array(numNodes * inner);
+  for (let e = 0; e < E; e++) {
+    const g = iv[e]! * inner, s = e * inner;
+    for (let f = 0; f < inner; f++) {
+      out[s + f] = Math.exp(sv[s + f]! - max[g + f]!);
+      sums[g + f] += out[s + f]!;
+    }
+  }
+  for (let e = 0; e < E; e++) {
+    const g = iv[e]! * inner, s = e * inner;
+    for (let f = 0; f < inner; f++) out[s + f] = out[s + f]! / (sums[g + f]! + 1e-16);
+  }
+  return Tensor.fromData(out, t.shape.slice(), t.dtype);
 };
 
 /** out[n] = max of src[e] over the e with index[e] = n (first NaN wins); 0 for segments nobody points at. */

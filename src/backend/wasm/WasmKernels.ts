@@ -9,6 +9,7 @@ import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
+import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -142,6 +143,39 @@ export class WasmKernels {
     out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
   ): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
     return lstmBackward(this.runtime, T, B, H, dhs, dcs, whh, c0, cs, gates, reverse, out);
+  }
+
+  /**
+   * SpMM: out (rows × F) = A·x for the COO matrix A given by row, col and values (one per entry, or H per
+   * entry: head h multiplies columns h·F/H … (h + 1)·F/H − 1), x being M × F. Null when an index is out of range.
+   */
+  spmm(row: Int32Array, col: Int32Array, values: Float32Array, x: Float32Array, rows: number, M: number, F: number, H: number, out?: Float32Array): Float32Array | null {
+    return spmm(this.runtime, row, col, values, x, rows, M, F, H, out);
+  }
+
+  /** SDDMM: out (E × H)[e, h] = dot of a[row[e]] and b[col[e]] over head h's F/H columns; null when an index is out of range. */
+  sddmm(row: Int32Array, col: Int32Array, a: Float32Array, b: Float32Array, R: number, M: number, F: number, H: number, out?: Float32Array): Float32Array | null {
+    return sddmm(this.runtime, row, col, a, b, R, M, F, H, out);
+  }
+
+  /** Segment maximum: out (dimSize × inner)[n] = max of src[e] over index[e] = n (first NaN wins, empty groups 0); null when an index is out of range. */
+  scatterMax(src: Float32Array, index: Int32Array, inner: number, dimSize: number, out?: Float32Array): Float32Array | null {
+    return scatterMax(this.runtime, src, index, inner, dimSize, out);
+  }
+
+  /** Softmax over edge groups: out[e] = e^{src[e] − max_g} / (Σ_g e^{src − max_g} + 1e-16), g = index[e]; null when an index is out of range. */
+  segmentSoftmax(src: Float32Array, index: Int32Array, inner: number, dimSize: number, out?: Float32Array): Float32Array | null {
+    return segmentSoftmax(this.runtime, src, index, inner, dimSize, out);
+  }
+
+  /** Row gather (index_select along dim 0): out[i] = x[index[i]] for x of n rows of R floats; null when an index is out of range. */
+  gatherRows(x: Float32Array, index: Int32Array, n: number, R: number, out?: Float32Array): Float32Array | null {
+    return gatherRows(this.runtime, x, index, n, R, out);
+  }
+
+  /** Row scatter-add (index_add along dim 0): out = x, then out[index[i]] += src[i] in order; null when an index is out of range. */
+  scatterAddRows(x: Float32Array, index: Int32Array, src: Float32Array, n: number, R: number, out?: Float32Array): Float32Array | null {
+    return scatterAddRows(this.runtime, x, index, src, n, R, out);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */

@@ -126,6 +126,11 @@ export class WasmRuntime {
     return ptr;
   }
 
+  /** Allocates room for the int32 entries of `src` and copies them there (their bits, unchanged). */
+  putInt32(src: Int32Array): number {
+    return this.put(new Float32Array(src.buffer, src.byteOffset, src.length), 0, src.length);
+  }
+
   /**
    * The address of src[start] when src is a view of this module's (shared) linear memory, so a kernel
    * can read it in place; otherwise copies src[start, start + length) into the arena like put().

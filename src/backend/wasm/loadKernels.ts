@@ -45,6 +45,12 @@ export interface KernelExports {
     T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
     dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number,
   ): void;
+  spmm(row: number, col: number, values: number, x: number, out: number, E: number, rows: number, M: number, F: number, H: number): number;
+  sddmm(row: number, col: number, a: number, b: number, out: number, E: number, R: number, M: number, F: number, H: number): number;
+  scatterMax(src: number, index: number, out: number, seen: number, E: number, inner: number, dimSize: number): number;
+  segmentSoftmax(src: number, index: number, out: number, max: number, sums: number, seen: number, E: number, inner: number, dimSize: number): number;
+  gatherRows(x: number, index: number, out: number, m: number, n: number, R: number): number;
+  scatterAddRows(out: number, index: number, src: number, m: number, n: number, R: number): number;
 }
 
 /** Kernels that worker threads can run, by index in this list. */
