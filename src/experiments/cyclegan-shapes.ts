@@ -69,16 +69,34 @@ function meanL1(f: (x: Tensor) => Tensor, x: Tensor, y: Tensor): number {
  * true outline) for 8 test pairs, and loss.svg.
  */
 export async function runCycleGanShapes(opts: ExperimentOptions): Promise<ExperimentResult> {
+  return runCycleGan(opts, "cyclegan-shapes", "CycleGAN on shapes (outline ↔ filled)", (size, nTrain, nTest, seed) => {
+    const test = shapePairs(nTest, { size, generator: new Generator(seed * 1000 + 13) });
+    return {
+      domainA: shapePairs(nTrain, { size, generator: new Generator(seed * 1000 + 11) }).edges,
+      domainB: shapePairs(nTrain, { size, generator: new Generator(seed * 1000 + 12) }).filled,
+      testA: test.edges,
+      testB: test.filled,
+    };
+  });
+}
+
+/**
+ * Two unpaired training domains (N, 1, size, size) in [−1, 1] and a paired test set (testB[i] is
+ * testA[i] translated), from image side, training and test counts and the seed.
+ */
+export type CycleGanData = (size: number, nTrain: number, nTest: number, seed: number) => { domainA: Tensor; domainB: Tensor; testA: Tensor; testB: Tensor };
+
+/** The CycleGAN experiment's body on any unpaired data (see {@link runCycleGanShapes}); `name` prefixes its errors. */
+export async function runCycleGan(opts: ExperimentOptions, name: string, title: string, data: CycleGanData): Promise<ExperimentResult> {
   const p = opts.params ?? {};
   const epochs = opts.epochs ?? config.epochs, lr = opts.lr ?? config.lr;
   const batchSize = p.batchSize ?? config.batchSize, size = p.size ?? config.size, features = p.features ?? config.features, nLayers = p.nLayers ?? config.nLayers;
   const resnetBlocks = p.resnetBlocks ?? config.resnetBlocks;
   const nTrain = p.trainImages ?? config.trainImages, nTest = p.testImages ?? config.testImages;
   const depth = Math.log2(size);
-  if (!Number.isInteger(depth) || depth < 3) throw new Error(`cyclegan-shapes: --size must be a power of two ≥ 8, got ${size}`);
-  const domainA = shapePairs(nTrain, { size, generator: new Generator(opts.seed * 1000 + 11) }).edges;
-  const domainB = shapePairs(nTrain, { size, generator: new Generator(opts.seed * 1000 + 12) }).filled;
-  const test = shapePairs(nTest, { size, generator: new Generator(opts.seed * 1000 + 13) });
+  if (!Number.isInteger(depth) || depth < 3) throw new Error(`${name}: --size must be a power of two ≥ 8, got ${size}`);
+  const { domainA, domainB, testA, testB } = data(size, nTrain, nTest, opts.seed);
+  const test = { edges: testA, filled: testB };
   const rng = new Generator(opts.seed);
   const model = new CycleGAN({
     generatorType: resnetBlocks > 0 ? "resnet" : "unet", nBlocks: resnetBlocks || undefined,
@@ -116,7 +134,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   const translationL1BA = meanL1(ba, test.filled, test.edges);
   const cycleL1A = meanL1((x) => ba(ab(x)), test.edges, test.edges);
   const cycleL1B = meanL1((x) => ab(ba(x)), test.filled, test.filled);
-  opts.log(`test: outline → filled L1 ${translationL1AB.toFixed(4)} (input as output ${baselineL1.toFixed(4)}, untrained ${untrainedL1AB.toFixed(4)}), filled → outline L1 ${translationL1BA.toFixed(4)}, cycle L1 A ${cycleL1A.toFixed(4)}, B ${cycleL1B.toFixed(4)}`);
+  opts.log(`test: A → B L1 ${translationL1AB.toFixed(4)} (input as output ${baselineL1.toFixed(4)}, untrained ${untrainedL1AB.toFixed(4)}), B → A L1 ${translationL1BA.toFixed(4)}, cycle L1 A ${cycleL1A.toFixed(4)}, B ${cycleL1B.toFixed(4)}`);
 
   const k = Math.min(8, nTest);
   noGrad(() => {
@@ -129,7 +147,7 @@ export async function runCycleGanShapes(opts: ExperimentOptions): Promise<Experi
   });
   const xs = history.map((_, i) => i + 1);
   savePlot(join(opts.outDir, "loss.svg"), linePlot({
-    title: "CycleGAN on shapes (outline ↔ filled)", xLabel: "epoch", yLabel: "loss",
+    title, xLabel: "epoch", yLabel: "loss",
     series: [
       { name: "cycle L1 (A + B)", x: xs, y: history.map((h) => h.cycle) },
       { name: "D_A", x: xs, y: history.map((h) => h.dA) },

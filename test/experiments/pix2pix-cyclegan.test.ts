@@ -1,10 +1,11 @@
 // pix2pix-shapes and cyclegan-shapes on small budgets: learning signal, files written, same seed → same numbers.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPix2PixShapes } from "../../src/experiments/pix2pix-shapes.js";
 import { runCycleGanShapes } from "../../src/experiments/cyclegan-shapes.js";
+import { runCycleGanDigits } from "../../src/experiments/cyclegan-digits.js";
 import { findExperiment } from "../../src/experiments/index.js";
 
 const PNG = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -54,4 +55,16 @@ describe("cyclegan-shapes", () => {
     expect(withoutTime(a)).toEqual(withoutTime(b));
     expect(a.cycleL1A).not.toBe(c.cycleL1A);
   }, 60_000);
+});
+
+describe("cyclegan-digits", () => {
+  it("is registered; 2 epochs on 32 unpaired digits per domain: digit → inverted L1 below the untrained generator's; writes its images", async () => {
+    expect(findExperiment("cyclegan-digits").chapter).toBe("generative models");
+    const outDir = mkdtempSync(join(tmpdir(), "ds-cyclegan-digits-"));
+    const r = await runCycleGanDigits({ seed: 0, outDir, epochs: 2, log: () => {}, params: { trainImages: 32, testImages: 8, batchSize: 4, size: 16, features: 4 } });
+    expect(r.translationL1AB as number).toBeLessThan(r.untrainedL1AB as number);
+    // the baseline (input as output) is |a − (−a)| = 2|a|: far from 0 for digits in [−1, 1]
+    expect(r.baselineL1 as number).toBeGreaterThan(1);
+    for (const f of ["a2b.png", "b2a.png", "loss.svg"]) expect(existsSync(join(outDir, f)), f).toBe(true);
+  }, 120_000);
 });
