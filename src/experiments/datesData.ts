@@ -4,6 +4,8 @@
 import type { Tensor } from "../tensor/Tensor.js";
 import { tensor } from "../ops/creation.js";
 import type { Generator } from "../random/Generator.js";
+import { heatmap, panel } from "../plot/svg.js";
+import { savePlot } from "../plot/savePlot.js";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -117,3 +119,29 @@ export function batchTensors(pairs: DatePair[]): { src: Tensor; lengths: number[
 
 /** Target tokens back to text (the end token dropped, unknown ids as "?"). */
 export const decodeTokens = (tokens: number[]): string => tokens.filter((t) => t !== EOS).map((t) => TGT_CHARS[t - 3] ?? "?").join("");
+
+/** One decoded held-out date and its attention (output characters × input characters) for a heatmap. */
+export interface DateAttention {
+  source: string;
+  output: string;
+  attention: number[][];
+}
+
+/** Writes one attention heatmap per date side by side (input characters across, output characters down) to `path`. */
+export function saveDatesAttention(path: string, shown: readonly DateAttention[], title: string): void {
+  savePlot(path, panel(
+    shown.map((s) => heatmap({
+      values: s.attention,
+      title: s.source,
+      xTickLabels: [...s.source].map((c) => (c === " " ? "␣" : c)),
+      yTickLabels: [...s.output, "⏎"].slice(0, s.attention.length),
+      xLabel: "input character",
+      yLabel: "output character",
+      vmin: 0,
+      vmax: 1,
+      cellSize: 16,
+      colorBar: false,
+    })),
+    { title },
+  ));
+}

@@ -10,10 +10,10 @@ import { clipGradNorm_ } from "../nn/regularization.js";
 import { crossEntropy } from "../nn/functional/losses.js";
 import { Adam } from "../optim/Adam.js";
 import { Generator } from "../random/Generator.js";
-import { heatmap, linePlot, panel } from "../plot/svg.js";
+import { linePlot } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
-import { BOS, EOS, PAD, SRC_CHARS, TGT_CHARS, batchTensors, decodeTokens, generateDates, splitDays } from "./datesData.js";
+import { BOS, EOS, PAD, SRC_CHARS, TGT_CHARS, batchTensors, decodeTokens, generateDates, saveDatesAttention, splitDays, type DateAttention } from "./datesData.js";
 
 export { DATE_FORMATS, dateFromDayNumber, generateDates, isoDate, splitDays, weekday } from "./datesData.js";
 export type { CalendarDate, DatePair } from "./datesData.js";
@@ -100,7 +100,7 @@ export function runSeq2SeqDates(opts: ExperimentOptions, budget: Seq2SeqDatesBud
   const search = { bos: BOS, eos: EOS, maxLength: 12 };
   let exactGreedy = 0, exactBeam = 0, charsRight = 0, testLoss = 0;
   const samples: string[] = [];
-  const shown: { source: string; output: string; attention: number[][] }[] = [];
+  const shown: DateAttention[] = [];
   for (let i = 0; i < testSize; i += 256) {
     const pairs = test.slice(i, i + 256);
     const { src, lengths, tgtIn, tgtOut } = batchTensors(pairs);
@@ -131,21 +131,7 @@ export function runSeq2SeqDates(opts: ExperimentOptions, budget: Seq2SeqDatesBud
     yLabel: "cross-entropy (nats per character)",
     series: [{ name: "train", x: history.map((h) => h.step), y: history.map((h) => h.trainLoss) }],
   }));
-  savePlot(join(opts.outDir, "attention.svg"), panel(
-    shown.map((s) => heatmap({
-      values: s.attention,
-      title: s.source,
-      xTickLabels: [...s.source].map((c) => (c === " " ? "␣" : c)),
-      yTickLabels: [...s.output, "⏎"].slice(0, s.attention.length),
-      xLabel: "input character",
-      yLabel: "output character",
-      vmin: 0,
-      vmax: 1,
-      cellSize: 16,
-      colorBar: false,
-    })),
-    { title: "attention of greedy decoding on held-out dates" },
-  ));
+  saveDatesAttention(join(opts.outDir, "attention.svg"), shown, "attention of greedy decoding on held-out dates");
   return { exactMatchGreedy, exactMatchBeam, charAccuracyGreedy: charsRight / (testSize * 10), trainLoss, testLoss, steps: step, seconds: (performance.now() - started) / 1000 };
 }
 

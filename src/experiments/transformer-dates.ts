@@ -11,11 +11,11 @@ import { clipGradNorm_ } from "../nn/regularization.js";
 import { crossEntropy } from "../nn/functional/losses.js";
 import { AdamW } from "../optim/AdamW.js";
 import { Generator, manualSeed } from "../random/Generator.js";
-import { heatmap, linePlot, panel } from "../plot/svg.js";
+import { linePlot } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
 import { serialize } from "../io/safetensors.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
-import { BOS, EOS, PAD, SRC_CHARS, TGT_CHARS, batchTensors, decodeTokens, generateDates, splitDays } from "./datesData.js";
+import { BOS, EOS, PAD, SRC_CHARS, TGT_CHARS, batchTensors, decodeTokens, generateDates, saveDatesAttention, splitDays, type DateAttention } from "./datesData.js";
 
 /** Defaults; `--epochs`, `--lr`, `--train-size`, `--test-size`, `--d-model`, `--beam-width` and `--seed` override. */
 export const config = {
@@ -116,7 +116,7 @@ export function runTransformerDates(opts: ExperimentOptions, budget: Transformer
   const search = { bos: BOS, eos: EOS, maxLength: 12 };
   let exactGreedy = 0, exactBeam = 0, charsRight = 0, testLoss = 0;
   const samples: string[] = [], mistakes: string[] = [];
-  const shown: { source: string; output: string; attention: number[][] }[] = [];
+  const shown: DateAttention[] = [];
   for (let i = 0; i < testSize; i += 250) {
     const pairs = test.slice(i, i + 250);
     const { src, tgtIn, tgtOut } = batchTensors(pairs);
@@ -155,21 +155,7 @@ export function runTransformerDates(opts: ExperimentOptions, budget: Transformer
     yLabel: "cross-entropy (nats per character)",
     series: [{ name: "train", x: history.map((h) => h.step), y: history.map((h) => h.trainLoss) }],
   }));
-  savePlot(join(opts.outDir, "attention.svg"), panel(
-    shown.map((s) => heatmap({
-      values: s.attention,
-      title: s.source,
-      xTickLabels: [...s.source].map((c) => (c === " " ? "␣" : c)),
-      yTickLabels: [...s.output, "⏎"].slice(0, s.attention.length),
-      xLabel: "input character",
-      yLabel: "output character",
-      vmin: 0,
-      vmax: 1,
-      cellSize: 16,
-      colorBar: false,
-    })),
-    { title: "last decoder layer's cross-attention (mean over heads), held-out dates" },
-  ));
+  saveDatesAttention(join(opts.outDir, "attention.svg"), shown, "last decoder layer's cross-attention (mean over heads), held-out dates");
   return { exactMatch, exactMatchBeam, charAccuracy: charsRight / (testSize * 10), trainLoss, testLoss, steps: step, seconds: (performance.now() - started) / 1000 };
 }
 
