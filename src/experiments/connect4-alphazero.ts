@@ -21,6 +21,8 @@ export const config = {
   evalSimulations: 200,
   progressGames: 10,
   target: 0.9,
+  /** Value target (z + q) / 2 (see AlphaZeroConfig.valueTarget). */
+  valueTarget: "average" as const,
 };
 
 const budgetKeys = ["iterations", "selfPlayGames", "simulations", "trainSteps", "arenaGames", "evalGames", "evalSimulations", "progressGames"] as const;

@@ -286,6 +286,15 @@ export class PUCTSearch {
     this.pending = false;
   }
 
+  /** Q(root) = Σ_a W(root, a) / Σ_a N(root, a) for the player to move at the root; 0 before any simulation. */
+  rootValue(): number {
+    const root = this.root;
+    if (root === null || root.total === 0) return 0;
+    let w = 0;
+    for (let i = 0; i < root.actions.length; i++) w += root.valueSums[i]!;
+    return w / root.total;
+  }
+
   /** N(root, a) for every action a (0 for illegal ones), length numDistinctActions. */
   visitCounts(): number[] {
     const counts = new Array<number>(this.game.numDistinctActions).fill(0);
@@ -361,6 +370,11 @@ export interface Sample {
   policy: number[];
   /** Final outcome for the player to move: +1 win, 0 draw, −1 loss. */
   value: number;
+  /**
+   * The search's own estimate there: the mean value of the root's simulations, Σ_a W(s, a) / Σ_a N(s, a), for the
+   * player to move (recorded by self-play; the `"average"` value target uses it).
+   */
+  searchValue?: number;
 }
 
 /** One self-play game: its moves, the returns, and the training samples (position, visit distribution, outcome) it produced. */
@@ -386,7 +400,7 @@ export function playGames(
   if (!Number.isInteger(count) || count < 0) throw new Error(`playGames: count must be an integer ≥ 0, got ${count}`);
   const games = Array.from({ length: count }, () => newGame());
   const sides = Array.from({ length: count }, (_, i) => sidesOf(i));
-  const pending: { player: number; observation: number[]; legalMask: number[]; policy: number[] }[][] = games.map(() => []);
+  const pending: { player: number; observation: number[]; legalMask: number[]; policy: number[]; searchValue: number }[][] = games.map(() => []);
   const moves: number[][] = games.map(() => []);
   for (;;) {
     const active = games.map((_, i) => i).filter((i) => !games[i]!.isTerminal());
@@ -419,7 +433,7 @@ export function playGames(
       const visits = searches[k]!.visitCounts();
       const total = visits.reduce((a, b) => a + b, 0);
       if (record) {
-        pending[index]!.push({ player: game.currentPlayer, observation: game.observation(), legalMask: game.legalActionsMask(), policy: visits.map((n) => n / total) });
+        pending[index]!.push({ player: game.currentPlayer, observation: game.observation(), legalMask: game.legalActionsMask(), policy: visits.map((n) => n / total), searchValue: searches[k]!.rootValue() });
       }
       const action = chooseMove(visits, game.moveCount < side.temperatureMoves ? 1 : 0, generator);
       game.play(action);
@@ -508,7 +522,7 @@ export function transformSample(sample: Sample, symmetry: BoardSymmetry): Sample
     policy[symmetry.actions[a]!] = sample.policy[a]!;
     legalMask[symmetry.actions[a]!] = sample.legalMask[a]!;
   }
-  return { observation, legalMask, policy, value: sample.value };
+  return { ...sample, observation, legalMask, policy };
 }
 
 /**
@@ -559,6 +573,12 @@ export interface AlphaZeroConfig {
   arenaTemperatureMoves: number;
   /** Train on a random board symmetry of each sample (`boardSymmetries`). */
   augment: boolean;
+  /**
+   * The value head's target: `"outcome"` (AlphaZero's z, the game's result) or `"average"` ((z + q) / 2 with q the
+   * root search value of that position, which lowers the target's variance early in training; Prasad 2019,
+   * "Lessons from implementing AlphaZero", for Connect Four). Default `"outcome"`.
+   */
+  valueTarget?: "outcome" | "average";
   seed: number;
 }
 
@@ -645,6 +665,9 @@ export function trainAlphaZero(
     if (!Number.isInteger(cfg[key]) || cfg[key] < 1) throw new Error(`trainAlphaZero: ${key} must be an integer ≥ 1, got ${cfg[key]}`);
   }
   if (!Number.isInteger(cfg.trainSteps) || cfg.trainSteps < 0) throw new Error(`trainAlphaZero: trainSteps must be an integer ≥ 0, got ${cfg.trainSteps}`);
+  if (cfg.valueTarget !== undefined && cfg.valueTarget !== "outcome" && cfg.valueTarget !== "average") {
+    throw new Error(`trainAlphaZero: valueTarget must be "outcome" or "average", got ${JSON.stringify(cfg.valueTarget)}`);
+  }
   const start = performance.now();
   const probe = newGame();
   const observationSize = probe.observationShape.reduce((a, b) => a * b, 1);
@@ -686,7 +709,8 @@ export function trainAlphaZero(
       const obs = observationBatch(batch.map((s) => s.observation), observationSize);
       const mask = tensor(Float32Array.from(batch.flatMap((s) => s.legalMask)), { shape: [B, numActions] });
       const pi = tensor(Float32Array.from(batch.flatMap((s) => s.policy)), { shape: [B, numActions] });
-      const z = tensor(Float32Array.from(batch.map((s) => s.value)), { shape: [B] });
+      const average = cfg.valueTarget === "average";
+      const z = tensor(Float32Array.from(batch.map((s) => (average && s.searchValue !== undefined ? (s.value + s.searchValue) / 2 : s.value))), { shape: [B] });
       const [logits, v] = trainee.call(obs, mask);
       const { loss, policyLoss, valueLoss } = alphaZeroLoss(logits, v, pi, z);
       optimizer.zeroGrad();

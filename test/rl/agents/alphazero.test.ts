@@ -132,6 +132,24 @@ describe("PUCT search", () => {
     expect(block.root!.total).toBe(200); // the root's evaluation comes first; each simulation then adds a root visit
   });
 
+  it("rootValue is Σ W / Σ N over the root's edges for the player to move: near +1 where a move wins, negative where every move loses", () => {
+    // x x . / o o . / . . . with X to move: cell 2 wins (as in the test above).
+    const evaluator = new FixedEvaluator(uniform9);
+    const s = new PUCTSearch(TicTacToe.fromMoves([0, 3, 1, 4]), { cPuct: 1.5 });
+    expect(s.rootValue()).toBe(0); // nothing searched yet
+    runSearches([s], () => evaluator, 50);
+    const root = s.root!;
+    let w = 0;
+    for (let i = 0; i < root.actions.length; i++) w += root.valueSums[i]!;
+    expect(s.rootValue()).toBeCloseTo(w / root.total, 12);
+    // Most simulations go to the winning move (+1 each, a terminal backup); the evaluator says 0 elsewhere.
+    expect(s.rootValue()).toBeGreaterThan(0.5);
+    // From the loser's side it is negative: x o . / . x . / x . o with O to move; X threatens 2 and 3 at once.
+    const lost = new PUCTSearch(TicTacToe.fromMoves([4, 1, 0, 8, 6]), { cPuct: 1.5 });
+    runSearches([lost], () => evaluator, 200);
+    expect(lost.rootValue()).toBeLessThan(0);
+  });
+
   it("alphaZeroPlayer searches with a network and plays the most visited move", () => {
     const player = alphaZeroPlayer(new PolicyValueNet(27, 9, [16], new Generator(9)), 100);
     const game = TicTacToe.fromMoves([0, 3, 1, 4]);
@@ -244,6 +262,7 @@ describe("board symmetries", () => {
       expect(t.legalMask).toEqual(mapped.legalActionsMask());
       for (let a = 0; a < n; a++) expect(t.policy[sym.actions[a]!]).toBe(policy[a]);
       expect(t.value).toBe(-1);
+      expect(transformSample({ ...sampleOf(game, policy, -1), searchValue: 0.25 }, sym).searchValue).toBe(0.25);
     }
   });
 });
@@ -266,6 +285,7 @@ describe("self-play and training", () => {
         s.policy.forEach((p, a) => { if (s.legalMask[a] === 0) expect(p).toBe(0); });
         expect(s.value).toBe(g.returns[k % 2]); // player k % 2 moved at ply k
         expect(s.observation).toEqual(TicTacToe.fromMoves(g.moves.slice(0, k)).observation());
+        expect(Math.abs(s.searchValue!)).toBeLessThanOrEqual(1); // the root's mean backed-up value
       });
     }
   });
@@ -284,5 +304,17 @@ describe("self-play and training", () => {
     expect(again.history.map(({ seconds: _, ...h }) => h)).toEqual(always.history.map(({ seconds: _, ...h }) => h));
     expect(again.best.stateDict()["trunk.0.weight"]!.dataSync()).toEqual(always.best.stateDict()["trunk.0.weight"]!.dataSync());
     expect(always.selfPlayGames).toBe(8);
+  });
+
+  it("the value target: \"average\" trains on (z + q) / 2, so a run differs from \"outcome\"; a bad name is an error", () => {
+    const tiny = { iterations: 1, selfPlayGames: 4, simulations: 8, trainSteps: 1, batchSize: 8, arenaGames: 2, hidden: [8], arenaThreshold: 0 };
+    const make = () => new TicTacToe();
+    const outcome = trainAlphaZero(make, { ...tiny, valueTarget: "outcome" });
+    const plain = trainAlphaZero(make, tiny);
+    expect(plain.history[0]!.valueLoss).toBe(outcome.history[0]!.valueLoss); // "outcome" is the default
+    const average = trainAlphaZero(make, { ...tiny, valueTarget: "average" });
+    expect(average.history[0]!.policyLoss).toBe(outcome.history[0]!.policyLoss); // same games, same batches
+    expect(average.history[0]!.valueLoss).not.toBe(outcome.history[0]!.valueLoss);
+    expect(() => trainAlphaZero(make, { ...tiny, valueTarget: "mean" as "average" })).toThrow(/trainAlphaZero: valueTarget must be "outcome" or "average", got "mean"/);
   });
 });
