@@ -1,5 +1,6 @@
 // Shared body of the AlphaZero experiments: train on a board game, follow the best network against a fixed opponent, then a final match, curves and a plot.
 import { writeFileSync } from "node:fs";
+import { serialize } from "../io/safetensors.js";
 import { join } from "node:path";
 import { linePlot, panel } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
@@ -43,7 +44,7 @@ export interface AlphaZeroRunResult {
  * iteration and `evalGames` at the end (the best network searching `evalSimulations` per move, most visited
  * move, no noise; the opponent breaks ties at random, so games differ). Writes curves.json and
  * alphazero.svg; returns the final match's wins / draws / losses of the network, the training counts and
- * the seconds of training and of the final match.
+ * the seconds of training and of the final match. The best network's weights go to best.safetensors.
  */
 export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSettings): AlphaZeroRunResult {
   const { name, newGame, agent, opponent, opponentName, evalGames, evalSimulations, progressGames } = settings;
@@ -61,6 +62,8 @@ export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSett
 
   const h = run.history;
   writeFileSync(join(opts.outDir, "curves.json"), JSON.stringify({ history: h, progress }) + "\n");
+  // The best network's weights, loadable with io.load / PolicyValueNet.loadStateDict.
+  writeFileSync(join(opts.outDir, "best.safetensors"), serialize(run.best.stateDict(), { metadata: { experiment: name, seed: String(opts.seed) } }));
   const x = h.map((r) => r.selfPlayGames);
   const plots = [
     linePlot({

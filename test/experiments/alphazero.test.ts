@@ -12,6 +12,7 @@ import { runConnect4AlphaZero } from "../../src/experiments/connect4-alphazero.j
 import { TicTacToe } from "../../src/games/TicTacToe.js";
 import { minimaxBestActions } from "../../src/games/players.js";
 import { Generator } from "../../src/random/Generator.js";
+import { deserialize } from "../../src/io/safetensors.js";
 import { NetworkEvaluator, PolicyValueNet, alphaZeroDefaults, trainAlphaZero } from "../../src/rl/agents/AlphaZero.js";
 
 const options = (params: Record<string, number>): ExperimentOptions => ({ seed: 3, outDir: mkdtempSync(join(tmpdir(), "ds-alphazero-")), params, log: () => {} });
@@ -32,6 +33,13 @@ describe("AlphaZero experiments (tiny budgets)", () => {
     expect(curves.history).toHaveLength(2);
     expect(curves.progress.map((p) => p.wins + p.draws + p.losses)).toEqual([2, 2]);
     expect(readFileSync(join(opts.outDir, "alphazero.svg"), "utf8")).toMatch(/^<svg/);
+    // The best network's weights: every tensor of a network of the experiment's shape, and they load into one.
+    const weights = deserialize(new Uint8Array(readFileSync(join(opts.outDir, "best.safetensors"))));
+    expect(weights.metadata).toMatchObject({ experiment: "tictactoe-alphazero", seed: "3" });
+    const fresh = new PolicyValueNet(27, 9, (r.config as { hidden: number[] } | undefined)?.hidden ?? alphaZeroDefaults.hidden, new Generator(0));
+    expect(Object.keys(weights.tensors).sort()).toEqual(Object.keys(fresh.stateDict()).sort());
+    fresh.loadStateDict(weights.tensors);
+    expect(fresh.stateDict()["value_head.weight"]!.dataSync()).toEqual(weights.tensors["value_head.weight"]!.dataSync());
     // Same seed, same run.
     const again = runTicTacToeAlphaZero({ ...options(tiny) });
     expect({ ...again, trainingSeconds: 0, evalSeconds: 0 }).toEqual({ ...r, trainingSeconds: 0, evalSeconds: 0 });

@@ -561,6 +561,11 @@ export interface AlphaZeroConfig {
   /** Gradient steps per iteration. */
   trainSteps: number;
   learningRate: number;
+  /**
+   * When set, the learning rate follows a cosine from `learningRate` at the first iteration down to this value at the
+   * last (one rate per iteration); unset, it stays at `learningRate`.
+   */
+  learningRateFinal?: number;
   /** L2 penalty c·‖θ‖² as in the papers, added to the gradient by Adam (c = weightDecay / 2). */
   weightDecay: number;
   /** Trunk layer sizes (ReLU). */
@@ -614,6 +619,8 @@ export interface AlphaZeroIteration {
   valueLoss: number;
   /** The trained network's arena score against the best network. */
   arenaScore: number;
+  /** Adam's learning rate during this iteration's gradient steps. */
+  learningRate: number;
   accepted: boolean;
   seconds: number;
 }
@@ -665,6 +672,9 @@ export function trainAlphaZero(
     if (!Number.isInteger(cfg[key]) || cfg[key] < 1) throw new Error(`trainAlphaZero: ${key} must be an integer ≥ 1, got ${cfg[key]}`);
   }
   if (!Number.isInteger(cfg.trainSteps) || cfg.trainSteps < 0) throw new Error(`trainAlphaZero: trainSteps must be an integer ≥ 0, got ${cfg.trainSteps}`);
+  if (cfg.learningRateFinal !== undefined && !(cfg.learningRateFinal >= 0 && cfg.learningRateFinal <= cfg.learningRate)) {
+    throw new Error(`trainAlphaZero: learningRateFinal must be in [0, learningRate = ${cfg.learningRate}], got ${cfg.learningRateFinal}`);
+  }
   if (cfg.valueTarget !== undefined && cfg.valueTarget !== "outcome" && cfg.valueTarget !== "average") {
     throw new Error(`trainAlphaZero: valueTarget must be "outcome" or "average", got ${JSON.stringify(cfg.valueTarget)}`);
   }
@@ -698,6 +708,11 @@ export function trainAlphaZero(
     const samples = replay.flat();
 
     // 2. Training: cross-entropy to the visit distribution + MSE to the outcome (+ weight decay in Adam).
+    if (cfg.learningRateFinal !== undefined) {
+      const progress = cfg.iterations > 1 ? (it - 1) / (cfg.iterations - 1) : 1;
+      const lr = cfg.learningRateFinal + ((cfg.learningRate - cfg.learningRateFinal) * (1 + Math.cos(Math.PI * progress))) / 2;
+      for (const group of optimizer.paramGroups) group.lr = lr;
+    }
     let policySum = 0;
     let valueSum = 0;
     for (let step = 0; step < cfg.trainSteps; step++) {
@@ -741,6 +756,7 @@ export function trainAlphaZero(
       policyLoss: cfg.trainSteps > 0 ? policySum / cfg.trainSteps : NaN,
       valueLoss: cfg.trainSteps > 0 ? valueSum / cfg.trainSteps : NaN,
       arenaScore: arena.score,
+      learningRate: optimizer.paramGroups[0]!.lr,
       accepted,
       seconds: (performance.now() - start) / 1000,
     };

@@ -306,7 +306,7 @@ describe("self-play and training", () => {
     expect(always.selfPlayGames).toBe(8);
   });
 
-  it("the value target: \"average\" trains on (z + q) / 2, so a run differs from \"outcome\"; a bad name is an error", () => {
+  it("the value target: \"average\" trains on (z + q) / 2, so a run differs from \"outcome\"; learningRateFinal anneals by a cosine; bad values are errors", () => {
     const tiny = { iterations: 1, selfPlayGames: 4, simulations: 8, trainSteps: 1, batchSize: 8, arenaGames: 2, hidden: [8], arenaThreshold: 0 };
     const make = () => new TicTacToe();
     const outcome = trainAlphaZero(make, { ...tiny, valueTarget: "outcome" });
@@ -315,6 +315,11 @@ describe("self-play and training", () => {
     const average = trainAlphaZero(make, { ...tiny, valueTarget: "average" });
     expect(average.history[0]!.policyLoss).toBe(outcome.history[0]!.policyLoss); // same games, same batches
     expect(average.history[0]!.valueLoss).not.toBe(outcome.history[0]!.valueLoss);
+    expect(average.history[0]!.learningRate).toBe(1e-3); // constant without learningRateFinal
+    const cosine = trainAlphaZero(make, { ...tiny, iterations: 3, learningRateFinal: 1e-4 });
+    const rates = cosine.history.map((h) => h.learningRate);
+    [1e-3, 1e-4 + 0.9e-3 / 2, 1e-4].forEach((lr, i) => expect(rates[i]).toBeCloseTo(lr, 15)); // cos 0, cos π/2, cos π
+    expect(() => trainAlphaZero(make, { ...tiny, learningRateFinal: 2e-3 })).toThrow(/trainAlphaZero: learningRateFinal must be in \[0, learningRate = 0.001\], got 0.002/);
     expect(() => trainAlphaZero(make, { ...tiny, valueTarget: "mean" as "average" })).toThrow(/trainAlphaZero: valueTarget must be "outcome" or "average", got "mean"/);
   });
 });
