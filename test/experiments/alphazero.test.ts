@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExperimentOptions } from "../../src/experiments/Experiment.js";
 import { findExperiment } from "../../src/experiments/index.js";
-import { runTicTacToeAlphaZero } from "../../src/experiments/tictactoe-alphazero.js";
+import { runTicTacToeAlphaZero, config as ticTacToeConfig } from "../../src/experiments/tictactoe-alphazero.js";
 import { runConnect4AlphaZero } from "../../src/experiments/connect4-alphazero.js";
 import { TicTacToe } from "../../src/games/TicTacToe.js";
 import { minimaxBestActions } from "../../src/games/players.js";
@@ -36,7 +36,7 @@ describe("AlphaZero experiments (tiny budgets)", () => {
     // The best network's weights: every tensor of a network of the experiment's shape, and they load into one.
     const weights = deserialize(new Uint8Array(readFileSync(join(opts.outDir, "best.safetensors"))));
     expect(weights.metadata).toMatchObject({ experiment: "tictactoe-alphazero", seed: "3" });
-    const fresh = new PolicyValueNet(27, 9, (r.config as { hidden: number[] } | undefined)?.hidden ?? alphaZeroDefaults.hidden, new Generator(0));
+    const fresh = new PolicyValueNet(27, 9, ticTacToeConfig.hidden, new Generator(0));
     expect(Object.keys(weights.tensors).sort()).toEqual(Object.keys(fresh.stateDict()).sort());
     fresh.loadStateDict(weights.tensors);
     expect(fresh.stateDict()["value_head.weight"]!.dataSync()).toEqual(weights.tensors["value_head.weight"]!.dataSync());
