@@ -23,8 +23,6 @@ export const config = {
   target: 0.9,
   /** Value target (z + q) / 2 (see AlphaZeroConfig.valueTarget). */
   valueTarget: "average" as const,
-  /** Adam's rate annealed by a cosine from learningRate (1e-3) to 1e-4 over the iterations. */
-  learningRateFinal: 1e-4,
 };
 
 const budgetKeys = ["iterations", "selfPlayGames", "simulations", "trainSteps", "arenaGames", "evalGames", "evalSimulations", "progressGames"] as const;
