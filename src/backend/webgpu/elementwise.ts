@@ -18,6 +18,7 @@ const WG = 256;
  * and a sigmoid that never overflows.
  */
 const MATH = /* wgsl */ `
+fn ds_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; } // by the bits: WGSL may assume v == v
 fn ds_erf(x: f32) -> f32 {
   let a = abs(x);
   if (a < 0.5) {
@@ -90,7 +91,7 @@ const unaryF32: { [P in UnaryPrim]: string } = {
   cos: "cos(x)",
   tanh: "ds_tanh(x)",
   sigmoid: "ds_sigmoid(x)",
-  relu: "select(0.0, x, x > 0.0 || x != x)", // NaN stays NaN, as torch.relu
+  relu: "select(0.0, x, x > 0.0 || ds_isnan(x))", // NaN stays NaN, as torch.relu
   sign: "sign(x)",
   floor: "floor(x)",
   ceil: "ceil(x)",
@@ -116,8 +117,8 @@ const binaryF32: { [P in BinaryPrim]: string } = {
   div: "a / b",
   pow: "ds_pow(a, b)",
   // select, not max()/min(): NaN propagates as in PyTorch (WGSL's max/min may return either operand)
-  maximum: "select(b, a, a > b || a != a)",
-  minimum: "select(b, a, a < b || a != a)",
+  maximum: "select(b, a, a > b || ds_isnan(a))",
+  minimum: "select(b, a, a < b || ds_isnan(a))",
 };
 
 /** int32 arithmetic wraps around in WGSL, as Math.imul and `| 0` do on the CPU. */

@@ -19,8 +19,8 @@ const combine: { [P in WebGPUReduceOp]: string } = {
   sum: "a + b",
   mean: "a + b",
   prod: "a * b",
-  max: "select(a, b, b > a || b != b)",
-  min: "select(a, b, b < a || b != b)",
+  max: "select(a, b, b > a || NAN(b))",
+  min: "select(a, b, b < a || NAN(b))",
 };
 
 /**
@@ -48,7 +48,8 @@ function reduceShader(op: WebGPUReduceOp, t: string, nk: number, nr: number, wg:
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 var<workgroup> sh: array<${t}, ${wg}>;
-fn comb(a: ${t}, b: ${t}) -> ${t} { return ${combine[op]}; }
+fn ds_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; } // by the bits: WGSL may assume v == v
+fn comb(a: ${t}, b: ${t}) -> ${t} { return ${combine[op].replace("NAN(b)", t === "f32" ? "ds_isnan(b)" : "false")}; }
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let o = i32(wid.y * nwg.x + wid.x);
@@ -173,5 +174,66 @@ export function softmax(gpu: WebGPUDevice, x: GPULayout, dim: number, log = fals
   prm.push(...kept.map((d) => x.shape[d]!), ...kept.map((d) => x.strides[d]!), ...kept.map((d) => outStrides[d]!));
   const pipeline = gpu.pipeline(softmaxShader(log, kept.length, wg));
   gpu.dispatch(pipeline, [gpu.params(Int32Array.from(prm), op), out.buffer, x.buffer], grid(rows), op);
+  return out;
+}
+
+function argShader(isMax: boolean, nk: number, wg: number): string {
+  // prm: [outSize, n, offset, strideDim, identity bits (∓∞), keptShape[nk], keptStrides[nk]]
+  const better = isMax ? ">" : "<";
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> prm: array<i32>;
+@group(0) @binding(1) var<storage, read_write> out: array<i32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+var<workgroup> shv: array<f32, ${wg}>;
+var<workgroup> shi: array<i32, ${wg}>;
+// (v, i) beats the incumbent (w, j): a NaN wins (the first NaN, as on the CPU), then the better value, then the lower index
+fn ds_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; } // by the bits: WGSL may assume v == v
+fn wins(v: f32, i: i32, w: f32, j: i32) -> bool {
+  if (ds_isnan(v)) { return !ds_isnan(w) || i < j; }
+  if (ds_isnan(w)) { return false; }
+  return v ${better} w || (v == w && i < j);
+}
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let o = i32(wid.y * nwg.x + wid.x);
+  let live = o < prm[0];
+  var base = prm[2];
+${decompose("o", nk, 5, [5 + nk], ["base"])}
+  var bv = bitcast<f32>(prm[4]);
+  var bi = 2147483647;
+  if (live) {
+    for (var j = i32(lid); j < prm[1]; j += ${wg}) {
+      let v = x[base + j * prm[3]];
+      if (wins(v, j, bv, bi)) { bv = v; bi = j; }
+    }
+  }
+  shv[lid] = bv;
+  shi[lid] = bi;
+  workgroupBarrier();
+  for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s && wins(shv[lid + s], shi[lid + s], shv[lid], shi[lid])) { shv[lid] = shv[lid + s]; shi[lid] = shi[lid + s]; }
+    workgroupBarrier();
+  }
+  if (live && lid == 0u) { out[o] = select(shi[0], 0, shi[0] == 2147483647); }
+}`;
+}
+
+/** argmax / argmin of float32 `x` along `dim` (int32 indices; the first extremum wins, a NaN counts as extreme). */
+export function argReduce(gpu: WebGPUDevice, isMax: boolean, x: GPULayout, dim: number, keepdim: boolean): GPULayout {
+  const op = isMax ? "argmax" : "argmin";
+  gpuDType(op, x.dtype, ["float32"]);
+  const nd = x.shape.length;
+  if (!Number.isInteger(dim) || dim < 0 || dim >= nd) throw new Error(`${op}: dim ${dim} is out of range for a tensor of shape [${x.shape.join(", ")}]`);
+  const n = x.shape[dim]!;
+  const kept = x.shape.map((_, d) => d).filter((d) => d !== dim);
+  const outShape = keepdim ? x.shape.map((s, d) => (d === dim ? 1 : s)) : kept.map((d) => x.shape[d]!);
+  const out = allocateLayout(gpu, outShape, "int32", op);
+  const outSize = sizeOf(outShape);
+  if (outSize === 0) return out;
+  if (n === 0) throw new Error(`${op}: cannot take the ${op} of an empty dimension (shape [${x.shape.join(", ")}], dim ${dim})`);
+  const wg = workgroupSize(n);
+  const prm = [outSize, n, x.offset, x.strides[dim]!, isMax ? 0xff800000 | 0 : 0x7f800000, ...kept.map((d) => x.shape[d]!), ...kept.map((d) => x.strides[d]!)];
+  const pipeline = gpu.pipeline(argShader(isMax, kept.length, wg));
+  gpu.dispatch(pipeline, [gpu.params(Int32Array.from(prm), op), out.buffer, x.buffer], grid(outSize), op);
   return out;
 }

@@ -97,6 +97,13 @@ describe.skipIf(gpu === null)(`WebGPU elementwise kernels (${reason})`, () => {
     await expectClose(g, binary(g, "pow", toGPU(g, ai), toGPU(g, bi)), ai.pow(bi));
   });
 
+  it("NaN propagates through maximum, minimum and relu as in PyTorch", async () => {
+    const a = ds.tensor([NaN, 1, NaN, -2]), b = ds.tensor([0, NaN, NaN, 3]);
+    await expectClose(g, binary(g, "maximum", toGPU(g, a), toGPU(g, b)), a.maximum(b));
+    await expectClose(g, binary(g, "minimum", toGPU(g, a), toGPU(g, b)), a.minimum(b));
+    await expectClose(g, unary(g, "relu", toGPU(g, a)), a.relu());
+  });
+
   it("int32 add/sub/mul wrap around as on the CPU", async () => {
     const a = ds.tensor([2147483647, -5, 65536, 7], { dtype: "int32" }), b = ds.tensor([1, 3, 65536, -9], { dtype: "int32" });
     for (const prim of ["add", "sub", "mul", "maximum", "minimum"] as BinaryPrim[]) {

@@ -3,7 +3,7 @@
 // empty lines and empty outputs.
 import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
-import { reduce, softmax, type WebGPUReduceOp } from "../../../src/backend/webgpu/reduce.js";
+import { argReduce, reduce, softmax, type WebGPUReduceOp } from "../../../src/backend/webgpu/reduce.js";
 import { expectClose, probeWebGPU, toGPU } from "./gpu.js";
 
 const { gpu, reason } = await probeWebGPU();
@@ -81,5 +81,19 @@ describe.skipIf(gpu === null)(`WebGPU reductions and softmax (${reason})`, () =>
     // large logits: no overflow (the maximum is subtracted first)
     const big = ds.tensor([[1000, 999, -1000]]);
     await expectClose(g, softmax(g, toGPU(g, big), 1, true), ds.logSoftmax(big, 1), { atol: 1e-5, rtol: 0 });
+  });
+
+  it("argmax and argmin along each dim of a strided view: first extremum on ties, the first NaN wins", async () => {
+    ds.manualSeed(13);
+    const x = ds.randn([9, 300]).round().transpose(0, 1).slice(0, 0, 300, 2); // (150, 9), many ties
+    for (const dim of [0, 1]) {
+      for (const keepdim of [false, true]) {
+        await expectClose(g, argReduce(g, true, toGPU(g, x), dim, keepdim), x.argmax(dim, keepdim));
+        await expectClose(g, argReduce(g, false, toGPU(g, x), dim, keepdim), x.argmin(dim, keepdim));
+      }
+    }
+    const nan = ds.tensor([[1, NaN, 3, NaN], [-Infinity, -Infinity, 2, 2]]);
+    await expectClose(g, argReduce(g, true, toGPU(g, nan), 1, false), nan.argmax(1));
+    await expectClose(g, argReduce(g, false, toGPU(g, nan), 1, false), nan.argmin(1));
   });
 });
