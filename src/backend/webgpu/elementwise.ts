@@ -243,6 +243,22 @@ export function reluBackward(gpu: WebGPUDevice, g: GPULayout, y: GPULayout): GPU
   return runElementwise(gpu, "reluBackward", [g, y], g.shape, g.dtype, `select(${t}(0), x0, x1 > ${t}(0))`);
 }
 
+/**
+ * Binary cross-entropy per element of probabilities x and targets y of one shape (the primitive):
+ * −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)); the clamps are taken before the logarithm, so no
+ * infinity is formed (WGSL may assume there is none).
+ */
+export function binaryCrossEntropy(gpu: WebGPUDevice, x: GPULayout, y: GPULayout): GPULayout {
+  gpuDType("binaryCrossEntropy", x.dtype, ["float32"]);
+  if (y.dtype !== x.dtype || y.shape.length !== x.shape.length || y.shape.some((s, i) => s !== x.shape[i])) {
+    throw new Error(`binaryCrossEntropy: expected x and y of one shape and dtype, got ${x.dtype} [${x.shape.join(", ")}] and ${y.dtype} [${y.shape.join(", ")}]`);
+  }
+  // e^(−100) = 3.72e-44: below it log x < −100; log1p(−x) < −100 only where x rounds to 1 in float32
+  const logP = "select(-100.0, max(log(x0), -100.0), x0 > 3.7200760e-44)";
+  const logQ = "select(-100.0, max(ds_log1p(-x0), -100.0), x0 < 1.0)";
+  return runElementwise(gpu, "binaryCrossEntropy", [x, y], x.shape, "float32", `(x1 - 1.0) * ${logQ} - x1 * ${logP}`);
+}
+
 /** A dtype conversion as the CPU's cast: to int32 truncates (non-finite → 0), to bool tests for nonzero. */
 export function cast(gpu: WebGPUDevice, x: GPULayout, dtype: DType): GPULayout {
   const from: WebGPUDType = gpuDType("cast", x.dtype);

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../../src/autograd/prims.js";
-import { binary, cast, compare, contiguous, logicalNot, reluBackward, unary, where } from "../../../src/backend/webgpu/elementwise.js";
+import { binary, binaryCrossEntropy, cast, compare, contiguous, logicalNot, reluBackward, unary, where } from "../../../src/backend/webgpu/elementwise.js";
 import { expectClose, probeWebGPU, toGPU } from "./gpu.js";
 
 const { gpu, reason } = await probeWebGPU();
@@ -102,6 +102,13 @@ describe.skipIf(gpu === null)(`WebGPU elementwise kernels (${reason})`, () => {
     await expectClose(g, binary(g, "maximum", toGPU(g, a), toGPU(g, b)), a.maximum(b));
     await expectClose(g, binary(g, "minimum", toGPU(g, a), toGPU(g, b)), a.minimum(b));
     await expectClose(g, unary(g, "relu", toGPU(g, a)), a.relu());
+  });
+
+  it("binaryCrossEntropy matches the CPU primitive, saturating at 100 where x is 0 or 1", async () => {
+    ds.manualSeed(14);
+    const x = ds.cat([ds.rand([33]), ds.tensor([0, 1, 1e-45, 0.5])]), y = ds.cat([ds.rand([33]), ds.tensor([1, 0, 1, 0])]);
+    const cpu = ds.nn.functional.binaryCrossEntropy(x, y, { reduction: "none" });
+    await expectClose(g, binaryCrossEntropy(g, toGPU(g, x), toGPU(g, y)), cpu, { atol: 1e-6, rtol: 4e-6 });
   });
 
   it("int32 add/sub/mul wrap around as on the CPU", async () => {
