@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, WebGPU GEMM with --only=webgpu, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -47,6 +47,12 @@ const backend = ds.getBackendName();
 const threadsArg = process.argv.find((a) => a.startsWith("--threads="));
 if (threadsArg) await ds.setNumThreads(Number(threadsArg.slice(10)));
 const threads = ds.getNumThreads();
+
+// WebGPU runs only when asked for by name (--only=webgpu): it needs an adapter, and a CPU one is slow.
+if (only !== undefined && want("webgpu")) {
+  const { benchWebGPU } = await import("./webgpu.js");
+  await benchWebGPU(emit);
+}
 
 // Every timed call disposes its result, as the TF.js peer does (`tf.matMul(A, B).dispose()`) and as PyTorch
 // frees a tensor on its last reference: the next product of that size then writes into the freed block.

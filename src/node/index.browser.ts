@@ -35,6 +35,8 @@ export const readGraphDataset: typeof node.readGraphDataset = (name) =>
   nodeOnly(name === "cora" ? "graph.cora" : "graph.karateClub", `in a browser, fetch data/${name}.json.gz, decompress and parse it, and pass the object to graph.${name === "cora" ? "coraFromJson" : "karateFromJson"}`);
 export const readEdgeListText: typeof node.readEdgeListText = () =>
   nodeOnly("graph.readEdgeList", "in a browser, read the file's text yourself and pass it to graph.parseEdgeList");
+/** In a browser WebGPU is navigator.gpu; Dawn's Node bindings do not exist there. */
+export const nodeWebGPU: typeof node.nodeWebGPU = async () => ({ gpu: null, reason: "Dawn's Node bindings exist only in Node.js; in a browser WebGPU is navigator.gpu, which this one lacks (Chromium needs a secure context)" });
 /** No dataset-file host in a browser: data.readIdxFile and the datasets' loaders say what to do instead. */
 export const datasetFilesHost: typeof node.datasetFilesHost = null;
 

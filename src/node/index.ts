@@ -14,6 +14,7 @@ export { readGraphDataset, readEdgeListText } from "../graph/nodeData.js";
 export { savePlot } from "../plot/savePlot.js";
 export { savePng } from "./savePng.js";
 export { readImageFile } from "./imageFiles.js";
+export { nodeWebGPU } from "./webgpu.js";
 export type { DecodedImage } from "./imageFiles.js";
 
 /** The dataset-file host data/ reads through (null in a browser, where index.browser.ts stands here). */
