@@ -1,9 +1,15 @@
-// Dehazing: the dark channel prior with guided-filter refinement, the guided filter itself, and the PSNR/SSIM image-quality measures.
+// Dehazing: the dark channel prior with guided-filter refinement, the guided filter itself, the PSNR/SSIM
+// image-quality measures, and two learned dehazers (AOD-Net, and the Pix2Pix U-Net used as one).
 import { Tensor } from "../tensor/Tensor.js";
 import { tensor } from "../ops/creation.js";
 import { describe } from "../tensor/validate.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
-import { isFloating } from "../tensor/dtype.js";
+import { isFloating, type DType } from "../tensor/dtype.js";
+import { cat } from "../ops/movement.js";
+import { Module } from "../nn/Module.js";
+import { Conv2d } from "../nn/Conv.js";
+import type { Generator } from "../random/Generator.js";
+import { UNetGenerator, type UNetGeneratorOptions } from "../generative/pix2pix.js";
 
 // ---- helpers on planes of float64 values ------------------------------------------------------
 
@@ -375,4 +381,98 @@ export function ssim(a: Tensor, b: Tensor, options: SSIMOptions = {}): number {
     total += sum / n;
   }
   return total / (N * C);
+}
+
+// ---- learned dehazers ------------------------------------------------------------------------
+
+/** Options of {@link AODNet}. */
+export interface AODNetOptions {
+  /** The constant bias b of J = K·I − K + b (default 1, as the paper). */
+  bias?: number;
+  dtype?: DType;
+  /** Random source of the initial weights (PyTorch's default conv initialization). */
+  generator?: Generator;
+}
+
+/**
+ * AOD-Net, the All-in-One Dehazing Network (Li, Peng, Wang, Xu and Feng, ICCV 2017,
+ * https://arxiv.org/abs/1707.06543). The scattering model is rewritten with one unknown,
+ * J = K(x)·I − K(x) + b, where K folds the transmission and the airlight together; a K-estimation
+ * module of five small convolutions (3 channels each, ReLU after each) predicts it, with
+ * concatenations as multi-scale skips:
+ * conv1 1×1 (I) → conv2 3×3 (conv1) → conv3 5×5 [conv1, conv2] → conv4 7×7 [conv2, conv3] →
+ * conv5 3×3 [conv1, conv2, conv3, conv4] = K; the clean image is ReLU(K·I − K + b) with b = 1.
+ * 1,761 parameters; the input is [N, 3, H, W] in [0, 1], any size (every conv keeps it). The field
+ * names give the state-dict keys of the widely used PyTorch implementation (`e_conv1.weight`, …).
+ * Train with the MSE between the output and the clean image.
+ */
+export class AODNet extends Module<[hazy: Tensor], Tensor> {
+  eConv1: Conv2d;
+  eConv2: Conv2d;
+  eConv3: Conv2d;
+  eConv4: Conv2d;
+  eConv5: Conv2d;
+  readonly bias: number;
+  constructor(options: AODNetOptions = {}) {
+    super();
+    if (typeof options !== "object" || options === null) throw new Error(`AODNet: options must be an object, got ${describe(options)}`);
+    const bias = options.bias ?? 1;
+    if (typeof bias !== "number" || !Number.isFinite(bias)) throw new Error(`AODNet: bias must be a finite number, got ${describe(bias)}`);
+    this.bias = bias;
+    const o = { dtype: options.dtype, generator: options.generator };
+    this.eConv1 = new Conv2d(3, 3, 1, { ...o });
+    this.eConv2 = new Conv2d(3, 3, 3, { padding: 1, ...o });
+    this.eConv3 = new Conv2d(6, 3, 5, { padding: 2, ...o });
+    this.eConv4 = new Conv2d(6, 3, 7, { padding: 3, ...o });
+    this.eConv5 = new Conv2d(12, 3, 3, { padding: 1, ...o });
+  }
+  /** K(I), the module's estimate of the folded transmission and airlight, [N, 3, H, W]. */
+  estimateK(hazy: Tensor): Tensor {
+    if (!(hazy instanceof Tensor) || hazy.ndim !== 4 || hazy.shape[1] !== 3) {
+      throw new Error(`AODNet: input must be a batch of RGB images [N, 3, H, W], got ${describeTensor(hazy)}`);
+    }
+    const x1 = this.eConv1.call(hazy).relu();
+    const x2 = this.eConv2.call(x1).relu();
+    const x3 = this.eConv3.call(cat([x1, x2], 1)).relu(); // (N, 6, H, W) in
+    const x4 = this.eConv4.call(cat([x2, x3], 1)).relu(); // (N, 6, H, W) in
+    return this.eConv5.call(cat([x1, x2, x3, x4], 1)).relu(); // (N, 12, H, W) in
+  }
+  forward(hazy: Tensor): Tensor {
+    const k = this.estimateK(hazy);
+    return k.mul(hazy).sub(k).add(this.bias).relu(); // J = K·I − K + b
+  }
+  override extraRepr(): string {
+    return this.bias === 1 ? "" : `bias=${this.bias}`;
+  }
+}
+
+/** Options of {@link Pix2PixDehazer}: the U-Net generator's (see `generative.UNetGeneratorOptions`). */
+export type Pix2PixDehazerOptions = UNetGeneratorOptions;
+
+/**
+ * The Pix2Pix generator (Isola et al. 2017, `generative.UNetGenerator` with 3 channels in and out)
+ * as a dehazer: images in [0, 1] are mapped to the generator's [−1, 1] and back,
+ * J = (G(2I − 1) + 1) / 2. Train `net` on (2·hazy − 1, 2·clean − 1) pairs with
+ * `generative.pix2pixStep` and a `generative.PatchDiscriminator(6)`; H and W must be multiples of
+ * 2^depth (depth 6 takes 64 × 64 down to 1 × 1).
+ *
+ * ```ts fragment
+ * const dehazer = new vision.dehaze.Pix2PixDehazer({ depth: 6, features: 16 });
+ * const D = new generative.PatchDiscriminator(6, { features: 16, nLayers: 2 });
+ * generative.pix2pixStep(dehazer.net, D, optG, optD, hazy.mul(2).sub(1), clean.mul(2).sub(1));
+ * ```
+ */
+export class Pix2PixDehazer extends Module<[hazy: Tensor], Tensor> {
+  /** The U-Net generator, working on images in [−1, 1]. */
+  net: UNetGenerator;
+  constructor(options: Pix2PixDehazerOptions = {}) {
+    super();
+    this.net = new UNetGenerator(3, 3, options);
+  }
+  forward(hazy: Tensor): Tensor {
+    if (!(hazy instanceof Tensor) || hazy.ndim !== 4 || hazy.shape[1] !== 3) {
+      throw new Error(`Pix2PixDehazer: input must be a batch of RGB images [N, 3, H, W] in [0, 1], got ${describeTensor(hazy)}`);
+    }
+    return this.net.call(hazy.mul(2).sub(1)).add(1).mul(0.5);
+  }
 }

@@ -2,9 +2,9 @@
 // reference (test/fixtures/dehaze/make_dehaze_fixture.py), exact identities of the haze model, and DCP on HazyScenes.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { tensor, vision } from "../../src/index.js";
+import { generative, manualSeed, nn, tensor, vision, type Tensor } from "../../src/index.js";
 
-const { darkChannelPrior, guidedFilter, psnr, ssim } = vision.dehaze;
+const { darkChannelPrior, guidedFilter, psnr, ssim, AODNet, Pix2PixDehazer } = vision.dehaze;
 
 interface Fixture {
   metrics: { shape: number[]; a: number[]; b: number[]; psnr: number; psnr_max255: number; ssim: number }[];
@@ -169,5 +169,59 @@ describe("vision.dehaze.darkChannelPrior", () => {
     expect(() => darkChannelPrior(hazy, { patchSize: 4 })).toThrow(/darkChannelPrior: patchSize must be an odd integer ≥ 1, got 4/);
     expect(() => darkChannelPrior(hazy, { omega: 1.5 })).toThrow(/darkChannelPrior: omega must be a number in \[0, 1\]/);
     expect(() => darkChannelPrior(hazy, { guidedFilter: { radius: -1, eps: 1 } })).toThrow(/darkChannelPrior: guidedFilter must be/);
+  });
+});
+
+interface AODFixture {
+  state_dict: Record<string, { shape: number[]; values: number[] }>;
+  x: { shape: number[]; values: number[] };
+  target: number[];
+  out: number[];
+  loss: number;
+  grads: Record<string, number[]>;
+  num_parameters: number;
+}
+const aod = JSON.parse(readFileSync(new URL("../fixtures/dehaze/aodnet.json", import.meta.url), "utf8")) as AODFixture;
+
+describe("vision.dehaze.AODNet", () => {
+  it("equals PyTorch's AOD-Net (state-dict keys, output, MSE and every parameter's gradient)", () => {
+    const net = new AODNet({ dtype: "float64" });
+    expect(Object.keys(net.stateDict()).sort()).toEqual(Object.keys(aod.state_dict).sort());
+    expect([...net.parameters()].reduce((n, p) => n + p.size, 0)).toBe(aod.num_parameters);
+    const state: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(aod.state_dict)) state[k] = tensor(Float64Array.from(v.values), { shape: v.shape });
+    net.loadStateDict(state);
+    const x = tensor(Float64Array.from(aod.x.values), { shape: aod.x.shape });
+    const out = net.call(x);
+    expect(maxAbsDiff(values(out), aod.out)).toBeLessThan(1e-12);
+    const loss = nn.functional.mseLoss(out, tensor(Float64Array.from(aod.target), { shape: aod.x.shape }));
+    expect(loss.item()).toBeCloseTo(aod.loss, 12);
+    loss.backward();
+    for (const [name, p] of net.namedParameters()) expect(maxAbsDiff(values(p.grad!), aod.grads[name]!)).toBeLessThan(1e-12);
+  });
+
+  it("keeps the image size and rejects non-RGB input", () => {
+    manualSeed(0);
+    const net = new AODNet();
+    expect(net.call(tensor(new Float32Array(2 * 3 * 13 * 10), { shape: [2, 3, 13, 10] })).shape).toEqual([2, 3, 13, 10]);
+    expect(() => net.call(tensor(new Float32Array(3 * 8 * 8), { shape: [3, 8, 8] }))).toThrow(/AODNet: input must be a batch of RGB images \[N, 3, H, W\], got \[3,8,8\]/);
+  });
+});
+
+describe("vision.dehaze.Pix2PixDehazer", () => {
+  it("is generative.UNetGenerator(3, 3) between [0, 1] and its [−1, 1]: J = (G(2I − 1) + 1) / 2", () => {
+    manualSeed(0);
+    const dehazer = new Pix2PixDehazer({ depth: 3, features: 4 });
+    expect(dehazer.net).toBeInstanceOf(generative.UNetGenerator);
+    expect(Object.keys(dehazer.stateDict())[0]).toBe("net.down.0.0.weight");
+    dehazer.eval();
+    const x = new vision.datasets.HazyScenes({ length: 2, size: 16 }).get(1).hazy.unsqueeze(0);
+    const out = dehazer.call(x);
+    expect(out.shape).toEqual([1, 3, 16, 16]);
+    const expected = dehazer.net.call(x.mul(2).sub(1));
+    expect(maxAbsDiff(values(out), values(expected).map((v) => (v + 1) / 2))).toBeLessThan(1e-6);
+    expect(Math.min(...values(out))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values(out))).toBeLessThanOrEqual(1);
+    expect(() => dehazer.call(x.select(0, 0))).toThrow(/Pix2PixDehazer: input must be a batch of RGB images/);
   });
 });
