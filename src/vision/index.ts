@@ -4,6 +4,7 @@ export * as models from "./models/index.js";
 export * as ops from "./ops/index.js";
 export * as coco from "./coco/index.js";
 export * as datasets from "./datasets/index.js";
+export * as dehaze from "./dehaze.js";
 export { saliency, makeGrid, filterGrid, confusionMatrix, confusionMatrixImage, imagePng } from "./visualize.js";
 export type { MakeGridOptions } from "./visualize.js";
 export { activationMaximization } from "./activationMax.js";
