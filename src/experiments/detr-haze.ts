@@ -21,7 +21,7 @@ import { linePlot } from "../plot/svg.js";
 import { savePlot } from "../plot/savePlot.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 
-/** Defaults; `--epochs`, `--lr`, `--train-size`, `--test-size`, `--hidden`, `--queries` and `--seed` override. */
+/** Defaults; `--epochs`, `--lr`, `--train-size`, `--test-size`, `--hidden`, `--queries`, `--batch` and `--seed` override. */
 export const config = {
   trainSize: 1000,
   testSize: 200,
@@ -57,6 +57,7 @@ export interface DetrHazeBudget {
   testSize?: number;
   hidden?: number;
   queries?: number;
+  batch?: number;
   /**
    * The dehazer applied to the [N, 3, H, W] hazy test images for `mapDehazed`. Default: the dark
    * channel prior (`vision.dehaze.darkChannelPrior`) with its defaults.
@@ -112,7 +113,7 @@ export function runDetrHaze(opts: ExperimentOptions, budget: DetrHazeBudget = {}
     { params: backboneParams, lr: lr * config.backboneLrFactor },
   ], { lr, weightDecay: config.weightDecay });
   const baseLrs = optimizer.paramGroups.map((group) => group.lr);
-  const batch = Math.min(config.batch, trainSize);
+  const batch = Math.min(budget.batch ?? config.batch, trainSize);
   const stepsPerEpoch = Math.ceil(trainSize / batch), totalSteps = epochs * stepsPerEpoch;
   const dropStep = Math.floor(config.lrDropAt * totalSteps);
   opts.log(`${trainSize} hazy training / ${testSize} test scenes (${config.imageSize}×${config.imageSize}); ${[...model.parameters()].reduce((n, p) => n + p.size, 0)} parameters; ${totalSteps} steps of ${batch}`);
@@ -211,10 +212,11 @@ export const experiment: Experiment = {
     testSize: { description: "hazy test scenes (with their dehazed and clean versions)", default: config.testSize },
     hidden: { description: "Transformer width d", default: config.hidden },
     queries: { description: "object queries (at most this many detections per image)", default: config.queries },
+    batch: { description: "images per training step", default: config.batch },
   },
   quick: { trainSize: 8, testSize: 4, hidden: 16, queries: 4 },
   config,
   run: (opts) => runDetrHaze(opts, {
-    trainSize: opts.params?.trainSize, testSize: opts.params?.testSize, hidden: opts.params?.hidden, queries: opts.params?.queries,
+    trainSize: opts.params?.trainSize, testSize: opts.params?.testSize, hidden: opts.params?.hidden, queries: opts.params?.queries, batch: opts.params?.batch,
   }),
 };

@@ -15,7 +15,7 @@ describe("detr-haze", () => {
     const seen: number[][] = [];
     const run = () => {
       const outDir = mkdtempSync(join(tmpdir(), "ds-detr-"));
-      const r = runDetrHaze({ seed: 0, outDir, epochs: 2, log: () => {} }, { trainSize: 8, testSize: 6, hidden: 16, queries: 6, dehaze: (hazy) => (seen.push(hazy.shape), hazy) });
+      const r = runDetrHaze({ seed: 0, outDir, epochs: 2, log: () => {} }, { trainSize: 8, testSize: 6, hidden: 16, queries: 6, dehaze: (hazy) => (seen.push([...hazy.shape]), hazy) });
       expect(existsSync(join(outDir, "predictions.png"))).toBe(true);
       return r;
     };
