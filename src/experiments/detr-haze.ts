@@ -26,10 +26,10 @@ export const config = {
   trainSize: 1000,
   testSize: 200,
   imageSize: 64,
-  epochs: 24,
-  batch: 16,
+  epochs: 20,
+  batch: 8,
   /** AdamW learning rate of the transformer and heads (DETR: 1e-4; higher converges faster at this scale). */
-  lr: 3e-4,
+  lr: 5e-4,
   /** The backbone's learning rate as a fraction of lr (DETR: 1e-5 / 1e-4). */
   backboneLrFactor: 1,
   weightDecay: 1e-4,
