@@ -11,3 +11,4 @@ export { activationMaximization } from "./activationMax.js";
 export type { ActivationMaximizationOptions, ActivationMaximizationResult } from "./activationMax.js";
 export { fgsm, pgd, robustAccuracy, adversarialTrainingStep } from "./adversarial.js";
 export type { FGSMOptions, PGDOptions, Attack, AttackLoss, AdversarialTrainingOptions } from "./adversarial.js";
+export * as detection from "./detection.js";

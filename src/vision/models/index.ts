@@ -12,3 +12,7 @@ export { summary, ModelSummary } from "./summary.js";
 export type { SummaryRow, SummaryOptions } from "./summary.js";
 export { ViT, ViTEncoder, ViTEncoderBlock } from "./ViT.js";
 export type { ViTOptions } from "./ViT.js";
+export { DETR, DETRBackbone, DETRTransformer, DETREncoderLayer, DETRDecoderLayer, MLP, positionEmbeddingSine } from "./DETR.js";
+export type { DETROptions, DETROutput, PositionEmbeddingSineOptions } from "./DETR.js";
+export { HungarianMatcher, SetCriterion } from "./SetCriterion.js";
+export type { DETRTarget, DETRPredictions, Matching, HungarianMatcherOptions, SetCriterionOptions, SetLoss } from "./SetCriterion.js";
