@@ -15,18 +15,10 @@ import { formatTensor } from "./format.js";
 import { inplace, inplaceArith } from "../ops/inplace.js";
 import { releaseStorage } from "./recycle.js";
 import "./disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
+import { Storage, type TensorView } from "../backend/storage.js";
 
-/** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
-export class Storage {
-  version = 0;
-  /**
-   * Claims on `data`: tensors built over it that were not disposed, plus tape nodes that saved one of
-   * them. When it drops to 0 (see Tensor.dispose) the memory goes back for reuse. Tensors that are
-   * simply dropped never release their claim, so their storage is left to the garbage collector.
-   */
-  refs = 0;
-  constructor(public data: TypedArray) {}
-}
+export { Storage };
+export type { DeviceBuffer } from "../backend/storage.js";
 
 /** A plain JS value that can stand for a 0-d tensor: a number or a boolean. */
 export type Scalar = number | boolean;
@@ -54,7 +46,7 @@ export interface ReduceOptions {
  * x.grad; // tensor([[2., 4.], [6., 8.]])
  * ```
  */
-export class Tensor {
+export class Tensor implements TensorView {
   /** Backing field of `grad`; library code that does not keep the gradient uses peekGrad/setGradQuietly. */
   gradValue: Tensor | null = null;
   /**

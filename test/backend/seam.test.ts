@@ -1,0 +1,80 @@
+// The backend seam: src/backend/ sees storage plus layout, never a Tensor, and sits in no import cycle.
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const src = join(root, "src");
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Every relative module a file imports or re-exports (type-only imports included), as src-relative .ts paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|(?:^|\n)\s*import\s+"([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
+  return specs
+    .filter((s) => s.startsWith("."))
+    .map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, ".ts"));
+}
+
+const files = tsFiles(src).map((f) => relative(src, f));
+const graph = new Map(files.map((f) => [f, importsOf(join(src, f)).filter((d) => files.includes(d))]));
+
+/** Strongly connected components of the import graph (Tarjan), only those with a cycle. */
+function cycles(): string[][] {
+  const index = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>();
+  const stack: string[] = [], out: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1) out.push(scc.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return out;
+}
+
+describe("backend seam", () => {
+  it("finds the import graph (the scan itself works)", () => {
+    expect(graph.get("autograd/engine.ts")).toContain("backend/registry.ts");
+    expect(graph.get("tensor/Tensor.ts")).toContain("ops/elementwise.ts");
+  });
+
+  it("src/backend imports nothing from tensor/Tensor.ts or ops/ (type-only imports included)", () => {
+    const offending = files
+      .filter((f) => f.startsWith("backend/"))
+      .flatMap((f) => graph.get(f)!.filter((d) => d === "tensor/Tensor.ts" || d.startsWith("ops/")).map((d) => `${f} -> ${d}`));
+    expect(offending).toEqual([]);
+  });
+
+  it("no file of src/backend is in an import cycle with files outside it", () => {
+    const mixed = cycles()
+      .filter((scc) => scc.some((f) => f.startsWith("backend/")) && scc.some((f) => !f.startsWith("backend/")))
+      .map((scc) => scc.filter((f) => f.startsWith("backend/")));
+    expect(mixed).toEqual([]);
+  });
+});
