@@ -2,13 +2,13 @@
 import type { Prim, PrimParams } from "../autograd/prims.js";
 import type { TensorView } from "./storage.js";
 
-export type { DeviceBuffer, TensorView } from "./storage.js";
-export { Storage, View, viewFromData } from "./storage.js";
+export type { DeviceBuffer, TensorView, ViewFactory } from "./storage.js";
+export { Storage, View, makeView, setViewFactory, viewFromData } from "./storage.js";
 
 /**
  * A kernel computes one primitive on storage plus layout (any strides; inputs are the op's tensors,
  * seen as {@link TensorView}s) and returns fresh output view(s), made with `viewFromData` from
- * ./storage.ts; view primitives (reshape, permute, expand, slice) may return `new View(...)` over an
+ * ./storage.ts; view primitives (reshape, permute, expand, slice) may return `makeView(...)` over an
  * input's storage. The autograd engine turns the outputs into tensors. Shapes and dtypes have been
  * validated by the op before the kernel runs.
  */

@@ -78,7 +78,26 @@ function rowMajor(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** Builds a view over a storage: {@link View}s by default; see {@link setViewFactory}. */
+export type ViewFactory = (storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) => TensorView;
+
+let factory: ViewFactory = (storage, shape, strides, offset, dtype) => new View(storage, shape, strides, offset, dtype);
+
+/**
+ * Sets what {@link makeView} and {@link viewFromData} build. The tensor layer installs the Tensor
+ * constructor, so that kernel outputs are tensors from the start and the engine need not wrap each
+ * one (an allocation per op that showed in the per-op overhead); kernels still see only views.
+ */
+export function setViewFactory(make: ViewFactory): void {
+  factory = make;
+}
+
+/** A view over `storage` with the given layout (no copy): how view kernels return their result. */
+export function makeView(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType): TensorView {
+  return factory(storage, shape, strides, offset, dtype);
+}
+
 /** A fresh contiguous view over `data` (no copy): how kernels return the arrays they computed. */
-export function viewFromData(data: TypedArray, shape: readonly number[], dtype: DType): View {
-  return new View(new Storage(data), shape, rowMajor(shape), 0, dtype);
+export function viewFromData(data: TypedArray, shape: readonly number[], dtype: DType): TensorView {
+  return factory(new Storage(data), shape, rowMajor(shape), 0, dtype);
 }

@@ -15,7 +15,7 @@ import { formatTensor } from "./format.js";
 import { inplace, inplaceArith } from "../ops/inplace.js";
 import { releaseStorage } from "./recycle.js";
 import "./disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
-import { Storage, type TensorView } from "../backend/storage.js";
+import { Storage, setViewFactory, type TensorView } from "../backend/storage.js";
 
 export { Storage };
 export type { DeviceBuffer } from "../backend/storage.js";
@@ -626,3 +626,6 @@ export class Tensor implements TensorView {
     return inplace(this, "maskedFill_", I.maskedFill(this.detach(), mask, value));
   }
 }
+
+// Kernels build their outputs through the backend's view factory: make them tensors directly.
+setViewFactory((storage, shape, strides, offset, dtype) => new Tensor(storage, shape, strides, offset, dtype));

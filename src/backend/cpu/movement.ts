@@ -1,6 +1,6 @@
 // CPU reference kernels for views (share storage) and copies.
 import type { Kernel } from "../Backend.js";
-import { viewFromData, View, type TensorView } from "../storage.js";
+import { viewFromData, makeView, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { contiguousStrides } from "../../tensor/shape.js";
 import { denseValues, isDense, offsets } from "./strided.js";
@@ -37,20 +37,20 @@ export function viewStrides(t: TensorView, shape: readonly number[]): number[] |
 export const reshape: Kernel<"reshape"> = ([x], { shape }) => {
   const t = x!;
   const strides = viewStrides(t, shape);
-  if (strides) return new View(t.storage, shape, strides, t.offset, t.dtype);
+  if (strides) return makeView(t.storage, shape, strides, t.offset, t.dtype);
   return viewFromData(denseValues(t).slice(), shape, t.dtype);
 };
 
 export const permute: Kernel<"permute"> = ([x], { dims }) => {
   const t = x!;
-  return new View(t.storage, dims.map((d) => t.shape[d]!), dims.map((d) => t.strides[d]!), t.offset, t.dtype);
+  return makeView(t.storage, dims.map((d) => t.shape[d]!), dims.map((d) => t.strides[d]!), t.offset, t.dtype);
 };
 
 export const expand: Kernel<"expand"> = ([x], { shape }) => {
   const t = x!;
   const off = shape.length - t.ndim;
   const strides = shape.map((s, i) => (i < off ? 0 : t.shape[i - off] === 1 && s !== 1 ? 0 : t.strides[i - off]!));
-  return new View(t.storage, shape, strides, t.offset, t.dtype);
+  return makeView(t.storage, shape, strides, t.offset, t.dtype);
 };
 
 export const slice: Kernel<"slice"> = ([x], { starts, ends, steps }) => {
@@ -63,7 +63,7 @@ export const slice: Kernel<"slice"> = ([x], { starts, ends, steps }) => {
     strides.push(t.strides[d]! * steps[d]!);
     if (n > 0) offset += starts[d]! * t.strides[d]!;
   }
-  return new View(t.storage, shape, strides, offset, t.dtype);
+  return makeView(t.storage, shape, strides, offset, t.dtype);
 };
 
 export const unslice: Kernel<"unslice"> = ([x], p) => {
