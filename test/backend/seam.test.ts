@@ -71,10 +71,11 @@ describe("backend seam", () => {
     expect(offending).toEqual([]);
   });
 
-  it("no file of src/backend is in an import cycle with files outside it", () => {
-    const mixed = cycles()
-      .filter((scc) => scc.some((f) => f.startsWith("backend/")) && scc.some((f) => !f.startsWith("backend/")))
-      .map((scc) => scc.filter((f) => f.startsWith("backend/")));
-    expect(mixed).toEqual([]);
+  it("no file of src/backend is in an import cycle (type-only imports included)", () => {
+    expect(cycles().filter((scc) => scc.some((f) => f.startsWith("backend/")))).toEqual([]);
+  });
+
+  it("the cycle finder finds a cycle: tensor/Tensor.ts and the ops it calls as methods", () => {
+    expect(cycles().some((scc) => scc.includes("tensor/Tensor.ts") && scc.includes("ops/elementwise.ts"))).toBe(true);
   });
 });
