@@ -1,5 +1,8 @@
 // The backend seam: src/backend/ sees storage plus layout, never a Tensor, and sits in no import cycle.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import * as ds from "../../src/index.js";
+import { Storage, View, type TensorView } from "../../src/backend/storage.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,5 +80,51 @@ describe("backend seam", () => {
 
   it("the cycle finder finds a cycle: tensor/Tensor.ts and the ops it calls as methods", () => {
     expect(cycles().some((scc) => scc.includes("tensor/Tensor.ts") && scc.includes("ops/elementwise.ts"))).toBe(true);
+  });
+});
+
+describe("a backend whose kernels return plain views (not built through the tensor layer)", () => {
+  afterAll(() => ds.setBackend(ds.getBackendName()));
+
+  it("the engine turns them into tensors: fresh outputs, views sharing storage, inputs handed back", () => {
+    const seen: TensorView[] = [];
+    ds.useKernels({
+      // -x into a fresh storage, as a backend writing its own outputs does
+      neg: ([x]) => {
+        seen.push(x!);
+        const out = new Float32Array(x!.size);
+        for (let i = 0; i < x!.size; i++) out[i] = -x!.storage.data[x!.offset + i * x!.strides[0]!]!;
+        return new View(new Storage(out), x!.shape, [1], 0, "float32");
+      },
+      // a reshape that keeps its input's storage
+      reshape: ([x], { shape }) => new View(x!.storage, shape, [shape[1]!, 1], x!.offset, x!.dtype),
+      // |x| of a tensor without negative values is the tensor itself
+      abs: ([x]) => {
+        if (x!.storage.data.some((v) => v < 0)) throw new Error("test kernel: only non-negative inputs");
+        return x!;
+      },
+    });
+    const x = ds.tensor([1, 2, 3, 4, 5, 6], { requiresGrad: true });
+    const y = x.neg();
+    expect(y).toBeInstanceOf(ds.Tensor);
+    expect(y.toList()).toEqual([-1, -2, -3, -4, -5, -6]);
+    expect(seen[0]).toBe(x); // kernels see the tensors themselves, as views
+    y.sum().backward(); // the tape recorded the wrapped output
+    expect(x.grad!.toList()).toEqual([-1, -1, -1, -1, -1, -1]);
+
+    const base = ds.tensor([1, 2, 3, 4, 5, 6]);
+    const m = base.reshape(2, 3);
+    expect(m.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(m.storage).toBe(base.storage);
+    m.mul_(2); // in place through the view: the base sees it, and the shared version counter moves
+    expect(base.toList()).toEqual([2, 4, 6, 8, 10, 12]);
+    expect(base.version).toBe(m.version);
+    expect(base.version).toBeGreaterThan(0);
+    expect(m.abs()).toBe(m);
+  });
+
+  it("the reference kernels satisfy the same seam: their outputs are tensors once the tensor layer is loaded", () => {
+    const out = cpuBackend.exp([ds.tensor([0])], {});
+    expect(out).toBeInstanceOf(ds.Tensor);
   });
 });
