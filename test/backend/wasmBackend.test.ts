@@ -2,16 +2,13 @@
 // (0, 1, odd, non-multiples of 4/8/16, large) and on transposed / strided views.
 import { describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
-import { cpuBackend as cpuKernels } from "../../src/backend/cpu/index.js";
-import { tensorKernels } from "./tensorKernels.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
 import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { Tensor } from "../../src/index.js";
 import type { Prim } from "../../src/autograd/prims.js";
 
-const cpuBackend = tensorKernels(cpuKernels);
-
-const wasm = tensorKernels(wasmOverrides(await initWasmKernels()));
+const wasm = wasmOverrides(await initWasmKernels());
 const gen = new ds.Generator(99);
 const randn = (shape: number[]) => ds.randn(shape, { generator: gen });
 

@@ -2,16 +2,13 @@
 // 2-D geometries with stride, padding (also uneven at the end), dilation, groups and 1×1 kernels.
 import { describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
-import { cpuBackend as cpuKernels } from "../../src/backend/cpu/index.js";
-import { tensorKernels } from "./tensorKernels.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
 import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { Tensor } from "../../src/index.js";
 import type { ConvParams } from "../../src/autograd/prims.js";
 
-const cpuBackend = tensorKernels(cpuKernels);
-
-const wasm = tensorKernels(wasmOverrides(await initWasmKernels()));
+const wasm = wasmOverrides(await initWasmKernels());
 const gen = new ds.Generator(5);
 const randn = (shape: number[]) => ds.randn(shape, { generator: gen });
 

@@ -3,17 +3,14 @@
 // values and gradients on both backends.
 import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
-import { cpuBackend as cpuKernels } from "../../src/backend/cpu/index.js";
-import { tensorKernels } from "./tensorKernels.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
 import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { Tensor } from "../../src/index.js";
 import { expectWasmActive, wasmExpected } from "./expectedBackend.js";
 
-const cpuBackend = tensorKernels(cpuKernels);
-
 const kernels = await initWasmKernels();
-const wasm = tensorKernels(wasmOverrides(kernels));
+const wasm = wasmOverrides(kernels);
 const gen = new ds.Generator(2024);
 const int32 = (values: number[]): Tensor => ds.tensor(values, { dtype: "int32" });
 

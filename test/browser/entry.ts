@@ -5,13 +5,10 @@
 import * as ds from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import type { Prim } from "../../src/autograd/prims.js";
-import { cpuBackend as cpuKernels } from "../../src/backend/cpu/index.js";
-import { tensorKernels } from "../backend/tensorKernels.js";
+import { cpuBackend } from "../../src/backend/cpu/index.js";
 import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { BrowserResult, KernelCheck, ThreadReport, TrainingReport } from "./protocol.js";
-
-const cpuBackend = tensorKernels(cpuKernels);
 
 interface BrowserGlobals {
   crossOriginIsolated?: boolean;
@@ -48,7 +45,7 @@ function runBoth(wasm: ReturnType<typeof wasmOverrides>, prim: Prim, inputs: Ten
 
 /** WASM kernels vs the CPU reference, with the float32 error bounds of test/backend/wasmBackend.test.ts. */
 async function kernelChecks(): Promise<KernelCheck[]> {
-  const wasm = tensorKernels(wasmOverrides(await initWasmKernels()));
+  const wasm = wasmOverrides(await initWasmKernels());
   const checks: KernelCheck[] = [];
   // Length-K float32 dot products: |error| ≤ γ_K Σ|aᵢbᵢ|, γ_K ≈ K·2⁻²⁴ (Higham, "Accuracy and
   // Stability of Numerical Algorithms", 2nd ed., eq. 3.5); bounded here by K·2⁻²³·4√K for N(0,1) data.
@@ -149,7 +146,7 @@ async function threads(): Promise<ThreadReport> {
   report.threads = ds.getNumThreads();
   // 2·256³ ≈ 3.4·10⁷ flops per call: long enough that a worker wakes and claims chunks, even on a
   // busy machine (the calling thread claims every chunk a late worker does not).
-  const wasm = tensorKernels(wasmOverrides(kernels));
+  const wasm = wasmOverrides(kernels);
   const [M, K, N] = [256, 255, 257];
   for (let attempt = 0; attempt < 8; attempt++) {
     const a = randn([1, M, K]), b = randn([1, N, K]).transpose(1, 2); // the primitive is batched: (B, M, K)·(B, K, N)

@@ -1,11 +1,8 @@
 // The dense row/column broadcasting loops of the CPU binary kernel against its general strided loop.
 import { describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
-import { cpuBackend as cpuKernels } from "../../../src/backend/cpu/index.js";
-import { tensorKernels } from "../tensorKernels.js";
+import { cpuBackend } from "../../../src/backend/cpu/index.js";
 import type { Tensor } from "../../../src/index.js";
-
-const cpuBackend = tensorKernels(cpuKernels);
 
 const gen = new ds.Generator(5);
 /** The same values through a non-dense view (so the kernel takes its general strided loop). */
