@@ -37,7 +37,8 @@ export { grad, valueAndGrad, vjp, jacobian, hessian, hvp } from "./autograd/func
 export { gradcheck, gradgradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { Prim } from "./autograd/prims.js";
-export type { Backend, Kernel } from "./backend/Backend.js";
+export type { Backend, Kernel, TensorView, DeviceBuffer } from "./backend/Backend.js";
+export { makeView, viewFromData } from "./backend/Backend.js";
 export { useKernels, getBackend } from "./backend/registry.js";
 export * as rl from "./rl/index.js";
 export * as games from "./games/index.js";

@@ -2,6 +2,7 @@
 import type { Prim, PrimParams } from "./prims.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { getBackend } from "../backend/registry.js";
+import type { TensorView } from "../backend/storage.js";
 import { vjpRules } from "./vjp.js";
 import { isFloating } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
@@ -74,22 +75,30 @@ export function enableGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The tensor for a kernel's output view: the input tensor itself when the kernel handed one back
+ * unchanged, else a new tensor over the view's storage (a view of an input shares its storage and
+ * so its version counter and claims).
+ */
+function toTensor(v: TensorView): Tensor {
+  return v instanceof Tensor ? v : new Tensor(v.storage, v.shape, v.strides, v.offset, v.dtype);
+}
+
 /** Applies a single-output primitive. */
 export function apply<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor {
   checkLive(prim, inputs);
-  const out = getBackend()[prim](inputs, params);
-  if (out instanceof Tensor) {
-    if (gradEnabled) record(prim, inputs, params, [out]);
-    return out;
-  }
-  throw new Error(`internal: primitive ${prim} returned several outputs; use applyMulti`);
+  const view = getBackend()[prim](inputs, params);
+  if (Array.isArray(view)) throw new Error(`internal: primitive ${prim} returned several outputs; use applyMulti`);
+  const out = toTensor(view as TensorView);
+  if (gradEnabled) record(prim, inputs, params, [out]);
+  return out;
 }
 
 /** Applies a primitive with several outputs (slogdet, eigh, qr, svd). */
 export function applyMulti<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor[] {
   checkLive(prim, inputs);
-  const out = getBackend()[prim](inputs, params);
-  const outs = out instanceof Tensor ? [out] : out;
+  const views = getBackend()[prim](inputs, params);
+  const outs = Array.isArray(views) ? views.map(toTensor) : [toTensor(views as TensorView)];
   if (gradEnabled) record(prim, inputs, params, outs);
   return outs;
 }

@@ -1,7 +1,7 @@
 // Fused kernels that are not primitives (optimizer updates), supplied by the active backend.
 // Callers keep their own plain-TypeScript loop as the reference and use these only when present.
-import type { AdamStep, SgdHyper, SgdMode } from "./wasm/index.js";
-import type { Storage } from "../tensor/Tensor.js";
+import type { AdamStep, SgdHyper, SgdMode } from "./wasm/optim.js";
+import type { Storage } from "./storage.js";
 
 export interface FusedKernels {
   /** In-place float32 SGD update of p and momentum buffer b (see src/backend/wasm/optim.ts). */

@@ -3,11 +3,11 @@
 import type { BackendOverrides, Kernel } from "./Backend.js";
 import type { ReducePrim, UnaryPrim } from "../autograd/prims.js";
 import { cpuBackend } from "./cpu/index.js";
-import { Tensor } from "../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "./storage.js";
 import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
-import { adoptRecycled, takeRecycledF32 } from "../tensor/recycle.js";
+import { adoptRecycled, takeRecycledF32 } from "./pool.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
 import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
 import { attentionBackwardWith, attentionForwardWith, referenceExp, referenceMatmul, type BatchedMatmul, type MatView } from "./cpu/attention.js";
@@ -27,7 +27,7 @@ const MIN_REDUCE_SIZE = 64;
 
 function matmul(k: WasmKernels): Kernel<"matmul"> {
   return (inputs, params) => {
-    const [x, y] = inputs as [Tensor, Tensor];
+    const [x, y] = inputs as [TensorView, TensorView];
     const [B, M, K] = x.shape as [number, number, number];
     const N = y.shape[2]!;
     if (x.dtype !== "float32" || B * M * N * K < MIN_GEMM_MACS) return cpuBackend.matmul(inputs, params);
@@ -38,14 +38,14 @@ function matmul(k: WasmKernels): Kernel<"matmul"> {
       { data: y.storage.data as Float32Array, offset: y.offset, rowStride: y.strides[1]!, colStride: y.strides[2]!, batchStride: B > 1 ? y.strides[0]! : 0 },
       { out: takeRecycledF32(B * M * N) }, // a dropped gradient's buffer, still in cache (see recycle.ts)
     );
-    return recycledTensor(out, [B, M, N]);
+    return recycledView(out, [B, M, N]);
   };
 }
 
 /** x·wᵀ + b as one GEMM whose output starts as the bias rows. */
 function linear(k: WasmKernels): Kernel<"linear"> {
   return (inputs, params) => {
-    const [x, w, b] = inputs as [Tensor, Tensor, Tensor];
+    const [x, w, b] = inputs as [TensorView, TensorView, TensorView];
     const [M, K] = x.shape as [number, number];
     const N = w.shape[0]!;
     const bias = x.dtype === "float32" && M * N * K >= MIN_GEMM_MACS ? dense32(b) : null;
@@ -56,7 +56,7 @@ function linear(k: WasmKernels): Kernel<"linear"> {
       { data: w.storage.data as Float32Array, offset: w.offset, rowStride: w.strides[1]!, colStride: w.strides[0]! },
       { bias, out: takeRecycledF32(M * N) },
     );
-    return recycledTensor(out, [M, N]);
+    return recycledView(out, [M, N]);
   };
 }
 
@@ -81,26 +81,26 @@ const convMacs = (s: Conv2dShape): number =>
   s.batch * s.outChannels * s.outH * s.outW * (s.inChannels / s.groups) * s.kernelH * s.kernelW;
 
 /** The values of a float32 tensor as one dense Float32Array (a view when already dense). */
-const values32 = (t: Tensor): Float32Array => dense32(t) ?? (denseValues(t) as Float32Array);
+const values32 = (t: TensorView): Float32Array => dense32(t) ?? (denseValues(t) as Float32Array);
 
 /** conv as im2col + GEMM inside the kernels' memory (1-D and 2-D; 3-D runs on the reference). */
 function conv(k: WasmKernels): Kernel<"conv"> {
   return (inputs, params) => {
-    const [x, w, b] = inputs as [Tensor, Tensor, Tensor | undefined];
+    const [x, w, b] = inputs as [TensorView, TensorView, TensorView | undefined];
     const [N, Cin] = x.shape as [number, number];
     const Cout = w.shape[0]!;
     const s = conv2dShape(N, Cin, Cout, x.shape.slice(2), w.shape.slice(2), params.outputSize, params);
     if (!s || x.dtype !== "float32" || w.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.conv(inputs, params);
     const size = N * Cout * s.outH * s.outW;
     const out = k.conv2d(s, values32(x), values32(w), takeRecycledF32(size) ?? new Float32Array(size), b ? values32(b) : undefined);
-    return recycledTensor(out, [N, Cout, ...params.outputSize]);
+    return recycledView(out, [N, Cout, ...params.outputSize]);
   };
 }
 
 /** convTranspose (the adjoint of conv in x) as GEMM + col2im. */
 function convTranspose(k: WasmKernels): Kernel<"convTranspose"> {
   return (inputs, params) => {
-    const [y, w] = inputs as [Tensor, Tensor];
+    const [y, w] = inputs as [TensorView, TensorView];
     const [N, Cy] = y.shape as [number, number];
     const Cout = w.shape[1]! * params.groups;
     // the geometry of the convolution this is the adjoint of: (N, Cout, *outputSize) → (N, Cy, *y)
@@ -108,21 +108,21 @@ function convTranspose(k: WasmKernels): Kernel<"convTranspose"> {
     if (!s || y.dtype !== "float32" || w.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.convTranspose(inputs, params);
     const size = N * Cout * s.height * s.width;
     const out = k.conv2dInputGrad(s, values32(y), values32(w), takeRecycledF32(size) ?? new Float32Array(size));
-    return recycledTensor(out, [N, Cout, ...params.outputSize]);
+    return recycledView(out, [N, Cout, ...params.outputSize]);
   };
 }
 
 /** convWeight (the adjoint of conv in w) as im2col + GEMM summed over the batch. */
 function convWeight(k: WasmKernels): Kernel<"convWeight"> {
   return (inputs, params) => {
-    const [x, dy] = inputs as [Tensor, Tensor];
+    const [x, dy] = inputs as [TensorView, TensorView];
     const [N, Cin] = x.shape as [number, number];
     const Cout = dy.shape[1]!;
     const s = conv2dShape(N, Cin, Cout, x.shape.slice(2), params.outputSize, dy.shape.slice(2), params);
     if (!s || x.dtype !== "float32" || dy.dtype !== "float32" || convMacs(s) < MIN_GEMM_MACS) return cpuBackend.convWeight(inputs, params);
     const size = Cout * (Cin / params.groups) * s.kernelH * s.kernelW;
     const out = k.conv2dWeightGrad(s, values32(x), values32(dy), takeRecycledF32(size) ?? new Float32Array(size));
-    return recycledTensor(out, [Cout, Cin / params.groups, ...params.outputSize]);
+    return recycledView(out, [Cout, Cin / params.groups, ...params.outputSize]);
   };
 }
 
@@ -143,7 +143,7 @@ function unfold(k: WasmKernels): Kernel<"unfold"> {
     const K = s ? s.kernelH * s.kernelW : 0, L = s ? s.outH * s.outW : 0;
     if (!s || x.dtype !== "float32" || N * C * K * L < MIN_UNFOLD_SIZE) return cpuBackend.unfold(inputs, params);
     const out = k.unfold2d(s, values32(x), takeRecycledF32(N * C * K * L) ?? new Float32Array(N * C * K * L));
-    return recycledTensor(out, [N, C * K, L]);
+    return recycledView(out, [N, C * K, L]);
   };
 }
 
@@ -157,14 +157,14 @@ function fold(k: WasmKernels): Kernel<"fold"> {
     if (!s || cols.dtype !== "float32" || cols.size < MIN_UNFOLD_SIZE) return cpuBackend.fold(inputs, params);
     const size = N * (CK / K) * s.height * s.width;
     const out = k.fold2d(s, values32(cols), takeRecycledF32(size) ?? new Float32Array(size));
-    return recycledTensor(out, [N, CK / K, ...params.imageSize]);
+    return recycledView(out, [N, CK / K, ...params.imageSize]);
   };
 }
 
 /** The fused LSTM recurrence in one WASM call for float32 (the GEMMs and gate passes of every step). */
 function lstmRecurrence(k: WasmKernels): Kernel<"lstmRecurrence"> {
   return (inputs, params) => {
-    const [xg, whh, h0, c0] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [xg, whh, h0, c0] = inputs as [TensorView, TensorView, TensorView, TensorView];
     if (xg.dtype !== "float32") return cpuBackend.lstmRecurrence(inputs, params);
     const [T, B, G] = xg.shape as [number, number, number];
     const H = G / 4;
@@ -172,20 +172,20 @@ function lstmRecurrence(k: WasmKernels): Kernel<"lstmRecurrence"> {
     const r = k.lstmForward(T, B, H, values32(xg), values32(whh), values32(h0), values32(c0), params.reverse, {
       hs: takeRecycledF32(n) ?? new Float32Array(n), cs: takeRecycledF32(n) ?? new Float32Array(n), gates: takeRecycledF32(4 * n) ?? new Float32Array(4 * n),
     });
-    return [recycledTensor(r.hs, [T, B, H]), recycledTensor(r.cs, [T, B, H]), recycledTensor(r.gates, [T, B, G])];
+    return [recycledView(r.hs, [T, B, H]), recycledView(r.cs, [T, B, H]), recycledView(r.gates, [T, B, G])];
   };
 }
 
 function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"> {
   return (inputs, params) => {
-    const [dhs, dcs, whh, c0, cs, gates] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [dhs, dcs, whh, c0, cs, gates] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
     if (gates.dtype !== "float32") return cpuBackend.lstmRecurrenceBackward(inputs, params);
     const [T, B, G] = gates.shape as [number, number, number];
     const H = G / 4;
     const r = k.lstmBackward(T, B, H, values32(dhs), values32(dcs), values32(whh), values32(c0), values32(cs), values32(gates), params.reverse, {
       dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H),
     });
-    return [recycledTensor(r.dxg, [T, B, G]), Tensor.fromData(r.dh0, [B, H], "float32"), Tensor.fromData(r.dc0, [B, H], "float32")];
+    return [recycledView(r.dxg, [T, B, G]), viewFromData(r.dh0, [B, H], "float32"), viewFromData(r.dc0, [B, H], "float32")];
   };
 }
 
@@ -193,88 +193,88 @@ function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"
 const MIN_SPARSE_SIZE = 1024;
 
 /** The entries of a dense int32 index tensor (a view; a strided one is made dense). */
-const indices = (t: Tensor): Int32Array => denseValues(t) as Int32Array;
+const indices = (t: TensorView): Int32Array => denseValues(t) as Int32Array;
 
 /** SpMM in WASM for float32: the edges in order, each updating one output row with SIMD over its columns. */
 function spmm(k: WasmKernels): Kernel<"spmm"> {
   return (inputs, params) => {
-    const [row, col, values, x] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [row, col, values, x] = inputs as [TensorView, TensorView, TensorView, TensorView];
     const [M, F] = x.shape as [number, number];
     const E = row.size, H = values.ndim === 2 ? values.shape[1]! : 1;
     if (x.dtype !== "float32" || values.dtype !== "float32" || E * F < MIN_SPARSE_SIZE) return cpuBackend.spmm(inputs, params);
     const size = params.rows * F;
     const out = k.spmm(indices(row), indices(col), values32(values), values32(x), params.rows, M, F, H, takeRecycledF32(size) ?? new Float32Array(size));
-    return out ? recycledTensor(out, [params.rows, F]) : cpuBackend.spmm(inputs, params);
+    return out ? recycledView(out, [params.rows, F]) : cpuBackend.spmm(inputs, params);
   };
 }
 
 /** SDDMM (spmm's values gradient) in WASM for float32: one SIMD dot product per edge and head. */
 function sddmm(k: WasmKernels): Kernel<"sddmm"> {
   return (inputs, params) => {
-    const [row, col, a, b] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    const [row, col, a, b] = inputs as [TensorView, TensorView, TensorView, TensorView];
     const [R, F] = a.shape as [number, number];
     const E = row.size, H = params.heads;
     if (a.dtype !== "float32" || b.dtype !== "float32" || E * F < MIN_SPARSE_SIZE) return cpuBackend.sddmm(inputs, params);
     const out = k.sddmm(indices(row), indices(col), values32(a), values32(b), R, b.shape[0]!, F, H, takeRecycledF32(E * H) ?? new Float32Array(E * H));
-    return out ? recycledTensor(out, [E, H]) : cpuBackend.sddmm(inputs, params);
+    return out ? recycledView(out, [E, H]) : cpuBackend.sddmm(inputs, params);
   };
 }
 
 /** The segment maximum in WASM for float32. */
 function scatterMax(k: WasmKernels): Kernel<"scatterMax"> {
   return (inputs, params) => {
-    const [src, index] = inputs as [Tensor, Tensor];
+    const [src, index] = inputs as [TensorView, TensorView];
     if (src.dtype !== "float32" || src.ndim === 0 || src.size < MIN_SPARSE_SIZE) return cpuBackend.scatterMax(inputs, params);
     const inner = src.size / src.shape[0]!, size = params.dimSize * inner;
     const out = k.scatterMax(values32(src), indices(index), inner, params.dimSize, takeRecycledF32(size) ?? new Float32Array(size));
-    return out ? recycledTensor(out, [params.dimSize, ...src.shape.slice(1)]) : cpuBackend.scatterMax(inputs, params);
+    return out ? recycledView(out, [params.dimSize, ...src.shape.slice(1)]) : cpuBackend.scatterMax(inputs, params);
   };
 }
 
 /** The softmax over edge groups in WASM for float32 (maxima, SIMD exponentials, group sums and quotients in one call). */
 function segmentSoftmax(k: WasmKernels): Kernel<"segmentSoftmax"> {
   return (inputs, params) => {
-    const [src, index] = inputs as [Tensor, Tensor];
+    const [src, index] = inputs as [TensorView, TensorView];
     if (src.dtype !== "float32" || src.ndim === 0 || src.size < MIN_SPARSE_SIZE) return cpuBackend.segmentSoftmax(inputs, params);
     const inner = src.size / src.shape[0]!;
     const out = k.segmentSoftmax(values32(src), indices(index), inner, params.numNodes, takeRecycledF32(src.size) ?? new Float32Array(src.size));
-    return out ? recycledTensor(out, src.shape.slice()) : cpuBackend.segmentSoftmax(inputs, params);
+    return out ? recycledView(out, src.shape.slice()) : cpuBackend.segmentSoftmax(inputs, params);
   };
 }
 
 /** index_select of whole rows (dim 0) of a float32 tensor in WASM. */
 function indexSelect(k: WasmKernels): Kernel<"indexSelect"> {
   return (inputs, params) => {
-    const [x, index] = inputs as [Tensor, Tensor];
+    const [x, index] = inputs as [TensorView, TensorView];
     const m = index.size, R = x.ndim > 0 ? x.size / Math.max(x.shape[0]!, 1) : 0;
     if (params.dim !== 0 || x.dtype !== "float32" || x.ndim === 0 || x.shape[0] === 0 || m * R < MIN_SPARSE_SIZE) return cpuBackend.indexSelect(inputs, params);
     const out = k.gatherRows(values32(x), indices(index), x.shape[0]!, R, takeRecycledF32(m * R) ?? new Float32Array(m * R));
-    return out ? recycledTensor(out, [m, ...x.shape.slice(1)]) : cpuBackend.indexSelect(inputs, params);
+    return out ? recycledView(out, [m, ...x.shape.slice(1)]) : cpuBackend.indexSelect(inputs, params);
   };
 }
 
 /** index_add of whole rows (dim 0) into a float32 tensor in WASM. */
 function indexAdd(k: WasmKernels): Kernel<"indexAdd"> {
   return (inputs, params) => {
-    const [x, index, src] = inputs as [Tensor, Tensor, Tensor];
+    const [x, index, src] = inputs as [TensorView, TensorView, TensorView];
     const R = x.ndim > 0 ? x.size / Math.max(x.shape[0]!, 1) : 0;
     if (params.dim !== 0 || x.dtype !== "float32" || src.dtype !== "float32" || x.ndim === 0 || x.shape[0] === 0 || src.size < MIN_SPARSE_SIZE) {
       return cpuBackend.indexAdd(inputs, params);
     }
     const out = k.scatterAddRows(values32(x), indices(index), values32(src), x.shape[0]!, R, takeRecycledF32(x.size) ?? new Float32Array(x.size));
-    return out ? recycledTensor(out, x.shape.slice()) : cpuBackend.indexAdd(inputs, params);
+    return out ? recycledView(out, x.shape.slice()) : cpuBackend.indexAdd(inputs, params);
   };
 }
 
-/** A tensor over a kernel's output, which may be a recycled (possibly resident) buffer. */
-function recycledTensor(out: Float32Array, shape: number[]): Tensor {
-  const t = Tensor.fromData(out, shape, "float32");
+/** A view over a kernel's output, which may be a recycled (possibly resident) buffer. */
+function recycledView(out: Float32Array, shape: number[]): TensorView {
+  const t = viewFromData(out, shape, "float32");
   adoptRecycled(t.storage);
   return t;
 }
 
 /** The dense float32 values of `t` as a Float32Array view (no copy), or null. */
-function dense32(t: Tensor): Float32Array | null {
+function dense32(t: TensorView): Float32Array | null {
   if (t.dtype !== "float32" || !isDense(t)) return null;
   return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.size);
 }
@@ -286,7 +286,7 @@ function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P
     const x = inputs[0]!;
     const data = x.size >= min ? dense32(x) : null;
     if (!data) return fallback(inputs, params);
-    return Tensor.fromData(k.unary(prim, data), x.shape, "float32");
+    return viewFromData(k.unary(prim, data), x.shape, "float32");
   };
 }
 
@@ -295,23 +295,23 @@ function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P
   const fallback = cpuBackend[prim] as Kernel<P>;
   const op = prim;
   return (inputs, params) => {
-    const [a, b] = inputs as [Tensor, Tensor];
+    const [a, b] = inputs as [TensorView, TensorView];
     if (a.size < MIN_MAP_SIZE || a.ndim < 1 || b.ndim !== 1 || b.size !== a.shape[a.ndim - 1] || b.size === 1) {
       return fallback(inputs, params);
     }
     const ad = dense32(a), bd = dense32(b);
     if (!ad || !bd) return fallback(inputs, params);
-    return Tensor.fromData(k.binaryRow(op, ad, bd, a.size / b.size, b.size), a.shape, "float32");
+    return viewFromData(k.binaryRow(op, ad, bd, a.size / b.size, b.size), a.shape, "float32");
   };
 }
 
 /** ReLU's gradient on dense float32 operands of one shape: one branch-free SIMD pass. */
 function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
   return (inputs, params) => {
-    const [g, y] = inputs as [Tensor, Tensor];
+    const [g, y] = inputs as [TensorView, TensorView];
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
     if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
-    return Tensor.fromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
+    return viewFromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
   };
 }
 
@@ -331,7 +331,7 @@ function reduce<P extends ReducePrim>(k: WasmKernels, prim: P): Kernel<P> {
     if (size === 0) return fallback(inputs, params);
     const out = k.reduce(op!, data, prod(0, d0), size, prod(d1 + 1, x.ndim));
     const shape = x.shape.flatMap((s, i) => (i < d0 || i > d1 ? [s] : keepdim ? [1] : []));
-    return Tensor.fromData(out, shape, "float32");
+    return viewFromData(out, shape, "float32");
   };
 }
 
@@ -342,7 +342,7 @@ function logSoftmax(k: WasmKernels): Kernel<"logSoftmax"> {
     const n = x.shape[x.ndim - 1] ?? 0;
     const data = x.size >= MIN_REDUCE_SIZE && params.dim === x.ndim - 1 && n > 0 ? dense32(x) : null;
     if (!data) return cpuBackend.logSoftmax(inputs, params);
-    return Tensor.fromData(k.logSoftmax(data, x.size / n, n), x.shape, "float32");
+    return viewFromData(k.logSoftmax(data, x.size / n, n), x.shape, "float32");
   };
 }
 

@@ -15,18 +15,10 @@ import { formatTensor } from "./format.js";
 import { inplace, inplaceArith } from "../ops/inplace.js";
 import { releaseStorage } from "./recycle.js";
 import "./disposable.js"; // Symbol.dispose in the declarations, for consumers whose lib lacks it
+import { Storage, setViewFactory, type TensorView } from "../backend/storage.js";
 
-/** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */
-export class Storage {
-  version = 0;
-  /**
-   * Claims on `data`: tensors built over it that were not disposed, plus tape nodes that saved one of
-   * them. When it drops to 0 (see Tensor.dispose) the memory goes back for reuse. Tensors that are
-   * simply dropped never release their claim, so their storage is left to the garbage collector.
-   */
-  refs = 0;
-  constructor(public data: TypedArray) {}
-}
+export { Storage };
+export type { DeviceBuffer } from "../backend/storage.js";
 
 /** A plain JS value that can stand for a 0-d tensor: a number or a boolean. */
 export type Scalar = number | boolean;
@@ -54,7 +46,7 @@ export interface ReduceOptions {
  * x.grad; // tensor([[2., 4.], [6., 8.]])
  * ```
  */
-export class Tensor {
+export class Tensor implements TensorView {
   /** Backing field of `grad`; library code that does not keep the gradient uses peekGrad/setGradQuietly. */
   gradValue: Tensor | null = null;
   /**
@@ -152,39 +144,78 @@ export class Tensor {
   }
 
   // ---- reading values -------------------------------------------------------------------------
-  /** This tensor's values in row-major order as a fresh TypedArray (CPU only; `data()` works everywhere). */
+  // The async forms (`await t.data()`, `await t.array()`, `await t.itemAsync()`) work on every
+  // backend; the synchronous ones (`dataSync`, `item`, `toList`, `toArray`) only where the values
+  // live in JavaScript memory (CPU, WASM), and name the async form when they live on a device.
+
+  /** This tensor's values in row-major order as a fresh TypedArray (CPU/WASM; `await data()` works everywhere). */
   dataSync(): TypedArray {
-    this.assertLive("dataSync");
+    this.assertHost("dataSync", "data");
     return M.contiguousData(this).slice();
   }
-  /** Async read of this tensor's values: the form every backend supports (GPU backends only offer this). */
+  /**
+   * This tensor's values in row-major order as a fresh TypedArray: the read every backend supports
+   * (on a GPU the values are copied back asynchronously).
+   * ```ts
+   * const values = await t.data();
+   * ```
+   */
   async data(): Promise<TypedArray> {
-    return this.dataSync();
+    this.assertLive("data");
+    const device = this.storage.device;
+    if (device === null) return this.dataSync();
+    const all = await device.read();
+    const values = M.contiguousData(new Tensor(new Storage(all), this.shape, this.strides, this.offset, this.dtype));
+    return values === all ? values : values.slice();
   }
-  /** Nested JS arrays (numbers; bools as booleans). */
+  /** Nested JS arrays (numbers; bools as booleans), read asynchronously: works on every backend. */
+  async array(): Promise<unknown> {
+    const values = await this.data();
+    return C.toNested(Tensor.fromData(values, this.shape, this.dtype));
+  }
+  /** The single value of a one-element tensor, read asynchronously: works on every backend. */
+  async itemAsync(): Promise<number> {
+    this.assertOneElement("itemAsync");
+    return (await this.data())[0]!;
+  }
+  /** Nested JS arrays (numbers; bools as booleans); CPU/WASM (`await array()` works everywhere). */
   toArray(): unknown {
-    this.assertLive("toArray");
+    this.assertHost("toArray", "array");
     return C.toNested(this);
   }
-  /** Flat JS number array in row-major order. */
+  /** Flat JS number array in row-major order; CPU/WASM (`Array.from(await data())` works everywhere). */
   toList(): number[] {
-    this.assertLive("toList");
+    this.assertHost("toList", "data");
     return Array.from(M.contiguousData(this) as ArrayLike<number>);
   }
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor; CPU/WASM (`await itemAsync()` works everywhere). */
   item(): number {
-    this.assertLive("item");
-    if (this.size !== 1) {
-      throw new Error(`item: only a one-element tensor can be converted to a number, but shape is ${fmtShape(this.shape)}`);
-    }
+    this.assertHost("item", "itemAsync");
+    this.assertOneElement("item");
     const v = this.storage.data[this.offset]!;
     return v;
   }
+  private assertOneElement(op: string): void {
+    if (this.size !== 1) {
+      throw new Error(`${op}: only a one-element tensor can be converted to a number, but shape is ${fmtShape(this.shape)}`);
+    }
+  }
+  /** Throws if this tensor was disposed or its values live on a device (only async reads reach them). */
+  private assertHost(op: string, asyncForm: string): void {
+    this.assertLive(op);
+    const device = this.storage.device;
+    if (device !== null) {
+      throw new Error(
+        `${op}: this tensor (shape ${fmtShape(this.shape)}, ${this.dtype}) lives on the ${device.device} device, whose values can only be read asynchronously; use \`await t.${asyncForm}()\` instead`,
+      );
+    }
+  }
   toString(): string {
+    if (this.storage.device !== null) return `tensor(<on ${this.storage.device.device}>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
     return formatTensor(this);
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return formatTensor(this);
+    return this.toString();
   }
   /**
    * Gives this tensor's memory back for reuse now, instead of when the garbage collector finds it
@@ -595,3 +626,6 @@ export class Tensor {
     return inplace(this, "maskedFill_", I.maskedFill(this.detach(), mask, value));
   }
 }
+
+// Kernels build their outputs through the backend's view factory: make them tensors directly.
+setViewFactory((storage, shape, strides, offset, dtype) => new Tensor(storage, shape, strides, offset, dtype));

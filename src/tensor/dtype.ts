@@ -1,5 +1,4 @@
 // Data types, their storage arrays, and PyTorch's type-promotion rules.
-import { markOwnedF32, takePlainF32 } from "./recycle.js";
 
 /**
  * The element types a tensor can have (PyTorch's `torch.float32`, `torch.float64`, `torch.int32`,
@@ -36,36 +35,6 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
-/** Node's Buffer, when present (feature-detected: the core imports no Node module). */
-const nodeBuffer = (globalThis as { Buffer?: { allocUnsafe(bytes: number): Uint8Array } }).Buffer;
-/** From this many bytes, uninitialized arrays come from Buffer.allocUnsafe (below 4 KiB Node serves them from a shared pool). */
-const UNINITIALIZED_MIN_BYTES = 8192;
-
-/**
- * Like allocate() but with arbitrary contents, for outputs whose every element the caller writes. In Node,
- * arrays from 8 KiB on then skip the zero fill (and the fresh pages it touches): filling a new array by
- * `set` took 1.9 vs 3.1 µs at 8 KiB, 2.7 vs 3.4 at 32 KiB and 73 vs 239 µs at 1 MiB against
- * `new Float32Array` (measured on the 2-core dev machine). Elsewhere (browsers) it is allocate().
- */
-export function allocateUninitialized(dtype: DType, size: number): TypedArray {
-  if (dtype === "float32") {
-    // A disposed tensor's array of this length, if there is one (see src/tensor/recycle.ts).
-    const reused = takePlainF32(size);
-    if (reused !== undefined) return reused;
-  }
-  const Ctor = ARRAY_TYPES[dtype];
-  const bytes = size * Ctor.BYTES_PER_ELEMENT;
-  let out: TypedArray;
-  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) out = allocate(dtype, size);
-  else {
-    const b = nodeBuffer.allocUnsafe(bytes);
-    out = b.byteOffset % 8 === 0 ? new Ctor(b.buffer as ArrayBuffer, b.byteOffset, size) : allocate(dtype, size);
-  }
-  if (dtype === "float32") markOwnedF32(out as Float32Array);
-  return out;
-}
-
-const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
 /** Whether `dtype` is a floating-point type (float32 or float64), as `torch.is_floating_point`. */
 export function isFloating(dtype: DType): boolean {

@@ -1,39 +1,9 @@
-// Reuse of dropped gradient and disposed tensor buffers. JavaScript cannot free memory, so every new tensor is written
-// into memory the CPU has not touched lately (measured: 100,352 floats cost ~90 µs more as a fresh
-// array than as a reused one, most of a GEMM's time at that size). PyTorch's caching allocator hands
-// a freed gradient's block to the next allocation of that size; here `zeroGrad()` does the same for
-// gradients that never left the library (see Tensor.gradExposed), `Tensor.dispose()` for storages no
-// tensor or tape node claims any more (see Storage.refs), and large matmul outputs take them.
-import type { Storage, Tensor } from "./Tensor.js";
-import { fusedKernels } from "../backend/fused.js";
+// Gradients the library may recycle: the tensor-level half of buffer reuse (the pool itself, which
+// knows only storages, is src/backend/pool.ts).
+import type { Tensor } from "./Tensor.js";
+import { keepGradStorage } from "../backend/pool.js";
 
-/** Only buffers of at least this many elements are kept (smaller ones are cheap to allocate). */
-const MIN_ELEMENTS = 16384;
-/** At most this many buffers of one size, and this many bytes in all. */
-const PER_SIZE = 4;
-const MAX_BYTES = 128 * 2 ** 20;
-
-const pool = new Map<number, Float32Array[]>();
-let pooledBytes = 0;
-/**
- * Arrays the library allocated for kernel outputs (allocateUninitialized): once disposed, the array
- * itself can serve the next output of its length. A second pool, of ordinary (not resident) arrays.
- */
-const owned = new WeakSet<Float32Array>();
-const plain = new Map<number, Float32Array[]>();
-let plainBytes = 0;
-const MAX_PLAIN_BYTES = 64 * 2 ** 20;
-
-/** Lengths that kernels asked the pool for and did not get (recently): worth copying into resident memory. */
-const wanted = new Set<number>();
-const MAX_WANTED = 64;
-/**
- * Resident copies made for each length and not seen back yet. A block handed to a kernel's output
- * comes back only if that output is disposed too (blocks of outputs left to the garbage collector
- * are freed by it, which JavaScript does not run inside a synchronous loop); so at most PER_SIZE
- * copies per length are outstanding, and WASM memory cannot grow with every disposal.
- */
-const copiesOut = new Map<number, number>();
+export { adoptRecycled, markOwnedF32, releaseStorage, takePlainF32, takeRecycledF32 } from "../backend/pool.js";
 
 /** The gradient without marking it as seen by user code (for library code that does not keep it). */
 export function peekGrad(t: Tensor): Tensor | null {
@@ -52,100 +22,7 @@ export function setGradQuietly(t: Tensor, g: Tensor | null): void {
 export function dropGrad(t: Tensor): void {
   const g = t.gradValue;
   t.gradValue = null;
-  if (g === null || g.gradExposed || g.dtype !== "float32" || g.requiresGrad || g.size < MIN_ELEMENTS) return;
-  const data = g.storage.data as Float32Array;
-  if (g.offset !== 0 || data.length !== g.size || !g.isContiguous()) return;
-  const fast = fusedKernels();
-  const resident = fast.releaseResident?.(g.storage) ?? false;
-  if (!hasRoom(data)) {
-    if (resident) fast.freeResident!(data);
-    return;
-  }
-  // The first time, the buffer moves into the kernels' memory: the next matmul then writes into it
-  // and the optimizer reads it in place, without copies.
-  keep(resident ? data : fast.residentCopy?.(data) ?? data);
-}
-
-function hasRoom(data: Float32Array): boolean {
-  return (pool.get(data.length)?.length ?? 0) < PER_SIZE && pooledBytes + data.byteLength <= MAX_BYTES;
-}
-
-function keep(data: Float32Array): void {
-  const list = pool.get(data.length) ?? [];
-  list.push(data);
-  pool.set(data.length, list);
-  pooledBytes += data.byteLength;
-}
-
-/** A storage whose `data` was given back: any stale use reads nothing instead of another tensor's values. */
-const EMPTY = new Float32Array(0);
-
-/**
- * Drops one claim on a storage (see Storage.refs). The last one hands its memory to the pool: a
- * resident block itself, or a resident copy of other data (so an array a caller passed in is never
- * written by the library). Storages too small, of other dtypes, or without resident memory are left
- * to the garbage collector.
- */
-export function releaseStorage(storage: Storage): void {
-  if (--storage.refs > 0) return;
-  const data = storage.data;
-  if (!(data instanceof Float32Array) || data.length < MIN_ELEMENTS) return;
-  const fast = fusedKernels();
-  const room = hasRoom(data);
-  if (fast.releaseResident?.(storage)) {
-    const out = copiesOut.get(data.length);
-    if (out) copiesOut.set(data.length, out - 1);
-    if (room) keep(data);
-    else fast.freeResident!(data);
-    storage.data = EMPTY;
-    return;
-  }
-  // Other data is copied into resident memory only for a size some kernel is asking for.
-  const out = copiesOut.get(data.length) ?? 0;
-  const copy = room && out < PER_SIZE && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
-  if (copy) {
-    copiesOut.set(data.length, out + 1);
-    keep(copy);
-    storage.data = EMPTY;
-  } else if (owned.has(data) && (plain.get(data.length)?.length ?? 0) < PER_SIZE && plainBytes + data.byteLength <= MAX_PLAIN_BYTES) {
-    const list = plain.get(data.length) ?? [];
-    list.push(data);
-    plain.set(data.length, list);
-    plainBytes += data.byteLength;
-    storage.data = EMPTY;
-  }
-}
-
-/** Records an output array the library allocated (see `owned`); only large float32 ones matter. */
-export function markOwnedF32(data: Float32Array): void {
-  if (data.length >= MIN_ELEMENTS) owned.add(data);
-}
-
-/** A disposed output array of exactly `length` floats (ordinary memory, contents arbitrary), or undefined. */
-export function takePlainF32(length: number): Float32Array | undefined {
-  if (length < MIN_ELEMENTS) return undefined;
-  const data = plain.get(length)?.pop();
-  if (data !== undefined) plainBytes -= data.byteLength;
-  return data;
-}
-
-/** Call once a storage is built over a buffer from takeRecycledF32 (it now owns the buffer). */
-export function adoptRecycled(storage: Storage): void {
-  fusedKernels().adoptResident?.(storage);
-}
-
-/**
- * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
- * any (the caller must then adoptRecycled its storage), else an ordinary one.
- */
-export function takeRecycledF32(length: number): Float32Array | undefined {
-  if (length < MIN_ELEMENTS) return undefined;
-  const data = pool.get(length)?.pop();
-  if (data !== undefined) {
-    pooledBytes -= data.byteLength;
-    return data;
-  }
-  if (wanted.size >= MAX_WANTED) wanted.clear();
-  wanted.add(length);
-  return takePlainF32(length);
+  if (g === null || g.gradExposed || g.dtype !== "float32" || g.requiresGrad) return;
+  if (g.offset !== 0 || g.storage.data.length !== g.size || !g.isContiguous()) return;
+  keepGradStorage(g.storage);
 }

@@ -1,6 +1,7 @@
 // allocate() gives zeros; allocateUninitialized() gives arrays of the right type and length (contents arbitrary).
 import { describe, expect, it } from "vitest";
-import { allocate, allocateUninitialized, dtypes } from "../../src/tensor/dtype.js";
+import { allocate, dtypes } from "../../src/tensor/dtype.js";
+import { allocateUninitialized } from "../../src/backend/pool.js";
 
 describe("allocation", () => {
   for (const dtype of dtypes) {

@@ -3,7 +3,7 @@
 // recomputes the weights from that logsumexp. Both are written over a batched-matmul callback, so the
 // WASM backend runs the same code with its GEMM.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
@@ -60,7 +60,7 @@ const dense = (data: TypedArray, rows: number, cols: number, transposed = false)
   transposed ? { data, offset: 0, batch: rows * cols, row: 1, col: cols } : { data, offset: 0, batch: rows * cols, row: cols, col: 1 };
 
 /** The mask's element (b, i, j), read through its strides (a mask broadcast over the batch is not copied). */
-function maskReader(mask: Tensor | undefined): ((b: number, i: number, j: number) => number) | null {
+function maskReader(mask: TensorView | undefined): ((b: number, i: number, j: number) => number) | null {
   if (!mask) return null;
   const d = mask.storage.data, o = mask.offset;
   const [sb, si, sj] = mask.strides as [number, number, number];
@@ -68,7 +68,7 @@ function maskReader(mask: Tensor | undefined): ((b: number, i: number, j: number
 }
 
 /** scores (B, L, S) += mask, read through its strides; −∞ above the diagonal when causal. */
-function addMask(p: TypedArray, mask: Tensor | undefined, B: number, L: number, S: number, isCausal: boolean): void {
+function addMask(p: TypedArray, mask: TensorView | undefined, B: number, L: number, S: number, isCausal: boolean): void {
   if (mask) {
     const d = mask.storage.data, o = mask.offset;
     const [sb, si, sj] = mask.strides as [number, number, number];
@@ -90,7 +90,7 @@ function addMask(p: TypedArray, mask: Tensor | undefined, B: number, L: number, 
  * A row whose keys are all masked (−∞) gives NaN, as softmax of such a row does.
  */
 export const scaledDotProductAttention: Kernel<"scaledDotProductAttention"> = (inputs, { scale, isCausal }) => {
-  const [q, k, v, mask] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+  const [q, k, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
   const [B, L, E] = q.shape as [number, number, number];
   const S = k.shape[1]!, Ev = v.shape[2]!;
   const qv = denseValues(q), kv = denseValues(k), vv = denseValues(v);
@@ -139,11 +139,11 @@ export const scaledDotProductAttention: Kernel<"scaledDotProductAttention"> = (i
       lse[b * L + i] = m + Math.log(l);
     }
   }
-  return [Tensor.fromData(out, [B, L, Ev], q.dtype), Tensor.fromData(lse, [B, L], q.dtype)];
+  return [viewFromData(out, [B, L, Ev], q.dtype), viewFromData(lse, [B, L], q.dtype)];
 };
 
 /** A 3-D tensor as a matrix stack (its own strides, no copy). */
-const viewOf = (t: Tensor, transposed = false): MatView => {
+const viewOf = (t: TensorView, transposed = false): MatView => {
   const [sb, si, sj] = t.strides as [number, number, number];
   return { data: t.storage.data, offset: t.offset, batch: sb, row: transposed ? sj : si, col: transposed ? si : sj };
 };
@@ -155,7 +155,7 @@ const viewOf = (t: Tensor, transposed = false): MatView => {
  */
 export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaledDotProductAttention"> {
   return (inputs, { scale, isCausal }) => {
-    const [q, k, v, mask] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+    const [q, k, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
     const [B, L, E] = q.shape as [number, number, number];
     const S = k.shape[1]!, Ev = v.shape[2]!, dtype = q.dtype;
     const p = bmm(dtype, B, L, S, E, viewOf(q), viewOf(k, true), scale); // (B, L, S)
@@ -183,7 +183,7 @@ export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaled
       lse[r] = lse[r]! + Math.log(l);
     }
     const out = bmm(dtype, B, L, Ev, S, dense(p, L, S), viewOf(v), 1);
-    return [Tensor.fromData(out, [B, L, Ev], dtype), Tensor.fromData(lse, [B, L], dtype)];
+    return [viewFromData(out, [B, L, Ev], dtype), viewFromData(lse, [B, L], dtype)];
   };
 }
 
@@ -193,7 +193,7 @@ export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaled
  */
 export function attentionBackwardWith({ bmm, exp }: AttentionOps): Kernel<"scaledDotProductAttentionBackward"> {
   return (inputs, { scale, isCausal, maskGrad }) => {
-    const [q, k, v, out, lse, gOut, gLse, mask] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+    const [q, k, v, out, lse, gOut, gLse, mask] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView | undefined];
     const [B, L, E] = q.shape as [number, number, number];
     const S = k.shape[1]!, Ev = v.shape[2]!, dtype = q.dtype;
     const lv = denseValues(lse), gl = denseValues(gLse), ov = denseValues(out), gov = denseValues(gOut);
@@ -215,8 +215,8 @@ export function attentionBackwardWith({ bmm, exp }: AttentionOps): Kernel<"scale
     }
     const dq = bmm(dtype, B, L, E, S, dense(ds, L, S), viewOf(k), scale);
     const dk = bmm(dtype, B, S, E, L, dense(ds, L, S, true), viewOf(q), scale);
-    const grads = [Tensor.fromData(dq, [B, L, E], dtype), Tensor.fromData(dk, [B, S, E], dtype), Tensor.fromData(dv, [B, S, Ev], dtype)];
-    if (maskGrad) grads.push(Tensor.fromData(ds, [B, L, S], dtype));
+    const grads = [viewFromData(dq, [B, L, E], dtype), viewFromData(dk, [B, S, E], dtype), viewFromData(dv, [B, S, Ev], dtype)];
+    if (maskGrad) grads.push(viewFromData(ds, [B, L, S], dtype));
     return grads;
   };
 }

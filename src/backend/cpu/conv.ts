@@ -3,7 +3,7 @@
 // faster im2col + GEMM kernels.
 import type { Kernel } from "../Backend.js";
 import type { ConvParams, UnfoldParams } from "../../autograd/prims.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
@@ -113,7 +113,7 @@ export const conv: Kernel<"conv"> = ([xT, wT, bT], params) => {
       out.set(acc, (n * Cout + o) * P);
     }
   }
-  return Tensor.fromData(out, [N, Cout, ...params.outputSize], x.dtype);
+  return viewFromData(out, [N, Cout, ...params.outputSize], x.dtype);
 };
 
 /** out (N, G·Og, *outputSize) = convTranspose(y (N, G·Ig, *in), w (G·Ig, Og, *k)): the adjoint of conv in x. */
@@ -146,7 +146,7 @@ export const convTranspose: Kernel<"convTranspose"> = ([yT, wT], params) => {
       out.set(acc, (n * Cout + oc) * L);
     }
   }
-  return Tensor.fromData(out, [N, Cout, ...params.outputSize], y.dtype);
+  return viewFromData(out, [N, Cout, ...params.outputSize], y.dtype);
 };
 
 /** dw (Cout, Cg, *outputSize) = convWeight(x (N, G·Cg, *in), dy (N, Cout, *out)): the adjoint of conv in w. */
@@ -178,7 +178,7 @@ export const convWeight: Kernel<"convWeight"> = ([xT, dyT], params) => {
       out.set(acc, (o * Cg + c) * K);
     }
   }
-  return Tensor.fromData(out, [Cout, Cg, ...params.outputSize], x.dtype);
+  return viewFromData(out, [Cout, Cg, ...params.outputSize], x.dtype);
 };
 
 /** The axes of an unfold/fold geometry (the image is the convolution's input, the blocks its output). */
@@ -203,7 +203,7 @@ export const unfold: Kernel<"unfold"> = ([xT], params) => {
       }
     }
   }
-  return Tensor.fromData(out, [N, C * K, L], x.dtype);
+  return viewFromData(out, [N, C * K, L], x.dtype);
 };
 
 /** x (N, C, *imageSize) = fold(cols (N, C·K, L)): the adjoint of unfold, overlapping taps summed. */
@@ -227,5 +227,5 @@ export const fold: Kernel<"fold"> = ([colsT], params) => {
     }
     out.set(acc, nc * S);
   }
-  return Tensor.fromData(out, [N, C, ...params.imageSize], cols.dtype);
+  return viewFromData(out, [N, C, ...params.imageSize], cols.dtype);
 };

@@ -1,8 +1,9 @@
 // CPU reference kernels for elementwise primitives (computed in float64, stored in the output dtype).
 import type { Kernel } from "../Backend.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../autograd/prims.js";
-import { Tensor } from "../../tensor/Tensor.js";
-import { allocate, allocateUninitialized, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { viewFromData, type TensorView } from "../storage.js";
+import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { allocateUninitialized } from "../pool.js";
 import { broadcastShapes, shapesEqual } from "../../tensor/shape.js";
 import { binaryLoop, isDense, offsets, unaryLoop } from "./strided.js";
 
@@ -209,7 +210,7 @@ function denseScalarBinary(prim: BinaryPrim, out: TypedArray, a: TypedArray, ao:
  * dense row (broadcast over the leading dims: a bias) or a dense column (shape [..., 1]: a per-row
  * value). With `swap` the operands are the other way round (part op full). Returns false otherwise.
  */
-function broadcastBinary(prim: BinaryPrim, out: TypedArray, full: Tensor, part: Tensor, shape: readonly number[], swap: boolean): boolean {
+function broadcastBinary(prim: BinaryPrim, out: TypedArray, full: TensorView, part: TensorView, shape: readonly number[], swap: boolean): boolean {
   const nd = shape.length;
   if (nd === 0 || !isDense(part) || part.ndim === 0 || part.ndim > nd) return false;
   const cols = shape[nd - 1]!;
@@ -319,7 +320,7 @@ export function unaryKernel<P extends UnaryPrim>(prim: P): Kernel<P> {
     const t = x!;
     const out = allocateUninitialized(t.dtype, t.size); // every element is written below
     if (!(isDense(t) && denseUnary(prim, out, t.storage.data, t.offset, t.size))) unaryLoop(out, t, f);
-    return Tensor.fromData(out, t.shape, t.dtype);
+    return viewFromData(out, t.shape, t.dtype);
   };
 }
 
@@ -342,7 +343,7 @@ export function binaryKernel<P extends BinaryPrim>(prim: P): Kernel<P> {
         broadcastBinary(prim, out, x, y, shape, false)) ||
       (isFloat && isDense(y) && y.size === size && isDense(x) && broadcastBinary(prim, out, y, x, shape, true));
     if (!fast) binaryLoop(out, x, y, shape, isFloat ? ff : fi);
-    return Tensor.fromData(out, shape, dtype);
+    return viewFromData(out, shape, dtype);
   };
 }
 
@@ -360,7 +361,7 @@ export function compareKernel<P extends ComparePrim>(prim: P): Kernel<P> {
       ((y.size === size && isDense(y) && denseCompare(prim, out, x.storage.data, x.offset, y.storage.data, y.offset, size)) ||
         (y.size === 1 && denseCompare(prim, out, x.storage.data, x.offset, y.storage.data, -1 - y.offset, size)));
     if (!fast) binaryLoop(out, x, y, shape, f);
-    return Tensor.fromData(out, shape, "bool");
+    return viewFromData(out, shape, "bool");
   };
 }
 
@@ -381,7 +382,7 @@ export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
   } else {
     binaryLoop(out, g!, y!, g!.shape, (a, b) => (b <= 0 ? 0 : a));
   }
-  return Tensor.fromData(out, g!.shape, dtype);
+  return viewFromData(out, g!.shape, dtype);
 };
 
 /** −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)) per element; x and y have one shape and dtype. */
@@ -391,13 +392,13 @@ export const binaryCrossEntropy: Kernel<"binaryCrossEntropy"> = ([x, y]) => {
     const logP = Math.max(Math.log(p), -100), logQ = Math.max(Math.log1p(-p), -100);
     return (t - 1) * logQ - t * logP;
   });
-  return Tensor.fromData(out, x!.shape, x!.dtype);
+  return viewFromData(out, x!.shape, x!.dtype);
 };
 
 export const logicalNot: Kernel<"logicalNot"> = ([x]) => {
   const out = allocate("bool", x!.size);
   unaryLoop(out, x!, (v) => (v === 0 ? 1 : 0));
-  return Tensor.fromData(out, x!.shape, "bool");
+  return viewFromData(out, x!.shape, "bool");
 };
 
 export const where: Kernel<"where"> = ([c, a, b]) => {
@@ -408,7 +409,7 @@ export const where: Kernel<"where"> = ([c, a, b]) => {
   const co = offsets(c!, shape), ao = offsets(a!, shape), bo = offsets(b!, shape);
   const cd = c!.storage.data, ad = a!.storage.data, bd = b!.storage.data;
   for (let i = 0; i < size; i++) out[i] = cd[co[i]!] ? ad[ao[i]!]! : bd[bo[i]!]!;
-  return Tensor.fromData(out, shape, a!.dtype);
+  return viewFromData(out, shape, a!.dtype);
 };
 
 function convert(dtype: DType): (v: number) => number {
@@ -427,5 +428,5 @@ export const cast: Kernel<"cast"> = ([x], { dtype }) => {
   // TypedArray.set converts like our float and int32 casts (int32: ToInt32 truncates, NaN/±∞ → 0).
   if (dtype !== "bool" && isDense(x!)) out.set(x!.storage.data.subarray(x!.offset, x!.offset + x!.size) as never);
   else unaryLoop(out, x!, convert(dtype));
-  return Tensor.fromData(out, x!.shape, dtype);
+  return viewFromData(out, x!.shape, dtype);
 };

@@ -1,6 +1,6 @@
 // CPU reference kernels for gather/scatter-style indexing.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { contiguousStrides } from "../../tensor/shape.js";
 import { denseValues } from "./strided.js";
@@ -20,7 +20,7 @@ function forEachIndex(shape: readonly number[], fn: (flat: number, idx: number[]
   }
 }
 
-function storageOffset(t: Tensor, idx: readonly number[]): number {
+function storageOffset(t: TensorView, idx: readonly number[]): number {
   let p = t.offset;
   for (let d = 0; d < idx.length; d++) p += idx[d]! * t.strides[d]!;
   return p;
@@ -35,7 +35,7 @@ export const gather: Kernel<"gather"> = ([x, index], { dim }) => {
     for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[f]! : idx[d]!) * t.strides[d]!;
     out[f] = data[p]!;
   });
-  return Tensor.fromData(out, ix.shape, t.dtype);
+  return viewFromData(out, ix.shape, t.dtype);
 };
 
 function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): Kernel<P> {
@@ -50,7 +50,7 @@ function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): K
       const v = sd[storageOffset(s, idx)]!;
       out[p] = accumulate ? out[p]! + v : v;
     });
-    return Tensor.fromData(out, t.shape, t.dtype);
+    return viewFromData(out, t.shape, t.dtype);
   };
 }
 export const scatter = scatterInto<"scatter">(false);
@@ -78,7 +78,7 @@ export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
       if (R === 1) out[i] = data[s]!;
       else out.set(data.subarray(s, s + R), i * R);
     }
-    return Tensor.fromData(out, [iv.length, ...t.shape.slice(1)], t.dtype);
+    return viewFromData(out, [iv.length, ...t.shape.slice(1)], t.dtype);
   }
   const shape = t.shape.slice();
   shape[dim] = iv.length;
@@ -91,7 +91,7 @@ export const indexSelect: Kernel<"indexSelect"> = ([x, index], { dim }) => {
       out.set(xv.subarray(from, from + inner), (o * m + i) * inner);
     }
   }
-  return Tensor.fromData(out, shape, t.dtype);
+  return viewFromData(out, shape, t.dtype);
 };
 
 export const indexAdd: Kernel<"indexAdd"> = ([x, index, src], { dim }) => {
@@ -105,7 +105,7 @@ export const indexAdd: Kernel<"indexAdd"> = ([x, index, src], { dim }) => {
       for (let j = 0; j < inner; j++) out[to + j] = out[to + j]! + sv[from + j]!;
     }
   }
-  return Tensor.fromData(out, t.shape, t.dtype);
+  return viewFromData(out, t.shape, t.dtype);
 };
 
 export const nonzero: Kernel<"nonzero"> = ([x]) => {
@@ -118,5 +118,5 @@ export const nonzero: Kernel<"nonzero"> = ([x]) => {
       count++;
     }
   });
-  return Tensor.fromData(Int32Array.from(rows), [count, t.ndim], "int32");
+  return viewFromData(Int32Array.from(rows), [count, t.ndim], "int32");
 };

@@ -1,13 +1,13 @@
 // CPU kernels of fused layer normalization: one pass for the statistics and one for the output per
 // row; the backward reuses the saved mean and 1/σ.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
 /** y = (x − μ)·rstd·w + b per row of `size` elements, with the row's μ and rstd = 1/√(σ² + eps) (biased σ²). */
 export const layerNorm: Kernel<"layerNorm"> = (inputs, { size: D, eps }) => {
-  const [x, w, b] = inputs as [Tensor, Tensor, Tensor];
+  const [x, w, b] = inputs as [TensorView, TensorView, TensorView];
   const xv = denseValues(x), wv = denseValues(w), bv = denseValues(b);
   const rows = D === 0 ? 0 : x.size / D;
   const y = allocate(x.dtype, x.size), mean = allocate(x.dtype, rows), rstd = allocate(x.dtype, rows);
@@ -26,14 +26,14 @@ export const layerNorm: Kernel<"layerNorm"> = (inputs, { size: D, eps }) => {
     mean[r] = mu;
     rstd[r] = rs;
   }
-  return [Tensor.fromData(y, x.shape, x.dtype), Tensor.fromData(mean, [rows], x.dtype), Tensor.fromData(rstd, [rows], x.dtype)];
+  return [viewFromData(y, x.shape, x.dtype), viewFromData(mean, [rows], x.dtype), viewFromData(rstd, [rows], x.dtype)];
 };
 
 /**
  * With x̂ = (x − μ)·rstd and ĝ = dy·w: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dw = Σ_rows dy·x̂, db = Σ_rows dy.
  */
 export const layerNormBackward: Kernel<"layerNormBackward"> = (inputs, { size: D }) => {
-  const [g, x, mean, rstd, w] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const [g, x, mean, rstd, w] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView];
   const gv = denseValues(g), xv = denseValues(x), mv = denseValues(mean), rv = denseValues(rstd), wv = denseValues(w);
   const rows = D === 0 ? 0 : x.size / D;
   const dx = allocate(x.dtype, x.size);
@@ -57,5 +57,5 @@ export const layerNormBackward: Kernel<"layerNormBackward"> = (inputs, { size: D
   const dwOut = allocate(x.dtype, D), dbOut = allocate(x.dtype, D);
   dwOut.set(dw);
   dbOut.set(db);
-  return [Tensor.fromData(dx, x.shape, x.dtype), Tensor.fromData(dwOut, w.shape, x.dtype), Tensor.fromData(dbOut, w.shape, x.dtype)];
+  return [viewFromData(dx, x.shape, x.dtype), viewFromData(dwOut, w.shape, x.dtype), viewFromData(dbOut, w.shape, x.dtype)];
 };

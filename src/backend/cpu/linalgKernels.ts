@@ -1,12 +1,12 @@
 // CPU kernels for the linear-algebra primitives: batch loops around the float64 routines in linalg.ts.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate, type DType } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 import * as la from "./linalg.js";
 
 /** Splits (..., m, n) into batch matrices as Float64Arrays. */
-function matrices(t: Tensor): { batch: number[]; m: number; n: number; mats: Float64Array[] } {
+function matrices(t: TensorView): { batch: number[]; m: number; n: number; mats: Float64Array[] } {
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   const batch = t.shape.slice(0, -2);
   const vals = denseValues(t);
@@ -16,7 +16,7 @@ function matrices(t: Tensor): { batch: number[]; m: number; n: number; mats: Flo
   return { batch, m, n, mats };
 }
 
-function assemble(parts: ArrayLike<number>[], shape: number[], dtype: DType): Tensor {
+function assemble(parts: ArrayLike<number>[], shape: number[], dtype: DType): TensorView {
   let size = 1;
   for (const s of shape) size *= s;
   const out = allocate(dtype, size);
@@ -24,7 +24,7 @@ function assemble(parts: ArrayLike<number>[], shape: number[], dtype: DType): Te
   for (const p of parts) {
     for (let i = 0; i < p.length; i++) out[o++] = p[i]!;
   }
-  return Tensor.fromData(out, shape, dtype);
+  return viewFromData(out, shape, dtype);
 }
 
 export const cholesky: Kernel<"cholesky"> = ([a], { upper }) => {

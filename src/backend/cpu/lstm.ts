@@ -1,7 +1,7 @@
 // CPU reference kernels of the fused LSTM recurrence (the oracle of the WASM kernels): plain loops
 // with float64 accumulation, in the dtype of the inputs.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate, type TypedArray } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
@@ -19,7 +19,7 @@ function addTimesWt(out: TypedArray, oOff: number, a: ArrayLike<number>, aOff: n
 }
 
 export const lstmRecurrence: Kernel<"lstmRecurrence"> = (inputs, { reverse }) => {
-  const [xgT, whhT, h0T, c0T] = inputs as [Tensor, Tensor, Tensor, Tensor];
+  const [xgT, whhT, h0T, c0T] = inputs as [TensorView, TensorView, TensorView, TensorView];
   const [T, B, G] = xgT.shape as [number, number, number];
   const H = G / 4, dtype = xgT.dtype;
   const xg = denseValues(xgT), whh = denseValues(whhT), h0 = denseValues(h0T), c0 = denseValues(c0T);
@@ -44,11 +44,11 @@ export const lstmRecurrence: Kernel<"lstmRecurrence"> = (inputs, { reverse }) =>
       }
     }
   }
-  return [Tensor.fromData(hs, [T, B, H], dtype), Tensor.fromData(cs, [T, B, H], dtype), Tensor.fromData(gates, [T, B, G], dtype)];
+  return [viewFromData(hs, [T, B, H], dtype), viewFromData(cs, [T, B, H], dtype), viewFromData(gates, [T, B, G], dtype)];
 };
 
 export const lstmRecurrenceBackward: Kernel<"lstmRecurrenceBackward"> = (inputs, { reverse }) => {
-  const [dhsT, dcsT, whhT, c0T, csT, gatesT] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  const [dhsT, dcsT, whhT, c0T, csT, gatesT] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
   const [T, B, G] = gatesT.shape as [number, number, number];
   const H = G / 4, dtype = gatesT.dtype;
   const dhs = denseValues(dhsT), dcs = denseValues(dcsT), whh = denseValues(whhT), c0 = denseValues(c0T);
@@ -86,8 +86,8 @@ export const lstmRecurrenceBackward: Kernel<"lstmRecurrenceBackward"> = (inputs,
     }
     dh = next;
   }
-  const out = (v: Float64Array): Tensor => Tensor.fromData(dtype === "float64" ? v : allocateFrom(dtype, v), [B, H], dtype);
-  return [Tensor.fromData(dxg, [T, B, G], dtype), out(dh), out(dc)];
+  const out = (v: Float64Array): TensorView => viewFromData(dtype === "float64" ? v : allocateFrom(dtype, v), [B, H], dtype);
+  return [viewFromData(dxg, [T, B, G], dtype), out(dh), out(dc)];
 };
 
 function allocateFrom(dtype: "float32" | "float64" | "int32" | "bool", v: Float64Array): TypedArray {

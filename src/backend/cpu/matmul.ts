@@ -1,6 +1,6 @@
 // CPU reference GEMM: packed operands and a 4×4 register-blocked micro-kernel over K.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, makeView, type TensorView } from "../storage.js";
 import { allocate, type TypedArray } from "../../tensor/dtype.js";
 
 /** Packs one (rows × cols) matrix at `base` with strides (rs, cs) into a dense row-major Float64Array. */
@@ -75,17 +75,17 @@ export const matmul: Kernel<"matmul"> = ([a, b]) => {
     gemmPacked(A, Bt, M, N, K, out, bi * M * N);
   }
   if (x.dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = out[i]! | 0;
-  return Tensor.fromData(out, [B, M, N], x.dtype);
+  return viewFromData(out, [B, M, N], x.dtype);
 };
 
 /** x (M, K) · w (N, K)ᵀ + b (N): the reference matmul on strided views, then the bias (as matmul + add). */
 export const linear: Kernel<"linear"> = ([x, w, b]) => {
   const [M, K] = x!.shape as [number, number];
   const N = w!.shape[0]!;
-  const x3 = new Tensor(x!.storage, [1, M, K], [0, x!.strides[0]!, x!.strides[1]!], x!.offset, x!.dtype);
-  const wt3 = new Tensor(w!.storage, [1, K, N], [0, w!.strides[1]!, w!.strides[0]!], w!.offset, w!.dtype);
-  const y = matmul([x3, wt3], {}) as Tensor;
+  const x3 = makeView(x!.storage, [1, M, K], [0, x!.strides[0]!, x!.strides[1]!], x!.offset, x!.dtype);
+  const wt3 = makeView(w!.storage, [1, K, N], [0, w!.strides[1]!, w!.strides[0]!], w!.offset, w!.dtype);
+  const y = matmul([x3, wt3], {}) as TensorView;
   const out = y.storage.data, bd = b!.storage.data, bo = b!.offset, bs = b!.strides[0] ?? 0;
   for (let i = 0, o = 0; i < M; i++) for (let j = 0; j < N; j++, o++) out[o] = out[o]! + bd[bo + j * bs]!;
-  return Tensor.fromData(out, [M, N], x!.dtype);
+  return viewFromData(out, [M, N], x!.dtype);
 };

@@ -1,12 +1,12 @@
 // CPU reference kernels for views (share storage) and copies.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, makeView, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { contiguousStrides } from "../../tensor/shape.js";
 import { denseValues, isDense, offsets } from "./strided.js";
 
 /** Strides for viewing `t` with `shape` without copying, or null when impossible (PyTorch's rule). */
-export function viewStrides(t: Tensor, shape: readonly number[]): number[] | null {
+export function viewStrides(t: TensorView, shape: readonly number[]): number[] | null {
   if (isDense(t)) return contiguousStrides(shape);
   // Match groups of old dims that are contiguous among themselves to groups of new dims.
   const oldShape = t.shape, oldStrides = t.strides;
@@ -37,20 +37,20 @@ export function viewStrides(t: Tensor, shape: readonly number[]): number[] | nul
 export const reshape: Kernel<"reshape"> = ([x], { shape }) => {
   const t = x!;
   const strides = viewStrides(t, shape);
-  if (strides) return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
-  return Tensor.fromData(denseValues(t).slice(), shape, t.dtype);
+  if (strides) return makeView(t.storage, shape, strides, t.offset, t.dtype);
+  return viewFromData(denseValues(t).slice(), shape, t.dtype);
 };
 
 export const permute: Kernel<"permute"> = ([x], { dims }) => {
   const t = x!;
-  return new Tensor(t.storage, dims.map((d) => t.shape[d]!), dims.map((d) => t.strides[d]!), t.offset, t.dtype);
+  return makeView(t.storage, dims.map((d) => t.shape[d]!), dims.map((d) => t.strides[d]!), t.offset, t.dtype);
 };
 
 export const expand: Kernel<"expand"> = ([x], { shape }) => {
   const t = x!;
   const off = shape.length - t.ndim;
   const strides = shape.map((s, i) => (i < off ? 0 : t.shape[i - off] === 1 && s !== 1 ? 0 : t.strides[i - off]!));
-  return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
+  return makeView(t.storage, shape, strides, t.offset, t.dtype);
 };
 
 export const slice: Kernel<"slice"> = ([x], { starts, ends, steps }) => {
@@ -63,15 +63,15 @@ export const slice: Kernel<"slice"> = ([x], { starts, ends, steps }) => {
     strides.push(t.strides[d]! * steps[d]!);
     if (n > 0) offset += starts[d]! * t.strides[d]!;
   }
-  return new Tensor(t.storage, shape, strides, offset, t.dtype);
+  return makeView(t.storage, shape, strides, offset, t.dtype);
 };
 
 export const unslice: Kernel<"unslice"> = ([x], p) => {
   const t = x!;
   let size = 1;
   for (const s of p.shape) size *= s;
-  const out = Tensor.fromData(allocate(t.dtype, size), p.shape, t.dtype);
-  const region = slice([out], p) as Tensor;
+  const out = viewFromData(allocate(t.dtype, size), p.shape, t.dtype);
+  const region = slice([out], p) as TensorView;
   const dst = offsets(region, region.shape), src = offsets(t, region.shape);
   const od = out.storage.data, sd = t.storage.data;
   for (let i = 0; i < dst.length; i++) od[dst[i]!] = sd[src[i]!]!;
@@ -80,7 +80,7 @@ export const unslice: Kernel<"unslice"> = ([x], p) => {
 
 export const contiguous: Kernel<"contiguous"> = ([x]) => {
   const t = x!;
-  return Tensor.fromData(denseValues(t).slice(), t.shape, t.dtype);
+  return viewFromData(denseValues(t).slice(), t.shape, t.dtype);
 };
 
 export const cat: Kernel<"cat"> = (inputs, { dim }) => {
@@ -103,5 +103,5 @@ export const cat: Kernel<"cat"> = (inputs, { dim }) => {
     }
     col += rowIn;
   }
-  return Tensor.fromData(out, shape, first.dtype);
+  return viewFromData(out, shape, first.dtype);
 };

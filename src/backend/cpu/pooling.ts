@@ -2,7 +2,7 @@
 // 1, 2 or 3 trailing dims given as window tables (src/autograd/prims.ts: PoolWindows).
 import type { Kernel } from "../Backend.js";
 import type { AvgPoolParams, PoolWindows } from "../../autograd/prims.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
@@ -76,7 +76,7 @@ export const maxPool: Kernel<"maxPool"> = ([x], { windows }) => {
       }
     }
   }
-  return [Tensor.fromData(values, outShape, t.dtype), Tensor.fromData(indices, outShape, "int32")];
+  return [viewFromData(values, outShape, t.dtype), viewFromData(indices, outShape, "int32")];
 };
 
 export const maxPoolBackward: Kernel<"maxPoolBackward"> = ([g, indices], { inShape }) => {
@@ -92,7 +92,7 @@ export const maxPoolBackward: Kernel<"maxPoolBackward"> = ([g, indices], { inSha
     const base = p * inPlane;
     for (let q = 0; q < outPlane; q++, o++) out[base + iv[o]!] = out[base + iv[o]!]! + gv[o]!;
   }
-  return Tensor.fromData(out, [...lead, ...inShape], gt.dtype);
+  return viewFromData(out, [...lead, ...inShape], gt.dtype);
 };
 
 /** The divisor of each output position (row-major over the pooled output dims, padded to three). */
@@ -163,7 +163,7 @@ function avgPoolLoop(forward: boolean): Kernel<"avgPool" | "avgPoolBackward"> {
       }
     }
     const shape = forward ? outShapeOf(t.shape, windows) : [...lead, ...inShape];
-    return Tensor.fromData(out, shape, t.dtype);
+    return viewFromData(out, shape, t.dtype);
   };
 }
 

@@ -1,7 +1,7 @@
 // CPU reference kernels for reductions and scans.
 import type { Kernel } from "../Backend.js";
 import type { ReducePrim } from "../../autograd/prims.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { reducedShape } from "../../tensor/shape.js";
 import { denseValues, stepIndex } from "./strided.js";
@@ -11,7 +11,7 @@ import { denseValues, stepIndex } from "./strided.js";
  * dims) runs `step` over the reduced elements. Reduced dims are iterated innermost.
  */
 function reduceLoop(
-  x: Tensor,
+  x: TensorView,
   dims: readonly number[],
   init: number,
   step: (acc: number, v: number) => number,
@@ -64,7 +64,7 @@ export function reduceKernel<P extends ReducePrim>(prim: P): Kernel<P> {
     const out = allocate(x!.dtype, size);
     if (x!.dtype === "int32") for (let i = 0; i < size; i++) out[i] = acc[i]! | 0;
     else out.set(acc);
-    return Tensor.fromData(out, shape, x!.dtype);
+    return viewFromData(out, shape, x!.dtype);
   };
 }
 
@@ -83,7 +83,7 @@ function argKernel<P extends "argmax" | "argmin">(isMax: boolean): Kernel<P> {
     if (data instanceof Float32Array) {
       // float32 gets its own copy of the scan (monomorphic element access: ~5× faster than the shared one).
       argScanF32(data, out, t.offset, n, stride, kShape, kStrides, isMax);
-      return Tensor.fromData(out, shape, "int32");
+      return viewFromData(out, shape, "int32");
     }
     let base = t.offset;
     for (let o = 0; o < size; o++) {
@@ -114,7 +114,7 @@ function argKernel<P extends "argmax" | "argmin">(isMax: boolean): Kernel<P> {
       out[o] = bi;
       base = stepIndex(idx, kShape, kStrides, kShape.length - 1, base);
     }
-    return Tensor.fromData(out, shape, "int32");
+    return viewFromData(out, shape, "int32");
   };
 }
 
@@ -170,7 +170,7 @@ export const cumsum: Kernel<"cumsum"> = ([x], { dim, reverse }) => {
   const data = t.storage.data;
   let lines = 1;
   for (const k of kShape) lines *= k;
-  if (t.size === 0) return Tensor.fromData(out, t.shape, t.dtype);
+  if (t.size === 0) return viewFromData(out, t.shape, t.dtype);
   const isInt = t.dtype === "int32";
   for (let l = 0; l < lines; l++) {
     let inBase = t.offset, outBase = 0;
@@ -191,7 +191,7 @@ export const cumsum: Kernel<"cumsum"> = ([x], { dim, reverse }) => {
       idx[d] = 0;
     }
   }
-  return Tensor.fromData(out, t.shape, t.dtype);
+  return viewFromData(out, t.shape, t.dtype);
 };
 
 /** log softmax along `dim`, stable (shift by the line's max), computed in float64 per line. */
@@ -218,5 +218,5 @@ export const logSoftmax: Kernel<"logSoftmax"> = ([x], { dim }) => {
       for (let j = 0; j < n; j++) out[base + j * inner] = vals[base + j * inner]! - shift;
     }
   }
-  return Tensor.fromData(out, t.shape, t.dtype);
+  return viewFromData(out, t.shape, t.dtype);
 };

@@ -1,7 +1,7 @@
 // CPU reference kernels for graphs: sparse × dense products (SpMM), sampled dense-dense products (SDDMM),
 // segment maxima and the softmax over edge groups.
 import type { Kernel } from "../Backend.js";
-import { Tensor } from "../../tensor/Tensor.js";
+import { viewFromData, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
 import { denseValues } from "./strided.js";
 
@@ -38,7 +38,7 @@ export const spmm: Kernel<"spmm"> = ([row, col, values, x], { rows }) => {
   const out = allocate(t.dtype, rows * F) as Floats;
   if (out instanceof Float32Array) spmm32(out, r, c, v as Float32Array, xv as Float32Array, F, H);
   else spmm64(out, r, c, v as Float64Array, xv as Float64Array, F, H);
-  return Tensor.fromData(out, [rows, F], t.dtype);
+  return viewFromData(out, [rows, F], t.dtype);
 };
 
 /** out[e, h] = Σ_c a[row[e], h·C + c]·b[col[e], h·C + c] (C = F/H), summed in float64. */
@@ -55,7 +55,7 @@ export const sddmm: Kernel<"sddmm"> = ([row, col, a, b], { heads }) => {
       out[e * H + h] = acc;
     }
   }
-  return Tensor.fromData(out, [r.length, H], a!.dtype);
+  return viewFromData(out, [r.length, H], a!.dtype);
 };
 
 /**
@@ -65,7 +65,7 @@ export const sddmm: Kernel<"sddmm"> = ([row, col, a, b], { heads }) => {
 export const segmentSoftmax: Kernel<"segmentSoftmax"> = ([src, index], { numNodes }) => {
   const t = src!;
   const E = t.shape[0]!, inner = E === 0 ? 0 : t.size / E;
-  const max = denseValues(scatterMax([t, index!], { dimSize: numNodes }) as Tensor) as Floats;
+  const max = denseValues(scatterMax([t, index!], { dimSize: numNodes }) as TensorView) as Floats;
   const iv = denseValues(index!) as Int32Array, sv = denseValues(t) as Floats;
   const out = allocate(t.dtype, t.size) as Floats;
   const sums = new Float64Array(numNodes * inner);
@@ -80,7 +80,7 @@ export const segmentSoftmax: Kernel<"segmentSoftmax"> = ([src, index], { numNode
     const g = iv[e]! * inner, s = e * inner;
     for (let f = 0; f < inner; f++) out[s + f] = out[s + f]! / (sums[g + f]! + 1e-16);
   }
-  return Tensor.fromData(out, t.shape.slice(), t.dtype);
+  return viewFromData(out, t.shape.slice(), t.dtype);
 };
 
 /** out[n] = max of src[e] over the e with index[e] = n (first NaN wins); 0 for segments nobody points at. */
@@ -103,5 +103,5 @@ export const scatterMax: Kernel<"scatterMax"> = ([src, index], { dimSize }) => {
       if (v > best || (v !== v && best === best)) out[o + f] = v;
     }
   }
-  return Tensor.fromData(out, [dimSize, ...t.shape.slice(1)], t.dtype);
+  return viewFromData(out, [dimSize, ...t.shape.slice(1)], t.dtype);
 };

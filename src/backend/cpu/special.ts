@@ -2,8 +2,8 @@
 // zeta function), the regularized incomplete gamma function, and the implicit reparameterization
 // gradient of a Gamma sample (Figurnov et al. 2018), with their kernels.
 import type { PrimParams } from "../../autograd/prims.js";
-import { Tensor } from "../../tensor/Tensor.js";
-import { allocateUninitialized } from "../../tensor/dtype.js";
+import { viewFromData, type TensorView } from "../storage.js";
+import { allocateUninitialized } from "../pool.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { binaryLoop, unaryLoop } from "./strided.js";
 
@@ -251,34 +251,34 @@ export function standardGammaGrad(alpha: number, x: number): number {
 // still loading (tensor → backend → here is an import cycle).
 
 /** f applied elementwise, in the input's dtype. */
-function unarySpecial(x: Tensor, f: (v: number) => number): Tensor {
+function unarySpecial(x: TensorView, f: (v: number) => number): TensorView {
   const out = allocateUninitialized(x.dtype, x.size); // every element is written below
   unaryLoop(out, x, f);
-  return Tensor.fromData(out, x.shape, x.dtype);
+  return viewFromData(out, x.shape, x.dtype);
 }
 
-export function lgammaKernel(inputs: readonly Tensor[]): Tensor {
+export function lgammaKernel(inputs: readonly TensorView[]): TensorView {
   return unarySpecial(inputs[0]!, lgamma);
 }
-export function digammaKernel(inputs: readonly Tensor[]): Tensor {
+export function digammaKernel(inputs: readonly TensorView[]): TensorView {
   return unarySpecial(inputs[0]!, digamma);
 }
-export function polygammaKernel(inputs: readonly Tensor[], params: PrimParams["polygamma"]): Tensor {
+export function polygammaKernel(inputs: readonly TensorView[], params: PrimParams["polygamma"]): TensorView {
   return unarySpecial(inputs[0]!, (v) => polygamma(params.n, v));
 }
 
 /** ∂x/∂α elementwise over broadcast (α, x). */
-export function standardGammaGradKernel(inputs: readonly Tensor[]): Tensor {
-  const [alpha, x] = inputs as [Tensor, Tensor];
+export function standardGammaGradKernel(inputs: readonly TensorView[]): TensorView {
+  const [alpha, x] = inputs as [TensorView, TensorView];
   const shape = broadcastShapes("standardGammaGrad", alpha.shape, x.shape);
   let size = 1;
   for (const s of shape) size *= s;
   const out = allocateUninitialized(x.dtype, size); // every element is written below
   binaryLoop(out, alpha, x, shape, standardGammaGrad);
-  return Tensor.fromData(out, shape, x.dtype);
+  return viewFromData(out, shape, x.dtype);
 }
 
 /** The reparameterized sample's value is the sample itself (the primitive exists for its gradient). */
-export function standardGammaReparamKernel(inputs: readonly Tensor[]): Tensor {
+export function standardGammaReparamKernel(inputs: readonly TensorView[]): TensorView {
   return unarySpecial(inputs[1]!, (v) => v);
 }

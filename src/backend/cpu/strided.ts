@@ -1,9 +1,9 @@
 // Loops over strided, broadcast tensors: the building blocks of the CPU reference kernels.
-import type { Tensor } from "../../tensor/Tensor.js";
+import type { TensorView } from "../storage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 
 /** Strides of `t` seen through broadcasting to `shape` (0 where broadcast), right-aligned. */
-export function broadcastStrides(t: Tensor, shape: readonly number[]): number[] {
+export function broadcastStrides(t: TensorView, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length).fill(0);
   const off = shape.length - t.ndim;
   for (let i = 0; i < t.ndim; i++) out[off + i] = t.shape[i] === 1 ? 0 : t.strides[i]!;
@@ -11,7 +11,7 @@ export function broadcastStrides(t: Tensor, shape: readonly number[]): number[] 
 }
 
 /** True when `t` is a dense row-major block starting at its offset. */
-export function isDense(t: Tensor): boolean {
+export function isDense(t: TensorView): boolean {
   let expected = 1;
   for (let i = t.ndim - 1; i >= 0; i--) {
     const s = t.shape[i]!;
@@ -25,7 +25,7 @@ export function isDense(t: Tensor): boolean {
  * Storage offsets of every element of `t` broadcast to `shape`, in row-major order of `shape`.
  * Used by kernels whose inner loop is not worth specializing.
  */
-export function offsets(t: Tensor, shape: readonly number[]): Int32Array {
+export function offsets(t: TensorView, shape: readonly number[]): Int32Array {
   const strides = broadcastStrides(t, shape);
   let size = 1;
   for (const s of shape) size *= s;
@@ -63,7 +63,7 @@ export function stepIndex(idx: number[], shape: readonly number[], strides: read
 }
 
 /** Values of `t` in row-major order: the storage itself when dense from 0, else a copy. */
-export function denseValues(t: Tensor): TypedArray {
+export function denseValues(t: TensorView): TypedArray {
   const data = t.storage.data;
   if (isDense(t)) {
     if (t.offset === 0 && data.length === t.size) return data;
@@ -75,7 +75,7 @@ export function denseValues(t: Tensor): TypedArray {
 }
 
 /** Copies the elements of `t` in row-major order into `out` (no index array: counters over the dims). */
-export function stridedCopy(out: TypedArray, t: Tensor): void {
+export function stridedCopy(out: TypedArray, t: TensorView): void {
   const size = t.size, nd = t.ndim, data = t.storage.data;
   if (size === 0) return;
   if (nd === 0) {
@@ -97,8 +97,8 @@ export function stridedCopy(out: TypedArray, t: Tensor): void {
 /** out[i] = f(a[i], b[i]) over the broadcast of a and b to `shape`. */
 export function binaryLoop(
   out: TypedArray,
-  a: Tensor,
-  b: Tensor,
+  a: TensorView,
+  b: TensorView,
   shape: readonly number[],
   f: (x: number, y: number) => number,
 ): void {
@@ -143,7 +143,7 @@ export function binaryLoop(
 }
 
 /** out[i] = f(x[i]) in row-major order. */
-export function unaryLoop(out: TypedArray, x: Tensor, f: (v: number) => number): void {
+export function unaryLoop(out: TypedArray, x: TensorView, f: (v: number) => number): void {
   const xd = x.storage.data;
   if (isDense(x)) {
     const xo = x.offset;

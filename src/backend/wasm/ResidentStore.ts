@@ -1,5 +1,5 @@
 // Pinned (resident) tensor storage: blocks of the kernels' shared linear memory owned by storages.
-import type { Storage } from "../../tensor/Tensor.js";
+import type { Storage } from "../storage.js";
 import type { WasmKernels } from "./WasmKernels.js";
 
 /** Storages from this many elements are pinned (below, copies cost less than the bookkeeping). */

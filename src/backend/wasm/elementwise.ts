@@ -1,6 +1,6 @@
 // Elementwise kernels over Float32Arrays: unary maps and binary ops with broadcasting fast paths.
 import type { WasmRuntime } from "./WasmRuntime.js";
-import { allocateUninitialized } from "../../tensor/dtype.js";
+import { allocateUninitialized } from "../pool.js";
 
 /** Codes match assembly/elementwise.ts. */
 export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7 } as const;

@@ -1,7 +1,7 @@
 // GEMM entry points over plain Float32Arrays: copy operands into the arena (unless they already live
 // in linear memory), split across threads.
 import type { WasmRuntime } from "./WasmRuntime.js";
-import { allocateUninitialized } from "../../tensor/dtype.js";
+import { allocateUninitialized } from "../pool.js";
 
 /**
  * A matrix inside a Float32Array: element (i, j) is data[offset + i·rowStride + j·colStride].

@@ -1,0 +1,174 @@
+// Reuse of dropped gradient and disposed tensor buffers. JavaScript cannot free memory, so every new tensor is written
+// into memory the CPU has not touched lately (measured: 100,352 floats cost ~90 µs more as a fresh
+// array than as a reused one, most of a GEMM's time at that size). PyTorch's caching allocator hands
+// a freed gradient's block to the next allocation of that size; here `zeroGrad()` does the same for
+// gradients that never left the library (see Tensor.gradExposed and src/tensor/recycle.ts),
+// `Tensor.dispose()` for storages no tensor or tape node claims any more (see Storage.refs), and
+// large matmul outputs take them. Storage-level only: it knows nothing of tensors.
+import type { Storage } from "./storage.js";
+import { fusedKernels } from "./fused.js";
+import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+
+/** Only buffers of at least this many elements are kept (smaller ones are cheap to allocate). */
+const MIN_ELEMENTS = 16384;
+/** At most this many buffers of one size, and this many bytes in all. */
+const PER_SIZE = 4;
+const MAX_BYTES = 128 * 2 ** 20;
+
+const pool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+/**
+ * Arrays the library allocated for kernel outputs (allocateUninitialized): once disposed, the array
+ * itself can serve the next output of its length. A second pool, of ordinary (not resident) arrays.
+ */
+const owned = new WeakSet<Float32Array>();
+const plain = new Map<number, Float32Array[]>();
+let plainBytes = 0;
+const MAX_PLAIN_BYTES = 64 * 2 ** 20;
+
+/** Lengths that kernels asked the pool for and did not get (recently): worth copying into resident memory. */
+const wanted = new Set<number>();
+const MAX_WANTED = 64;
+/**
+ * Resident copies made for each length and not seen back yet. A block handed to a kernel's output
+ * comes back only if that output is disposed too (blocks of outputs left to the garbage collector
+ * are freed by it, which JavaScript does not run inside a synchronous loop); so at most PER_SIZE
+ * copies per length are outstanding, and WASM memory cannot grow with every disposal.
+ */
+const copiesOut = new Map<number, number>();
+
+
+
+
+/**
+ * Keeps the buffer of a dropped gradient (a float32 storage it owns entirely, which nothing outside
+ * the library can hold) for reuse; see dropGrad in src/tensor/recycle.ts.
+ */
+export function keepGradStorage(storage: Storage): void {
+  const data = storage.data as Float32Array;
+  if (data.length < MIN_ELEMENTS) return;
+  const fast = fusedKernels();
+  const resident = fast.releaseResident?.(storage) ?? false;
+  if (!hasRoom(data)) {
+    if (resident) fast.freeResident!(data);
+    return;
+  }
+  // The first time, the buffer moves into the kernels' memory: the next matmul then writes into it
+  // and the optimizer reads it in place, without copies.
+  keep(resident ? data : fast.residentCopy?.(data) ?? data);
+}
+
+function hasRoom(data: Float32Array): boolean {
+  return (pool.get(data.length)?.length ?? 0) < PER_SIZE && pooledBytes + data.byteLength <= MAX_BYTES;
+}
+
+function keep(data: Float32Array): void {
+  const list = pool.get(data.length) ?? [];
+  list.push(data);
+  pool.set(data.length, list);
+  pooledBytes += data.byteLength;
+}
+
+/** A storage whose `data` was given back: any stale use reads nothing instead of another tensor's values. */
+const EMPTY = new Float32Array(0);
+
+/**
+ * Drops one claim on a storage (see Storage.refs). The last one hands its memory to the pool: a
+ * resident block itself, or a resident copy of other data (so an array a caller passed in is never
+ * written by the library). Storages too small, of other dtypes, or without resident memory are left
+ * to the garbage collector.
+ */
+export function releaseStorage(storage: Storage): void {
+  if (--storage.refs > 0) return;
+  const data = storage.data;
+  if (!(data instanceof Float32Array) || data.length < MIN_ELEMENTS) return;
+  const fast = fusedKernels();
+  const room = hasRoom(data);
+  if (fast.releaseResident?.(storage)) {
+    const out = copiesOut.get(data.length);
+    if (out) copiesOut.set(data.length, out - 1);
+    if (room) keep(data);
+    else fast.freeResident!(data);
+    storage.data = EMPTY;
+    return;
+  }
+  // Other data is copied into resident memory only for a size some kernel is asking for.
+  const out = copiesOut.get(data.length) ?? 0;
+  const copy = room && out < PER_SIZE && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
+  if (copy) {
+    copiesOut.set(data.length, out + 1);
+    keep(copy);
+    storage.data = EMPTY;
+  } else if (owned.has(data) && (plain.get(data.length)?.length ?? 0) < PER_SIZE && plainBytes + data.byteLength <= MAX_PLAIN_BYTES) {
+    const list = plain.get(data.length) ?? [];
+    list.push(data);
+    plain.set(data.length, list);
+    plainBytes += data.byteLength;
+    storage.data = EMPTY;
+  }
+}
+
+/** Records an output array the library allocated (see `owned`); only large float32 ones matter. */
+export function markOwnedF32(data: Float32Array): void {
+  if (data.length >= MIN_ELEMENTS) owned.add(data);
+}
+
+/** A disposed output array of exactly `length` floats (ordinary memory, contents arbitrary), or undefined. */
+export function takePlainF32(length: number): Float32Array | undefined {
+  if (length < MIN_ELEMENTS) return undefined;
+  const data = plain.get(length)?.pop();
+  if (data !== undefined) plainBytes -= data.byteLength;
+  return data;
+}
+
+/** Call once a storage is built over a buffer from takeRecycledF32 (it now owns the buffer). */
+export function adoptRecycled(storage: Storage): void {
+  fusedKernels().adoptResident?.(storage);
+}
+
+/**
+ * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
+ * any (the caller must then adoptRecycled its storage), else an ordinary one.
+ */
+export function takeRecycledF32(length: number): Float32Array | undefined {
+  if (length < MIN_ELEMENTS) return undefined;
+  const data = pool.get(length)?.pop();
+  if (data !== undefined) {
+    pooledBytes -= data.byteLength;
+    return data;
+  }
+  if (wanted.size >= MAX_WANTED) wanted.clear();
+  wanted.add(length);
+  return takePlainF32(length);
+}
+
+/** Node's Buffer, when present (feature-detected: the core imports no Node module). */
+const nodeBuffer = (globalThis as { Buffer?: { allocUnsafe(bytes: number): Uint8Array } }).Buffer;
+/** From this many bytes, uninitialized arrays come from Buffer.allocUnsafe (below 4 KiB Node serves them from a shared pool). */
+const UNINITIALIZED_MIN_BYTES = 8192;
+
+/**
+ * Like allocate() but with arbitrary contents, for outputs whose every element the caller writes. In Node,
+ * arrays from 8 KiB on then skip the zero fill (and the fresh pages it touches): filling a new array by
+ * `set` took 1.9 vs 3.1 µs at 8 KiB, 2.7 vs 3.4 at 32 KiB and 73 vs 239 µs at 1 MiB against
+ * `new Float32Array` (measured on the 2-core dev machine). Elsewhere (browsers) it is allocate().
+ */
+export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  if (dtype === "float32") {
+    // A disposed tensor's array of this length, if there is one (see releaseStorage).
+    const reused = takePlainF32(size);
+    if (reused !== undefined) return reused;
+  }
+  const Ctor = ARRAY_TYPES[dtype];
+  const bytes = size * Ctor.BYTES_PER_ELEMENT;
+  let out: TypedArray;
+  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) out = allocate(dtype, size);
+  else {
+    const b = nodeBuffer.allocUnsafe(bytes);
+    out = b.byteOffset % 8 === 0 ? new Ctor(b.buffer as ArrayBuffer, b.byteOffset, size) : allocate(dtype, size);
+  }
+  if (dtype === "float32") markOwnedF32(out as Float32Array);
+  return out;
+}
+
+const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
