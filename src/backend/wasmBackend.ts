@@ -189,6 +189,34 @@ function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"
   };
 }
 
+/** The fused GRU recurrence in one WASM call for float32 (the GEMMs and gate passes of every step). */
+function gruRecurrence(k: WasmKernels): Kernel<"gruRecurrence"> {
+  return (inputs, params) => {
+    const [xg, whh, bhh, h0] = inputs as [Tensor, Tensor, Tensor, Tensor];
+    if (xg.dtype !== "float32") return cpuBackend.gruRecurrence(inputs, params);
+    const [T, B, G] = xg.shape as [number, number, number];
+    const H = G / 3;
+    const n = T * B * H;
+    const r = k.gruForward(T, B, H, values32(xg), values32(whh), values32(bhh), values32(h0), params.reverse, {
+      hs: takeRecycledF32(n) ?? new Float32Array(n), saved: takeRecycledF32(4 * n) ?? new Float32Array(4 * n),
+    });
+    return [recycledTensor(r.hs, [T, B, H]), recycledTensor(r.saved, [T, B, 4 * H])];
+  };
+}
+
+function gruRecurrenceBackward(k: WasmKernels): Kernel<"gruRecurrenceBackward"> {
+  return (inputs, params) => {
+    const [dhs, whh, h0, hs, saved] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    if (hs.dtype !== "float32") return cpuBackend.gruRecurrenceBackward(inputs, params);
+    const [T, B, H] = hs.shape as [number, number, number];
+    const G = 3 * H;
+    const r = k.gruBackward(T, B, H, values32(dhs), values32(whh), values32(h0), values32(hs), values32(saved), params.reverse, {
+      dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dgh: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H),
+    });
+    return [recycledTensor(r.dxg, [T, B, G]), recycledTensor(r.dgh, [T, B, G]), Tensor.fromData(r.dh0, [B, H], "float32")];
+  };
+}
+
 /** Below this many float32 elements moved (edges × features) the sparse kernels stay in JS. */
 const MIN_SPARSE_SIZE = 1024;
 
@@ -399,6 +427,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     scaledDotProductAttentionBackward: attn.backward,
     lstmRecurrence: lstmRecurrence(k),
     lstmRecurrenceBackward: lstmRecurrenceBackward(k),
+    gruRecurrence: gruRecurrence(k),
+    gruRecurrenceBackward: gruRecurrenceBackward(k),
     spmm: spmm(k),
     sddmm: sddmm(k),
     scatterMax: scatterMax(k),

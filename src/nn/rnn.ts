@@ -16,6 +16,7 @@ import { pyFloat } from "./pyRepr.js";
 import { dropout, linear } from "./functional/layers.js";
 import { gruStep, lstmStep, rnnReluStep, rnnTanhStep, type CellWeights } from "./functional/rnn.js";
 import { lstmRecurrence } from "../ops/lstm.js";
+import { gruRecurrence } from "../ops/gru.js";
 import { PackedSequence } from "./packedSequence.js";
 
 /** The recurrence of a layer: PyTorch's mode names. */
@@ -381,6 +382,15 @@ function runDirection(mode: RNNMode, data: Tensor, sizes: readonly number[], w: 
     const [hs, cs] = lstmRecurrence(xg, w.weightHh, initial[0]!, initial[1]!, reverse);
     const last = reverse ? 0 : T - 1;
     return { out: hs.reshape(T * B, H), states: [hs.select(0, last), cs.select(0, last)] };
+  }
+  if (mode === "GRU" && T > 0 && sizes.every((b) => b === B)) {
+    // fused recurrence: gh = h W_hhᵀ + b_hh from one GEMM per step, the gates in one pass, backward
+    // without per-gate tensors; the input projection is one GEMM over every step
+    const H = w.weightHh.shape[1]!;
+    const xg = linear(data, w.weightIh, w.biasIh).reshape(T, B, 3 * H); // (T, B, 3H)
+    const biasHh = w.biasHh ?? zeros([3 * H], { dtype: data.dtype });
+    const hs = gruRecurrence(xg, w.weightHh, biasHh, initial[0]!, reverse); // (T, B, H)
+    return { out: hs.reshape(T * B, H), states: [hs.select(0, reverse ? 0 : T - 1)] };
   }
   const gx = linear(data, w.weightIh, w.biasIh); // (N, G·H)
   const offsets: number[] = [];
