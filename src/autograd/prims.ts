@@ -199,11 +199,12 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    */
   lstmRecurrence: { reverse: boolean };
   /**
-   * Backpropagation through time of lstmRecurrence: inputs (dhs, dcs (T, B, H), W_hh, c0, cs, gates) →
-   * dxg (T, B, 4H) (the gradient of the pre-activation gates), dh0 and dc0 (B, H); one GEMM per step
-   * (dgates_t W_hh). The W_hh gradient is one GEMM over all steps, done by the caller.
+   * Backpropagation through time of lstmRecurrence: inputs (dhs, dcs (T, B, H), W_hh, c0, cs, gates,
+   * h0, hs) → dxg (T, B, 4H) (the gradient of the pre-activation gates), dh0 and dc0 (B, H); one GEMM
+   * per step (dgates_t W_hh). With `weightGrad` a fourth output, dW_hh = Σ_t dgates_tᵀ h_{t−1} (4H, H):
+   * one GEMM over all steps in the same call, reading dxg where the kernel wrote it.
    */
-  lstmRecurrenceBackward: { reverse: boolean };
+  lstmRecurrenceBackward: { reverse: boolean; weightGrad: boolean };
   /**
    * The recurrence of one GRU direction over a whole sequence, fused: inputs xg (T, B, 3H) (the input
    * projections x_t W_ihᵀ + b_ih of every step), W_hh (3H, H), b_hh (3H) and h0 (B, H). Per step

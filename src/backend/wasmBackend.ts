@@ -178,14 +178,17 @@ function lstmRecurrence(k: WasmKernels): Kernel<"lstmRecurrence"> {
 
 function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"> {
   return (inputs, params) => {
-    const [dhs, dcs, whh, c0, cs, gates] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [dhs, dcs, whh, c0, cs, gates, h0, hs] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
     if (gates.dtype !== "float32") return cpuBackend.lstmRecurrenceBackward(inputs, params);
     const [T, B, G] = gates.shape as [number, number, number];
     const H = G / 4;
     const r = k.lstmBackward(T, B, H, values32(dhs), values32(dcs), values32(whh), values32(c0), values32(cs), values32(gates), params.reverse, {
       dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H),
+      weightGrad: params.weightGrad ? { h0: values32(h0), hs: values32(hs), dWhh: new Float32Array(G * H) } : null,
     });
-    return [recycledTensor(r.dxg, [T, B, G]), Tensor.fromData(r.dh0, [B, H], "float32"), Tensor.fromData(r.dc0, [B, H], "float32")];
+    const grads = [recycledTensor(r.dxg, [T, B, G]), Tensor.fromData(r.dh0, [B, H], "float32"), Tensor.fromData(r.dc0, [B, H], "float32")];
+    if (r.weightGrad) grads.push(Tensor.fromData(r.weightGrad.dWhh, [G, H], "float32"));
+    return grads;
   };
 }
 

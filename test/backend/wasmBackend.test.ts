@@ -65,10 +65,14 @@ describe("WASM backend agrees with the CPU reference", () => {
         // each value is a chain of T steps of H-long dot products through σ/tanh (Lipschitz ≤ 1)
         for (let i = 0; i < 3; i++) expectClose(got[i]!, want[i]!, T * (H + 4), 8 * Math.sqrt(H));
         const dhs = randn([T, B, H]), dcs = randn([T, B, H]);
-        const inputs = [dhs, dcs, w, c0, want[1]!, want[2]!];
-        const gotB = wasm.lstmRecurrenceBackward!(inputs, { reverse }) as Tensor[];
-        const wantB = cpuBackend.lstmRecurrenceBackward(inputs, { reverse }) as Tensor[];
+        const inputs = [dhs, dcs, w, c0, want[1]!, want[2]!, h0, want[0]!];
+        const gotB = wasm.lstmRecurrenceBackward!(inputs, { reverse, weightGrad: true }) as Tensor[];
+        const wantB = cpuBackend.lstmRecurrenceBackward(inputs, { reverse, weightGrad: true }) as Tensor[];
+        expect(gotB).toHaveLength(4);
         for (let i = 0; i < 3; i++) expectClose(gotB[i]!, wantB[i]!, T * (4 * H + 4), 8 * T * Math.sqrt(H));
+        // dW_hh = Σ_t dgates_tᵀ h_{t−1}: T·B more products per entry
+        expectClose(gotB[3]!, wantB[3]!, T * B * (4 * H + 4), 8 * T * Math.sqrt(H));
+        expect(wasm.lstmRecurrenceBackward!(inputs, { reverse, weightGrad: false })).toHaveLength(3);
       });
     }
   }

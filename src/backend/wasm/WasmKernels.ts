@@ -8,7 +8,7 @@ import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
-import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
+import { lstmBackward, lstmForward, type LstmBackwardResult, type LstmForwardResult } from "./lstm.js";
 import { gruBackward, gruForward, type GruBackwardResult, type GruForwardResult } from "./gru.js";
 import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
@@ -138,11 +138,11 @@ export class WasmKernels {
     return lstmForward(this.runtime, T, B, H, xg, whh, h0, c0, reverse, out);
   }
 
-  /** Backpropagation through time of lstmForward: dxg (T, B, 4H), dh0, dc0 (B, H); dcs null is zero. */
+  /** Backpropagation through time of lstmForward: dxg (T, B, 4H), dh0, dc0 (B, H), and dW_hh with out.weightGrad; dcs null is zero. */
   lstmBackward(
     T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array, cs: Float32Array, gates: Float32Array, reverse: boolean,
-    out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
-  ): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+    out: LstmBackwardResult = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
+  ): LstmBackwardResult {
     return lstmBackward(this.runtime, T, B, H, dhs, dcs, whh, c0, cs, gates, reverse, out);
   }
 

@@ -2,6 +2,7 @@
 // into the arena once per sequence (or read in place when they live in linear memory), and the whole
 // recurrence runs in one kernel call.
 import type { WasmRuntime } from "./WasmRuntime.js";
+import { runGemm } from "./gemm.js";
 
 export interface LstmForwardResult {
   /** Every h and every c, (T, B, H). */
@@ -51,18 +52,37 @@ export function lstmForward(
   return out;
 }
 
+/** The W_hh gradient wanted from lstmBackward: h0 (B·H) and every h (T·B·H) in, dWhh (4H·H) out. */
+export interface LstmWeightGrad {
+  h0: Float32Array;
+  hs: Float32Array;
+  dWhh: Float32Array;
+}
+
+/** Outputs of lstmBackward. */
+export interface LstmBackwardResult {
+  dxg: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array;
+  weightGrad?: LstmWeightGrad | null;
+}
+
 /**
  * Backward of lstmForward into dxg (T·B·4H floats), dh0 and dc0 (B·H); `dcs` null means zero (no
- * gradient reached any c).
+ * gradient reached any c). With `out.weightGrad`, also dW_hh = Σ_t dgates_tᵀ h_{t−1}: two GEMMs over
+ * the steps (the one whose h_{t−1} is h0, and all the others, whose h_{t−1} are rows of hs), reading
+ * dxg where the kernel wrote it.
  */
 export function lstmBackward(
   rt: WasmRuntime, T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array,
-  cs: Float32Array, gates: Float32Array, reverse: boolean, out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array },
-): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+  cs: Float32Array, gates: Float32Array, reverse: boolean, out: LstmBackwardResult,
+): LstmBackwardResult {
   const G = 4 * H, n = T * B * H;
+  const wg = out.weightGrad ?? null;
   checkLengths("lstmBackward", {
     dhs: [dhs.length, n], dcs: [dcs?.length ?? n, n], whh: [whh.length, G * H], c0: [c0.length, B * H], cs: [cs.length, n],
     gates: [gates.length, T * B * G], dxg: [out.dxg.length, T * B * G], dh0: [out.dh0.length, B * H], dc0: [out.dc0.length, B * H],
+    ...(wg ? { h0: [wg.h0.length, B * H], hs: [wg.hs.length, n], dWhh: [wg.dWhh.length, G * H] } : {}),
   });
   rt.resetArena();
   const pDhs = rt.ref(dhs, 0, n), pW = rt.ref(whh, 0, whh.length), pC0 = rt.ref(c0, 0, c0.length);
@@ -78,6 +98,19 @@ export function lstmBackward(
   rt.f32(dc.at, B * H).fill(0);
   const work = rt.alloc(rt.exports.gemmWorkspaceBytes(H)), packed = rt.alloc(rt.exports.packedBBytes(G, H));
   rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed);
+  if (wg) {
+    const pH0 = rt.ref(wg.h0, 0, B * H), pHs = rt.ref(wg.hs, 0, n), dW = place(rt, wg.dWhh);
+    const stepG = 4 * B * G, stepH = 4 * B * H;
+    // the step whose h_{t−1} is h0 (t = 0, or T − 1 in reverse): dWhh = dgates_tᵀ h0, (4H × B)·(B × H)
+    const first = reverse ? T - 1 : 0;
+    runGemm(rt, G, H, B, 1, dxg.at + first * stepG, 1, G, pH0, H, 1, 0, dW.at, H);
+    // every other step, h_{t−1} = hs[t ∓ 1]: one GEMM with K = (T − 1)·B
+    if (T > 1) {
+      const pD = reverse ? dxg.at : dxg.at + stepG, pPrev = reverse ? pHs + stepH : pHs;
+      runGemm(rt, G, H, (T - 1) * B, 1, pD, 1, G, pPrev, H, 1, 1, dW.at, H);
+    }
+    copyBack(rt, dW);
+  }
   copyBack(rt, dxg, dh, dc);
   return out;
 }
