@@ -43,7 +43,7 @@ export interface KernelExports {
   ): void;
   lstmBackward(
     T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
-    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number,
+    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number, h0: number, hs: number, dW: number,
   ): void;
   gruForward(
     T: number, B: number, H: number, xg: number, whh: number, bhh: number, h0: number,

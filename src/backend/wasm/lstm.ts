@@ -2,7 +2,6 @@
 // into the arena once per sequence (or read in place when they live in linear memory), and the whole
 // recurrence runs in one kernel call.
 import type { WasmRuntime } from "./WasmRuntime.js";
-import { runGemm } from "./gemm.js";
 
 export interface LstmForwardResult {
   /** Every h and every c, (T, B, H). */
@@ -69,9 +68,8 @@ export interface LstmBackwardResult {
 
 /**
  * Backward of lstmForward into dxg (T·B·4H floats), dh0 and dc0 (B·H); `dcs` null means zero (no
- * gradient reached any c). With `out.weightGrad`, also dW_hh = Σ_t dgates_tᵀ h_{t−1}: two GEMMs over
- * the steps (the one whose h_{t−1} is h0, and all the others, whose h_{t−1} are rows of hs), reading
- * dxg where the kernel wrote it.
+ * gradient reached any c). With `out.weightGrad`, also dW_hh = Σ_t dgates_tᵀ h_{t−1}, accumulated
+ * in the kernel step by step while dgates_t is still in cache.
  */
 export function lstmBackward(
   rt: WasmRuntime, T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array,
@@ -97,20 +95,10 @@ export function lstmBackward(
   rt.f32(dh.at, B * H).fill(0);
   rt.f32(dc.at, B * H).fill(0);
   const work = rt.alloc(rt.exports.gemmWorkspaceBytes(H)), packed = rt.alloc(rt.exports.packedBBytes(G, H));
-  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed);
-  if (wg) {
-    const pH0 = rt.ref(wg.h0, 0, B * H), pHs = rt.ref(wg.hs, 0, n), dW = place(rt, wg.dWhh);
-    const stepG = 4 * B * G, stepH = 4 * B * H;
-    // the step whose h_{t−1} is h0 (t = 0, or T − 1 in reverse): dWhh = dgates_tᵀ h0, (4H × B)·(B × H)
-    const first = reverse ? T - 1 : 0;
-    runGemm(rt, G, H, B, 1, dxg.at + first * stepG, 1, G, pH0, H, 1, 0, dW.at, H);
-    // every other step, h_{t−1} = hs[t ∓ 1]: one GEMM with K = (T − 1)·B
-    if (T > 1) {
-      const pD = reverse ? dxg.at : dxg.at + stepG, pPrev = reverse ? pHs + stepH : pHs;
-      runGemm(rt, G, H, (T - 1) * B, 1, pD, 1, G, pPrev, H, 1, 1, dW.at, H);
-    }
-    copyBack(rt, dW);
-  }
+  const dW = wg ? place(rt, wg.dWhh) : null;
+  const pH0 = wg ? rt.ref(wg.h0, 0, B * H) : 0, pHs = wg ? rt.ref(wg.hs, 0, n) : 0;
+  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed, pH0, pHs, dW?.at ?? 0);
   copyBack(rt, dxg, dh, dc);
+  if (dW) copyBack(rt, dW);
   return out;
 }
