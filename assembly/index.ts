@@ -6,4 +6,5 @@ export { reduce, softmax } from "./reduce";
 export { im2col, col2im } from "./im2col";
 export { sgd, adam } from "./optim";
 export { lstmForward, lstmBackward } from "./lstm";
+export { gruForward, gruBackward } from "./gru";
 export { spmm, sddmm, scatterMax, segmentSoftmax, gatherRows, scatterAddRows } from "./sparse";

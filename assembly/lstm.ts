@@ -66,11 +66,13 @@ export function lstmForward(
 /**
  * Backward of lstmForward: dhs, dcs (T, B, H) the gradients of every h and c, whh, c0, the saved cs
  * and gates → dxg (T, B, 4H); dh and dc (B, H) start at zero and end as the gradients of h0 and c0.
- * `work` holds gemmWorkspaceBytes(H) bytes and `packed` packedBBytes(4H, H).
+ * With dW ≠ 0 also dW (4H, H) = Σ_t dgates_tᵀ h_{t−1} from h0 and hs (T, B, H), accumulated step by
+ * step while dgates_t is still in cache. `work` holds gemmWorkspaceBytes(H) bytes and `packed`
+ * packedBBytes(4H, H).
  */
 export function lstmBackward(
   T: i32, B: i32, H: i32, dhs: usize, dcs: usize, whh: usize, c0: usize, cs: usize, gates: usize,
-  dxg: usize, dh: usize, dc: usize, reverse: i32, work: usize, packed: usize,
+  dxg: usize, dh: usize, dc: usize, reverse: i32, work: usize, packed: usize, h0: usize, hs: usize, dW: usize,
 ): void {
   const G = 4 * H;
   const prepacked = G <= KC && H <= NC;
@@ -115,6 +117,8 @@ export function lstmBackward(
         store<f32>(dcRow + o4, dcv * f);
       }
     }
+    // dW (+)= dgates_tᵀ (4H×B) · h_{t−1} (B×H)
+    if (dW != 0) gemm(G, H, B, 1, dgt, 1, G, first ? h0 : hs + <usize>prev * stepBytes, H, 1, s == 0 ? 0 : 1, dW, H, work);
     // dh_{t−1} = dgates_t (B×4H) · W_hh (4H×H)
     if (prepacked) gemmPrepackedB(B, H, G, 1, dgt, G, 1, pb, 0, dh, H, work);
     else gemm(B, H, G, 1, dgt, G, 1, whh, H, 1, 0, dh, H, work);

@@ -199,11 +199,28 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    */
   lstmRecurrence: { reverse: boolean };
   /**
-   * Backpropagation through time of lstmRecurrence: inputs (dhs, dcs (T, B, H), W_hh, c0, cs, gates) →
-   * dxg (T, B, 4H) (the gradient of the pre-activation gates), dh0 and dc0 (B, H); one GEMM per step
-   * (dgates_t W_hh). The W_hh gradient is one GEMM over all steps, done by the caller.
+   * Backpropagation through time of lstmRecurrence: inputs (dhs, dcs (T, B, H), W_hh, c0, cs, gates,
+   * h0, hs) → dxg (T, B, 4H) (the gradient of the pre-activation gates), dh0 and dc0 (B, H); one GEMM
+   * per step (dgates_t W_hh). With `weightGrad` a fourth output, dW_hh = Σ_t dgates_tᵀ h_{t−1} (4H, H):
+   * one GEMM over all steps in the same call, reading dxg where the kernel wrote it.
    */
-  lstmRecurrenceBackward: { reverse: boolean };
+  lstmRecurrenceBackward: { reverse: boolean; weightGrad: boolean };
+  /**
+   * The recurrence of one GRU direction over a whole sequence, fused: inputs xg (T, B, 3H) (the input
+   * projections x_t W_ihᵀ + b_ih of every step), W_hh (3H, H), b_hh (3H) and h0 (B, H). Per step
+   * (t = 0 … T−1, or T−1 … 0 with `reverse`) gh = h W_hhᵀ + b_hh comes from one GEMM and, gate order
+   * r, z, n, r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn), h = (1 − z)·n + z·h from one pass.
+   * Two outputs: every h (T, B, H), and r, z, n, hn (T, B, 4H), which backward reads instead of
+   * recomputing them (a workspace: no gradient flows into it).
+   */
+  gruRecurrence: { reverse: boolean };
+  /**
+   * Backpropagation through time of gruRecurrence: inputs (dhs (T, B, H), W_hh, h0, hs, saved gates) →
+   * dxg (T, B, 3H) (the gradient of the input projections), dgh (T, B, 3H) (the gradient of every
+   * h W_hhᵀ + b_hh) and dh0 (B, H); one GEMM per step (dgh_t W_hh). The W_hh and b_hh gradients are
+   * one GEMM and one sum over all steps, done by the caller.
+   */
+  gruRecurrenceBackward: { reverse: boolean };
   /**
    * Sparse × dense product (SpMM) of a COO matrix A (rows × x.shape[0]) with a dense x (M, F): inputs
    * (row, col, values, x) with int32 row/col of length E and float values (E) (duplicates add up) →

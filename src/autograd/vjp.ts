@@ -12,6 +12,7 @@ import { inv, matmul, solve } from "../ops/linalg.js";
 import { zeros, zerosLike } from "../ops/creation.js";
 import { cat as catOp } from "../ops/movement.js";
 import { lstmRecurrenceBackwardReference } from "../ops/lstm.js";
+import { gruRecurrenceBackwardReference } from "../ops/gru.js";
 
 export interface VjpContext<P extends Prim> {
   /** Gradient with respect to the (first) output. */
@@ -396,28 +397,47 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   scaledDotProductAttentionBackward: null,
   // A = LLᵀ: dA = ½ sym(L⁻ᵀ Φ(Lᵀ dL) L⁻¹), Φ = lower triangle with halved diagonal
   // Backpropagation through time (formulas at lstmRecurrenceBackwardReference): the fused backward
-  // kernel gives the pre-activation gate gradients dxg and dh0, dc0 from the saved c's and gates;
-  // dW_hh = Σ_t dgates_tᵀ h_{t−1} is then one GEMM over all steps. Under createGraph the composite
-  // reference computes the same gradient differentiably (the fused backward has no gradient of its own).
+  // kernel gives the pre-activation gate gradients dxg and dh0, dc0 from the saved c's and gates, and
+  // dW_hh = Σ_t dgates_tᵀ h_{t−1} from one GEMM over all steps in the same call. Under createGraph
+  // the composite reference computes the same gradient differentiably (the fused backward has no
+  // gradient of its own).
   lstmRecurrence: (c) => {
     if (c.grads[2]) throw new Error("lstmRecurrence: its third output (the saved gates) is a workspace; no gradient may flow into it");
     const reverse = c.params.reverse;
-    const [T, B, G] = c.inputShape(0) as [number, number, number];
-    const H = G / 4;
     const ghs = c.grads[0] ?? zerosLike(c.output(0));
     const gcs = c.grads[1] ?? zerosLike(c.output(1));
     if (isGradEnabled()) return lstmRecurrenceBackwardReference(ghs, gcs, c.input(0), c.input(1), c.input(2), c.input(3), reverse);
-    const [dxg, dh0, dc0] = applyMulti("lstmRecurrenceBackward", [ghs, gcs, c.input(1), c.input(3), c.output(1), c.output(2)], { reverse });
-    let dWhh: Tensor | null = null;
-    if (c.needsGrad(1)) {
-      const hs = c.output(0), h0 = reshape(c.input(2), [1, B, H]);
-      // h_{t−1} for every t, in time order: (T, B, H)
-      const hPrev = T === 1 ? h0 : reverse ? catOp([sliceOp(hs, 0, 1, T), h0], 0) : catOp([h0, sliceOp(hs, 0, 0, T - 1)], 0);
-      dWhh = matmul(mT(reshape(dxg!, [T * B, G])), reshape(hPrev, [T * B, H]));
-    }
-    return [dxg!, dWhh, dh0!, dc0!];
+    const weightGrad = c.needsGrad(1);
+    const [dxg, dh0, dc0, dWhh] = applyMulti(
+      "lstmRecurrenceBackward", [ghs, gcs, c.input(1), c.input(3), c.output(1), c.output(2), c.input(2), c.output(0)], { reverse, weightGrad },
+    );
+    return [dxg!, weightGrad ? dWhh! : null, dh0!, dc0!];
   },
   lstmRecurrenceBackward: null,
+  // Backpropagation through time (formulas at gruRecurrenceBackwardReference): the fused backward kernel
+  // gives the gradients of the input projections dxg, of every gh = h W_hhᵀ + b_hh (dgh) and of h0;
+  // dW_hh = Σ_t dgh_tᵀ h_{t−1} is one GEMM over all steps and db_hh = Σ_t dgh_t one sum. Under
+  // createGraph the composite reference computes the same gradient differentiably.
+  gruRecurrence: (c) => {
+    if (c.grads[1]) throw new Error("gruRecurrence: its second output (the saved gates) is a workspace; no gradient may flow into it");
+    const reverse = c.params.reverse;
+    const [T, B, G] = c.inputShape(0) as [number, number, number];
+    const H = G / 3;
+    const ghs = c.grads[0] ?? zerosLike(c.output(0));
+    if (isGradEnabled()) return gruRecurrenceBackwardReference(ghs, c.input(0), c.input(1), c.input(2), c.input(3), reverse);
+    const hs = c.output(0);
+    const [dxg, dgh, dh0] = applyMulti("gruRecurrenceBackward", [ghs, c.input(1), c.input(3), hs, c.output(1)], { reverse });
+    const dgh2 = reshape(dgh!, [T * B, G]);
+    let dWhh: Tensor | null = null;
+    if (c.needsGrad(1)) {
+      const h0 = reshape(c.input(3), [1, B, H]);
+      // h_{t−1} for every t, in time order: (T, B, H)
+      const hPrev = T === 1 ? h0 : reverse ? catOp([sliceOp(hs, 0, 1, T), h0], 0) : catOp([h0, sliceOp(hs, 0, 0, T - 1)], 0);
+      dWhh = matmul(mT(dgh2), reshape(hPrev, [T * B, H]));
+    }
+    return [dxg!, dWhh, c.needsGrad(2) ? sumTo(dgh2, [G]) : null, dh0!];
+  },
+  gruRecurrenceBackward: null,
   cholesky: (c) => {
     const upper = c.params.upper;
     const L = upper ? mT(c.output()) : c.output();

@@ -178,14 +178,45 @@ function lstmRecurrence(k: WasmKernels): Kernel<"lstmRecurrence"> {
 
 function lstmRecurrenceBackward(k: WasmKernels): Kernel<"lstmRecurrenceBackward"> {
   return (inputs, params) => {
-    const [dhs, dcs, whh, c0, cs, gates] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
+    const [dhs, dcs, whh, c0, cs, gates, h0, hs] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
     if (gates.dtype !== "float32") return cpuBackend.lstmRecurrenceBackward(inputs, params);
     const [T, B, G] = gates.shape as [number, number, number];
     const H = G / 4;
     const r = k.lstmBackward(T, B, H, values32(dhs), values32(dcs), values32(whh), values32(c0), values32(cs), values32(gates), params.reverse, {
       dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H),
+      weightGrad: params.weightGrad ? { h0: values32(h0), hs: values32(hs), dWhh: new Float32Array(G * H) } : null,
     });
-    return [recycledView(r.dxg, [T, B, G]), viewFromData(r.dh0, [B, H], "float32"), viewFromData(r.dc0, [B, H], "float32")];
+    const grads = [recycledView(r.dxg, [T, B, G]), viewFromData(r.dh0, [B, H], "float32"), viewFromData(r.dc0, [B, H], "float32")];
+    if (r.weightGrad) grads.push(viewFromData(r.weightGrad.dWhh, [G, H], "float32"));
+    return grads;
+  };
+}
+
+/** The fused GRU recurrence in one WASM call for float32 (the GEMMs and gate passes of every step). */
+function gruRecurrence(k: WasmKernels): Kernel<"gruRecurrence"> {
+  return (inputs, params) => {
+    const [xg, whh, bhh, h0] = inputs as [TensorView, TensorView, TensorView, TensorView];
+    if (xg.dtype !== "float32") return cpuBackend.gruRecurrence(inputs, params);
+    const [T, B, G] = xg.shape as [number, number, number];
+    const H = G / 3;
+    const n = T * B * H;
+    const r = k.gruForward(T, B, H, values32(xg), values32(whh), values32(bhh), values32(h0), params.reverse, {
+      hs: takeRecycledF32(n) ?? new Float32Array(n), saved: takeRecycledF32(4 * n) ?? new Float32Array(4 * n),
+    });
+    return [recycledView(r.hs, [T, B, H]), recycledView(r.saved, [T, B, 4 * H])];
+  };
+}
+
+function gruRecurrenceBackward(k: WasmKernels): Kernel<"gruRecurrenceBackward"> {
+  return (inputs, params) => {
+    const [dhs, whh, h0, hs, saved] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView];
+    if (hs.dtype !== "float32") return cpuBackend.gruRecurrenceBackward(inputs, params);
+    const [T, B, H] = hs.shape as [number, number, number];
+    const G = 3 * H;
+    const r = k.gruBackward(T, B, H, values32(dhs), values32(whh), values32(h0), values32(hs), values32(saved), params.reverse, {
+      dxg: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dgh: takeRecycledF32(T * B * G) ?? new Float32Array(T * B * G), dh0: new Float32Array(B * H),
+    });
+    return [recycledView(r.dxg, [T, B, G]), recycledView(r.dgh, [T, B, G]), viewFromData(r.dh0, [B, H], "float32")];
   };
 }
 
@@ -399,6 +430,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     scaledDotProductAttentionBackward: attn.backward,
     lstmRecurrence: lstmRecurrence(k),
     lstmRecurrenceBackward: lstmRecurrenceBackward(k),
+    gruRecurrence: gruRecurrence(k),
+    gruRecurrenceBackward: gruRecurrenceBackward(k),
     spmm: spmm(k),
     sddmm: sddmm(k),
     scatterMax: scatterMax(k),

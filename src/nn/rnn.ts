@@ -16,7 +16,9 @@ import { pyFloat } from "./pyRepr.js";
 import { dropout, linear } from "./functional/layers.js";
 import { gruStep, lstmStep, rnnReluStep, rnnTanhStep, type CellWeights } from "./functional/rnn.js";
 import { lstmRecurrence } from "../ops/lstm.js";
+import { gruRecurrence } from "../ops/gru.js";
 import { PackedSequence } from "./packedSequence.js";
+import { releaseStorage } from "../tensor/recycle.js";
 
 /** The recurrence of a layer: PyTorch's mode names. */
 export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
@@ -364,6 +366,16 @@ abstract class RNNBase<S> extends Module<[Tensor | PackedSequence, S?], [Tensor 
 }
 
 /**
+ * Drops this module's claims on the input projections once the recurrence has read them (see
+ * Storage.refs): only the tape still holds them, so after backward their memory goes back to the
+ * pool and the next step's projection is written there (in the kernels' memory, without copies).
+ */
+function dropClaims(projected: Tensor, xg: Tensor): void {
+  releaseStorage(projected.storage);
+  if (xg !== projected) releaseStorage(xg.storage);
+}
+
+/**
  * One direction of one layer over packed-layout data (N, I), time-major, with batchSizes `sizes`
  * (all equal for a padded batch): the input projection for every step is one GEMM, then the
  * recurrence steps through time. Rows past a sequence's end leave the batch (forward) or join it
@@ -377,10 +389,23 @@ function runDirection(mode: RNNMode, data: Tensor, sizes: readonly number[], w: 
     // both biases join the input projection, one GEMM over every step
     const H = w.weightHh.shape[1]!;
     const bias = w.biasIh && w.biasHh ? w.biasIh.add(w.biasHh) : w.biasIh;
-    const xg = linear(data, w.weightIh, bias).reshape(T, B, 4 * H); // (T, B, 4H)
+    const projected = linear(data, w.weightIh, bias); // (T·B, 4H)
+    const xg = projected.reshape(T, B, 4 * H); // (T, B, 4H)
     const [hs, cs] = lstmRecurrence(xg, w.weightHh, initial[0]!, initial[1]!, reverse);
+    dropClaims(projected, xg);
     const last = reverse ? 0 : T - 1;
     return { out: hs.reshape(T * B, H), states: [hs.select(0, last), cs.select(0, last)] };
+  }
+  if (mode === "GRU" && T > 0 && sizes.every((b) => b === B)) {
+    // fused recurrence: gh = h W_hhᵀ + b_hh from one GEMM per step, the gates in one pass, backward
+    // without per-gate tensors; the input projection is one GEMM over every step
+    const H = w.weightHh.shape[1]!;
+    const projected = linear(data, w.weightIh, w.biasIh); // (T·B, 3H)
+    const xg = projected.reshape(T, B, 3 * H); // (T, B, 3H)
+    const biasHh = w.biasHh ?? zeros([3 * H], { dtype: data.dtype });
+    const hs = gruRecurrence(xg, w.weightHh, biasHh, initial[0]!, reverse); // (T, B, H)
+    dropClaims(projected, xg);
+    return { out: hs.reshape(T * B, H), states: [hs.select(0, reverse ? 0 : T - 1)] };
   }
   const gx = linear(data, w.weightIh, w.biasIh); // (N, G·H)
   const offsets: number[] = [];

@@ -358,6 +358,20 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
     },
   ],
   lstmRecurrenceBackward: "not differentiable",
+  gruRecurrence: [
+    // every h of a 2-step recurrence (B = 2, H = 2), forwards and backwards in time
+    {
+      name: "gruRecurrence T2 B2 H2",
+      inputs: () => [f64([2, 2, 6]), f64([6, 2]), f64([6]), f64([2, 2])],
+      fn: (xg, w, b, h) => applyMulti("gruRecurrence", [xg!, w!, b!, h!], { reverse: false })[0]!,
+    },
+    {
+      name: "gruRecurrence reverse, T3",
+      inputs: () => [f64([3, 2, 6]), f64([6, 2]), f64([6]), f64([2, 2])],
+      fn: (xg, w, b, h) => applyMulti("gruRecurrence", [xg!, w!, b!, h!], { reverse: true })[0]!,
+    },
+  ],
+  gruRecurrenceBackward: "not differentiable",
   standardGammaGrad: "not differentiable",
   standardGammaReparam: [
     {

@@ -65,10 +65,32 @@ describe("WASM backend agrees with the CPU reference", () => {
         // each value is a chain of T steps of H-long dot products through σ/tanh (Lipschitz ≤ 1)
         for (let i = 0; i < 3; i++) expectClose(got[i]!, want[i]!, T * (H + 4), 8 * Math.sqrt(H));
         const dhs = randn([T, B, H]), dcs = randn([T, B, H]);
-        const inputs = [dhs, dcs, w, c0, want[1]!, want[2]!];
-        const gotB = wasm.lstmRecurrenceBackward!(inputs, { reverse }) as Tensor[];
-        const wantB = cpuBackend.lstmRecurrenceBackward(inputs, { reverse }) as Tensor[];
+        const inputs = [dhs, dcs, w, c0, want[1]!, want[2]!, h0, want[0]!];
+        const gotB = wasm.lstmRecurrenceBackward!(inputs, { reverse, weightGrad: true }) as Tensor[];
+        const wantB = cpuBackend.lstmRecurrenceBackward(inputs, { reverse, weightGrad: true }) as Tensor[];
+        expect(gotB).toHaveLength(4);
         for (let i = 0; i < 3; i++) expectClose(gotB[i]!, wantB[i]!, T * (4 * H + 4), 8 * T * Math.sqrt(H));
+        // dW_hh = Σ_t dgates_tᵀ h_{t−1}: T·B more products per entry
+        expectClose(gotB[3]!, wantB[3]!, T * B * (4 * H + 4), 8 * T * Math.sqrt(H));
+        expect(wasm.lstmRecurrenceBackward!(inputs, { reverse, weightGrad: false })).toHaveLength(3);
+      });
+    }
+  }
+
+  // H = 200: 3H > 512, so the backward GEMM is too deep for one packed W_hh block and takes the general path
+  for (const [T, B, H] of [[1, 1, 1], [3, 2, 5], [4, 3, 8], [2, 33, 13], [2, 3, 200]] as const) {
+    for (const reverse of [false, true]) {
+      it(`gruRecurrence and its backward, T ${T} B ${B} H ${H}${reverse ? " reverse" : ""} (H ${H % 4 ? "with" : "without"} a scalar tail)`, () => {
+        const xg = randn([T, B, 3 * H]), w = randn([3 * H, H]).mul(0.3), b = randn([3 * H]), h0 = randn([B, H]);
+        const got = wasm.gruRecurrence!([xg, w, b, h0], { reverse }) as Tensor[];
+        const want = cpuBackend.gruRecurrence([xg, w, b, h0], { reverse }) as Tensor[];
+        // each value is a chain of T steps of H-long dot products through σ/tanh (Lipschitz ≤ 1)
+        for (let i = 0; i < 2; i++) expectClose(got[i]!, want[i]!, T * (H + 4), 8 * Math.sqrt(H));
+        const dhs = randn([T, B, H]);
+        const inputs = [dhs, w, h0, want[0]!, want[1]!];
+        const gotB = wasm.gruRecurrenceBackward!(inputs, { reverse }) as Tensor[];
+        const wantB = cpuBackend.gruRecurrenceBackward(inputs, { reverse }) as Tensor[];
+        for (let i = 0; i < 3; i++) expectClose(gotB[i]!, wantB[i]!, T * (3 * H + 4), 8 * T * Math.sqrt(H));
       });
     }
   }

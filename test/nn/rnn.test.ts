@@ -331,3 +331,44 @@ describe("fused LSTM recurrence equals the composite reference", () => {
     }
   }
 });
+
+describe("fused GRU recurrence equals the composite reference", () => {
+  for (const [dtype, tol] of [["float64", 1e-12], ["float32", 2e-5]] as const) {
+    for (const reverse of [false, true]) {
+      it(`${dtype}${reverse ? ", reverse" : ""}: every h and the gradients of xg, W_hh, b_hh, h0`, () => {
+        const g = new ds.Generator(reverse ? 21 : 22);
+        const [T, B, H] = [6, 5, 11];
+        const make = (...shape: number[]) => ds.randn(shape, { dtype, generator: g }).mul(0.5);
+        const args = [make(T, B, 3 * H), make(3 * H, H), make(3 * H), make(B, H)];
+        const ghs = make(T, B, H);
+        const run = (f: typeof nn.functional.gruRecurrence) => {
+          const leaves = args.map((a) => a.detach().requiresGrad_());
+          const hs = f(leaves[0]!, leaves[1]!, leaves[2]!, leaves[3]!, reverse);
+          hs.mul(ghs).sum().backward();
+          return [hs, ...leaves.map((l) => l.grad!)];
+        };
+        const fused = run(nn.functional.gruRecurrence);
+        const reference = run(nn.functional.gruRecurrenceReference);
+        const names = ["hs", "grad xg", "grad W_hh", "grad b_hh", "grad h0"];
+        fused.forEach((t, i) => {
+          const r = reference[i]!;
+          expect(maxRelErr(t, { shape: [...r.shape], dtype, data: r.toList() }), names[i]).toBeLessThan(tol);
+        });
+        // the composite backward (used under createGraph) agrees with both
+        const grads = ds.noGrad(() => nn.functional.gruRecurrenceBackwardReference(ghs, args[0]!, args[1]!, args[2]!, args[3]!, reverse));
+        grads.forEach((t, i) => {
+          const r = reference[i + 1]!;
+          expect(maxRelErr(t, { shape: [...r.shape], dtype, data: r.toList() }), `composite ${names[i + 1]}`).toBeLessThan(tol);
+        });
+      });
+    }
+  }
+
+  it("rejects arguments of the wrong shape, naming them", () => {
+    const xg = ds.randn([3, 2, 12]);
+    expect(() => nn.functional.gruRecurrence(ds.randn([3, 2, 13]), ds.randn([12, 4]), ds.randn([12]), ds.randn([2, 4]))).toThrow("gruRecurrence: xg must be (T, B, 3H), got shape [3,2,13]");
+    expect(() => nn.functional.gruRecurrence(xg, ds.randn([12, 3]), ds.randn([12]), ds.randn([2, 4]))).toThrow("gruRecurrence: weightHh must be (3H, H) = [12,4] for xg [3,2,12], got [12,3]");
+    expect(() => nn.functional.gruRecurrence(xg, ds.randn([12, 4]), ds.randn([4]), ds.randn([2, 4]))).toThrow("gruRecurrence: biasHh must be (3H) = [12] for xg [3,2,12], got [4]");
+    expect(() => nn.functional.gruRecurrence(xg, ds.randn([12, 4]), ds.randn([12]), ds.randn([3, 4]))).toThrow("gruRecurrence: h0 must be (B, H) = [2,4] for xg [3,2,12], got [3,4]");
+  });
+});

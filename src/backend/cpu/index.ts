@@ -12,6 +12,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pooling.js
 import { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
 import { layerNorm, layerNormBackward } from "./layerNorm.js";
 import { lstmRecurrence, lstmRecurrenceBackward } from "./lstm.js";
+import { gruRecurrence, gruRecurrenceBackward } from "./gru.js";
 import { scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export const cpuBackend: Backend = {
@@ -96,6 +97,8 @@ export const cpuBackend: Backend = {
   scaledDotProductAttentionBackward,
   lstmRecurrence,
   lstmRecurrenceBackward,
+  gruRecurrence,
+  gruRecurrenceBackward,
   cholesky,
   inv,
   solve,

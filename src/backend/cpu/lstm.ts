@@ -47,8 +47,8 @@ export const lstmRecurrence: Kernel<"lstmRecurrence"> = (inputs, { reverse }) =>
   return [viewFromData(hs, [T, B, H], dtype), viewFromData(cs, [T, B, H], dtype), viewFromData(gates, [T, B, G], dtype)];
 };
 
-export const lstmRecurrenceBackward: Kernel<"lstmRecurrenceBackward"> = (inputs, { reverse }) => {
-  const [dhsT, dcsT, whhT, c0T, csT, gatesT] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
+export const lstmRecurrenceBackward: Kernel<"lstmRecurrenceBackward"> = (inputs, { reverse, weightGrad }) => {
+  const [dhsT, dcsT, whhT, c0T, csT, gatesT, h0T, hsT] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView];
   const [T, B, G] = gatesT.shape as [number, number, number];
   const H = G / 4, dtype = gatesT.dtype;
   const dhs = denseValues(dhsT), dcs = denseValues(dcsT), whh = denseValues(whhT), c0 = denseValues(c0T);
@@ -86,8 +86,26 @@ export const lstmRecurrenceBackward: Kernel<"lstmRecurrenceBackward"> = (inputs,
     }
     dh = next;
   }
-  const out = (v: Float64Array): TensorView => viewFromData(dtype === "float64" ? v : allocateFrom(dtype, v), [B, H], dtype);
-  return [viewFromData(dxg, [T, B, G], dtype), out(dh), out(dc)];
+  const out = (v: Float64Array, shape: number[]): TensorView => viewFromData(dtype === "float64" ? v : allocateFrom(dtype, v), shape, dtype);
+  const grads = [viewFromData(dxg, [T, B, G], dtype), out(dh, [B, H]), out(dc, [B, H])];
+  if (weightGrad) {
+    // dW_hh = Σ_t dgates_tᵀ h_{t−1}
+    const h0 = denseValues(h0T), hs = denseValues(hsT);
+    const dW = new Float64Array(G * H);
+    for (let t = 0; t < T; t++) {
+      const first = reverse ? t === T - 1 : t === 0;
+      const hPrev = first ? h0 : hs, hOff = first ? 0 : (reverse ? t + 1 : t - 1) * B * H;
+      for (let b = 0; b < B; b++) {
+        for (let p = 0; p < G; p++) {
+          const d = dxg[t * B * G + b * G + p]!;
+          if (d === 0) continue;
+          for (let k = 0; k < H; k++) dW[p * H + k] += d * hPrev[hOff + b * H + k]!;
+        }
+      }
+    }
+    grads.push(out(dW, [G, H]));
+  }
+  return grads;
 };
 
 function allocateFrom(dtype: "float32" | "float64" | "int32" | "bool", v: Float64Array): TypedArray {

@@ -8,7 +8,8 @@ import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
 import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.js";
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
-import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
+import { lstmBackward, lstmForward, type LstmBackwardResult, type LstmForwardResult } from "./lstm.js";
+import { gruBackward, gruForward, type GruBackwardResult, type GruForwardResult } from "./gru.js";
 import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
@@ -137,12 +138,28 @@ export class WasmKernels {
     return lstmForward(this.runtime, T, B, H, xg, whh, h0, c0, reverse, out);
   }
 
-  /** Backpropagation through time of lstmForward: dxg (T, B, 4H), dh0, dc0 (B, H); dcs null is zero. */
+  /** Backpropagation through time of lstmForward: dxg (T, B, 4H), dh0, dc0 (B, H), and dW_hh with out.weightGrad; dcs null is zero. */
   lstmBackward(
     T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array, cs: Float32Array, gates: Float32Array, reverse: boolean,
-    out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
-  ): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+    out: LstmBackwardResult = { dxg: new Float32Array(T * B * 4 * H), dh0: new Float32Array(B * H), dc0: new Float32Array(B * H) },
+  ): LstmBackwardResult {
     return lstmBackward(this.runtime, T, B, H, dhs, dcs, whh, c0, cs, gates, reverse, out);
+  }
+
+  /** The fused GRU recurrence of one direction (see assembly/gru.ts): xg (T, B, 3H), whh (3H, H), bhh (3H), h0 (B, H). */
+  gruForward(
+    T: number, B: number, H: number, xg: Float32Array, whh: Float32Array, bhh: Float32Array, h0: Float32Array, reverse: boolean,
+    out: GruForwardResult = { hs: new Float32Array(T * B * H), saved: new Float32Array(T * B * 4 * H) },
+  ): GruForwardResult {
+    return gruForward(this.runtime, T, B, H, xg, whh, bhh, h0, reverse, out);
+  }
+
+  /** Backpropagation through time of gruForward: dxg and dgh (T, B, 3H), dh0 (B, H). */
+  gruBackward(
+    T: number, B: number, H: number, dhs: Float32Array, whh: Float32Array, h0: Float32Array, hs: Float32Array, saved: Float32Array, reverse: boolean,
+    out: GruBackwardResult = { dxg: new Float32Array(T * B * 3 * H), dgh: new Float32Array(T * B * 3 * H), dh0: new Float32Array(B * H) },
+  ): GruBackwardResult {
+    return gruBackward(this.runtime, T, B, H, dhs, whh, h0, hs, saved, reverse, out);
   }
 
   /**

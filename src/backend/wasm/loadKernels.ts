@@ -43,7 +43,15 @@ export interface KernelExports {
   ): void;
   lstmBackward(
     T: number, B: number, H: number, dhs: number, dcs: number, whh: number, c0: number, cs: number, gates: number,
-    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number,
+    dxg: number, dh: number, dc: number, reverse: number, work: number, packed: number, h0: number, hs: number, dW: number,
+  ): void;
+  gruForward(
+    T: number, B: number, H: number, xg: number, whh: number, bhh: number, h0: number,
+    hs: number, saved: number, reverse: number, gh: number, work: number, packed: number,
+  ): void;
+  gruBackward(
+    T: number, B: number, H: number, dhs: number, whh: number, h0: number, hs: number, saved: number,
+    dxg: number, dgh: number, dh: number, reverse: number, work: number, packed: number,
   ): void;
   spmm(row: number, col: number, values: number, x: number, out: number, E: number, rows: number, M: number, F: number, H: number): number;
   sddmm(row: number, col: number, a: number, b: number, out: number, E: number, R: number, M: number, F: number, H: number): number;

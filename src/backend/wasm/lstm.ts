@@ -51,18 +51,36 @@ export function lstmForward(
   return out;
 }
 
+/** The W_hh gradient wanted from lstmBackward: h0 (B·H) and every h (T·B·H) in, dWhh (4H·H) out. */
+export interface LstmWeightGrad {
+  h0: Float32Array;
+  hs: Float32Array;
+  dWhh: Float32Array;
+}
+
+/** Outputs of lstmBackward. */
+export interface LstmBackwardResult {
+  dxg: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array;
+  weightGrad?: LstmWeightGrad | null;
+}
+
 /**
  * Backward of lstmForward into dxg (T·B·4H floats), dh0 and dc0 (B·H); `dcs` null means zero (no
- * gradient reached any c).
+ * gradient reached any c). With `out.weightGrad`, also dW_hh = Σ_t dgates_tᵀ h_{t−1}, accumulated
+ * in the kernel step by step while dgates_t is still in cache.
  */
 export function lstmBackward(
   rt: WasmRuntime, T: number, B: number, H: number, dhs: Float32Array, dcs: Float32Array | null, whh: Float32Array, c0: Float32Array,
-  cs: Float32Array, gates: Float32Array, reverse: boolean, out: { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array },
-): { dxg: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+  cs: Float32Array, gates: Float32Array, reverse: boolean, out: LstmBackwardResult,
+): LstmBackwardResult {
   const G = 4 * H, n = T * B * H;
+  const wg = out.weightGrad ?? null;
   checkLengths("lstmBackward", {
     dhs: [dhs.length, n], dcs: [dcs?.length ?? n, n], whh: [whh.length, G * H], c0: [c0.length, B * H], cs: [cs.length, n],
     gates: [gates.length, T * B * G], dxg: [out.dxg.length, T * B * G], dh0: [out.dh0.length, B * H], dc0: [out.dc0.length, B * H],
+    ...(wg ? { h0: [wg.h0.length, B * H], hs: [wg.hs.length, n], dWhh: [wg.dWhh.length, G * H] } : {}),
   });
   rt.resetArena();
   const pDhs = rt.ref(dhs, 0, n), pW = rt.ref(whh, 0, whh.length), pC0 = rt.ref(c0, 0, c0.length);
@@ -77,7 +95,10 @@ export function lstmBackward(
   rt.f32(dh.at, B * H).fill(0);
   rt.f32(dc.at, B * H).fill(0);
   const work = rt.alloc(rt.exports.gemmWorkspaceBytes(H)), packed = rt.alloc(rt.exports.packedBBytes(G, H));
-  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed);
+  const dW = wg ? place(rt, wg.dWhh) : null;
+  const pH0 = wg ? rt.ref(wg.h0, 0, B * H) : 0, pHs = wg ? rt.ref(wg.hs, 0, n) : 0;
+  rt.exports.lstmBackward(T, B, H, pDhs, pDcs, pW, pC0, pCs, pGates, dxg.at, dh.at, dc.at, reverse ? 1 : 0, work, packed, pH0, pHs, dW?.at ?? 0);
   copyBack(rt, dxg, dh, dc);
+  if (dW) copyBack(rt, dW);
   return out;
 }

@@ -17,3 +17,4 @@ export type { ScaledDotProductAttentionOptions } from "./attention.js";
 export { rnnTanhCell, rnnReluCell, lstmCell, gruCell } from "./rnn.js";
 export type { CellWeights } from "./rnn.js";
 export { lstmRecurrence, lstmRecurrenceReference, lstmRecurrenceBackwardReference } from "../../ops/lstm.js";
+export { gruRecurrence, gruRecurrenceReference, gruRecurrenceBackwardReference } from "../../ops/gru.js";
