@@ -12,3 +12,5 @@ export { summary, ModelSummary } from "./summary.js";
 export type { SummaryRow, SummaryOptions } from "./summary.js";
 export { ViT, ViTEncoder, ViTEncoderBlock } from "./ViT.js";
 export type { ViTOptions } from "./ViT.js";
+export { CenterNet, centerNetTargets, centerNetLoss, centerNetFocalLoss, centerNetRegL1, centerNetDecode, gaussianRadius } from "./CenterNet.js";
+export type { CenterNetOptions, CenterNetOutput, CenterNetTargets, CenterNetObjects, CenterNetLoss, CenterNetDecodeOptions } from "./CenterNet.js";
