@@ -33,6 +33,7 @@ import { experiment as vaeFashion } from "./vae-fashion.js";
 import { experiment as gradEstimators } from "./grad-estimators.js";
 import { experiment as gan2d } from "./gan-2d.js";
 import { experiment as pix2pixShapes } from "./pix2pix-shapes.js";
+import { experiment as detectorBaseline } from "./detector-baseline.js";
 import { experiment as cycleganShapes } from "./cyclegan-shapes.js";
 import { experiment as cycleganDigits } from "./cyclegan-digits.js";
 import { experiment as bayesRegression } from "./bayes-regression.js";
@@ -63,7 +64,7 @@ import { experiment as cartpoleImitation } from "./cartpole-imitation.js";
 import { experiment as cartpoleNfq } from "./cartpole-nfq.js";
 import { experiment as transformerDates } from "./transformer-dates.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, transformerDates, bertMlm, fashionCnn, convToeplitz, cnnInside, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, cycleganDigits, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, transformerDates, bertMlm, fashionCnn, convToeplitz, cnnInside, detectorBaseline, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, cycleganDigits, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -103,6 +103,7 @@ describe("decoding", () => {
   const size = new Float64Array(2 * 64), offset = new Float64Array(2 * 64);
   size[2 * 8 + 3] = 4; size[64 + 2 * 8 + 3] = 2; offset[2 * 8 + 3] = 0.25; offset[64 + 2 * 8 + 3] = 0.5; // (w, h) = (4, 2), offset (0.25, 0.5)
   size[5 * 8 + 1] = 3; size[64 + 5 * 8 + 1] = 3; // (3, 3) at (5, 1), no offset
+  size[7 * 8 + 7] = -1; // a negative width where nothing peaks above 0.01: decoded as width 0
   const output = { heatmap, size: tensor(size, { shape: [1, 2, 8, 8], dtype: "float64" }), offset: tensor(offset, { shape: [1, 2, 8, 8], dtype: "float64" }) };
 
   it("finds the two peaks, highest first, as COCO results in input pixels", () => {
@@ -123,6 +124,9 @@ describe("decoding", () => {
     const dets = centerNetDecode(output, { imageIds: [1], k: 5 });
     expect(dets.map((d) => d.score.toFixed(2))).toEqual(["0.90", "0.70", "0.01", "0.01", "0.01"]);
     expect(centerNetDecode(output, { imageIds: [1], k: 100, scoreThreshold: 0.05 }).length).toBe(2);
+    // Cell (7, 7) of class 0: centre (7, 7) cells, size (max(0, −1), 0) → the empty box at 28, 28.
+    const corner = centerNetDecode(output, { imageIds: [1], k: 200 }).filter((d) => d.category_id === 1 && d.bbox[0] === 28 && d.bbox[1] === 28);
+    expect(corner.map((d) => d.bbox)).toEqual([[28, 28, 0, 0]]);
   });
 });
 

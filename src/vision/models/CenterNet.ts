@@ -219,7 +219,7 @@ export interface CenterNetDecodeOptions {
  * CenterNet's `ctdet_decode` into COCO results: heatmap = σ(logits); a cell is a peak where it equals
  * the 3×3 max-pool of the heatmap (the paper's NMS replacement); the k highest peaks over all classes
  * and cells (ties: lower class, then lower cell first) become boxes centred at (x + offset_x,
- * y + offset_y) of size (w, h), times the stride, clipped to the image, as `{ image_id, category_id,
+ * y + offset_y) of size (max(0, w), max(0, h)), times the stride, clipped to the image, as `{ image_id, category_id,
  * bbox: [x, y, w, h], score }`.
  */
 export function centerNetDecode(output: CenterNetOutput, options: CenterNetDecodeOptions): CocoDetection[] {
@@ -245,7 +245,7 @@ export function centerNetDecode(output: CenterNetOutput, options: CenterNetDecod
         if (score < threshold) break;
         const cls = Math.floor(i / plane), cell = i % plane, y = Math.floor(cell / W), x = cell % W;
         const at = (t: ArrayLike<number>, ch: number): number => t[(b * 2 + ch) * plane + cell]!;
-        const cx = x + at(off, 0), cy = y + at(off, 1), bw = at(sz, 0), bh = at(sz, 1);
+        const cx = x + at(off, 0), cy = y + at(off, 1), bw = Math.max(0, at(sz, 0)), bh = Math.max(0, at(sz, 1));
         const x1 = Math.min(imageW, Math.max(0, (cx - bw / 2) * stride)), y1 = Math.min(imageH, Math.max(0, (cy - bh / 2) * stride));
         const x2 = Math.min(imageW, Math.max(0, (cx + bw / 2) * stride)), y2 = Math.min(imageH, Math.max(0, (cy + bh / 2) * stride));
         results.push({ image_id: options.imageIds[b]!, category_id: categoryIds[cls]!, bbox: [x1, y1, x2 - x1, y2 - y1], score });
