@@ -78,6 +78,13 @@ describe("loss", () => {
     closeAll(size.grad!.dataSync(), fx.gradSize, 10);
   });
 
+  it("names the mismatched shapes", () => {
+    const t = fixtureTargets();
+    const logits = f64(fx.logits, [B, C, H, W]);
+    expect(() => centerNetFocalLoss(logits, t.heatmap.slice(1, 0, 2))).toThrow(/centerNetFocalLoss: logits \[2, 3, 6, 5\] and target \[2, 2, 6, 5\]/);
+    expect(() => centerNetLoss({ heatmap: logits, size: logits, offset: logits }, t)).toThrow(/centerNetRegL1: target must be \[2, 3, 3\], got \[2, 3, 2\]/);
+  });
+
   it("without objects the focal loss is the negative part alone", () => {
     const zero = f64(new Array(B * C * H * W).fill(0), [B, C, H, W]);
     expect(centerNetFocalLoss(f64(fx.logits, [B, C, H, W]), zero).item()).toBeCloseTo(fx.emptyFocal, 10);

@@ -174,8 +174,13 @@ export function centerNetFocalLoss(logits: Tensor, target: Tensor, alpha = 2, be
 
 /** CenterNet's RegL1Loss: |pred − target| at the objects' cells, summed and divided by the number of coordinates (2 per object). */
 export function centerNetRegL1(pred: Tensor, index: Tensor, mask: Tensor, target: Tensor): Tensor {
+  const op = "centerNetRegL1";
+  if (pred.ndim !== 4) throw new Error(`${op}: pred must be [B, C, H, W], got [${pred.shape.join(", ")}]`);
   const [B, C, H, W] = pred.shape as [number, number, number, number];
+  if (index.ndim !== 2 || index.shape[0] !== B || index.dtype !== "int32") throw new Error(`${op}: index must be int32 [${B}, K], got ${index.dtype} [${index.shape.join(", ")}]`);
   const K = index.shape[1]!;
+  if (mask.shape.join() !== `${B},${K}`) throw new Error(`${op}: mask must be [${B}, ${K}], got [${mask.shape.join(", ")}]`);
+  if (target.shape.join() !== `${B},${K},${C}`) throw new Error(`${op}: target must be [${B}, ${K}, ${C}], got [${target.shape.join(", ")}]`);
   // (B, C, H, W) → (B, C, H·W), gathered at (B, C, K) → (B, K, C)
   const picked = gather(pred.reshape([B, C, H * W]), 2, index.unsqueeze(1).expand([B, C, K])).permute([0, 2, 1]);
   const m = mask.unsqueeze(2); // (B, K, 1)
