@@ -16,3 +16,5 @@ export { DETR, DETRBackbone, DETRTransformer, DETREncoderLayer, DETRDecoderLayer
 export type { DETROptions, DETROutput, PositionEmbeddingSineOptions } from "./DETR.js";
 export { HungarianMatcher, SetCriterion } from "./SetCriterion.js";
 export type { DETRTarget, DETRPredictions, Matching, HungarianMatcherOptions, SetCriterionOptions, SetLoss } from "./SetCriterion.js";
+export { CenterNet, centerNetTargets, centerNetLoss, centerNetFocalLoss, centerNetRegL1, centerNetDecode, gaussianRadius } from "./CenterNet.js";
+export type { CenterNetOptions, CenterNetOutput, CenterNetTargets, CenterNetObjects, CenterNetLoss, CenterNetDecodeOptions } from "./CenterNet.js";

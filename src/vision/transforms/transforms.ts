@@ -1,10 +1,11 @@
-// Seeded random augmentations (torchvision names, albumentations' probability p on each) and Compose, applied to an image [C, H, W] or a batch [N, C, H, W].
+// Seeded random augmentations (torchvision names, albumentations' probability p on each) and Compose, applied to an image [C, H, W] or a batch [N, C, H, W],
+// or to an image with its bounding boxes (albumentations' BboxParams: boxes move with the image, and are clipped and filtered after each transform).
 import { Tensor } from "../../tensor/Tensor.js";
 import { Generator, defaultGenerator } from "../../random/Generator.js";
 import { stack } from "../../ops/movement.js";
 import { describe } from "../../tensor/validate.js";
 import {
-  affinePlanes, blurPlanes, brightnessPlanes, checkImage, checkKernelSize, checkPaddingMode, contrastPlanes, cropPlanes, erasePlanes,
+  affineMatrix, affinePlanes, blurPlanes, brightnessPlanes, checkImage, checkKernelSize, checkPaddingMode, contrastPlanes, cropPlanes, erasePlanes,
   fillValues, flipPlanes, mapImages, normalizeParams, normalizePlanes, padPlanes, paddingSides, toTensor,
   type ImageDataLike, type Interpolation, type PaddingMode, type Planes,
 } from "./functional.js";
@@ -75,31 +76,182 @@ export abstract class Transform implements TransformLike {
     return mapImages(op, x, (image) => (fires(this.p, g) ? this.transform(image, g, op) : image));
   }
 
+  /**
+   * Transforms one image [C, H, W] and its boxes together, with the same draws as `apply`: the boxes
+   * are pascal_voc pixel corners [x1, y1, x2, y2] (pixel i spans [i, i + 1]) and come back moved with
+   * the image but not clipped ({@link Compose} clips and filters them).
+   */
+  applyWithBoxes(image: Tensor, boxes: readonly BoxCorners[], generator?: Generator): { image: Tensor; boxes: BoxCorners[] } {
+    const op = `${this.name}.applyWithBoxes`;
+    checkImage(op, image);
+    if (image.ndim !== 3) throw new Error(`${op}: expects one image [C, H, W] with its boxes, got shape [${image.shape.join(", ")}]`);
+    const g = generator ?? this.generator ?? defaultGenerator;
+    let out = boxes.map((b) => [...b] as BoxCorners);
+    if (!fires(this.p, g)) return { image, boxes: out };
+    const moved = mapImages(op, image, (planes) => {
+      const r = this.transformWithBoxes(planes, out, g, op);
+      out = r.boxes;
+      return r.image;
+    });
+    return { image: moved, boxes: out };
+  }
+
   /** Transforms one image (after the p draw). */
   protected abstract transform(image: Planes, g: Generator, op: string): Planes;
+
+  /**
+   * Transforms one image and its boxes (after the p draw). The default leaves the boxes where they
+   * are, which is right for transforms that change pixel values only; transforms that move pixels
+   * override it.
+   */
+  protected transformWithBoxes(image: Planes, boxes: BoxCorners[], g: Generator, op: string): { image: Planes; boxes: BoxCorners[] } {
+    return { image: this.transform(image, g, op), boxes };
+  }
+}
+
+/** A box as pixel corners [x1, y1, x2, y2] (pascal_voc), x to the right, y down; pixel i spans [i, i + 1]. */
+export type BoxCorners = [number, number, number, number];
+
+/** How {@link Compose} reads and writes boxes (albumentations' names): coco [x, y, w, h] and pascal_voc [x1, y1, x2, y2] in pixels, yolo [cx, cy, w, h] as fractions of the image. */
+export type BboxFormat = "coco" | "pascal_voc" | "yolo";
+
+/** albumentations' `BboxParams`: how {@link Compose} reads boxes and which it drops after each transform. */
+export interface BboxParams {
+  /** The format of `bboxes` in and out. */
+  format: BboxFormat;
+  /** Fields of the sample holding one entry per box, dropped together with their boxes (default `["labels"]`); each must be in the sample, except `labels`. */
+  labelFields?: string[];
+  /** A box whose area inside the image after a transform is below this fraction of its transformed area is dropped (default 0). */
+  minVisibility?: number;
+  /** A box whose area inside the image after a transform is below this many pixels² is dropped (default 0). */
+  minArea?: number;
+}
+
+/** What {@link Compose} takes and returns with boxes (albumentations' `transform(image=..., bboxes=..., labels=...)`). */
+export interface BboxSample<L = number> {
+  /** One image [C, H, W]. */
+  image: Tensor;
+  /** One box per object, in the Compose's `bboxParams.format`. */
+  bboxes: readonly (readonly number[])[];
+  /** One label per box (the default label field). */
+  labels?: readonly L[];
+  /** Other label fields named in `bboxParams.labelFields`, and anything else (passed through). */
+  [field: string]: unknown;
+}
+
+/** The result of {@link Compose} on a {@link BboxSample}: the transformed image, the kept boxes and their labels. */
+export interface BboxResult<L = number> {
+  /** The transformed image [C, H', W']. */
+  image: Tensor;
+  /** The kept boxes, clipped to the image, in the Compose's format. */
+  bboxes: number[][];
+  /** The labels of the kept boxes. */
+  labels?: L[];
+  /** The other label fields (filtered like `labels`) and the sample's other fields. */
+  [field: string]: unknown;
+}
+
+function checkBboxParams(op: string, params: unknown): Required<BboxParams> {
+  if (typeof params !== "object" || params === null) throw new Error(`${op}: bboxParams must be an object { format, labelFields?, minVisibility?, minArea? }, got ${describe(params)}`);
+  const p = params as BboxParams;
+  if (p.format !== "coco" && p.format !== "pascal_voc" && p.format !== "yolo") throw new Error(`${op}: bboxParams.format must be "coco", "pascal_voc" or "yolo", got ${describe(p.format)}`);
+  const labelFields = p.labelFields ?? ["labels"];
+  if (!Array.isArray(labelFields) || !labelFields.every((f) => typeof f === "string" && f !== "image" && f !== "bboxes")) {
+    throw new Error(`${op}: bboxParams.labelFields must be an array of field names (other than image and bboxes), got ${describe(p.labelFields)}`);
+  }
+  const minVisibility = p.minVisibility ?? 0, minArea = p.minArea ?? 0;
+  if (typeof minVisibility !== "number" || !(minVisibility >= 0 && minVisibility <= 1)) throw new Error(`${op}: bboxParams.minVisibility must be a number in [0, 1], got ${describe(p.minVisibility)}`);
+  if (typeof minArea !== "number" || !(minArea >= 0 && Number.isFinite(minArea))) throw new Error(`${op}: bboxParams.minArea must be a non-negative number of pixels², got ${describe(p.minArea)}`);
+  return { format: p.format, labelFields: [...labelFields], minVisibility, minArea };
+}
+
+/** Boxes of `format` in an image of width w and height h as pixel corners; each must be non-empty and lie inside the image. */
+function toCorners(op: string, format: BboxFormat, bboxes: unknown, w: number, h: number): BoxCorners[] {
+  if (!Array.isArray(bboxes)) throw new Error(`${op}: bboxes must be an array of boxes (4 numbers each), got ${describe(bboxes)}`);
+  const tol = 1e-6;
+  return bboxes.map((b: unknown, i) => {
+    if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === "number" && Number.isFinite(v))) throw new Error(`${op}: bboxes[${i}] must be 4 finite numbers, got ${describe(b)}`);
+    const [a, c, d, e] = b as number[];
+    const corners: BoxCorners = format === "pascal_voc" ? [a!, c!, d!, e!]
+      : format === "coco" ? [a!, c!, a! + d!, c! + e!]
+      : [(a! - d! / 2) * w, (c! - e! / 2) * h, (a! + d! / 2) * w, (c! + e! / 2) * h];
+    const [x1, y1, x2, y2] = corners;
+    if (!(x2 > x1 && y2 > y1)) throw new Error(`${op}: bboxes[${i}] = [${b.join(", ")}] (${format}) is empty: it needs x2 > x1 and y2 > y1`);
+    if (x1 < -tol || y1 < -tol || x2 > w + tol || y2 > h + tol) throw new Error(`${op}: bboxes[${i}] = [${b.join(", ")}] (${format}) reaches outside the ${w}×${h} image`);
+    return [Math.max(0, x1), Math.max(0, y1), Math.min(w, x2), Math.min(h, y2)];
+  });
+}
+
+function fromCorners(format: BboxFormat, [x1, y1, x2, y2]: BoxCorners, w: number, h: number): number[] {
+  if (format === "pascal_voc") return [x1, y1, x2, y2];
+  if (format === "coco") return [x1, y1, x2 - x1, y2 - y1];
+  return [(x1 + x2) / 2 / w, (y1 + y2) / 2 / h, (x2 - x1) / w, (y2 - y1) / h];
+}
+
+/**
+ * albumentations' `filter_bboxes`, run after every transform: each box is clipped to the w×h image; it
+ * is dropped when nothing of it is left inside, when the clipped area over its transformed area is
+ * below `minVisibility`, or when the clipped area is below `minArea`. Returns the kept boxes (clipped)
+ * and their indices.
+ */
+function filterBoxes(boxes: readonly BoxCorners[], w: number, h: number, params: Required<BboxParams>): { boxes: BoxCorners[]; kept: number[] } {
+  const out: BoxCorners[] = [], kept: number[] = [];
+  boxes.forEach(([x1, y1, x2, y2], i) => {
+    const area = (x2 - x1) * (y2 - y1);
+    const c: BoxCorners = [Math.min(w, Math.max(0, x1)), Math.min(h, Math.max(0, y1)), Math.min(w, Math.max(0, x2)), Math.min(h, Math.max(0, y2))];
+    const clipped = Math.max(0, c[2] - c[0]) * Math.max(0, c[3] - c[1]);
+    if (!(clipped > 0) || clipped / area < params.minVisibility || clipped < params.minArea) return;
+    out.push(c);
+    kept.push(i);
+  });
+  return { boxes: out, kept };
+}
+
+/** Options of {@link Compose}: those of every transform, plus `bboxParams` for boxes. */
+export interface ComposeOptions extends TransformOptions {
+  /** How boxes are read, written and filtered when the Compose is applied to `{ image, bboxes, labels }` (albumentations' BboxParams). */
+  bboxParams?: BboxParams;
 }
 
 /**
  * Chains transforms: `new Compose([new RandomCrop(28, { padding: 4 }), new RandomHorizontalFlip()], { seed: 0 })`.
  * A batch [N, ...] is transformed image by image, each through the whole chain, so the result is
  * that of the images one at a time. With probability 1 − p (default p = 1) an image passes unchanged.
+ *
+ * With `bboxParams`, `apply({ image, bboxes, labels })` transforms one image [C, H, W] and its boxes
+ * together, as albumentations' `transform(image=..., bboxes=..., labels=...)`, with the same random
+ * draws (so the same image) as `apply(image)`. Flips mirror boxes; crops and padding shift them;
+ * `RandomAffine` maps each box's four corners and takes their axis-aligned hull (albumentations'
+ * default "largest_box" method); pixel-value transforms leave boxes alone. After every transform the
+ * boxes are clipped to the image and filtered (albumentations' `check_each_transform`): a box is
+ * dropped, with its entries in every label field, when nothing of it is inside, when its visible
+ * area is below `minVisibility` of its transformed area, or below `minArea` pixels².
  */
 export class Compose implements TransformLike {
   readonly transforms: readonly TransformLike[];
   readonly p: number;
   readonly generator: Generator | undefined;
+  readonly bboxParams: Required<BboxParams> | null;
 
-  constructor(transforms: readonly TransformLike[], options: TransformOptions = {}) {
+  constructor(transforms: readonly TransformLike[], options: ComposeOptions = {}) {
     if (!Array.isArray(transforms) || !transforms.every((t) => typeof (t as Partial<TransformLike> | null)?.apply === "function")) {
       throw new Error("Compose: expects an array of transforms (objects with apply(x))");
     }
     this.transforms = [...transforms];
     this.p = checkProbability("Compose", options.p ?? 1);
     this.generator = ownGenerator("Compose", options);
+    this.bboxParams = options.bboxParams === undefined ? null : checkBboxParams("Compose", options.bboxParams);
   }
 
-  apply(x: Tensor, generator?: Generator): Tensor {
-    if (!(x instanceof Tensor)) throw new Error(`Compose.apply: expects a tensor, got ${describe(x)}`);
+  /** Transforms an image [C, H, W] or a batch [N, C, H, W]. */
+  apply(x: Tensor, generator?: Generator): Tensor;
+  /** Transforms one image [C, H, W] with its boxes and their labels (needs `bboxParams`). */
+  apply<L = number>(sample: BboxSample<L>, generator?: Generator): BboxResult<L>;
+  apply<L>(x: Tensor | BboxSample<L>, generator?: Generator): Tensor | BboxResult<L> {
+    if (!(x instanceof Tensor)) {
+      if (typeof x === "object" && x !== null && "image" in x) return this.applyWithBboxes(x, generator);
+      throw new Error(`Compose.apply: expects a tensor or { image, bboxes, labels }, got ${describe(x)}`);
+    }
     const g = generator ?? this.generator ?? defaultGenerator;
     const one = (image: Tensor): Tensor => (fires(this.p, g) ? this.transforms.reduce((acc, t) => t.apply(acc, g), image) : image);
     if (x.ndim !== 4) return one(x);
@@ -108,6 +260,40 @@ export class Compose implements TransformLike {
       if (o.shape.join() !== outs[0]!.shape.join()) throw new Error(`Compose.apply: the images of a batch came out with different shapes [${outs[0]!.shape.join(", ")}] and [${o.shape.join(", ")}]`);
     }
     return outs.length > 0 ? stack(outs, 0) : x;
+  }
+
+  private applyWithBboxes<L>(sample: BboxSample<L>, generator?: Generator): BboxResult<L> {
+    const op = "Compose.apply";
+    const params = this.bboxParams;
+    if (params === null) throw new Error(`${op}: got { image, bboxes, ... } but the Compose has no bboxParams; pass { bboxParams: { format: "coco" | "pascal_voc" | "yolo" } }`);
+    const image = checkImage(op, sample.image);
+    if (image.ndim !== 3) throw new Error(`${op}: with boxes, image must be one image [C, H, W], got shape [${image.shape.join(", ")}]`);
+    const [, h0, w0] = image.shape as [number, number, number];
+    let boxes = toCorners(op, params.format, sample.bboxes, w0, h0);
+    const fields = params.labelFields.filter((f) => sample[f] !== undefined);
+    for (const f of params.labelFields) {
+      const v = sample[f];
+      if (v === undefined && f !== "labels") throw new Error(`${op}: the label field ${f} named in bboxParams.labelFields is missing from the sample`);
+      if (v !== undefined && (!Array.isArray(v) || v.length !== boxes.length)) throw new Error(`${op}: ${f} must be an array with one entry per box (${boxes.length}), got ${Array.isArray(v) ? `${v.length} entries` : describe(v)}`);
+    }
+    let index = boxes.map((_, i) => i);
+    const g = generator ?? this.generator ?? defaultGenerator;
+    let out = image;
+    if (fires(this.p, g)) {
+      for (const t of this.transforms) {
+        if (!(t instanceof Transform)) throw new Error(`${op}: with boxes, every transform must be a vision.transforms Transform that knows how it moves boxes, got ${describe(t)}`);
+        const r = t.applyWithBoxes(out, boxes, g);
+        out = r.image;
+        const [, h, w] = out.shape as [number, number, number];
+        const f = filterBoxes(r.boxes, w, h, params);
+        boxes = f.boxes;
+        index = f.kept.map((k) => index[k]!);
+      }
+    }
+    const [, h, w] = out.shape as [number, number, number];
+    const result: BboxResult<L> = { ...(sample as Record<string, unknown>), image: out, bboxes: boxes.map((b) => fromCorners(params.format, b, w, h)) };
+    for (const f of fields) result[f] = index.map((i) => (sample[f] as unknown[])[i]);
+    return result;
   }
 }
 
@@ -158,16 +344,34 @@ export class RandomCrop extends Transform {
   }
 
   protected transform(image: Planes, g: Generator, op: string): Planes {
+    return this.padAndCrop(image, g, op).image;
+  }
+
+  /** Boxes move by the padding on the left and top, less the crop's left and top. */
+  protected override transformWithBoxes(image: Planes, boxes: BoxCorners[], g: Generator, op: string): { image: Planes; boxes: BoxCorners[] } {
+    const { image: out, dx, dy } = this.padAndCrop(image, g, op);
+    return { image: out, boxes: boxes.map(([x1, y1, x2, y2]) => [x1 + dx, y1 + dy, x2 + dx, y2 + dy]) };
+  }
+
+  /** The padded and cropped image, and how far its content moved (dx right, dy down). */
+  private padAndCrop(image: Planes, g: Generator, op: string): { image: Planes; dx: number; dy: number } {
     const fill = fillValues(op, this.fill, image.c);
     let img = this.sides.some((s) => s > 0) ? padPlanes(op, image, this.sides, this.mode, fill) : image;
+    let dx = this.sides[0], dy = this.sides[1];
     const [th, tw] = this.size;
-    if (this.padIfNeeded && img.w < tw) img = padPlanes(op, img, [tw - img.w, 0, tw - img.w, 0], this.mode, fill);
-    if (this.padIfNeeded && img.h < th) img = padPlanes(op, img, [0, th - img.h, 0, th - img.h], this.mode, fill);
+    if (this.padIfNeeded && img.w < tw) {
+      dx += tw - img.w;
+      img = padPlanes(op, img, [tw - img.w, 0, tw - img.w, 0], this.mode, fill);
+    }
+    if (this.padIfNeeded && img.h < th) {
+      dy += th - img.h;
+      img = padPlanes(op, img, [0, th - img.h, 0, th - img.h], this.mode, fill);
+    }
     if (img.h < th || img.w < tw) throw new Error(`${op}: crop size [${th}, ${tw}] is larger than the padded image [${img.h}, ${img.w}]`);
-    if (img.h === th && img.w === tw) return img;
+    if (img.h === th && img.w === tw) return { image: img, dx, dy };
     const top = g.randint(0, img.h - th + 1);
     const left = g.randint(0, img.w - tw + 1);
-    return cropPlanes(op, img, top, left, th, tw);
+    return { image: cropPlanes(op, img, top, left, th, tw), dx: dx - left, dy: dy - top };
   }
 }
 
@@ -179,6 +383,10 @@ export class RandomHorizontalFlip extends Transform {
   protected transform(image: Planes): Planes {
     return flipPlanes(image, true);
   }
+  /** x → W − x. */
+  protected override transformWithBoxes(image: Planes, boxes: BoxCorners[]): { image: Planes; boxes: BoxCorners[] } {
+    return { image: flipPlanes(image, true), boxes: boxes.map(([x1, y1, x2, y2]) => [image.w - x2, y1, image.w - x1, y2]) };
+  }
 }
 
 /** Mirrors the image top–bottom with probability p (default 0.5). */
@@ -188,6 +396,10 @@ export class RandomVerticalFlip extends Transform {
   }
   protected transform(image: Planes): Planes {
     return flipPlanes(image, false);
+  }
+  /** y → H − y. */
+  protected override transformWithBoxes(image: Planes, boxes: BoxCorners[]): { image: Planes; boxes: BoxCorners[] } {
+    return { image: flipPlanes(image, false), boxes: boxes.map(([x1, y1, x2, y2]) => [x1, image.h - y2, x2, image.h - y1]) };
   }
 }
 
@@ -249,6 +461,32 @@ export class RandomAffine extends Transform {
   }
 
   protected transform(image: Planes, g: Generator, op: string): Planes {
+    return affinePlanes(op, image, this.draw(image, g));
+  }
+
+  /**
+   * Each box's four corners go through the image's map q = c + t + A (p − c), written in corner
+   * coordinates (pixel centres at i + ½, so the centre is c + ½), and the box becomes their
+   * axis-aligned hull (albumentations' "largest_box").
+   */
+  protected override transformWithBoxes(image: Planes, boxes: BoxCorners[], g: Generator, op: string): { image: Planes; boxes: BoxCorners[] } {
+    const params = this.draw(image, g);
+    const [a, b, c, d] = affineMatrix(params.angle, params.scale, params.shear);
+    const [cx, cy] = (params.center ?? [(image.w - 1) / 2, (image.h - 1) / 2]).map((v) => v + 0.5) as [number, number];
+    const [tx, ty] = params.translate;
+    const moved = boxes.map(([x1, y1, x2, y2]): BoxCorners => {
+      const xs: number[] = [], ys: number[] = [];
+      for (const [x, y] of [[x1, y1], [x2, y1], [x1, y2], [x2, y2]] as const) {
+        xs.push(cx + tx + a * (x - cx) + b * (y - cy));
+        ys.push(cy + ty + c * (x - cx) + d * (y - cy));
+      }
+      return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    });
+    return { image: affinePlanes(op, image, params), boxes: moved };
+  }
+
+  /** The random parameters of one image, drawn in torchvision's order. */
+  private draw(image: Planes, g: Generator): { angle: number; translate: [number, number]; scale: number; shear: [number, number]; interpolation: Interpolation; fill: number | readonly number[]; center?: readonly [number, number] } {
     const angle = g.uniform(this.degrees[0], this.degrees[1]);
     let translate: [number, number] = [0, 0];
     if (this.translate) {
@@ -261,7 +499,7 @@ export class RandomAffine extends Transform {
       shear = [g.uniform(this.shear[0], this.shear[1]), 0];
       if (this.shear[2] !== 0 || this.shear[3] !== 0) shear[1] = g.uniform(this.shear[2], this.shear[3]);
     }
-    return affinePlanes(op, image, { angle, translate, scale, shear, interpolation: this.interpolation, fill: this.fill, ...(this.center ? { center: this.center } : {}) });
+    return { angle, translate, scale, shear, interpolation: this.interpolation, fill: this.fill, ...(this.center ? { center: this.center } : {}) };
   }
 }
 
