@@ -7,3 +7,4 @@ export { im2col, col2im } from "./im2col";
 export { sgd, adam } from "./optim";
 export { lstmForward, lstmBackward } from "./lstm";
 export { spmm, sddmm, scatterMax, segmentSoftmax, gatherRows, scatterAddRows } from "./sparse";
+export { attentionSoftmax, attentionProbs, attentionScoreGrad } from "./attention";

@@ -10,6 +10,7 @@ import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.j
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
 import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
+import { attentionBackward, attentionForward, type AttentionSizes, type MaskView, type StackView } from "./attention.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -176,6 +177,19 @@ export class WasmKernels {
   /** Row scatter-add (index_add along dim 0): out = x, then out[index[i]] += src[i] in order; null when an index is out of range. */
   scatterAddRows(x: Float32Array, index: Int32Array, src: Float32Array, n: number, R: number, out?: Float32Array): Float32Array | null {
     return scatterAddRows(this.runtime, x, index, src, n, R, out);
+  }
+
+  /** Scaled dot-product attention softmax(scale·Q·Kᵀ + mask, causal)·V per stack, with each row's logsumexp. */
+  attentionForward(sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, mask: MaskView | null, scale: number, causal: boolean): { out: Float32Array; lse: Float32Array } {
+    return attentionForward(this.runtime, sizes, q, k, v, mask, scale, causal);
+  }
+
+  /** The gradients of attentionForward in q, k, v (and the scores, for a mask's gradient) from its saved out and lse. */
+  attentionBackward(
+    sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, out: Float32Array, lse: Float32Array, gOut: Float32Array, gLse: Float32Array,
+    mask: MaskView | null, scale: number, causal: boolean, maskGrad: boolean,
+  ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; ds: Float32Array | null } {
+    return attentionBackward(this.runtime, sizes, q, k, v, out, lse, gOut, gLse, mask, scale, causal, maskGrad);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */
