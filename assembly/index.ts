@@ -8,3 +8,4 @@ export { sgd, adam } from "./optim";
 export { lstmForward, lstmBackward } from "./lstm";
 export { spmm, sddmm, scatterMax, segmentSoftmax, gatherRows, scatterAddRows } from "./sparse";
 export { attentionSoftmax, attentionProbs, attentionScoreGrad } from "./attention";
+export { layerNormForward, layerNormBackward } from "./layerNorm";

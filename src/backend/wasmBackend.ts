@@ -419,6 +419,33 @@ function fusedAttentionBackward(
   return grads;
 }
 
+/** Below this many elements layer normalization stays in JS. */
+const MIN_LAYER_NORM_SIZE = 256;
+
+/** Fused layer normalization of float32 rows in WASM. */
+function layerNorm(k: WasmKernels): Kernel<"layerNorm"> {
+  return (inputs, params) => {
+    const [x, w, b] = inputs as [Tensor, Tensor, Tensor];
+    const D = params.size;
+    if (x.dtype !== "float32" || D === 0 || x.size < MIN_LAYER_NORM_SIZE || w.dtype !== "float32" || b.dtype !== "float32") return cpuBackend.layerNorm(inputs, params);
+    const rows = x.size / D;
+    const { y, mean, rstd } = k.layerNorm(values32(x), values32(w), values32(b), rows, D, params.eps);
+    return [Tensor.fromData(y, x.shape, "float32"), Tensor.fromData(mean, [rows], "float32"), Tensor.fromData(rstd, [rows], "float32")];
+  };
+}
+
+/** Its backward: dx, dw, db in one WASM pass over the rows. */
+function layerNormBackward(k: WasmKernels): Kernel<"layerNormBackward"> {
+  return (inputs, params) => {
+    const [g, x, mean, rstd, w] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const D = params.size;
+    if ([g, x, mean, rstd, w].some((t) => t.dtype !== "float32") || D === 0 || x.size < MIN_LAYER_NORM_SIZE) return cpuBackend.layerNormBackward(inputs, params);
+    const rows = x.size / D;
+    const { dx, dw, db } = k.layerNormBackward(values32(g), values32(x), values32(mean), values32(rstd), values32(w), rows, D);
+    return [Tensor.fromData(dx, x.shape, "float32"), Tensor.fromData(dw, w.shape, "float32"), Tensor.fromData(db, w.shape, "float32")];
+  };
+}
+
 export function wasmOverrides(k: WasmKernels): BackendOverrides {
   const attn = attention(k);
   return {
@@ -446,6 +473,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     max: reduce(k, "max"),
     min: reduce(k, "min"),
     logSoftmax: logSoftmax(k),
+    layerNorm: layerNorm(k),
+    layerNormBackward: layerNormBackward(k),
     scaledDotProductAttention: attn.forward,
     scaledDotProductAttentionBackward: attn.backward,
     lstmRecurrence: lstmRecurrence(k),

@@ -10,6 +10,7 @@ import { adam, sgd, type AdamStep, type SgdHyper, type SgdMode } from "./optim.j
 import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmForwardResult } from "./lstm.js";
 import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
+import { layerNormBackward, layerNormForward } from "./layerNorm.js";
 import { attentionBackward, attentionForward, type AttentionSizes, type MaskView, type StackView } from "./attention.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
@@ -190,6 +191,16 @@ export class WasmKernels {
     mask: MaskView | null, scale: number, causal: boolean, maskGrad: boolean,
   ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; ds: Float32Array | null } {
     return attentionBackward(this.runtime, sizes, q, k, v, out, lse, gOut, gLse, mask, scale, causal, maskGrad);
+  }
+
+  /** Layer normalization of each row of D values of x (rows × D): the output and each row's mean and 1/σ. */
+  layerNorm(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, D: number, eps: number): { y: Float32Array; mean: Float32Array; rstd: Float32Array } {
+    return layerNormForward(this.runtime, x, w, b, rows, D, eps);
+  }
+
+  /** The gradients of layerNorm in x, w and b from the output gradient g and the saved mean and 1/σ. */
+  layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array, rows: number, D: number): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    return layerNormBackward(this.runtime, g, x, mean, rstd, w, rows, D);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */

@@ -52,6 +52,8 @@ export interface KernelExports {
   attentionSoftmax(p: number, mask: number, maskBatch: number, maskRow: number, lse: number, B: number, L: number, S: number, causal: number): void;
   attentionProbs(p: number, mask: number, maskBatch: number, maskRow: number, lse: number, B: number, L: number, S: number, causal: number): void;
   attentionScoreGrad(ds: number, p: number, gOut: number, out: number, gLse: number, rows: number, S: number, Ev: number): void;
+  layerNormForward(x: number, w: number, b: number, y: number, mean: number, rstd: number, rows: number, D: number, eps: number): void;
+  layerNormBackward(g: number, x: number, mean: number, rstd: number, w: number, dx: number, dw: number, db: number, rows: number, D: number, acc: number): void;
   gatherRows(x: number, index: number, out: number, m: number, n: number, R: number): number;
   scatterAddRows(out: number, index: number, src: number, m: number, n: number, R: number): number;
 }
