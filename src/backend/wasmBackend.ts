@@ -401,8 +401,8 @@ function fusedAttentionForward(k: WasmKernels, inputs: readonly Tensor[], { scal
   const [q, kk, v, mask] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null) return null;
-  const { out, lse } = k.attentionForward(sizes, qv, kv, vv, mv ?? null, scale, isCausal);
-  return [Tensor.fromData(out, [sizes.B, sizes.L, sizes.Ev], "float32"), Tensor.fromData(lse, [sizes.B, sizes.L], "float32")];
+  const { out, lse } = k.attentionForward(sizes, qv, kv, vv, mv ?? null, scale, isCausal, { out: takeRecycledF32(sizes.B * sizes.L * sizes.Ev) });
+  return [recycledTensor(out, [sizes.B, sizes.L, sizes.Ev]), Tensor.fromData(lse, [sizes.B, sizes.L], "float32")];
 }
 
 /** The whole backward in the kernels' memory (five GEMMs and two row passes); null where it does not apply. */
@@ -413,8 +413,9 @@ function fusedAttentionBackward(
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null || [out, lse, gOut, gLse].some((t) => t.dtype !== "float32")) return null;
   const { B, L, S, E, Ev } = sizes;
-  const g = k.attentionBackward(sizes, qv, kv, vv, values32(out), values32(lse), values32(gOut), values32(gLse), mv ?? null, scale, isCausal, maskGrad);
-  const grads = [Tensor.fromData(g.dq, [B, L, E], "float32"), Tensor.fromData(g.dk, [B, S, E], "float32"), Tensor.fromData(g.dv, [B, S, Ev], "float32")];
+  const outputs = { dq: takeRecycledF32(B * L * E), dk: takeRecycledF32(B * S * E), dv: takeRecycledF32(B * S * Ev) };
+  const g = k.attentionBackward(sizes, qv, kv, vv, values32(out), values32(lse), values32(gOut), values32(gLse), mv ?? null, scale, isCausal, maskGrad, outputs);
+  const grads = [recycledTensor(g.dq, [B, L, E]), recycledTensor(g.dk, [B, S, E]), recycledTensor(g.dv, [B, S, Ev])];
   if (maskGrad) grads.push(Tensor.fromData(g.ds!, [B, L, S], "float32"));
   return grads;
 }
@@ -429,8 +430,8 @@ function layerNorm(k: WasmKernels): Kernel<"layerNorm"> {
     const D = params.size;
     if (x.dtype !== "float32" || D === 0 || x.size < MIN_LAYER_NORM_SIZE || w.dtype !== "float32" || b.dtype !== "float32") return cpuBackend.layerNorm(inputs, params);
     const rows = x.size / D;
-    const { y, mean, rstd } = k.layerNorm(values32(x), values32(w), values32(b), rows, D, params.eps);
-    return [Tensor.fromData(y, x.shape, "float32"), Tensor.fromData(mean, [rows], "float32"), Tensor.fromData(rstd, [rows], "float32")];
+    const { y, mean, rstd } = k.layerNorm(values32(x), values32(w), values32(b), rows, D, params.eps, takeRecycledF32(x.size));
+    return [recycledTensor(y, x.shape.slice()), Tensor.fromData(mean, [rows], "float32"), Tensor.fromData(rstd, [rows], "float32")];
   };
 }
 
@@ -441,8 +442,8 @@ function layerNormBackward(k: WasmKernels): Kernel<"layerNormBackward"> {
     const D = params.size;
     if ([g, x, mean, rstd, w].some((t) => t.dtype !== "float32") || D === 0 || x.size < MIN_LAYER_NORM_SIZE) return cpuBackend.layerNormBackward(inputs, params);
     const rows = x.size / D;
-    const { dx, dw, db } = k.layerNormBackward(values32(g), values32(x), values32(mean), values32(rstd), values32(w), rows, D);
-    return [Tensor.fromData(dx, x.shape, "float32"), Tensor.fromData(dw, w.shape, "float32"), Tensor.fromData(db, w.shape, "float32")];
+    const { dx, dw, db } = k.layerNormBackward(values32(g), values32(x), values32(mean), values32(rstd), values32(w), rows, D, takeRecycledF32(x.size));
+    return [recycledTensor(dx, x.shape.slice()), Tensor.fromData(dw, w.shape, "float32"), Tensor.fromData(db, w.shape, "float32")];
   };
 }
 

@@ -40,6 +40,35 @@ function place(rt: WasmRuntime, op: string, name: string, v: StackView, B: numbe
   return rt.ref(v.data, v.offset, extent);
 }
 
+/** An output of n floats: written in place when `out` lives in linear memory, else in the arena and copied by takeOutput. */
+export interface PlacedOutput {
+  out: Float32Array;
+  ptr: number;
+  inPlace: boolean;
+}
+
+/** Where a kernel writes an output of n floats (`out`, when given, must have length n). */
+export function placeOutput(rt: WasmRuntime, op: string, n: number, out?: Float32Array): PlacedOutput {
+  if (out !== undefined && out.length !== n) throw new Error(`${op}: output has length ${out.length}, expected ${n}`);
+  const at = out ? rt.addressOf(out) : -1;
+  if (at >= 0) return { out: out!, ptr: at, inPlace: true };
+  return { out: out ?? new Float32Array(n), ptr: rt.alloc(4 * n), inPlace: false };
+}
+
+/** The output array, copied out of the arena unless it was written in place. */
+export function takeOutput(rt: WasmRuntime, o: PlacedOutput): Float32Array {
+  if (!o.inPlace && o.out.length > 0) o.out.set(rt.f32(o.ptr, o.out.length));
+  return o.out;
+}
+
+/** Optional output arrays of an attention call (recycled buffers, possibly in linear memory). */
+export interface AttentionOutputs {
+  out?: Float32Array;
+  dq?: Float32Array;
+  dk?: Float32Array;
+  dv?: Float32Array;
+}
+
 const dense = (data: Float32Array, rows: number, cols: number): StackView => ({ data, offset: 0, batch: rows * cols, row: cols, col: 1 });
 
 /**
@@ -48,16 +77,17 @@ const dense = (data: Float32Array, rows: number, cols: number): StackView => ({ 
  */
 export function attentionForward(
   rt: WasmRuntime, { B, L, S, E, Ev }: AttentionSizes, q: StackView, k: StackView, v: StackView, mask: MaskView | null, scale: number, causal: boolean,
+  outputs: AttentionOutputs = {},
 ): { out: Float32Array; lse: Float32Array } {
   const op = "attentionForward";
   rt.resetArena();
   const pq = place(rt, op, "q", q, B, L, E), pk = place(rt, op, "k", k, B, S, E), pv = place(rt, op, "v", v, B, S, Ev);
   const pm = mask ? place(rt, op, "mask", { ...mask, col: 1 }, B, L, S) : 0;
-  const pp = rt.alloc(4 * B * L * S), plse = rt.alloc(4 * B * L), po = rt.alloc(4 * B * L * Ev);
+  const pp = rt.alloc(4 * B * L * S), plse = rt.alloc(4 * B * L), o = placeOutput(rt, op, B * L * Ev, outputs.out), po = o.ptr;
   runGemmBatched(rt, B, L, S, E, scale, pq, q.row, q.col, q.batch, pk, k.col, k.row, k.batch, 0, pp, S, L * S); // scale·Q·Kᵀ (B, L, S)
   rt.exports.attentionSoftmax(pp, pm, mask?.batch ?? 0, mask?.row ?? 0, plse, B, L, S, causal ? 1 : 0);
   runGemmBatched(rt, B, L, Ev, S, 1, pp, S, 1, L * S, pv, v.row, v.col, v.batch, 0, po, Ev, L * Ev); // P·V (B, L, Ev)
-  return { out: rt.f32(po, B * L * Ev).slice(), lse: rt.f32(plse, B * L).slice() };
+  return { out: takeOutput(rt, o), lse: rt.f32(plse, B * L).slice() };
 }
 
 /**
@@ -68,6 +98,7 @@ export function attentionForward(
 export function attentionBackward(
   rt: WasmRuntime, { B, L, S, E, Ev }: AttentionSizes, q: StackView, k: StackView, v: StackView,
   out: Float32Array, lse: Float32Array, gOut: Float32Array, gLse: Float32Array, mask: MaskView | null, scale: number, causal: boolean, maskGrad: boolean,
+  outputs: AttentionOutputs = {},
 ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; ds: Float32Array | null } {
   const op = "attentionBackward";
   rt.resetArena();
@@ -76,7 +107,8 @@ export function attentionBackward(
   const plse = place(rt, op, "lse", dense(lse, 1, L), B, 1, L), pgl = place(rt, op, "gLse", dense(gLse, 1, L), B, 1, L);
   const pm = mask ? place(rt, op, "mask", { ...mask, col: 1 }, B, L, S) : 0;
   const pp = rt.alloc(4 * B * L * S), pds = rt.alloc(4 * B * L * S);
-  const pdq = rt.alloc(4 * B * L * E), pdk = rt.alloc(4 * B * S * E), pdv = rt.alloc(4 * B * S * Ev);
+  const oq = placeOutput(rt, op, B * L * E, outputs.dq), ok = placeOutput(rt, op, B * S * E, outputs.dk), ov = placeOutput(rt, op, B * S * Ev, outputs.dv);
+  const pdq = oq.ptr, pdk = ok.ptr, pdv = ov.ptr;
   runGemmBatched(rt, B, L, S, E, scale, pq, q.row, q.col, q.batch, pk, k.col, k.row, k.batch, 0, pp, S, L * S); // scores
   rt.exports.attentionProbs(pp, pm, mask?.batch ?? 0, mask?.row ?? 0, plse, B, L, S, causal ? 1 : 0); // P
   runGemmBatched(rt, B, S, Ev, L, 1, pp, 1, S, L * S, pgo, Ev, 1, L * Ev, 0, pdv, Ev, S * Ev); // Pᵀ·dO
@@ -85,9 +117,9 @@ export function attentionBackward(
   runGemmBatched(rt, B, L, E, S, scale, pds, S, 1, L * S, pk, k.row, k.col, k.batch, 0, pdq, E, L * E); // scale·dS·K
   runGemmBatched(rt, B, S, E, L, scale, pds, 1, S, L * S, pq, q.row, q.col, q.batch, 0, pdk, E, S * E); // scale·dSᵀ·Q
   return {
-    dq: rt.f32(pdq, B * L * E).slice(),
-    dk: rt.f32(pdk, B * S * E).slice(),
-    dv: rt.f32(pdv, B * S * Ev).slice(),
+    dq: takeOutput(rt, oq),
+    dk: takeOutput(rt, ok),
+    dv: takeOutput(rt, ov),
     ds: maskGrad ? rt.f32(pds, B * L * S).slice() : null,
   };
 }
