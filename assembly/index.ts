@@ -8,3 +8,5 @@ export { sgd, adam } from "./optim";
 export { lstmForward, lstmBackward } from "./lstm";
 export { gruForward, gruBackward } from "./gru";
 export { spmm, sddmm, scatterMax, segmentSoftmax, gatherRows, scatterAddRows } from "./sparse";
+export { attentionSoftmax, attentionProbs, attentionScoreGrad } from "./attention";
+export { layerNormForward, layerNormBackward } from "./layerNorm";

@@ -11,6 +11,8 @@ import { WasmRuntime, type RuntimeOptions } from "./WasmRuntime.js";
 import { lstmBackward, lstmForward, type LstmBackwardResult, type LstmForwardResult } from "./lstm.js";
 import { gruBackward, gruForward, type GruBackwardResult, type GruForwardResult } from "./gru.js";
 import { gatherRows, scatterAddRows, scatterMax, sddmm, segmentSoftmax, spmm } from "./sparse.js";
+import { layerNormBackward, layerNormForward } from "./layerNorm.js";
+import { attentionBackward, attentionForward, type AttentionOutputs, type AttentionSizes, type MaskView, type StackView } from "./attention.js";
 
 export interface WasmKernelsOptions extends RuntimeOptions {
   /** Host services; default: Node's, or the browser's in a browser bundle (package.json "browser" swaps hostPlatform.ts). */
@@ -193,6 +195,33 @@ export class WasmKernels {
   /** Row scatter-add (index_add along dim 0): out = x, then out[index[i]] += src[i] in order; null when an index is out of range. */
   scatterAddRows(x: Float32Array, index: Int32Array, src: Float32Array, n: number, R: number, out?: Float32Array): Float32Array | null {
     return scatterAddRows(this.runtime, x, index, src, n, R, out);
+  }
+
+  /** Scaled dot-product attention softmax(scale·Q·Kᵀ + mask, causal)·V per stack, with each row's logsumexp. */
+  attentionForward(
+    sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, mask: MaskView | null, scale: number, causal: boolean, outputs?: AttentionOutputs,
+  ): { out: Float32Array; lse: Float32Array } {
+    return attentionForward(this.runtime, sizes, q, k, v, mask, scale, causal, outputs);
+  }
+
+  /** The gradients of attentionForward in q, k, v (and the scores, for a mask's gradient) from its saved out and lse. */
+  attentionBackward(
+    sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, out: Float32Array, lse: Float32Array, gOut: Float32Array, gLse: Float32Array,
+    mask: MaskView | null, scale: number, causal: boolean, maskGrad: boolean, outputs?: AttentionOutputs,
+  ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; ds: Float32Array | null } {
+    return attentionBackward(this.runtime, sizes, q, k, v, out, lse, gOut, gLse, mask, scale, causal, maskGrad, outputs);
+  }
+
+  /** Layer normalization of each row of D values of x (rows × D): the output and each row's mean and 1/σ. */
+  layerNorm(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, D: number, eps: number, out?: Float32Array): { y: Float32Array; mean: Float32Array; rstd: Float32Array } {
+    return layerNormForward(this.runtime, x, w, b, rows, D, eps, out);
+  }
+
+  /** The gradients of layerNorm in x, w and b from the output gradient g and the saved mean and 1/σ. */
+  layerNormBackward(
+    g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array, rows: number, D: number, dxOut?: Float32Array,
+  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    return layerNormBackward(this.runtime, g, x, mean, rstd, w, rows, D, dxOut);
   }
 
   /** NCHW images → columns [batch, C·KH·KW, OH·OW] (torch unfold layout). */

@@ -55,6 +55,13 @@ describe("wasm unary", () => {
     });
   }
 
+  it("exp gives subnormal results in lanes beside −∞ and below-−104 lanes (which give 0)", async () => {
+    const wk = await kernels();
+    const x = Float32Array.from([-Infinity, -103, -104, -90, -1e30, -87.5, -200, 0, -103.9, -Infinity, -95, -88]);
+    checkUnary("exp", x, wk.unary("exp", x));
+    expect(Array.from(wk.unary("exp", x)).slice(0, 3)).toEqual([0, Math.fround(Math.exp(-103)), 0]);
+  });
+
   it("writes into a given output array, which may be the input itself", async () => {
     const wk = await kernels();
     const x = Float32Array.from([1, 4, 9, 16, 25]);
