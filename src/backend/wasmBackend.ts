@@ -407,47 +407,47 @@ function attention(k: WasmKernels): { forward: Kernel<"scaledDotProductAttention
 }
 
 /** A float32 3-D tensor as a stack view through its own strides (no copy), or null (other dtype, negative strides). */
-function stackView(t: Tensor): StackView | null {
+function stackView(t: TensorView): StackView | null {
   const [batch, row, col] = t.strides as [number, number, number];
   if (t.dtype !== "float32" || batch < 0 || row < 0 || col < 0) return null;
   return { data: t.storage.data as Float32Array, offset: t.offset, batch, row, col };
 }
 
 /** The additive mask (B, L, S) as rows of contiguous keys, or null when it has none (no mask: undefined). */
-function maskView(mask: Tensor | undefined): MaskView | null | undefined {
+function maskView(mask: TensorView | undefined): MaskView | null | undefined {
   if (!mask) return undefined;
   const view = stackView(mask);
   return view && (view.col === 1 || mask.shape[2] === 1) ? { data: view.data, offset: view.offset, batch: view.batch, row: view.row } : null;
 }
 
 /** Sizes of an attention call on q (B, L, E), k (B, S, E), v (B, S, Ev), or null when too small for the fused WASM path. */
-function attentionSizes(q: Tensor, k: Tensor, v: Tensor): AttentionSizes | null {
+function attentionSizes(q: TensorView, k: TensorView, v: TensorView): AttentionSizes | null {
   const [B, L, E] = q.shape as [number, number, number];
   const S = k.shape[1]!, Ev = v.shape[2]!;
   return B * L * S * Math.max(E, Ev) >= MIN_GEMM_MACS ? { B, L, S, E, Ev } : null;
 }
 
 /** The whole forward in the kernels' memory (GEMM, masked softmax, GEMM); null where it does not apply. */
-function fusedAttentionForward(k: WasmKernels, inputs: readonly Tensor[], { scale, isCausal }: { scale: number; isCausal: boolean }): Tensor[] | null {
-  const [q, kk, v, mask] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+function fusedAttentionForward(k: WasmKernels, inputs: readonly TensorView[], { scale, isCausal }: { scale: number; isCausal: boolean }): TensorView[] | null {
+  const [q, kk, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null) return null;
   const { out, lse } = k.attentionForward(sizes, qv, kv, vv, mv ?? null, scale, isCausal, { out: takeRecycledF32(sizes.B * sizes.L * sizes.Ev) });
-  return [recycledTensor(out, [sizes.B, sizes.L, sizes.Ev]), Tensor.fromData(lse, [sizes.B, sizes.L], "float32")];
+  return [recycledView(out, [sizes.B, sizes.L, sizes.Ev]), viewFromData(lse, [sizes.B, sizes.L], "float32")];
 }
 
 /** The whole backward in the kernels' memory (five GEMMs and two row passes); null where it does not apply. */
 function fusedAttentionBackward(
-  k: WasmKernels, inputs: readonly Tensor[], { scale, isCausal, maskGrad }: { scale: number; isCausal: boolean; maskGrad: boolean },
-): Tensor[] | null {
-  const [q, kk, v, out, lse, gOut, gLse, mask] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+  k: WasmKernels, inputs: readonly TensorView[], { scale, isCausal, maskGrad }: { scale: number; isCausal: boolean; maskGrad: boolean },
+): TensorView[] | null {
+  const [q, kk, v, out, lse, gOut, gLse, mask] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView | undefined];
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null || [out, lse, gOut, gLse].some((t) => t.dtype !== "float32")) return null;
   const { B, L, S, E, Ev } = sizes;
   const outputs = { dq: takeRecycledF32(B * L * E), dk: takeRecycledF32(B * S * E), dv: takeRecycledF32(B * S * Ev) };
   const g = k.attentionBackward(sizes, qv, kv, vv, values32(out), values32(lse), values32(gOut), values32(gLse), mv ?? null, scale, isCausal, maskGrad, outputs);
-  const grads = [recycledTensor(g.dq, [B, L, E]), recycledTensor(g.dk, [B, S, E]), recycledTensor(g.dv, [B, S, Ev])];
-  if (maskGrad) grads.push(Tensor.fromData(g.ds!, [B, L, S], "float32"));
+  const grads = [recycledView(g.dq, [B, L, E]), recycledView(g.dk, [B, S, E]), recycledView(g.dv, [B, S, Ev])];
+  if (maskGrad) grads.push(viewFromData(g.ds!, [B, L, S], "float32"));
   return grads;
 }
 
@@ -457,24 +457,24 @@ const MIN_LAYER_NORM_SIZE = 256;
 /** Fused layer normalization of float32 rows in WASM. */
 function layerNorm(k: WasmKernels): Kernel<"layerNorm"> {
   return (inputs, params) => {
-    const [x, w, b] = inputs as [Tensor, Tensor, Tensor];
+    const [x, w, b] = inputs as [TensorView, TensorView, TensorView];
     const D = params.size;
     if (x.dtype !== "float32" || D === 0 || x.size < MIN_LAYER_NORM_SIZE || w.dtype !== "float32" || b.dtype !== "float32") return cpuBackend.layerNorm(inputs, params);
     const rows = x.size / D;
     const { y, mean, rstd } = k.layerNorm(values32(x), values32(w), values32(b), rows, D, params.eps, takeRecycledF32(x.size));
-    return [recycledTensor(y, x.shape.slice()), Tensor.fromData(mean, [rows], "float32"), Tensor.fromData(rstd, [rows], "float32")];
+    return [recycledView(y, x.shape.slice()), viewFromData(mean, [rows], "float32"), viewFromData(rstd, [rows], "float32")];
   };
 }
 
 /** Its backward: dx, dw, db in one WASM pass over the rows. */
 function layerNormBackward(k: WasmKernels): Kernel<"layerNormBackward"> {
   return (inputs, params) => {
-    const [g, x, mean, rstd, w] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [g, x, mean, rstd, w] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView];
     const D = params.size;
     if ([g, x, mean, rstd, w].some((t) => t.dtype !== "float32") || D === 0 || x.size < MIN_LAYER_NORM_SIZE) return cpuBackend.layerNormBackward(inputs, params);
     const rows = x.size / D;
     const { dx, dw, db } = k.layerNormBackward(values32(g), values32(x), values32(mean), values32(rstd), values32(w), rows, D, takeRecycledF32(x.size));
-    return [recycledTensor(dx, x.shape.slice()), Tensor.fromData(dw, w.shape, "float32"), Tensor.fromData(db, w.shape, "float32")];
+    return [recycledView(dx, x.shape.slice()), viewFromData(dw, w.shape, "float32"), viewFromData(db, w.shape, "float32")];
   };
 }
 
