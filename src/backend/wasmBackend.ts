@@ -25,6 +25,8 @@ const MIN_MAP_SIZE = 2048;
  */
 const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
 const MIN_REDUCE_SIZE = 64;
+/** Pooling runs in WASM from this many input (forward) or output-gradient (backward) elements. */
+const MIN_POOL_SIZE = 1024;
 
 function matmul(k: WasmKernels): Kernel<"matmul"> {
   return (inputs, params) => {
@@ -309,6 +311,42 @@ function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P
   };
 }
 
+/** Max pooling of dense float32 input in WASM (threads over planes); the reference kernel otherwise. */
+function maxPool(k: WasmKernels): Kernel<"maxPool"> {
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const { windows } = params;
+    const data = x.size >= MIN_POOL_SIZE && windows.length <= 3 ? dense32(x) : null;
+    if (!data) return cpuBackend.maxPool(inputs, params);
+    const nd = windows.length, lead = x.shape.slice(0, x.ndim - nd);
+    const planes = lead.reduce((p, s) => p * s, 1);
+    const unit = { lo: [0], hi: [1], step: 1 };
+    const axes = [...Array<typeof unit>(3 - nd).fill(unit), ...windows] as [typeof unit, typeof unit, typeof unit];
+    const dims = [...Array<number>(3 - nd).fill(1), ...x.shape.slice(x.ndim - nd)] as [number, number, number];
+    const outShape = [...lead, ...windows.map((w) => w.lo.length)];
+    const size = outShape.reduce((p, s) => p * s, 1);
+    const values = new Float32Array(size), indices = new Int32Array(size);
+    k.maxPool(data, planes, dims, axes, values, indices);
+    return [Tensor.fromData(values, outShape, "float32"), Tensor.fromData(indices, outShape, "int32")];
+  };
+}
+
+/** The adjoint of max pooling (the gradient scattered to the saved indices) in WASM for float32. */
+function maxPoolBackward(k: WasmKernels): Kernel<"maxPoolBackward"> {
+  return (inputs, params) => {
+    const [g, indices] = inputs as [Tensor, Tensor];
+    const { inShape } = params;
+    const gd = g.size >= MIN_POOL_SIZE ? dense32(g) : null;
+    const id = gd && indices.dtype === "int32" && isDense(indices) ? (indices.storage.data as Int32Array).subarray(indices.offset, indices.offset + indices.size) : null;
+    if (!gd || !id) return cpuBackend.maxPoolBackward(inputs, params);
+    const lead = g.shape.slice(0, g.ndim - inShape.length);
+    const planes = lead.reduce((p, s) => p * s, 1), inPlane = inShape.reduce((p, s) => p * s, 1);
+    const out = new Float32Array(planes * inPlane);
+    k.maxPoolBackward(gd, id, planes, inPlane, out);
+    return Tensor.fromData(out, [...lead, ...inShape], "float32");
+  };
+}
+
 /**
  * Binary ops where one operand is the whole result and the other is equal-shaped, a trailing row (a
  * layer's bias) or a middle block (a per-channel (1, C, 1, 1) against (N, C, H, W), as batch norm's
@@ -419,6 +457,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     convWeight: convWeight(k),
     unfold: unfold(k),
     fold: fold(k),
+    maxPool: maxPool(k),
+    maxPoolBackward: maxPoolBackward(k),
     reluBackward: reluBackward(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),

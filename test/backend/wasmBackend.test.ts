@@ -7,6 +7,7 @@ import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { Tensor } from "../../src/index.js";
 import type { Prim } from "../../src/autograd/prims.js";
+import { maxPoolWindows, poolOutputSize } from "../../src/ops/pooling.js";
 
 const wasm = wasmOverrides(await initWasmKernels());
 const gen = new ds.Generator(99);
@@ -22,6 +23,15 @@ function expectClose(got: Tensor, want: Tensor, k: number, scale: number): void 
   let worst = 0;
   for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!));
   expect(worst).toBeLessThanOrEqual(tol);
+}
+
+/** Bit-for-bit equal values (NaN equal to NaN), counted in a loop: toEqual on large arrays is slow. */
+function expectSame(got: Tensor, want: Tensor): void {
+  const g = got.dataSync(), w = want.dataSync();
+  expect(g.length).toBe(w.length);
+  let differ = 0;
+  for (let i = 0; i < w.length; i++) if (!Object.is(g[i], w[i])) differ++;
+  expect(differ).toBe(0);
 }
 
 function run(prim: Prim, inputs: Tensor[], params: object): [Tensor, Tensor] {
@@ -160,6 +170,35 @@ describe("WASM backend agrees with the CPU reference", () => {
         });
       }
     }
+  }
+
+  // Max pooling: the same scan order as the reference, so values, indices and gradients agree exactly
+  // (NaN included); 1-, 2- and 3-D, with padding, dilation and ceil mode, below and above the threaded size.
+  for (const [shape, kernel, stride, pad, dilation, ceil] of [
+    [[16, 32, 28, 28], [2, 2], [2, 2], [0, 0], [1, 1], false],
+    [[2, 3, 9, 11], [3, 2], [2, 1], [1, 0], [1, 2], true],
+    [[1, 5, 40, 13], [3, 3], [2, 3], [1, 1], [2, 1], true],
+    [[3, 4, 300], [4], [3], [2], [1], false],
+    [[2, 2, 6, 7, 8], [2, 3, 2], [2, 2, 1], [1, 1, 0], [1, 1, 2], true],
+    [[1, 1, 1, 1], [1, 1], [1, 1], [0, 0], [1, 1], false],
+  ] as [number[], number[], number[], number[], number[], boolean][]) {
+    it(`maxPool over [${shape}] kernel ${kernel} stride ${stride} padding ${pad} dilation ${dilation}${ceil ? " ceil" : ""} and its backward: exact`, () => {
+      const x = randn(shape);
+      const xd = x.storage.data as Float32Array;
+      for (let i = 0; i < xd.length; i += 997) xd[i] = NaN;
+      for (let i = 5; i < xd.length; i += 89) xd[i] = xd[i - 1]!; // ties: the first maximum wins
+      const nd = kernel.length, spatial = shape.slice(shape.length - nd);
+      const windows = spatial.map((s, i) => maxPoolWindows(s, kernel[i]!, stride[i]!, pad[i]!, dilation[i]!, poolOutputSize(s, kernel[i]!, pad[i]!, stride[i]!, dilation[i]!, ceil)));
+      const got = wasm.maxPool!([x], { windows }) as Tensor[], want = cpuBackend.maxPool([x], { windows }) as Tensor[];
+      expect(got[0]!.shape).toEqual(want[0]!.shape);
+      expectSame(got[0]!, want[0]!);
+      expect(got[1]!.dtype).toBe("int32");
+      expectSame(got[1]!, want[1]!);
+      const g = randn([...want[0]!.shape]);
+      const [gotDx, wantDx] = run("maxPoolBackward", [g, want[1]!], { inShape: spatial });
+      expect(gotDx.shape).toEqual(wantDx.shape);
+      expectSame(gotDx, wantDx);
+    });
   }
 
   for (const [rows, n] of [[1, 2048], [65, 33], [3, 1001], [2048, 1]] as const) {
