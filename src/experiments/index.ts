@@ -23,6 +23,7 @@ import { experiment as charGpt } from "./char-gpt.js";
 import { experiment as charLstm } from "./char-lstm.js";
 import { experiment as seq2seqDates } from "./seq2seq-dates.js";
 import { experiment as fashionCnn } from "./fashion-cnn.js";
+import { experiment as fashionResnet } from "./fashion-resnet.js";
 import { experiment as adversarial } from "./adversarial.js";
 import { experiment as convToeplitz } from "./conv-toeplitz.js";
 import { experiment as cnnInside } from "./cnn-inside.js";
@@ -63,7 +64,7 @@ import { experiment as cartpoleImitation } from "./cartpole-imitation.js";
 import { experiment as cartpoleNfq } from "./cartpole-nfq.js";
 import { experiment as transformerDates } from "./transformer-dates.js";
 
-export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, transformerDates, bertMlm, fashionCnn, convToeplitz, cnnInside, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, cycleganDigits, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
+export const experiments: Experiment[] = [kuhnCfr, matrixGames, optimRosenbrock, optimConditioning, optimEs, minimaxBilinear, gridworldValues, policyEvaluation4x4, banditTestbed, cliffSarsaVsQ, blackjackMc, jacksCarRental, mnistMlp, backpropByHand, featureCross, optimizersExperiment, regularization, mcDropout, ngramShakespeare, word2vecShakespeare, seq2seqDates, charLstm, charGpt, transformerDates, bertMlm, fashionCnn, fashionResnet, convToeplitz, cnnInside, transfer, automlFashion, adversarial, vitFashion, vaeFashion, gradEstimators, gan2d, dcganFashion, cganFashion, pix2pixShapes, cycleganShapes, cycleganDigits, bayesRegression, coraGcn, coraGat, coraSage, graphClassification, karate, linkPrediction, cartpoleDqn, cartpolePpo, cartpoleA2c, cartpoleReinforce, cartpoleTrpo, cartpoleImitation, cartpoleNfq, pendulumDdpg, pendulumTd3, pendulumSac, pendulumMpc, pendulumPpo, tictactoeAlphaZero, connect4AlphaZero, mazeGoExplore];
 
 export function findExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
