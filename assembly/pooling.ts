@@ -60,3 +60,38 @@ export function maxPoolBackward(g: usize, indices: usize, out: usize, first: i32
     }
   }
 }
+
+/**
+ * maxPool for 2-D windows at regular positions (output (i, j) reads rows i·sh … i·sh + kh − 1 and columns
+ * j·sw … j·sw + kw − 1, all inside the plane): the same scan without the window tables.
+ */
+export function maxPool2dRegular(
+  x: usize, values: usize, indices: usize, first: i32, count: i32, H: i32, W: i32,
+  oH: i32, oW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
+): void {
+  const inPlane = <usize>H * W, outPlane = <usize>oH * oW;
+  for (let p = first; p < first + count; p++) {
+    const base = x + ((<usize>p * inPlane) << 2);
+    let o = <usize>p * outPlane;
+    for (let oh = 0; oh < oH; oh++) {
+      const h0 = oh * sh;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const w0 = ow * sw;
+        let best: f32 = -Infinity;
+        let at = h0 * W + w0;
+        for (let ih = h0; ih < h0 + kh; ih++) {
+          const row = ih * W;
+          for (let iw = w0; iw < w0 + kw; iw++) {
+            const v = load<f32>(base + (<usize>(row + iw) << 2));
+            if (v > best || v != v) {
+              best = v;
+              at = row + iw;
+            }
+          }
+        }
+        store<f32>(values + (o << 2), best);
+        store<i32>(indices + (o << 2), at);
+      }
+    }
+  }
+}

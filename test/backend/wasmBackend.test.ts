@@ -181,6 +181,10 @@ describe("WASM backend agrees with the CPU reference", () => {
     [[3, 4, 300], [4], [3], [2], [1], false],
     [[2, 2, 6, 7, 8], [2, 3, 2], [2, 2, 1], [1, 1, 0], [1, 1, 2], true],
     [[1, 1, 1, 1], [1, 1], [1, 1], [0, 0], [1, 1], false],
+    // windows at regular positions without padding (the table-free kernel): overlapping, uneven, 1-D
+    [[3, 5, 17, 19], [3, 3], [1, 2], [0, 0], [1, 1], false],
+    [[2, 3, 15, 16], [3, 2], [2, 3], [0, 0], [1, 1], false],
+    [[4, 3, 301], [3], [2], [0], [1], false],
   ] as [number[], number[], number[], number[], number[], boolean][]) {
     it(`maxPool over [${shape}] kernel ${kernel} stride ${stride} padding ${pad} dilation ${dilation}${ceil ? " ceil" : ""} and its backward: exact`, () => {
       const x = randn(shape);

@@ -21,6 +21,15 @@ function planeChunks(rt: WasmRuntime, planes: number, work: number): [number, nu
   return chunks;
 }
 
+/** The window size and stride when an axis's windows are lo = i·stride, hi = i·stride + size, step 1 (no padding, no dilation); else null. */
+function regular(axis: PoolAxis): { size: number; stride: number } | null {
+  const n = axis.lo.length;
+  const size = axis.hi[0]! - axis.lo[0]!, stride = n > 1 ? axis.lo[1]! - axis.lo[0]! : 1;
+  if (axis.step !== 1 || axis.lo[0] !== 0 || size < 1 || stride < 1) return null;
+  for (let i = 0; i < n; i++) if (axis.lo[i] !== i * stride || axis.hi[i] !== i * stride + size) return null;
+  return { size, stride };
+}
+
 /**
  * values, indices (planes, oD, oH, oW) = the maximum of each window of x (planes, D, H, W) and its offset
  * within the plane; `axes` are the depth, height and width windows (a unit axis for a dim not pooled).
@@ -42,11 +51,17 @@ export function maxPoolPlanes(
   const pt = rt.putInt32(table);
   const pv = rt.alloc(4 * outSize), pi = rt.alloc(4 * outSize);
   const taps = axes.reduce((t, a) => t * Math.max(1, Math.ceil((a.hi[0]! - a.lo[0]!) / a.step)), 1);
-  const jobs = planeChunks(rt, planes, outSize * taps).map(([first, count]) => [
-    px, pv, pi, first, count, D, H, W, pt, od, oh, ow, axes[0].step, axes[1].step, axes[2].step,
-  ]);
-  if (jobs.length === 1) rt.exports.maxPool(...(jobs[0] as Parameters<typeof rt.exports.maxPool>));
-  else rt.runParallel("maxPool", jobs);
+  const chunks = planeChunks(rt, planes, outSize * taps);
+  const rh = D === 1 ? regular(axes[1]) : null, rw = rh ? regular(axes[2]) : null;
+  if (rh && rw) {
+    const jobs = chunks.map(([first, count]) => [px, pv, pi, first, count, H, W, oh, ow, rh.size, rw.size, rh.stride, rw.stride]);
+    if (jobs.length === 1) rt.exports.maxPool2dRegular(...(jobs[0] as Parameters<typeof rt.exports.maxPool2dRegular>));
+    else rt.runParallel("maxPool2dRegular", jobs);
+  } else {
+    const jobs = chunks.map(([first, count]) => [px, pv, pi, first, count, D, H, W, pt, od, oh, ow, axes[0].step, axes[1].step, axes[2].step]);
+    if (jobs.length === 1) rt.exports.maxPool(...(jobs[0] as Parameters<typeof rt.exports.maxPool>));
+    else rt.runParallel("maxPool", jobs);
+  }
   values.set(rt.f32(pv, outSize));
   indices.set(new Int32Array(rt.f32(pi, outSize).buffer, pi, outSize));
 }
