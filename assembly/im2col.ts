@@ -15,6 +15,42 @@
   return (<u64>first << 32) | <u64>max(first, last);
 }
 
+/** Rows shorter than this are moved by inline SIMD loops: memory.copy/fill cost a call each, which dominates at widths like 14. */
+const SHORT_ROW = 64;
+
+@inline function zeroFloats(dst: usize, n: i32): void {
+  if (n >= SHORT_ROW) {
+    memory.fill(dst, 0, <usize>n << 2);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), f32x4.splat(0));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), 0);
+}
+
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  if (n >= SHORT_ROW) {
+    memory.copy(dst, src, <usize>n << 2);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
+/** dst[j] += src[j] for j < n (col2im with unit stride). */
+@inline function addFloats(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const d = dst + (<usize>j << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>j << 2))));
+  }
+  for (; j < n; j++) {
+    const d = dst + (<usize>j << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>j << 2)));
+  }
+}
+
 @inline function fieldLoop(
   add: bool, x: usize, cols: usize, batch: i32, channels: i32, h: i32, w: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32,
@@ -32,17 +68,19 @@
             const ih = i * sh - ph + ki * dh;
             const dst = row + ((<usize>i * ow) << 2);
             if (ih < 0 || ih >= h) {
-              if (!add) memory.fill(dst, 0, <usize>ow << 2);
+              if (!add) zeroFloats(dst, ow);
               continue;
             }
             const src = image + ((<usize>ih * w) << 2);
             if (!add) {
-              memory.fill(dst, 0, <usize>first << 2);
-              memory.fill(dst + (<usize>last << 2), 0, <usize>(ow - last) << 2);
+              zeroFloats(dst, first);
+              zeroFloats(dst + (<usize>last << 2), ow - last);
             }
             let iw = first * sw - pw + kj * dw;
             if (sw == 1 && !add) {
-              memory.copy(dst + (<usize>first << 2), src + (<usize>iw << 2), <usize>(last - first) << 2);
+              copyFloats(dst + (<usize>first << 2), src + (<usize>iw << 2), last - first);
+            } else if (sw == 1) {
+              addFloats(src + (<usize>iw << 2), dst + (<usize>first << 2), last - first);
             } else {
               for (let j = first; j < last; j++, iw += sw) {
                 const s = src + (<usize>iw << 2), d = dst + (<usize>j << 2);

@@ -7,6 +7,7 @@ import { viewFromData, type TensorView } from "./storage.js";
 import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
+import { binaryPlan, reductionSteps } from "./wasm/broadcastPlan.js";
 import { adoptRecycled, takeRecycledF32 } from "./pool.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
 import type { AttentionSizes, MaskView, StackView } from "./wasm/attention.js";
@@ -25,6 +26,8 @@ const MIN_MAP_SIZE = 2048;
  */
 const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
 const MIN_REDUCE_SIZE = 64;
+/** Pooling runs in WASM from this many input (forward) or output-gradient (backward) elements. */
+const MIN_POOL_SIZE = 1024;
 
 function matmul(k: WasmKernels): Kernel<"matmul"> {
   return (inputs, params) => {
@@ -311,6 +314,24 @@ function dense32(t: TensorView): Float32Array | null {
   return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.size);
 }
 
+/**
+ * A float32 operand as dense values over a compact shape: a dense tensor as it is, an expanded view (stride
+ * 0 on the broadcast dims, as the gradient of a mean has) as its stored values with those dims set to 1.
+ */
+function compact32(t: TensorView): { data: Float32Array; shape: number[] } | null {
+  if (t.dtype !== "float32") return null;
+  if (isDense(t)) return { data: (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.size), shape: t.shape.slice() };
+  const shape = t.shape.map((s, i) => (t.strides[i] === 0 ? 1 : s));
+  let expected = 1, size = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && t.strides[i] !== expected) return null;
+    expected *= shape[i]!;
+    size *= shape[i]!;
+  }
+  if (t.offset + size > t.storage.data.length) return null;
+  return { data: (t.storage.data as Float32Array).subarray(t.offset, t.offset + size), shape };
+}
+
 function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P> {
   const fallback = cpuBackend[prim] as Kernel<P>;
   const min = MIN_SIZE[prim] ?? MIN_MAP_SIZE;
@@ -322,18 +343,66 @@ function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P
   };
 }
 
-/** Row-broadcast binary ops (a [rows, cols] with a bias row [cols]) — the shape every layer's bias add has. */
+/** Max pooling of dense float32 input in WASM (threads over planes); the reference kernel otherwise. */
+function maxPool(k: WasmKernels): Kernel<"maxPool"> {
+  return (inputs, params) => {
+    const x = inputs[0]!;
+    const { windows } = params;
+    const data = x.size >= MIN_POOL_SIZE && windows.length <= 3 ? dense32(x) : null;
+    if (!data) return cpuBackend.maxPool(inputs, params);
+    const nd = windows.length, lead = x.shape.slice(0, x.ndim - nd);
+    const planes = lead.reduce((p, s) => p * s, 1);
+    const unit = { lo: [0], hi: [1], step: 1 };
+    const axes = [...Array<typeof unit>(3 - nd).fill(unit), ...windows] as [typeof unit, typeof unit, typeof unit];
+    const dims = [...Array<number>(3 - nd).fill(1), ...x.shape.slice(x.ndim - nd)] as [number, number, number];
+    const outShape = [...lead, ...windows.map((w) => w.lo.length)];
+    const size = outShape.reduce((p, s) => p * s, 1);
+    const values = new Float32Array(size), indices = new Int32Array(size);
+    k.maxPool(data, planes, dims, axes, values, indices);
+    return [viewFromData(values, outShape, "float32"), viewFromData(indices, outShape, "int32")];
+  };
+}
+
+/** The adjoint of max pooling (the gradient scattered to the saved indices) in WASM for float32. */
+function maxPoolBackward(k: WasmKernels): Kernel<"maxPoolBackward"> {
+  return (inputs, params) => {
+    const [g, indices] = inputs as [TensorView, TensorView];
+    const { inShape } = params;
+    const gd = g.size >= MIN_POOL_SIZE ? dense32(g) : null;
+    const id = gd && indices.dtype === "int32" && isDense(indices) ? (indices.storage.data as Int32Array).subarray(indices.offset, indices.offset + indices.size) : null;
+    if (!gd || !id) return cpuBackend.maxPoolBackward(inputs, params);
+    const lead = g.shape.slice(0, g.ndim - inShape.length);
+    const planes = lead.reduce((p, s) => p * s, 1), inPlane = inShape.reduce((p, s) => p * s, 1);
+    const out = new Float32Array(planes * inPlane);
+    k.maxPoolBackward(gd, id, planes, inPlane, out);
+    return viewFromData(out, [...lead, ...inShape], "float32");
+  };
+}
+
+/**
+ * Binary ops where one operand is the whole result and the other is equal-shaped, a trailing row (a
+ * layer's bias) or a middle block (a per-channel (1, C, 1, 1) against (N, C, H, W), as batch norm's
+ * scale and shift): one 2-D kernel call (see broadcastPlan.ts).
+ */
 function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P): Kernel<P> {
   const fallback = cpuBackend[prim] as Kernel<P>;
   const op = prim;
   return (inputs, params) => {
     const [a, b] = inputs as [TensorView, TensorView];
-    if (a.size < MIN_MAP_SIZE || a.ndim < 1 || b.ndim !== 1 || b.size !== a.shape[a.ndim - 1] || b.size === 1) {
-      return fallback(inputs, params);
+    const ca = Math.max(a.size, b.size) >= MIN_MAP_SIZE ? compact32(a) : null, cb = ca ? compact32(b) : null;
+    const plan = ca && cb ? binaryPlan(ca.shape, cb.shape) : null;
+    if (!plan) return fallback(inputs, params);
+    const ad = ca!.data, bd = cb!.data;
+    const [full, small] = plan.smallFirst ? [bd, ad] : [ad, bd];
+    const shape = (plan.smallFirst ? b : a).shape;
+    if (plan.kind === "same") return viewFromData(k.binary(op, ad, bd), shape, "float32");
+    if (plan.kind === "row") return viewFromData(k.binaryRow(op, full, small, plan.rows, plan.cols, { rowFirst: plan.smallFirst }), shape, "float32");
+    let column = small;
+    if (plan.tile > 1) {
+      column = new Float32Array(small.length * plan.tile);
+      for (let t = 0; t < plan.tile; t++) column.set(small, t * small.length);
     }
-    const ad = dense32(a), bd = dense32(b);
-    if (!ad || !bd) return fallback(inputs, params);
-    return viewFromData(k.binaryRow(op, ad, bd, a.size / b.size, b.size), a.shape, "float32");
+    return viewFromData(k.binaryColumn(op, full, column, plan.rows, plan.cols, { columnFirst: plan.smallFirst }), shape, "float32");
   };
 }
 
@@ -355,8 +424,18 @@ function reduce<P extends ReducePrim>(k: WasmKernels, prim: P): Kernel<P> {
     const x = inputs[0]!;
     const { dims, keepdim } = params as { dims: number[]; keepdim: boolean };
     const data = op && x.size >= MIN_REDUCE_SIZE && dims.length > 0 ? dense32(x) : null;
+    if (!data) return fallback(inputs, params);
     const consecutive = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
-    if (!data || !consecutive) return fallback(inputs, params);
+    if (!consecutive) {
+      // Several runs of dims (batch norm's [0, 2, 3]): one [outer, size, inner] pass per run, the last run first.
+      let out = data;
+      for (const step of reductionSteps(x.shape, dims)) {
+        if (step.size === 0) return fallback(inputs, params);
+        out = k.reduce(op!, out, step.outer, step.size, step.inner);
+      }
+      const shape = x.shape.flatMap((s, i) => (!dims.includes(i) ? [s] : keepdim ? [1] : []));
+      return viewFromData(out, shape, "float32");
+    }
     const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
     const prod = (from: number, to: number) => x.shape.slice(from, to).reduce((p, s) => p * s, 1);
     const size = prod(d0, d1 + 1);
@@ -488,6 +567,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     convWeight: convWeight(k),
     unfold: unfold(k),
     fold: fold(k),
+    maxPool: maxPool(k),
+    maxPoolBackward: maxPoolBackward(k),
     reluBackward: reluBackward(k),
     relu: unary(k, "relu"),
     neg: unary(k, "neg"),

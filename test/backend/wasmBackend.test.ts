@@ -7,6 +7,7 @@ import { wasmOverrides } from "../../src/backend/wasmBackend.js";
 import { initWasmKernels } from "../../src/backend/wasm/index.js";
 import type { Tensor } from "../../src/index.js";
 import type { Prim } from "../../src/autograd/prims.js";
+import { maxPoolWindows, poolOutputSize } from "../../src/ops/pooling.js";
 
 const wasm = wasmOverrides(await initWasmKernels());
 const gen = new ds.Generator(99);
@@ -22,6 +23,15 @@ function expectClose(got: Tensor, want: Tensor, k: number, scale: number): void 
   let worst = 0;
   for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!));
   expect(worst).toBeLessThanOrEqual(tol);
+}
+
+/** Bit-for-bit equal values (NaN equal to NaN), counted in a loop: toEqual on large arrays is slow. */
+function expectSame(got: Tensor, want: Tensor): void {
+  const g = got.dataSync(), w = want.dataSync();
+  expect(g.length).toBe(w.length);
+  let differ = 0;
+  for (let i = 0; i < w.length; i++) if (!Object.is(g[i], w[i])) differ++;
+  expect(differ).toBe(0);
 }
 
 function run(prim: Prim, inputs: Tensor[], params: object): [Tensor, Tensor] {
@@ -149,9 +159,29 @@ describe("WASM backend agrees with the CPU reference", () => {
     }
   }
 
+  // Per-channel operands against NCHW activations (batch norm's scale and shift), in both orders, and
+  // equal shapes: one correctly rounded float32 operation per element, so exactly the reference's result.
+  for (const prim of ["add", "sub", "mul", "div"] as const) {
+    for (const [full, small] of [
+      [[8, 16, 14, 14], [1, 16, 1, 1]], [[8, 16, 14, 14], [16, 1, 1]], [[3, 5, 7, 11], [1, 5, 7, 1]], [[2, 4, 33, 9], [2, 4, 1, 1]],
+      [[5, 3, 200], [5, 3, 200]], [[7, 1, 300], [1, 1, 300]],
+    ] as [number[], number[]][]) {
+      it(`${prim} with a broadcast block: [${full}] ${prim} [${small}] and [${small}] ${prim} [${full}]`, () => {
+        const a = randn(full), b = randn(small).add(prim === "div" ? 3 : 0);
+        // b.expand(full): a stride-0 view, as the gradient of a mean is
+        for (const [x, y] of [[a, b], [b.add(prim === "div" ? 3 : 0), a.abs().add(prim === "div" ? 1 : 0)], [b.expand(full), a]] as const) {
+          const [got, want] = run(prim, [x, y], {});
+          expect(got.shape).toEqual(want.shape);
+          expect(got.dataSync()).toEqual(want.dataSync());
+        }
+      });
+    }
+  }
+
   for (const prim of ["sum", "max", "min"] as const) {
     for (const [shape, dims] of [
       [[4096], [0]], [[64, 65], [1]], [[64, 65], [0]], [[3, 700, 5], [1]], [[3, 700, 5], [1, 2]], [[2, 3, 4, 100], [0, 1]],
+      [[8, 16, 14, 14], [0, 2, 3]], [[30, 40, 50], [0, 2]], [[3, 4, 5, 6, 7], [0, 2, 4]],
     ] as [number[], number[]][]) {
       for (const keepdim of [false, true]) {
         it(`${prim} over dims [${dims}] of [${shape}] keepdim=${keepdim}`, () => {
@@ -164,6 +194,39 @@ describe("WASM backend agrees with the CPU reference", () => {
     }
   }
 
+  // Max pooling: the same scan order as the reference, so values, indices and gradients agree exactly
+  // (NaN included); 1-, 2- and 3-D, with padding, dilation and ceil mode, below and above the threaded size.
+  for (const [shape, kernel, stride, pad, dilation, ceil] of [
+    [[16, 32, 28, 28], [2, 2], [2, 2], [0, 0], [1, 1], false],
+    [[2, 3, 9, 11], [3, 2], [2, 1], [1, 0], [1, 2], true],
+    [[1, 5, 40, 13], [3, 3], [2, 3], [1, 1], [2, 1], true],
+    [[3, 4, 300], [4], [3], [2], [1], false],
+    [[2, 2, 6, 7, 8], [2, 3, 2], [2, 2, 1], [1, 1, 0], [1, 1, 2], true],
+    [[1, 1, 1, 1], [1, 1], [1, 1], [0, 0], [1, 1], false],
+    // windows at regular positions without padding (the table-free kernel): overlapping, uneven, 1-D
+    [[3, 5, 17, 19], [3, 3], [1, 2], [0, 0], [1, 1], false],
+    [[2, 3, 15, 16], [3, 2], [2, 3], [0, 0], [1, 1], false],
+    [[4, 3, 301], [3], [2], [0], [1], false],
+  ] as [number[], number[], number[], number[], number[], boolean][]) {
+    it(`maxPool over [${shape}] kernel ${kernel} stride ${stride} padding ${pad} dilation ${dilation}${ceil ? " ceil" : ""} and its backward: exact`, () => {
+      const x = randn(shape);
+      const xd = x.storage.data as Float32Array;
+      for (let i = 0; i < xd.length; i += 997) xd[i] = NaN;
+      for (let i = 5; i < xd.length; i += 89) xd[i] = xd[i - 1]!; // ties: the first maximum wins
+      const nd = kernel.length, spatial = shape.slice(shape.length - nd);
+      const windows = spatial.map((s, i) => maxPoolWindows(s, kernel[i]!, stride[i]!, pad[i]!, dilation[i]!, poolOutputSize(s, kernel[i]!, pad[i]!, stride[i]!, dilation[i]!, ceil)));
+      const got = wasm.maxPool!([x], { windows }) as Tensor[], want = cpuBackend.maxPool([x], { windows }) as Tensor[];
+      expect(got[0]!.shape).toEqual(want[0]!.shape);
+      expectSame(got[0]!, want[0]!);
+      expect(got[1]!.dtype).toBe("int32");
+      expectSame(got[1]!, want[1]!);
+      const g = randn([...want[0]!.shape]);
+      const [gotDx, wantDx] = run("maxPoolBackward", [g, want[1]!], { inShape: spatial });
+      expect(gotDx.shape).toEqual(wantDx.shape);
+      expectSame(gotDx, wantDx);
+    });
+  }
+
   for (const [rows, n] of [[1, 2048], [65, 33], [3, 1001], [2048, 1]] as const) {
     it(`logSoftmax over the last dim of [${rows}, ${n}]`, () => {
       const x = randn([rows, n]).mul(20);
@@ -174,11 +237,11 @@ describe("WASM backend agrees with the CPU reference", () => {
     });
   }
 
-  it("falls back to the reference for what it does not handle (float64, non-consecutive dims, strided)", () => {
+  it("falls back to the reference for what it does not handle (float64, strided)", () => {
     const x = ds.randn([64, 70], { dtype: "float64", generator: gen });
     const [got, want] = run("exp", [x], {});
     expect(got.dataSync()).toEqual(want.dataSync());
-    const y = randn([30, 40, 50]);
+    const y = randn([30, 40, 50]).transpose(0, 2);
     const [s1, s2] = run("sum", [y], { dims: [0, 2], keepdim: false });
     expect(s1.dataSync()).toEqual(s2.dataSync());
   });

@@ -64,6 +64,22 @@ describe("WASM convolution kernels agree with the CPU reference (float32)", () =
     });
   }
 
+  it("convWeight gives the same bits at 1 and 2 threads (the images' partial sums are fixed chunks added in order)", async () => {
+    const kernels = await initWasmKernels();
+    const before = kernels.getNumThreads();
+    const x = randn([9, 16, 18, 18]), dy = randn([9, 32, 9, 9]);
+    const p: ConvParams = { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 2, outputSize: [3, 3] };
+    try {
+      await kernels.setNumThreads(1);
+      const one = (wasm.convWeight!([x, dy], p) as Tensor).dataSync();
+      await kernels.setNumThreads(2);
+      const two = (wasm.convWeight!([x, dy], p) as Tensor).dataSync();
+      expect(Array.from(two)).toEqual(Array.from(one));
+    } finally {
+      await kernels.setNumThreads(before);
+    }
+  });
+
   it("adds the fused bias per output channel", () => {
     const x = randn([3, 4, 9, 9]), w = randn([6, 2, 3, 3]), b = randn([6]);
     const params: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 2, outputSize: [9, 9] };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findExperiment } from "../../src/experiments/index.js";
 import { runFashionCnn, fashionCnn } from "../../src/experiments/fashion-cnn.js";
+import { runFashionResnet, fashionResnet } from "../../src/experiments/fashion-resnet.js";
 import { runAdversarial } from "../../src/experiments/adversarial.js";
 import { runConvToeplitz } from "../../src/experiments/conv-toeplitz.js";
 import { runCnnInside } from "../../src/experiments/cnn-inside.js";
@@ -33,6 +34,29 @@ describe("fashion-cnn", () => {
     for (const f of ["confusion.png", "filters.png", "curves.svg", "confusion.json", "metrics.jsonl"]) expect(existsSync(join(opts.outDir, f)), f).toBe(true);
     const confusion = JSON.parse(readFileSync(join(opts.outDir, "confusion.json"), "utf8")) as { matrix: number[] };
     expect(confusion.matrix.reduce((a, b) => a + b, 0)).toBe(200); // every test image, predicted in batches of 64
+  }, 300_000);
+});
+
+describe("fashion-resnet", () => {
+  it("is registered, and its net is the 308,538-parameter ResNet (one BasicBlock per stage, widths 16-32-64-128)", () => {
+    expect(findExperiment("fashion-resnet").name).toBe("fashion-resnet");
+    const s = summary(fashionResnet(new Generator(0)), [1, 1, 28, 28]);
+    // stem conv 1→16 (144) + bn (32); layer1: 2 convs 16→16 (2·2,304) + 2 bns (64); layer2: convs 16→32 (4,608)
+    // and 32→32 (9,216), 2 bns (128), projection 16→32 (512) + bn (64); layer3 likewise 18,432 + 36,864 + 256
+    // + 2,048 + 128; layer4 73,728 + 147,456 + 512 + 8,192 + 256; fc 128→10 (1,290)
+    expect(s.totalParams).toBe(144 + 32 + 4_672 + 14_528 + 57_728 + 230_144 + 1_290);
+    expect(s.rows.at(-1)!.outputShape).toEqual([1, 10]);
+  });
+
+  it("one epoch of two augmented batches writes its metrics and files", async () => {
+    const opts = options(1);
+    const r = await runFashionResnet(opts, { trainSize: 256, testSize: 100, progress: false });
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(r.testAccuracy).toBeLessThanOrEqual(1);
+    expect(r.secondsPerEpoch).toBeGreaterThan(0);
+    for (const f of ["confusion.png", "curves.svg", "confusion.json", "metrics.jsonl"]) expect(existsSync(join(opts.outDir, f)), f).toBe(true);
+    const confusion = JSON.parse(readFileSync(join(opts.outDir, "confusion.json"), "utf8")) as { matrix: number[] };
+    expect(confusion.matrix.reduce((a, b) => a + b, 0)).toBe(100);
   }, 300_000);
 });
 

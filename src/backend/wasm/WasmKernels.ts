@@ -3,6 +3,7 @@ import { binary, binaryColumn, binaryRow, binaryScalar, unary, type BinaryOp, ty
 import { gemm, gemmBatched, type BatchedGemmOptions, type BatchedMatrixView, type GemmOptions, type MatrixView } from "./gemm.js";
 import { col2im, im2col, type ConvGeometry } from "./im2col.js";
 import { hostPlatform } from "./hostPlatform.js";
+import { maxPoolBackwardPlanes, maxPoolPlanes, type PoolAxis } from "./pooling.js";
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, fold2d, unfold2d, type Conv2dShape } from "./conv.js";
 import type { WasmPlatform } from "./platform.js";
 import { logSoftmax, reduce, softmax, type ReduceOp } from "./reduce.js";
@@ -247,6 +248,16 @@ export class WasmKernels {
   /** The adjoint of conv2d in w (the weight gradient from x and dy) into `out`. */
   conv2dWeightGrad(shape: Conv2dShape, x: Float32Array, dy: Float32Array, out: Float32Array): Float32Array {
     return conv2dWeightGrad(this.runtime, shape, x, dy, out);
+  }
+
+  /** Max pooling of `planes` planes (D, H, W) of x over the windows of each axis, into values and indices (offsets within a plane). */
+  maxPool(x: Float32Array, planes: number, dims: readonly [number, number, number], axes: readonly [PoolAxis, PoolAxis, PoolAxis], values: Float32Array, indices: Int32Array): void {
+    maxPoolPlanes(this.runtime, x, planes, dims, axes, values, indices);
+  }
+
+  /** The adjoint of maxPool: out (planes, inPlane) zero except g added at the saved indices. */
+  maxPoolBackward(g: Float32Array, indices: Int32Array, planes: number, inPlane: number, out: Float32Array): void {
+    maxPoolBackwardPlanes(this.runtime, g, indices, planes, inPlane, out);
   }
 
   /** im2col of dense NCHW x over the geometry of `shape` (outChannels unused) into `out`. */

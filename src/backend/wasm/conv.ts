@@ -2,7 +2,8 @@
 // linear memory: the forward pass, its adjoint in the input (transposed convolution: GEMM + col2im)
 // and its adjoint in the weight (im2col + GEMM accumulated over the batch). Groups are one GEMM each.
 import type { WasmRuntime } from "./WasmRuntime.js";
-import { runGemm, runGemmBatched } from "./gemm.js";
+import { runGemmBatched } from "./gemm.js";
+import { MAX_CHUNKS } from "./workerSource.js";
 
 /**
  * The geometry of a grouped 2-D convolution x (batch, inChannels, height, width) ⊛ w (outChannels,
@@ -117,6 +118,13 @@ export function conv2dInputGrad(rt: WasmRuntime, s: Conv2dShape, dy: Float32Arra
   return x.finish();
 }
 
+/**
+ * The weight gradient sums one product per image; the images are split into this many fixed chunks, each
+ * summed into its own buffer (by whichever thread claims it) and the buffers added in chunk order, so the
+ * result does not depend on the thread count.
+ */
+const WEIGHT_GRAD_CHUNKS = 4;
+
 /** dw (outChannels, inChannels/groups, kernelH, kernelW) = convWeight(x, dy): the adjoint of conv2dForward in w. */
 export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, dy: Float32Array, out: Float32Array): Float32Array {
   const { CK, CgK, Og, L } = dims(s);
@@ -128,17 +136,34 @@ export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Arra
     fields(rt, "im2col", pX, pCols, s);
   }
   const dw = place(rt, out);
-  if (s.batch === 0) rt.f32(dw.p, out.length).fill(0);
-  // per group g: dw[g] (Og × CgK) = Σ_n dy[n, g] (Og × L) · cols[n, g]ᵀ (L × CgK)
+  const size = s.outChannels * CgK;
+  if (s.batch === 0) {
+    rt.f32(dw.p, size).fill(0);
+    return dw.finish();
+  }
+  // Chunk c of the images sums into partial c (chunk 0 straight into dw); per group g:
+  // partial[g] (Og × CgK) = Σ_{n in chunk} dy[n, g] (Og × L) · cols[n, g]ᵀ (L × CgK)
+  const per = Math.ceil(s.batch / WEIGHT_GRAD_CHUNKS);
+  const chunks: [number, number][] = [];
+  for (let first = 0; first < s.batch; first += per) chunks.push([first, Math.min(per, s.batch - first)]);
+  const partials = chunks.map((_, c) => (c === 0 ? dw.p : rt.alloc(size * 4)));
+  for (const p of partials) rt.f32(p, size).fill(0);
+  const jobs: number[][] = [];
   for (let g = 0; g < s.groups; g++) {
-    for (let n = 0; n < s.batch; n++) {
-      runGemm(
-        rt, Og, CgK, L, 1,
-        pDy + 4 * (n * s.outChannels + g * Og) * L, L, 1,
-        pCols + 4 * (n * CK + g * CgK) * L, 1, L,
-        n === 0 ? 0 : 1, dw.p + 4 * g * Og * CgK, CgK,
-      );
-    }
+    chunks.forEach(([first, count], c) => jobs.push([
+      first, count, Og, CgK, L, 1,
+      pDy + 4 * g * Og * L, L, 1, s.outChannels * L,
+      pCols + 4 * g * CgK * L, 1, L, CK * L,
+      1, partials[c]! + 4 * g * Og * CgK, CgK, 0, rt.alloc(rt.exports.gemmWorkspaceBytes(CgK)),
+    ]));
+  }
+  const flops = 2 * s.batch * s.outChannels * CgK * L;
+  if (rt.availableThreads() > 1 && flops >= 1 << 22 && jobs.length > 1 && jobs.length <= MAX_CHUNKS) rt.runParallel("gemmBatched", jobs);
+  else for (const job of jobs) rt.exports.gemmBatched(...(job as Parameters<typeof rt.exports.gemmBatched>));
+  const total = rt.f32(dw.p, size);
+  for (let c = 1; c < partials.length; c++) {
+    const part = rt.f32(partials[c]!, size);
+    for (let i = 0; i < size; i++) total[i] = total[i]! + part[i]!;
   }
   return dw.finish();
 }

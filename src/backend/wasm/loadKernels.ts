@@ -33,6 +33,15 @@ export interface KernelExports {
     p: number, g: number, m: number, v: number, vmax: number, n: number,
     stepSize: number, beta1: number, beta1c: number, beta2: number, beta2c: number, bc2: number, eps: number, wd: number, decay: number, amsgrad: number,
   ): void;
+  maxPool(
+    x: number, values: number, indices: number, first: number, count: number, D: number, H: number, W: number,
+    table: number, oD: number, oH: number, oW: number, dStep: number, hStep: number, wStep: number,
+  ): void;
+  maxPool2dRegular(
+    x: number, values: number, indices: number, first: number, count: number, H: number, W: number,
+    oH: number, oW: number, kh: number, kw: number, sh: number, sw: number,
+  ): void;
+  maxPoolBackward(g: number, indices: number, out: number, first: number, count: number, inPlane: number, outPlane: number): void;
   col2im(
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
@@ -67,7 +76,7 @@ export interface KernelExports {
 }
 
 /** Kernels that worker threads can run, by index in this list. */
-export const THREADED_KERNELS = ["gemm", "gemmBatched", "im2col", "col2im"] as const;
+export const THREADED_KERNELS = ["gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward"] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export type Variant = keyof typeof binaries;
