@@ -45,7 +45,7 @@ describe("deepscript --version and run <experiment> --help", () => {
       const r = await cli("run", e.name, "--help");
       expect(r.code, e.name).toBe(0);
       expect(r.out, e.name).toContain(`Usage: deepscript run ${e.name} [options]`);
-      const flags = [...r.out.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
+      const flags = [...r.out.matchAll(/^\s+(?:-\w, )?(--[a-z0-9-]+)/gm)].map((m) => m[1]);
       const own = Object.keys(e.options).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
       expect(flags.sort(), e.name).toEqual([...own, "--seed", "--out", "--tensorboard", "--no-png", "--help", ...(e.resumable ? ["--resume"] : [])].sort());
       const oneLine = r.out.replace(/\s+/g, " ");
