@@ -2,6 +2,7 @@
 // the arena once per sequence (or read in place when they live in linear memory), and the whole
 // recurrence runs in one kernel call.
 import type { WasmRuntime } from "./WasmRuntime.js";
+import { checkLengths, copyBack, place } from "./lstm.js";
 
 export interface GruForwardResult {
   /** Every h, (T, B, H). */
@@ -18,23 +19,6 @@ export interface GruBackwardResult {
   dh0: Float32Array;
 }
 
-/** Where the caller wants a kernel output: a given array, written in place when it lives in linear memory. */
-type Output = { array: Float32Array; at: number; resident: boolean };
-
-function checkLengths(op: string, lengths: Record<string, [number, number]>): void {
-  for (const [name, [have, want]] of Object.entries(lengths)) {
-    if (have !== want) throw new Error(`${op}: ${name} has length ${have}, expected ${want}`);
-  }
-}
-
-function place(rt: WasmRuntime, array: Float32Array): Output {
-  const at = rt.addressOf(array);
-  return at >= 0 ? { array, at, resident: true } : { array, at: rt.alloc(4 * array.length), resident: false };
-}
-
-function copyBack(rt: WasmRuntime, ...outs: Output[]): void {
-  for (const o of outs) if (!o.resident) o.array.set(rt.f32(o.at, o.array.length));
-}
 
 /** Forward recurrence of one direction: xg (T, B, 3H), whh (3H, H), bhh (3H), h0 (B, H), written into `out`. */
 export function gruForward(

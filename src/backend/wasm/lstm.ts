@@ -12,20 +12,23 @@ export interface LstmForwardResult {
 }
 
 /** Where the caller wants a kernel output: a given array, written in place when it lives in linear memory. */
-type Output = { array: Float32Array; at: number; resident: boolean };
+export type Output = { array: Float32Array; at: number; resident: boolean };
 
-function checkLengths(op: string, lengths: Record<string, [number, number]>): void {
+/** Throws `op: name has length …, expected …` for the first operand whose length is not the expected one. */
+export function checkLengths(op: string, lengths: Record<string, [number, number]>): void {
   for (const [name, [have, want]] of Object.entries(lengths)) {
     if (have !== want) throw new Error(`${op}: ${name} has length ${have}, expected ${want}`);
   }
 }
 
-function place(rt: WasmRuntime, array: Float32Array): Output {
+/** The output's place in linear memory: the array itself when resident, else fresh arena memory copied back by {@link copyBack}. */
+export function place(rt: WasmRuntime, array: Float32Array): Output {
   const at = rt.addressOf(array);
   return at >= 0 ? { array, at, resident: true } : { array, at: rt.alloc(4 * array.length), resident: false };
 }
 
-function copyBack(rt: WasmRuntime, ...outs: Output[]): void {
+/** Copies the outputs that were not resident from the arena into their arrays. */
+export function copyBack(rt: WasmRuntime, ...outs: Output[]): void {
   for (const o of outs) if (!o.resident) o.array.set(rt.f32(o.at, o.array.length));
 }
 
