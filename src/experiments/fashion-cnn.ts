@@ -18,7 +18,7 @@ import { Adam } from "../optim/Adam.js";
 import { Generator } from "../random/Generator.js";
 import { noGrad } from "../autograd/engine.js";
 import { cat } from "../ops/movement.js";
-import { fit, evaluate } from "../train/fit.js";
+import { fit, evaluate, type History } from "../train/fit.js";
 import { accuracy } from "../train/metrics.js";
 import { confusionMatrix, confusionMatrixImage, filterGrid } from "../vision/visualize.js";
 import { savePng } from "../node/savePng.js";
@@ -90,12 +90,24 @@ export async function runFashionCnn(opts: ExperimentOptions, budget: FashionCnnB
 
   model.eval();
   // In batches: the whole test split at once would need gigabytes of convolution columns.
-  const predictions = cat([...testLoader].map(([x]) => noGrad(() => (model.call(x!) as Tensor).argmax(1))), 0);
-  const matrix = confusionMatrix(predictions, test.y, 10);
-  savePng(join(opts.outDir, "confusion.png"), confusionMatrixImage(matrix, { cellSize: 24 }));
   savePng(join(opts.outDir, "filters.png"), filterGrid((model.at(0) as Conv2d).weight, { nrow: 8 }));
+  const report = reportFashionRun(opts, (x) => model.call(x) as Tensor, testLoader, test.y, history, final, epochs, "Fashion-MNIST CNN (test split as validation)");
+  return { ...report, trainLoss: history.series.loss?.at(-1) ?? Number.NaN };
+}
+
+/**
+ * The end of a Fashion-MNIST classifier's run: test predictions in batches, confusion.png and confusion.json,
+ * the training curves, a log line, and the metrics every such experiment reports.
+ */
+export function reportFashionRun(
+  opts: ExperimentOptions, predict: (x: Tensor) => Tensor, testLoader: DataLoader<Tensor[]>, labels: Tensor, history: History,
+  final: Record<string, number>, epochs: number, title: string,
+): { testAccuracy: number; testLoss: number; trainAccuracy: number; epochs: number; secondsPerEpoch: number } {
+  const predictions = cat([...testLoader].map(([x]) => noGrad(() => predict(x!).argmax(1))), 0);
+  const matrix = confusionMatrix(predictions, labels, 10);
+  savePng(join(opts.outDir, "confusion.png"), confusionMatrixImage(matrix, { cellSize: 24 }));
   writeFileSync(join(opts.outDir, "confusion.json"), JSON.stringify({ classes: FashionMNIST.classes, matrix: matrix.toList() }));
-  plotHistory(opts.outDir, history, { title: "Fashion-MNIST CNN (test split as validation)" });
+  plotHistory(opts.outDir, history, { title });
 
   const seconds = history.series.seconds ?? [];
   const secondsPerEpoch = seconds.reduce((a, b) => a + b, 0) / Math.max(1, seconds.length);
@@ -104,7 +116,6 @@ export async function runFashionCnn(opts: ExperimentOptions, budget: FashionCnnB
     testAccuracy: final.accuracy!,
     testLoss: final.loss!,
     trainAccuracy: history.series.accuracy?.at(-1) ?? Number.NaN,
-    trainLoss: history.series.loss?.at(-1) ?? Number.NaN,
     epochs,
     secondsPerEpoch,
   };

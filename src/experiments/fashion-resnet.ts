@@ -1,26 +1,20 @@
 // Fashion-MNIST with a small ResNet (vision.models.ResNet, BasicBlock, CIFAR stem) trained with augmentation
 // (random crop with padding + horizontal flip), SGD with Nesterov momentum, warm-up + cosine learning rate and
 // label smoothing, on the full 60,000 / 10,000 split.
-import { join } from "node:path";
-import { writeFileSync } from "node:fs";
 import type { Tensor } from "../tensor/Tensor.js";
 import { DataLoader } from "../data/DataLoader.js";
 import { TensorDataset } from "../data/Dataset.js";
-import { FashionMNIST } from "../data/IdxImageDataset.js";
 import { crossEntropy } from "../nn/functional/losses.js";
 import { SGD } from "../optim/SGD.js";
 import { LambdaLR } from "../optim/lrScheduler.js";
 import { Generator, manualSeed } from "../random/Generator.js";
 import { noGrad } from "../autograd/engine.js";
-import { cat } from "../ops/movement.js";
 import { fit, evaluate, type Loader } from "../train/fit.js";
 import { accuracy } from "../train/metrics.js";
 import { BasicBlock, ResNet } from "../vision/models/ResNet.js";
 import { Compose, RandomCrop, RandomHorizontalFlip } from "../vision/transforms/transforms.js";
-import { confusionMatrix, confusionMatrixImage } from "../vision/visualize.js";
-import { savePng } from "../node/savePng.js";
-import { plotHistory, runCallbacks } from "../node/experiment.js";
-import { config as cnnConfig, fashionSplit } from "./fashion-cnn.js";
+import { runCallbacks } from "../node/experiment.js";
+import { config as cnnConfig, fashionSplit, reportFashionRun } from "./fashion-cnn.js";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./Experiment.js";
 
 /** Defaults; `--epochs`, `--lr`, `--seed` and the size options override. */
@@ -101,22 +95,7 @@ export async function runFashionResnet(opts: ExperimentOptions, budget: FashionR
   const final = evaluate(model, testLoader, { loss: crossEntropy, metrics: { accuracy } });
 
   model.eval();
-  const predictions = cat([...testLoader].map(([x]) => noGrad(() => model.call(x!).argmax(1))), 0);
-  const matrix = confusionMatrix(predictions, test.y, 10);
-  savePng(join(opts.outDir, "confusion.png"), confusionMatrixImage(matrix, { cellSize: 24 }));
-  writeFileSync(join(opts.outDir, "confusion.json"), JSON.stringify({ classes: FashionMNIST.classes, matrix: matrix.toList() }));
-  plotHistory(opts.outDir, history, { title: "Fashion-MNIST ResNet with augmentation (test split as validation)" });
-
-  const seconds = history.series.seconds ?? [];
-  const secondsPerEpoch = seconds.reduce((a, b) => a + b, 0) / Math.max(1, seconds.length);
-  opts.log(`test accuracy ${(final.accuracy! * 100).toFixed(2)} % after ${epochs} epochs (${secondsPerEpoch.toFixed(1)} s/epoch)`);
-  return {
-    testAccuracy: final.accuracy!,
-    testLoss: final.loss!,
-    trainAccuracy: history.series.accuracy?.at(-1) ?? Number.NaN,
-    epochs,
-    secondsPerEpoch,
-  };
+  return reportFashionRun(opts, (x) => model.call(x), testLoader, test.y, history, final, epochs, "Fashion-MNIST ResNet with augmentation (test split as validation)");
 }
 
 export const experiment: Experiment = {
