@@ -8,3 +8,5 @@ export { reduce, softmax, argReduce, type WebGPUReduceOp } from "./reduce.js";
 export { matmul, linear } from "./matmul.js";
 export { gather, indexSelect } from "./indexing.js";
 export { adamStep, sgdStep, type WebGPUAdamStep, type WebGPUSgdStep } from "./optim.js";
+export type { WebGPUKernel } from "./kernel.js";
+export { conv, convTranspose, convWeight } from "./conv.js";
