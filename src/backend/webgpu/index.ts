@@ -10,3 +10,4 @@ export { gather, indexSelect } from "./indexing.js";
 export { adamStep, sgdStep, type WebGPUAdamStep, type WebGPUSgdStep } from "./optim.js";
 export type { WebGPUKernel } from "./kernel.js";
 export { conv, convTranspose, convWeight } from "./conv.js";
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from "./pool.js";
