@@ -11,3 +11,4 @@ export { adamStep, sgdStep, type WebGPUAdamStep, type WebGPUSgdStep } from "./op
 export type { WebGPUKernel } from "./kernel.js";
 export { conv, convTranspose, convWeight } from "./conv.js";
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from "./pool.js";
+export { layerNorm, layerNormBackward } from "./norm.js";
