@@ -12,3 +12,6 @@ export type { WebGPUKernel } from "./kernel.js";
 export { conv, convTranspose, convWeight } from "./conv.js";
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from "./pool.js";
 export { layerNorm, layerNormBackward } from "./norm.js";
+export { cat, slice, unslice, copyInto, zeroFill } from "./movement.js";
+export { scatter, scatterAdd, indexAdd } from "./scatter.js";
+export { cumsum } from "./scan.js";

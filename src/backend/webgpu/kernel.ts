@@ -18,7 +18,7 @@ export const WG = 256;
 /**
  * WGSL that adds to each of `vars` the offset of the flat index `flat` over `rank` dims whose sizes sit
  * in prm at `shapeAt` and whose strides (one list per var) sit in prm at `strideAt[k]` (row-major: the
- * last dim varies fastest).
+ * last dim varies fastest). It declares `r`, `s` and `q` in inner scopes: the vars must be named otherwise.
  */
 export function decompose(flat: string, rank: number, shapeAt: number, strideAt: readonly number[], vars: readonly string[]): string {
   if (rank === 0) return "";
