@@ -15,3 +15,4 @@ export { layerNorm, layerNormBackward } from "./norm.js";
 export { cat, slice, unslice, copyInto, zeroFill } from "./movement.js";
 export { scatter, scatterAdd, indexAdd } from "./scatter.js";
 export { cumsum } from "./scan.js";
+export { scaledDotProductAttention, scaledDotProductAttentionBackward } from "./attention.js";
