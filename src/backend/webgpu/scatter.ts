@@ -1,12 +1,13 @@
 /// <reference types="@webgpu/types" />
 // WGSL scatter, scatterAdd and indexAdd (the embedding's backward) as the CPU kernels
-// (src/backend/cpu/indexing.ts), written as gathers: each output element scans the index entries that
-// share its other coordinates and takes (scatter: the last) or adds (in index order) the sources that
-// point at it. No atomics, so the result is deterministic and equals the CPU's float32 sums exactly.
+// (src/backend/cpu/indexing.ts), written as gathers: each output element (indexAdd: each output row) scans
+// the index entries that share its other coordinates and takes (scatter: the last) or adds (in index
+// order) the sources that point at it. No atomics, so the result is deterministic and equals the CPU's float32 sums exactly.
 import type { PrimParams } from "../../autograd/prims.js";
 import { grid, type WebGPUDevice } from "./device.js";
 import { allocateLayout, gpuDType, sizeOf, wgslType, type GPULayout } from "./layout.js";
-import { ENTRY_ARGS, THREAD_INDEX, WG } from "./kernel.js";
+import { dense, ENTRY_ARGS, releaseAll, THREAD_INDEX, WG } from "./kernel.js";
+import { contiguous } from "./elementwise.js";
 
 /**
  * One thread per output element (x's shape, contiguous). prm (i32): [size, dim, n (entries along dim),
@@ -117,7 +118,54 @@ export function indexAdd(gpu: WebGPUDevice, inputs: readonly GPULayout[], params
   if (src.shape.length !== nd || src.shape.some((s, d) => s !== (d === dim ? m : x.shape[d]))) {
     throw new Error(`${op}: src of shape [${src.shape.join(", ")}] must be the input's [${x.shape.join(", ")}] with ${m} along dim ${dim}`);
   }
-  // the index read at the source's coordinate along dim only
-  const indexStrides = x.shape.map((_, d) => (d === dim ? index.strides[0]! : 0));
-  return run(gpu, op, true, x, index, src, dim, m, src.shape, indexStrides);
+  const out = contiguous(gpu, x); // x's values, then the sums added in place
+  const outer = sizeOf(x.shape.slice(0, dim)), n = x.shape[dim]!, inner = sizeOf(x.shape.slice(dim + 1));
+  const rows = outer * n;
+  if (rows * inner === 0 || m === 0) return out;
+  const temps: GPUBuffer[] = [];
+  const s = dense(gpu, src, temps); // (outer, m, inner) row-major
+  const prm = Int32Array.from([rows, n, m, inner, index.offset, index.strides[0]!, s.offset]);
+  const t = wgslType(gpuDType(op, x.dtype));
+  gpu.dispatch(gpu.pipeline(indexAddShader(t)), [gpu.params(prm, op), out.buffer, index.buffer, s.buffer], grid(rows), op);
+  releaseAll(gpu, temps);
+  return out;
+}
+
+/**
+ * indexAdd, one workgroup per destination row (o, j) of the input seen as (outer, n, inner): the index is
+ * staged 64 entries at a time in workgroup memory and scanned in order by every thread alike; on a match
+ * the threads add the source row (o, k) to their columns. The compares cost rows·m, not rows·m·inner.
+ * prm (i32): [rows, n, m, inner, indexOffset, indexStride, srcOffset].
+ */
+function indexAddShader(t: string): string {
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> prm: array<i32>;
+@group(0) @binding(1) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(2) var<storage, read> index: array<i32>;
+@group(0) @binding(3) var<storage, read> src: array<${t}>;
+var<workgroup> tile: array<i32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = i32(wid.y * nwg.x + wid.x);
+  if (row >= prm[0]) { return; }
+  let n = prm[1];
+  let m = prm[2];
+  let inner = prm[3];
+  let o = row / n;
+  let j = row % n;
+  let t = i32(lid);
+  for (var k0 = 0; k0 < m; k0 += 64) {
+    tile[t] = -1;
+    if (k0 + t < m) { tile[t] = index[prm[4] + (k0 + t) * prm[5]]; }
+    workgroupBarrier();
+    let count = min(64, m - k0);
+    for (var e = 0; e < count; e++) {
+      if (tile[e] == j) {
+        let sb = prm[6] + (o * m + k0 + e) * inner;
+        for (var i = t; i < inner; i += 64) { out[row * inner + i] += src[sb + i]; }
+      }
+    }
+    workgroupBarrier();
+  }
+}`;
 }
