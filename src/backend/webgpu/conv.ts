@@ -4,7 +4,9 @@
 // (src/backend/cpu/conv.ts). Each is the tiled product of matmul.ts (64×64 output tiles, 16-deep
 // slices staged in workgroup memory, 4×4 outputs per thread) whose operand loads compute the
 // convolution's addresses — zeros outside the input — and whose store writes the NC(D)HW output.
-// convTranspose gathers (each output sums the taps that reach it), so every result is deterministic.
+// convTranspose gathers (each output sums the taps that reach it), and a long reduction with few output
+// tiles (convWeight's K = N·P) is split over workgroups and summed in a fixed order: no atomics, and
+// every result is deterministic.
 import type { ConvParams } from "../../autograd/prims.js";
 import { grid, MAX_GROUPS_PER_DIM, type WebGPUDevice } from "./device.js";
 import { allocateLayout, gpuDType, sizeOf, type GPULayout } from "./layout.js";
@@ -26,6 +28,7 @@ const P_ = {
   X: 26, // offset, s0, s1, spatial[3]
   W: 32, // offset, s0, s1, spatial[3]
   bias: 38, // offset, stride
+  G: 40, chunk: 41, total: 42, // split-K: groups, K per split, output size (the stride between partial outputs)
 } as const;
 
 const HELPERS = /* wgsl */ `
@@ -70,7 +73,7 @@ fn ldB(g: i32, r: i32, col: i32) -> f32 {
 fn st(g: i32, m: i32, col: i32, v: f32) {
   let P = vol(${P_.OUT});
   let o = g * prm[${P_.Og}] + m;
-  out[((col / P) * prm[${P_.Cout}] + o) * P + col % P] = v + BIAS;
+  out[sbase + ((col / P) * prm[${P_.Cout}] + o) * P + col % P] = v + select(0.0, BIAS, sbase == 0); // the bias once, in the first split
 }`,
   // out[n, g·Og + m, q] = Σ_{c,k} w[g·Ig + c, m, k] · y[n, g·Ig + c, p] over the p with p·s − pad + k·d = q
   convTranspose: /* wgsl */ `
@@ -93,7 +96,7 @@ fn ldB(g: i32, r: i32, col: i32) -> f32 {
 }
 fn st(g: i32, m: i32, col: i32, v: f32) {
   let L = vol(${P_.IN});
-  out[((col / L) * prm[${P_.Cout}] + g * prm[${P_.Og}] + m) * L + col % L] = v;
+  out[sbase + ((col / L) * prm[${P_.Cout}] + g * prm[${P_.Og}] + m) * L + col % L] = v;
 }`,
   // dw[g·Og + m, c, k] = Σ_{n,p} dy[n, g·Og + m, p] · x[n, g·Cg + c, p·s − pad + k·d]: rows (n, p), columns (c, k)
   convWeight: /* wgsl */ `
@@ -108,7 +111,7 @@ fn ldB(g: i32, r: i32, col: i32) -> f32 {
   return x[at5(${P_.X}, r / P, g * prm[${P_.Cg}] + col / KT, i)];
 }
 fn st(g: i32, m: i32, col: i32, v: f32) {
-  out[(g * prm[${P_.Og}] + m) * prm[${P_.N}] + col] = v;
+  out[sbase + (g * prm[${P_.Og}] + m) * prm[${P_.N}] + col] = v;
 }`,
 };
 
@@ -122,6 +125,7 @@ function convShader(kind: ConvKind, bias: boolean): string {
 ${bias ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;" : ""}
 ${HELPERS}
 ${BODIES[kind].replace("BIAS", bias ? `bias[prm[${P_.bias}] + o * prm[${P_.bias + 1}]]` : "0.0")}
+var<private> sbase: i32; // where this split's partial output starts (0 without split-K)
 var<workgroup> As: array<vec4<f32>, ${(BK * BM) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(BK * BN) / 4}>;
 @compute @workgroup_size(256)
@@ -129,25 +133,29 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let M = prm[${P_.M}]; let N = prm[${P_.N}]; let K = prm[${P_.K}];
   let tile = i32(wid.y * nwg.x + wid.x);
   if (tile >= prm[${P_.tilesM}] * prm[${P_.tilesN}]) { return; }
-  let g = i32(wid.z);
+  let g = i32(wid.z) % prm[${P_.G}];
+  let split = i32(wid.z) / prm[${P_.G}];
+  sbase = split * prm[${P_.total}];
+  let kBegin = split * prm[${P_.chunk}];
+  let kEnd = min(K, kBegin + prm[${P_.chunk}]);
   let m0 = (tile / prm[${P_.tilesN}]) * ${BM};
   let n0 = (tile % prm[${P_.tilesN}]) * ${BN};
   let tx = i32(t % 16u);
   let ty = i32(t / 16u);
   var acc: array<vec4<f32>, 4>;
-  for (var k0 = 0; k0 < K; k0 += ${BK}) {
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${BK}) {
     for (var l = 0u; l < 4u; l++) {
       let e = i32(t + l * 256u); let mi = e / 16; let kk = e % 16;
       let m = m0 + mi; let k = k0 + kk;
       var v = 0.0;
-      if (m < M && k < K) { v = ldA(g, m, k); }
+      if (m < M && k < kEnd) { v = ldA(g, m, k); }
       As[kk * 16 + mi / 4][mi % 4] = v;
     }
     for (var l = 0u; l < 4u; l++) {
       let e = i32(t + l * 256u); let kk = e / 64; let ni = e % 64;
       let k = k0 + kk; let n = n0 + ni;
       var v = 0.0;
-      if (k < K && n < N) { v = ldB(g, k, n); }
+      if (k < kEnd && n < N) { v = ldB(g, k, n); }
       Bs[kk * 16 + ni / 4][ni % 4] = v;
     }
     workgroupBarrier();
@@ -199,23 +207,56 @@ function checkOperands(op: ConvKind, a: GPULayout, b: GPULayout, params: ConvPar
 
 function run(gpu: WebGPUDevice, kind: ConvKind, out: GPULayout, X: GPULayout, W: GPULayout, bias: GPULayout | undefined,
   M: number, N: number, K: number, geo: { IN: number[]; OUT: number[]; KS: number[] }, params: ConvParams, Cg: number, Og: number, Cout: number): GPULayout {
-  if (sizeOf(out.shape) === 0) return out;
+  const total = sizeOf(out.shape);
+  if (total === 0) return out;
   const tilesM = Math.ceil(M / BM), tilesN = Math.ceil(N / BN);
   const tiles = tilesM * tilesN;
-  if (params.groups > MAX_GROUPS_PER_DIM) throw new Error(`${kind}: ${params.groups} groups exceed WebGPU's ${MAX_GROUPS_PER_DIM} workgroups per dispatch dimension`);
+  const G = params.groups;
+  // split-K when few output tiles would each run a long K loop (convWeight: K = N·P): the splits'
+  // partial products go to scratch and are summed in split order, so the result stays deterministic
+  const splits = tiles * G < MIN_WORKGROUPS && K >= 2 * SPLIT_MIN_K ? Math.min(Math.ceil(K / SPLIT_MIN_K), Math.ceil(MIN_WORKGROUPS / (tiles * G))) : 1;
+  const chunk = Math.max(Math.ceil(K / splits / BK) * BK, BK);
+  const used = Math.max(Math.ceil(K / chunk), 1); // K = 0 (an empty batch's convWeight): one pass writing zeros
+  if (G * used > MAX_GROUPS_PER_DIM) throw new Error(`${kind}: ${G} groups exceed WebGPU's ${MAX_GROUPS_PER_DIM} workgroups per dispatch dimension`);
   const prm = [
     M, N, K, tilesN, tilesM,
     ...geo.IN, ...geo.OUT, ...geo.KS, ...pad3(params.stride, 1), ...pad3(params.padding, 0), ...pad3(params.dilation, 1),
     Cg, Og, Cout,
     ...operand(X), ...operand(W),
     bias?.offset ?? 0, bias?.strides[0] ?? 0,
+    G, chunk, total,
   ];
   const [gx, gy] = grid(tiles);
-  const buffers = [gpu.params(Int32Array.from(prm), kind), out.buffer, X.buffer, W.buffer];
+  const target = used > 1 ? gpu.acquire(used * total * 4, kind) : out.buffer;
+  const buffers = [gpu.params(Int32Array.from(prm), kind), target, X.buffer, W.buffer];
   if (bias !== undefined) buffers.push(bias.buffer);
-  gpu.dispatch(gpu.pipeline(convShader(kind, bias !== undefined)), buffers, [gx, gy, params.groups], kind);
+  gpu.dispatch(gpu.pipeline(convShader(kind, bias !== undefined)), buffers, [gx, gy, G * used], kind);
+  if (used > 1) {
+    gpu.dispatch(gpu.pipeline(splitSumShader), [gpu.params(Int32Array.from([total, used]), kind), out.buffer, target], grid(Math.ceil(total / 256)), kind);
+    gpu.release(target);
+  }
   return out;
 }
+
+/** Below this many workgroups (output tiles × groups) a long K loop is split. */
+const MIN_WORKGROUPS = 64;
+/** The least K per split. */
+const SPLIT_MIN_K = 256;
+
+/** out[i] = Σ_s part[s·total + i] in split order. prm (i32): [total, splits]. */
+const splitSumShader = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> prm: array<i32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read> part: array<f32>;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = i32((wid.y * nwg.x + wid.x) * 256u + lid);
+  let total = prm[0];
+  if (i >= total) { return; }
+  var acc = 0.0;
+  for (var s = 0; s < prm[1]; s++) { acc += part[s * total + i]; }
+  out[i] = acc;
+}`;
 
 /**
  * The `conv` primitive: inputs (x (N, G·Cg, *in), w (G·Og, Cg, *k)[, b (G·Og)]) → y (N, G·Og, *outputSize),

@@ -54,9 +54,8 @@ export function releaseAll(gpu: WebGPUDevice, temps: readonly GPUBuffer[]): void
   for (const b of temps) gpu.release(b);
 }
 
-/** Bits of −∞ and +∞ as i32 (WGSL may assume no infinities exist, so they arrive as parameters). */
+/** Bits of −∞ as an i32 (a constant −∞ does not compile in WGSL, so it arrives as a parameter). */
 export const NEG_INF_BITS = 0xff800000 | 0;
-export const POS_INF_BITS = 0x7f800000;
 
 /** WGSL's NaN test by the bits (the compiler may fold v != v away). */
 export const ISNAN = "fn ds_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }";

@@ -1,6 +1,6 @@
 // The WebGPU implicit-GEMM convolutions (conv, convTranspose, convWeight) agree with the CPU reference
 // kernels on 1-D, 2-D and 3-D geometries with stride, padding (uneven at the end), dilation and groups,
-// odd sizes around the 64×64×16 tiles, strided (permuted, sliced) operands and empty batches.
+// odd sizes around the 64×64×16 tiles, long reductions split over workgroups (split-K), strided (permuted, sliced) operands and empty batches.
 import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
 import type { ConvParams } from "../../../src/autograd/prims.js";
@@ -42,7 +42,8 @@ const cases: Case[] = [
   { N: 3, Cg: 2, Og: 3, G: 2, inSize: [13, 10], k: [3, 2], stride: [2, 3], padding: [1, 0], dilation: [2, 1] },
   { N: 1, Cg: 5, Og: 70, G: 1, inSize: [17], k: [4], stride: [1], padding: [2], dilation: [1], extraEnd: [1] }, // "same" with an even kernel
   { N: 2, Cg: 1, Og: 1, G: 4, inSize: [5, 6, 7], k: [2, 3, 1], stride: [1, 2, 1], padding: [0, 1, 0], dilation: [1, 1, 3] }, // depthwise 3-D
-  { N: 9, Cg: 17, Og: 3, G: 1, inSize: [8, 8], k: [5, 5], stride: [1, 1], padding: [2, 2], dilation: [1, 1] }, // K = 425 spans many slices
+  { N: 9, Cg: 17, Og: 3, G: 1, inSize: [8, 8], k: [5, 5], stride: [1, 1], padding: [2, 2], dilation: [1, 1] }, // K = 425; convWeight's K = 576 is split
+  { N: 1, Cg: 64, Og: 5, G: 1, inSize: [4, 3], k: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] }, // one tile, K = 576: split-K with a bias
 ];
 
 describe.skipIf(gpu === null)(`WebGPU convolutions (${reason})`, () => {
