@@ -22,7 +22,10 @@ const CHROMIUM = "/usr/bin/chromium";
  * workstation run the same thing (Dawn on a real GPU is covered in Node).
  */
 const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"];
-/** SwiftShader compiles each WGSL pipeline on the CPU; the whole set takes about a minute on a loaded 2-core machine. */
+/**
+ * SwiftShader compiles each WGSL pipeline on the CPU: the whole set takes 25 s on an idle 2-core machine,
+ * 265 s when the load average is 11 (measured).
+ */
 const RESULTS_TIMEOUT_MS = 540_000;
 
 const PAGE = `<!doctype html>
@@ -72,7 +75,7 @@ async function openSession(): Promise<Session> {
       .waitForFunction(() => {
         const w = globalThis as { __webgpuAdapter?: string; __webgpuError?: string };
         return w.__webgpuAdapter ?? (w.__webgpuError === undefined ? undefined : JSON.stringify({ error: w.__webgpuError }));
-      }, undefined, { timeout: 60_000, polling: 100 })
+      }, undefined, { timeout: 120_000, polling: 100 })
       .catch((error: unknown) => {
         throw new Error(`the WebGPU page never reported an adapter (${String(error)}); page log:\n${log.join("\n")}`);
       });
@@ -120,8 +123,10 @@ describe.skipIf(skipReason !== null)(`WebGPU agreement cases in headless Chromiu
   }, RESULTS_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     if (results.size > 0) {
-      const ms = [...results.values()].reduce((a, r) => a + r.ms, 0);
-      console.info(`test/browser/webgpu: ${results.size} cases in ${Math.round(ms)} ms on ${where}`);
+      const all = [...results.values()];
+      const ms = all.reduce((a, r) => a + r.ms, 0);
+      const slowest = all.sort((a, b) => b.ms - a.ms).slice(0, 3).map((r) => `${r.group} › ${r.name.slice(0, 40)}…: ${Math.round(r.ms)} ms`);
+      console.info(`test/browser/webgpu: ${results.size} cases in ${Math.round(ms)} ms on ${where}; slowest: ${slowest.join("; ")}`);
     }
     await session?.close();
   });

@@ -53,8 +53,16 @@ export class Checks {
       this.failures.push(`${name}: got ${actual.dtype} [${actual.shape.join(", ")}], want ${expected.dtype} [${expected.shape.join(", ")}]`);
       return;
     }
-    const got = await fromGPU(this.gpu, actual);
-    const want = Array.from(expected.contiguous().dataSync() as ArrayLike<number>);
+    this.compare(await fromGPU(this.gpu, actual), Array.from(expected.contiguous().dataSync() as ArrayLike<number>), tol, name, expected.shape);
+  }
+
+  /** Plain numbers, e.g. losses read back from the GPU, each within `tol` of `expected` (NaN matches NaN, ±∞ must match exactly). */
+  closeValues(actual: readonly number[], expected: readonly number[], tol: Tolerance = EXACT, label?: string): void {
+    this.count++;
+    this.compare(actual, expected, tol, this.label(label), [expected.length]);
+  }
+
+  private compare(got: readonly number[], want: readonly number[], tol: Tolerance, name: string, shape: readonly number[]): void {
     if (got.length !== want.length) {
       this.failures.push(`${name}: got ${got.length} values, want ${want.length}`);
       return;
@@ -65,7 +73,7 @@ export class Checks {
       if (Number.isNaN(w) && Number.isNaN(g)) continue;
       if (!Number.isFinite(w) || !Number.isFinite(g)) {
         if (g !== w) {
-          this.failures.push(`${name}: at index ${i} got ${g}, want ${w} (shape [${expected.shape.join(", ")}])`);
+          this.failures.push(`${name}: at index ${i} got ${g}, want ${w} (shape [${shape.join(", ")}])`);
           return;
         }
         continue;
@@ -76,7 +84,7 @@ export class Checks {
       if (excess > worst) (worst = excess), (at = i);
     }
     if (at >= 0) {
-      this.failures.push(`${name}: at index ${at} got ${got[at]}, want ${want[at]}: |error| ${Math.abs(got[at]! - want[at]!)} exceeds atol ${tol.atol} + rtol ${tol.rtol}·|want| (shape [${expected.shape.join(", ")}])`);
+      this.failures.push(`${name}: at index ${at} got ${got[at]}, want ${want[at]}: |error| ${Math.abs(got[at]! - want[at]!)} exceeds atol ${tol.atol} + rtol ${tol.rtol}·|want| (shape [${shape.join(", ")}])`);
     }
   }
 

@@ -9,5 +9,6 @@ import { indexingCases } from "./indexing.js";
 import { matmulCases } from "./matmul.js";
 import { optimCases } from "./optim.js";
 import { reduceCases } from "./reduce.js";
+import { trainingCases } from "./training.js";
 
-export const caseGroups: readonly WebGPUCaseGroup[] = [deviceCases, elementwiseCases, reduceCases, matmulCases, indexingCases, optimCases];
+export const caseGroups: readonly WebGPUCaseGroup[] = [deviceCases, elementwiseCases, reduceCases, matmulCases, indexingCases, optimCases, trainingCases];
