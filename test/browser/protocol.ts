@@ -44,3 +44,13 @@ export interface BrowserResult {
   /** Milliseconds the page spent in the checks (after import). */
   ms: number;
 }
+
+/**
+ * What test/browser/webgpu-entry.ts leaves in `globalThis.__webgpuAdapter` as soon as it has asked for a
+ * WebGPU device: the adapter's one-line name, or null and the reason there is none.
+ */
+export interface WebGPUPageAdapter {
+  adapter: string | null;
+  reason: string;
+  userAgent: string;
+}

@@ -1,9 +1,13 @@
 // Shared by the WebGPU tests: one device per test file (or the reason there is none, for skipIf), CPU
-// tensors uploaded with their exact layout (strides and offset included), and closeness checks.
-import { expect } from "vitest";
+// tensors uploaded with their exact layout (strides and offset included), closeness checks, and
+// describeCases, which runs a group of framework-free cases (./cases) as one describe block.
+import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
 import { requestWebGPUDevice, type WebGPUDevice } from "../../../src/backend/webgpu/device.js";
 import type { GPULayout } from "../../../src/backend/webgpu/layout.js";
+import { fromGPU, runCase, type WebGPUCaseGroup } from "./cases/check.js";
+
+export { fromGPU, toGPU } from "./cases/check.js";
 
 /** A device, or null and why not (the WebGPU describe blocks skip with that reason in their name). */
 export async function probeWebGPU(): Promise<{ gpu: WebGPUDevice; reason: string } | { gpu: null; reason: string }> {
@@ -15,20 +19,6 @@ export async function probeWebGPU(): Promise<{ gpu: WebGPUDevice; reason: string
     console.warn(`WebGPU tests ${reason}`);
     return { gpu: null, reason };
   }
-}
-
-/** The CPU tensor's storage uploaded whole, seen through the tensor's own shape, strides and offset. */
-export function toGPU(gpu: WebGPUDevice, t: ds.Tensor): GPULayout {
-  const data = t.storage.data;
-  if (data instanceof Float64Array) throw new Error("toGPU: float64 tensors stay on the CPU");
-  return { buffer: gpu.upload(data), shape: t.shape, strides: t.strides, offset: t.offset, dtype: t.dtype };
-}
-
-/** The values of a contiguous GPU layout as plain numbers. */
-export async function fromGPU(gpu: WebGPUDevice, x: GPULayout): Promise<number[]> {
-  const n = x.shape.reduce((a, b) => a * b, 1);
-  const dtype = x.dtype === "float64" ? "float32" : x.dtype;
-  return Array.from(await gpu.download(x.buffer, dtype, n, x.offset));
 }
 
 /** Same shape and every value within atol + rtol·|expected| (NaN matches NaN, ±∞ must match exactly). */
@@ -50,4 +40,23 @@ export async function expectClose(gpu: WebGPUDevice, actual: GPULayout, expected
     if (excess > worst) (worst = excess), (at = i);
   }
   if (at >= 0) expect({ index: at, got: got[at] }).toEqual({ index: at, got: want[at] });
+}
+
+/**
+ * One describe block per case group, named with the adapter (or skipped with the reason there is none),
+ * one `it` per case on a device of its own: a case passes when it ran at least one comparison and none
+ * disagreed. test/browser/webgpu.test.ts runs the same groups in Chromium.
+ */
+export async function describeCases(group: WebGPUCaseGroup): Promise<void> {
+  const { gpu, reason } = await probeWebGPU();
+  describe.skipIf(gpu === null)(`${group.title} (${reason})`, () => {
+    afterAll(() => gpu?.destroy());
+    for (const c of group.cases) {
+      it(c.name, async () => {
+        const result = await runCase(gpu!, group, c);
+        expect(result.failures).toEqual([]);
+        expect(result.checks).toBeGreaterThan(0);
+      });
+    }
+  });
 }
