@@ -85,9 +85,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (!inside) { return; }
   var acc = out[i];
   let n = prm[${ish} + dim];
-  let target = coord[dim];
+  let want = coord[dim];
   for (var j = 0; j < n; j++) {
-    if (index[ib + j * prm[${ist} + dim]] == target) { acc = ${accumulate ? "acc + " : ""}src[sb + j * prm[${sst} + dim]]; }
+    if (index[ib + j * prm[${ist} + dim]] == want) { acc = ${accumulate ? "acc + " : ""}src[sb + j * prm[${sst} + dim]]; }
   }
   out[i] = acc;
 }`;
