@@ -122,6 +122,11 @@ export function webgpuAdapterInfo(): WebGPUAdapterInfo | null {
   return webgpu === null ? null : { ...webgpu.gpu.adapterInfo };
 }
 
+/** The WebGPU device in use (null before setBackend("webgpu") succeeded): for tests and benchmarks. */
+export function activeWebGPUDevice(): WebGPUDevice | null {
+  return webgpu?.gpu ?? null;
+}
+
 /**
  * Waits until the WebGPU device has finished all work issued so far (a no-op on the CPU backends):
  * for timing, or before reading a clock. Reads (`await t.data()`) wait by themselves.
