@@ -18,6 +18,11 @@ export interface DeviceBuffer {
    * work already issued on the device (in-place ops: `copy_`, `fill_`, optimizer fallbacks).
    */
   write(src: TypedArray | DeviceBuffer, srcOffset: number, dstOffset: number, count: number): void;
+  /**
+   * Writes a contiguous block of `src` (a buffer of the same device, from element `srcOffset` on) into the
+   * strided region (`shape`, `strides`, `offset`) of this buffer: in-place ops on non-contiguous views.
+   */
+  writeStrided?(src: DeviceBuffer, srcOffset: number, shape: readonly number[], strides: readonly number[], offset: number): void;
   /** Gives the memory back to the device's pool now (dispose); later calls are no-ops. */
   release(): void;
 }

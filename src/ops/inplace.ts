@@ -4,7 +4,9 @@ import { isGradEnabled, noGrad } from "../autograd/engine.js";
 import { cast } from "./elementwise.js";
 import { contiguous, contiguousData, expand } from "./movement.js";
 import { broadcastShapes, fmtShape, shapesEqual } from "../tensor/shape.js";
-import { allocate, isFloating } from "../tensor/dtype.js";
+import { allocate, isFloating, type TypedArray } from "../tensor/dtype.js";
+import type { DeviceBuffer } from "../backend/storage.js";
+import { toDevice } from "./creation.js";
 import { isDense, offsets } from "../backend/cpu/strided.js";
 
 /**
@@ -69,7 +71,7 @@ export function inplace<T extends Tensor>(target: T, op: string, value: Tensor |
  */
 function deviceInplace<T extends Tensor>(target: T, op: string, value: Tensor | Scalar): T {
   const device = target.storage.device!;
-  if (!isDense(target)) {
+  if (!isDense(target) && device.writeStrided === undefined) {
     throw new Error(
       `${op}: writing in place into a non-contiguous ${device.device} tensor (shape ${fmtShape(target.shape)}, strides ${fmtShape(target.strides)}) is not supported yet; use the out-of-place op`,
     );
@@ -85,17 +87,30 @@ function deviceInplace<T extends Tensor>(target: T, op: string, value: Tensor | 
         const full = contiguous(cast(expand(value.detach(), target.shape), target.dtype));
         return full.storage === target.storage ? contiguous(full, { copy: true }) : full;
       });
-      if (v.storage.device === null) device.write(contiguousData(v), 0, target.offset, n);
-      else device.write(v.storage.device, v.offset, target.offset, n);
+      writeBlock(target, v.storage.device ?? contiguousData(v), v.offset);
     }
   } else if (n > 0) {
     const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
     const values = allocate(target.dtype, n);
     values.fill(target.dtype === "int32" ? Math.trunc(v) | 0 : target.dtype === "bool" ? (v ? 1 : 0) : v);
-    device.write(values, 0, target.offset, n);
+    writeBlock(target, values, 0);
   }
   target.storage.version++;
   return target;
+}
+
+/** Writes a contiguous block of the target's shape (host values, or device ones from `srcOffset`) into the device target. */
+function writeBlock(target: Tensor, src: TypedArray | DeviceBuffer, srcOffset: number): void {
+  const device = target.storage.device!;
+  if (isDense(target)) {
+    device.write(src, srcOffset, target.offset, target.size);
+    return;
+  }
+  // a strided target: the block goes to the device first (a fresh buffer), then a strided copy
+  const block = ArrayBuffer.isView(src) ? toDevice(Tensor.fromData(src as TypedArray, target.shape, target.dtype)) : null;
+  const from = block === null ? (src as DeviceBuffer) : block.storage.device;
+  if (from === null) throw new Error(`internal: no device to stage a strided write into the ${device.device} tensor`);
+  device.writeStrided!(from, block === null ? srcOffset : 0, target.shape, target.strides, target.offset);
 }
 
 type ArithOp = "add" | "sub" | "mul" | "div";

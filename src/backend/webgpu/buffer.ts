@@ -4,7 +4,8 @@
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { Storage, makeView, type DeviceBuffer, type TensorView } from "../storage.js";
 import type { WebGPUDevice } from "./device.js";
-import { gpuDType, sizeOf, type GPULayout } from "./layout.js";
+import { contiguousStrides, gpuDType, sizeOf, type GPULayout } from "./layout.js";
+import { copyInto } from "./scatter.js";
 
 /** What the finalizer needs to give a buffer back: never the storage itself (that would keep it alive). */
 interface Held {
@@ -60,6 +61,13 @@ export class WebGPUBuffer implements DeviceBuffer {
     if (!ArrayBuffer.isView(src)) throw new Error(`copy_: cannot copy from a ${src.device} tensor into a WebGPU one`);
     if (src instanceof Float64Array) throw new Error("copy_: float64 values cannot be written to WebGPU memory (WGSL has no f64)");
     this.gpu.write(this.buffer, dstOffset, src.subarray(srcOffset, srcOffset + count), "copy_");
+  }
+
+  writeStrided(src: DeviceBuffer, srcOffset: number, shape: readonly number[], strides: readonly number[], offset: number): void {
+    if (!(src instanceof WebGPUBuffer) || src.gpu !== this.gpu) throw new Error("copy_: the source of a strided write must live on the same WebGPU device");
+    if (src.buffer === this.buffer) throw new Error("copy_: internal: a strided write cannot read the buffer it writes");
+    const dst = { buffer: this.buffer, shape, strides, offset, dtype: this.dtype };
+    copyInto(this.gpu, dst, { buffer: src.buffer, shape, strides: contiguousStrides(shape), offset: srcOffset, dtype: src.dtype }, "copy_");
   }
 
   release(): void {

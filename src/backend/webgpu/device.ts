@@ -100,7 +100,7 @@ export class WebGPUDevice {
   /** Throws the clear error of a lost device, or the first WebGPU validation error, naming `op`. */
   check(op: string): void {
     if (this.lostReason !== null) {
-      throw new Error(`${op}: the WebGPU device (${this.adapterName}) was ${this.lostReason}; its buffers are gone — request a new device with requestWebGPUDevice() and upload the data again`);
+      throw new Error(`${op}: the WebGPU device (${this.adapterName}) was ${this.lostReason}; its buffers are gone — request a new device (await ds.setBackend("webgpu") does, or requestWebGPUDevice()) and create the tensors again`);
     }
     if (this.firstError !== null) {
       const message = this.firstError;

@@ -257,7 +257,7 @@ export const agreementCases: Record<string, AgreementCase> = {
     },
   },
 
-  "in-place writes: copy_ (broadcast, from a host array's tensor), fill_, zero_, add_/mul_/sub_ with alpha": {
+  "in-place writes: copy_ (broadcast), fill_, zero_, add_/mul_/sub_ with alpha, into dense and strided views": {
     atol: 0,
     rtol: 0,
     run: async (ds) => {
@@ -268,7 +268,13 @@ export const agreementCases: Record<string, AgreementCase> = {
       const d = ds.ones([2, 2]).zero_();
       const e = ds.arange(6).float().reshape(2, 3);
       e.slice(0, 1, 2).copy_(ds.tensor([[9, 8, 7]])); // a dense row of a matrix
-      return readAll({ a, b, c, d, e });
+      const f = ds.zeros([4, 6]);
+      f.t().slice(0, 1, 6, 2).copy_(ds.arange(12).float().reshape(3, 4)); // strided: every other column
+      f.slice(0, 0, 4, 3).fill_(-1); // rows 0 and 3
+      f.select(1, 0).add_(0.5); // a column
+      const h = ds.ones([3, 4]);
+      h.t().mul_(ds.tensor([1, 2, 3])); // strided, with broadcasting
+      return readAll({ a, b, c, d, e, f, h });
     },
   },
 };
