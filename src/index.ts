@@ -6,7 +6,7 @@ export { dtypes, promoteTypes, isFloating } from "./tensor/dtype.js";
 export { Generator, manualSeed, defaultGenerator } from "./random/Generator.js";
 
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  tensor, toDevice, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, randLike, randnLike, randintLike,
 } from "./ops/creation.js";
 export type { CreateOptions, RandomOptions, NestedArray } from "./ops/creation.js";
@@ -59,4 +59,6 @@ export * as generative from "./generative/index.js";
 export * as graph from "./graph/index.js";
 export * as ppl from "./ppl/index.js";
 export * as automl from "./automl/index.js";
-export { setBackend, getBackendName, setNumThreads, getNumThreads, ready } from "./backend/init.js";
+export { setBackend, getBackendName, setNumThreads, getNumThreads, ready, webgpuAdapterInfo, synchronize } from "./backend/init.js";
+export type { BackendName } from "./backend/init.js";
+export type { WebGPUAdapterInfo } from "./backend/init.js";

@@ -1,6 +1,7 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
 import { peekGrad, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
 import { Tensor, type Storage } from "../tensor/Tensor.js";
+import { storageLength } from "../backend/storage.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
 import { vjpRules, type VjpContext } from "./vjp.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
@@ -147,7 +148,7 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean, claimed: Set
     // Optimizers modify .grad in place, so a leaf must own its gradient's storage: a gradient computed in
     // this pass that owns all of its storage is adopted; one shared with another leaf, the caller, or a
     // view is copied.
-    const owned = g.offset === 0 && g.storage.data.length === g.size && g.isContiguous() && !claimed.has(g.storage);
+    const owned = g.offset === 0 && storageLength(g.storage) === g.size && g.isContiguous() && !claimed.has(g.storage);
     if (createGraph) next = contiguous(g, { copy: true });
     else next = owned ? g.detach() : contiguous(g.detach(), { copy: true });
   } else {

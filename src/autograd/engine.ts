@@ -2,6 +2,7 @@
 import type { Prim, PrimParams } from "./prims.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { getBackend } from "../backend/registry.js";
+import { activeDevice } from "../backend/placement.js";
 import type { TensorView } from "../backend/storage.js";
 import { vjpRules } from "./vjp.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -108,6 +109,13 @@ function checkLive(prim: Prim, inputs: Tensor[]): void {
     const t = inputs[i]!;
     if (t.isDisposed) {
       throw new Error(`${prim}: input ${i} (shape ${fmtShape(t.shape)}, ${t.dtype}) was disposed; it cannot be used any more`);
+    }
+    const device = t.storage.device;
+    if (device !== null && device.device !== activeDevice()) {
+      throw new Error(
+        `${prim}: input ${i} (shape ${fmtShape(t.shape)}, ${t.dtype}) lives on the ${device.device} device, but the active backend is ` +
+          `${activeDevice() ?? "cpu/wasm"}; read it back with await t.data() or switch back with await ds.setBackend("${device.device}")`,
+      );
     }
   }
 }

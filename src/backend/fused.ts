@@ -1,7 +1,7 @@
 // Fused kernels that are not primitives (optimizer updates), supplied by the active backend.
 // Callers keep their own plain-TypeScript loop as the reference and use these only when present.
 import type { AdamStep, SgdHyper, SgdMode } from "./wasm/optim.js";
-import type { Storage } from "./storage.js";
+import type { Storage, TensorView } from "./storage.js";
 
 export interface FusedKernels {
   /** In-place float32 SGD update of p and momentum buffer b (see src/backend/wasm/optim.ts). */
@@ -22,13 +22,31 @@ export interface FusedKernels {
   releaseResident?: (storage: Storage) => boolean;
   /** Frees memory from residentCopy/releaseResident that nobody will use. */
   freeResident?: (view: Float32Array) => void;
+  /**
+   * In-place float32 Adam/AdamW update of tensors whose storage lives on the device (contiguous, offset 0,
+   * one size), recorded in order with the device's other work. The host paths above never see device storage.
+   */
+  adamDevice?: (p: TensorView, g: TensorView, m: TensorView, v: TensorView, vmax: TensorView | null, step: AdamStep) => void;
+  /** In-place float32 SGD update on device storage (`b` null without momentum; `first` starts the buffer). */
+  sgdDevice?: (p: TensorView, g: TensorView, b: TensorView | null, step: SgdDeviceStep) => void;
+}
+
+/** Hyperparameters of one device SGD step (torch.optim.SGD's). */
+export interface SgdDeviceStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** The first step with momentum: b ← g. */
+  first: boolean;
 }
 
 let active: FusedKernels = {};
 
 /** Pins a float32 storage when the backend supports it (see FusedKernels.pinF32). */
 export function pinStorage(storage: Storage): void {
-  active.pinF32?.(storage);
+  if (storage.device === null) active.pinF32?.(storage);
 }
 
 export function fusedKernels(): FusedKernels {

@@ -4,15 +4,27 @@
 // (DEEPSCRIPT_QUIET=1 silences it; DEEPSCRIPT_BACKEND=wasm makes the failure an error instead).
 // The kernels are compiled synchronously, so the import has no top-level await: ES modules and
 // CommonJS (require) get the same ready backend; only the worker threads start in the background.
-import { useKernels } from "./registry.js";
+import { getBackend, useKernels } from "./registry.js";
 import { initWasmKernels, sharedWasmKernels, type WasmKernels } from "./wasm/index.js";
 import { wasmOverrides } from "./wasmBackend.js";
-import { useFusedKernels } from "./fused.js";
+import { fusedKernels, useFusedKernels, type FusedKernels } from "./fused.js";
+import { setPlacement } from "./placement.js";
+import type { Backend } from "./Backend.js";
+import type { WebGPUDevice } from "./webgpu/device.js";
 import { ResidentStore } from "./wasm/ResidentStore.js";
 
 /** The backends of this build, in the order `setBackend` errors list them. */
-export const BACKENDS = ["cpu", "wasm"] as const;
+export const BACKENDS = ["cpu", "wasm", "webgpu"] as const;
+/** A backend's name: "cpu", "wasm" or "webgpu" (see {@link setBackend}). */
 export type BackendName = (typeof BACKENDS)[number];
+
+/** What a WebGPU adapter says it is (WebGPU's GPUAdapterInfo; empty strings where it keeps quiet). */
+export interface WebGPUAdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  device: string;
+}
 
 function isBackendName(name: unknown): name is BackendName {
   return BACKENDS.some((b) => b === name);
@@ -21,7 +33,13 @@ function isBackendName(name: unknown): name is BackendName {
 let kernels: WasmKernels | null = null;
 let active: BackendName = "cpu";
 
-/** "wasm" (default where WebAssembly SIMD is available) or "cpu" (the plain TypeScript reference). */
+/** The WebGPU device while it is (or was last) in use, and the host kernels it runs host tensors with. */
+let webgpu: { gpu: WebGPUDevice; host: Backend; hostFused: FusedKernels; hostName: "cpu" | "wasm" } | null = null;
+
+/**
+ * "wasm" (default where WebAssembly SIMD is available), "cpu" (the plain TypeScript reference) or
+ * "webgpu" (after `await setBackend("webgpu")`).
+ */
 export function getBackendName(): BackendName {
   return active;
 }
@@ -32,12 +50,35 @@ export function getBackendName(): BackendName {
  * ```ts
  * await ds.setBackend("cpu"); // the TypeScript reference kernels (the oracle the WASM kernels are tested against)
  * ```
+ *
+ * "webgpu" requests a GPU on first use (navigator.gpu in a browser; in Node the optional `webgpu`
+ * package, Dawn's bindings, loaded only now) and rejects with the reason when there is no adapter;
+ * {@link webgpuAdapterInfo} then says which GPU runs. Like PyTorch with a default CUDA device:
+ * - tensors created while it is active (ds.tensor, zeros, randn, ... and every op's result) live on the
+ *   GPU; their values are read with `await t.data()`, `await t.array()` or `await t.itemAsync()` (the
+ *   synchronous `item()`, `dataSync()`, `toArray()` throw, naming the async form);
+ * - tensors created before (in JavaScript memory) keep computing on the host kernels; an op that mixes a
+ *   host tensor with a GPU one is an error naming the op and both devices (a 0-d host tensor is the
+ *   exception: it is uploaded, as PyTorch accepts CPU scalars in CUDA ops); `ds.toDevice(t)` uploads
+ *   a host tensor, and `copy_` / `loadStateDict` copy host values into GPU tensors;
+ * - GPU tensors used after switching back to "cpu" or "wasm" are an error naming the op;
+ * - float64 has no WGSL type: creating or computing float64 tensors on the GPU is an error naming the op;
+ * - primitives without a WGSL kernel yet (convolution, pooling, normalization, attention, recurrent
+ *   cells, linear algebra, ...) fail with an error naming the primitive;
+ * - GPU memory goes back to a size-bucketed pool on `dispose()`, or when the garbage collector
+ *   collects a tensor; `fit` and the optimizers never wait for the GPU inside a step (fit reads the
+ *   losses in batches, so a non-finite loss is reported a few steps after it happened).
+ * ```ts fragment
+ * await ds.setBackend("webgpu");
+ * ```
  */
 export async function setBackend(name: BackendName): Promise<void> {
   // Checked at run time: plain JavaScript callers bypass the type.
   if (!isBackendName(name)) {
     throw new Error(`setBackend: unknown backend ${typeof name === "string" ? JSON.stringify(name) : String(name)}; available backends: ${BACKENDS.join(", ")}`);
   }
+  if (name === "webgpu") return activateWebGPU();
+  setPlacement(null);
   if (name === "cpu") {
     useKernels(null);
     useFusedKernels(null);
@@ -46,6 +87,52 @@ export async function setBackend(name: BackendName): Promise<void> {
   }
   kernels ??= await initWasmKernels();
   activateWasm(kernels);
+}
+
+async function activateWebGPU(): Promise<void> {
+  if (active === "webgpu" && webgpu !== null && !webgpu.gpu.isLost) return;
+  const { requestWebGPUDevice } = await import("./webgpu/device.js");
+  const { webgpuBackend, webgpuFused, webgpuPlacement } = await import("./webgpu/backend.js");
+  // Host tensors keep the kernels that were active (CPU reference or WASM).
+  const host = active === "webgpu" && webgpu !== null ? webgpu : { host: getBackend(), hostFused: fusedKernels(), hostName: active === "wasm" ? "wasm" as const : "cpu" as const };
+  let gpu = webgpu?.gpu;
+  if (gpu === undefined || gpu.isLost) {
+    try {
+      gpu = await requestWebGPUDevice();
+    } catch (e) {
+      throw new Error(`setBackend("webgpu"): ${(e as Error).message.replace(/^requestWebGPUDevice: /, "")}; the ${active} backend stays active`);
+    }
+  }
+  webgpu = { gpu, host: host.host, hostFused: host.hostFused, hostName: host.hostName };
+  useKernels(webgpuBackend(gpu, host.host));
+  useFusedKernels({ ...host.hostFused, ...webgpuFused(gpu) });
+  setPlacement(webgpuPlacement(gpu));
+  active = "webgpu";
+}
+
+/**
+ * What the WebGPU adapter in use says it is (vendor, architecture, description, device; empty strings
+ * where it keeps quiet), or null before `setBackend("webgpu")` succeeded.
+ * ```ts fragment
+ * await ds.setBackend("webgpu");
+ * console.log(ds.webgpuAdapterInfo()?.description);
+ * ```
+ */
+export function webgpuAdapterInfo(): WebGPUAdapterInfo | null {
+  return webgpu === null ? null : { ...webgpu.gpu.adapterInfo };
+}
+
+/** The WebGPU device in use (null before setBackend("webgpu") succeeded): for tests and benchmarks. */
+export function activeWebGPUDevice(): WebGPUDevice | null {
+  return webgpu?.gpu ?? null;
+}
+
+/**
+ * Waits until the WebGPU device has finished all work issued so far (a no-op on the CPU backends):
+ * for timing, or before reading a clock. Reads (`await t.data()`) wait by themselves.
+ */
+export async function synchronize(): Promise<void> {
+  if (active === "webgpu" && webgpu !== null) await webgpu.gpu.sync("synchronize");
 }
 
 function activateWasm(k: WasmKernels): void {
@@ -86,7 +173,8 @@ export function getNumThreads(): number {
  * import of deepscript returns; this waits for their worker threads (until then, large kernels run on
  * the calling thread) and, in an engine that refuses to compile WebAssembly synchronously, for the
  * kernels themselves (until then, the CPU reference computes). Never rejects: a failure to start
- * leaves the CPU reference (or one thread) working, with the warning below.
+ * leaves the CPU reference (or one thread) working, with the warning below — except with
+ * DEEPSCRIPT_BACKEND=webgpu, where it waits for the GPU and rejects when there is none.
  * ```ts
  * await ds.ready(); // before timing anything
  * ```
@@ -126,7 +214,11 @@ function warnThreads(error: unknown): void {
 }
 
 let startup: Promise<void> = Promise.resolve();
-if (requested !== "cpu") {
+if (requested === "webgpu") {
+  // WebGPU starts asynchronously: the CPU reference computes until ready() resolves.
+  startup = setBackend("webgpu");
+  startup.catch(() => undefined); // reported by ready(), not as an unhandled rejection
+} else if (requested !== "cpu") {
   try {
     kernels = sharedWasmKernels();
     activateWasm(kernels);

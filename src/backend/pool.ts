@@ -45,6 +45,7 @@ const copiesOut = new Map<number, number>();
  * the library can hold) for reuse; see dropGrad in src/tensor/recycle.ts.
  */
 export function keepGradStorage(storage: Storage): void {
+  if (storage.device !== null) return;
   const data = storage.data as Float32Array;
   if (data.length < MIN_ELEMENTS) return;
   const fast = fusedKernels();
@@ -80,6 +81,11 @@ const EMPTY = new Float32Array(0);
  */
 export function releaseStorage(storage: Storage): void {
   if (--storage.refs > 0) return;
+  if (storage.device !== null) {
+    // device memory goes back to the device's pool now (else a FinalizationRegistry frees it later)
+    storage.device.release();
+    return;
+  }
   const data = storage.data;
   if (!(data instanceof Float32Array) || data.length < MIN_ELEMENTS) return;
   const fast = fusedKernels();

@@ -8,8 +8,28 @@ import type { DType, TypedArray } from "../tensor/dtype.js";
 export interface DeviceBuffer {
   /** The device's name, used in errors ("webgpu"). */
   readonly device: string;
+  /** Number of elements the buffer holds (what `read()` returns). */
+  readonly length: number;
   /** The storage's values, copied back from the device (all of them, in storage order). */
   read(): Promise<TypedArray>;
+  /**
+   * Writes `count` elements into this buffer from element `dstOffset` on, read from `src` (values in
+   * JavaScript memory, or a buffer of the same device) from element `srcOffset` on; ordered after all
+   * work already issued on the device (in-place ops: `copy_`, `fill_`, optimizer fallbacks).
+   */
+  write(src: TypedArray | DeviceBuffer, srcOffset: number, dstOffset: number, count: number): void;
+  /**
+   * Writes a contiguous block of `src` (a buffer of the same device, from element `srcOffset` on) into the
+   * strided region (`shape`, `strides`, `offset`) of this buffer: in-place ops on non-contiguous views.
+   */
+  writeStrided?(src: DeviceBuffer, srcOffset: number, shape: readonly number[], strides: readonly number[], offset: number): void;
+  /** Gives the memory back to the device's pool now (dispose); later calls are no-ops. */
+  release(): void;
+}
+
+/** Number of elements a storage holds, wherever they live. */
+export function storageLength(storage: Storage): number {
+  return storage.device === null ? storage.data.length : storage.device.length;
 }
 
 /** Storage shared by a tensor and its views; `version` counts in-place writes (autograd checks it). */

@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/Tensor.js";
 import { fmtShape } from "../tensor/shape.js";
 import { noGrad } from "../autograd/engine.js";
+import { onHost } from "../backend/placement.js";
 import { rand, randn } from "../ops/creation.js";
 import { qr } from "../ops/linalg.js";
 import { defaultGenerator, type Generator } from "../random/Generator.js";
@@ -60,14 +61,15 @@ function fill(tensor: Tensor, values: Tensor): Tensor {
 
 /** Fills with U(low, high). */
 export function uniform(tensor: Tensor, low = 0, high = 1, options: InitOptions = {}): Tensor {
-  const u = rand(tensor.shape, { dtype: "float64", generator: options.generator });
-  return fill(tensor, u.mul(high - low).add(low));
+  // drawn and scaled in float64 on the host (also on a GPU backend), then copied into the tensor
+  const u = onHost(() => rand(tensor.shape, { dtype: "float64", generator: options.generator }).mul(high - low).add(low));
+  return fill(tensor, u);
 }
 
 /** Fills with N(mean, std²). */
 export function normal(tensor: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  const z = randn(tensor.shape, { dtype: "float64", generator: options.generator });
-  return fill(tensor, z.mul(std).add(mean));
+  const z = onHost(() => randn(tensor.shape, { dtype: "float64", generator: options.generator }).mul(std).add(mean));
+  return fill(tensor, z);
 }
 
 /**
@@ -158,13 +160,15 @@ export function orthogonal(tensor: Tensor, options: InitOptions & { gain?: numbe
   if (tensor.ndim < 2) throw new Error(`init.orthogonal: only tensors with 2 or more dimensions are supported, got shape ${fmtShape(tensor.shape)}`);
   const rows = tensor.shape[0]!;
   const cols = tensor.size / rows;
-  const flat = randn([rows, cols], { dtype: "float64", generator: options.generator });
-  const a = rows < cols ? flat.t() : flat;
-  const { Q, R } = qr(a.contiguous());
-  // Q · diag(sign(diag R)): makes the decomposition unique, hence Q uniformly distributed.
-  const k = R.shape[0]!;
-  const signs = R.flatten().index(Array.from({ length: k }, (_, i) => i * R.shape[1]! + i)).sign();
-  let q = Q.mul(signs);
-  if (rows < cols) q = q.t();
-  return fill(tensor, q.mul(options.gain ?? 1).reshape(tensor.shape));
+  const q = onHost(() => {
+    const flat = randn([rows, cols], { dtype: "float64", generator: options.generator });
+    const a = rows < cols ? flat.t() : flat;
+    const { Q, R } = qr(a.contiguous());
+    // Q · diag(sign(diag R)): makes the decomposition unique, hence Q uniformly distributed.
+    const k = R.shape[0]!;
+    const signs = R.flatten().index(Array.from({ length: k }, (_, i) => i * R.shape[1]! + i)).sign();
+    const q = Q.mul(signs);
+    return (rows < cols ? q.t() : q).mul(options.gain ?? 1).reshape(tensor.shape);
+  });
+  return fill(tensor, q);
 }

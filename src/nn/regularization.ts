@@ -41,6 +41,10 @@ export interface ClipGradNormOptions {
  * makes every gradient NaN and an infinite one zeroes the finite entries, so a non-finite gradient is
  * never silently passed on as if it had been clipped; `errorIfNonfinite: true` throws instead (before
  * touching any gradient). `normType` may also be given inside the options object.
+ *
+ * With gradients on the webgpu backend the norm is computed and applied on the GPU without reading it
+ * back (a readback would wait for the GPU every step): the return value is then NaN, and
+ * `errorIfNonfinite: true` is an error (it needs the value on the host).
  */
 export function clipGradNorm_(
   params: Iterable<Tensor>,
@@ -62,6 +66,16 @@ export function clipGradNorm_(
   // peekGrad: these read and rescale the gradients in place without keeping them (see recycle.ts)
   const grads = [...params].map((param) => peekGrad(param)).filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return 0;
+  if (grads.some((g) => g.storage.device !== null)) {
+    if (errorIfNonfinite) throw new Error("clipGradNorm_: errorIfNonfinite needs the norm on the host, which would wait for the GPU each step; it is not supported with gradients on the webgpu backend");
+    noGrad(() => {
+      // ‖stack([‖g₁‖, …, ‖gₙ‖])‖ and g ← g·min(maxNorm/(total + 1e-6), 1), all on the device (NaN stays NaN)
+      const total = norm(stack(grads.map((g) => norm(g, { p }))), { p });
+      const coef = E.minimum(E.div(maxNorm, E.add(total, 1e-6)), 1);
+      for (const g of grads) g.mul_(coef);
+    });
+    return NaN;
+  }
   return noGrad(() => {
     grads.forEach((g, i) => {
       if (p === Infinity && g.numel() === 0) throw new Error(`clipGradNorm_: cannot take the ∞-norm of an empty gradient (parameter ${i}, shape [${g.shape.join(", ")}])`);

@@ -1,9 +1,10 @@
 // Creating tensors: from JS values, filled, ranges, identity, and seeded random draws.
 import { Tensor } from "../tensor/Tensor.js";
 import { allocate, dtypeOfArray, isFloating, type DType, type TypedArray } from "../tensor/dtype.js";
-import { fmtShape, numel } from "../tensor/shape.js";
+import { contiguousStrides, fmtShape, numel } from "../tensor/shape.js";
 import { defaultGenerator, type Generator } from "../random/Generator.js";
 import { denseValues } from "../backend/cpu/strided.js";
+import { currentPlacement, onHost, placementLike } from "../backend/placement.js";
 import { allocateFor, checkDType, checkFinite, checkInt, checkShape, checkSize, describe } from "../tensor/validate.js";
 
 /**
@@ -25,9 +26,28 @@ export interface RandomOptions extends CreateOptions {
 /** A number, a boolean, or a (possibly nested) array of them: the JS values {@link tensor} accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
-function finish(t: Tensor, options: CreateOptions): Tensor {
+/** The finished factory result: placed on the active device (see setBackend) and marked requiresGrad if asked. */
+function finish(t: Tensor, options: CreateOptions, op: string, like?: Tensor): Tensor {
+  const placement = like === undefined ? currentPlacement() : placementLike(like.storage.device);
+  if (placement !== null) t = new Tensor(placement.upload(op, t), t.shape, t.strides, t.offset, t.dtype);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
+}
+
+/**
+ * `x` on the active device: a host tensor is uploaded (a contiguous copy, cut from the autograd graph)
+ * while the webgpu backend is active; otherwise, and for a tensor already there, `x` itself.
+ * ```ts fragment
+ * await ds.setBackend("webgpu");
+ * const y = ds.toDevice(xMadeEarlier); // now usable with tensors made under webgpu
+ * ```
+ */
+export function toDevice(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`toDevice: expected a Tensor, got ${describe(x)}`);
+  x.assertLive("toDevice");
+  const placement = currentPlacement();
+  if (placement === null || x.storage.device !== null) return x;
+  return new Tensor(placement.upload("toDevice", x), x.shape, contiguousStrides(x.shape), 0, x.dtype);
 }
 
 /** Nesting deeper than this is refused (a tensor of more dimensions would be unusable anyway). */
@@ -124,7 +144,7 @@ export function tensor(value: NestedArray | TypedArray | readonly number[], opti
     const data = allocate(dt, src.length);
     if (dt === dtypeOfArray(src) || dt === "float32" || dt === "float64") data.set(src as ArrayLike<number> as never);
     else for (let i = 0; i < src.length; i++) data[i] = convertValue(src[i]!, dt, () => ` at position ${i}`);
-    return finish(Tensor.fromData(data, shape, dt), options);
+    return finish(Tensor.fromData(data, shape, dt), options, "tensor");
   }
   const { shape, flat } = flattenNested(value as NestedArray);
   const allBool = flat.length > 0 && flat.every((v) => typeof v === "boolean");
@@ -133,11 +153,11 @@ export function tensor(value: NestedArray | TypedArray | readonly number[], opti
   for (let i = 0; i < flat.length; i++) data[i] = convertValue(flat[i]!, dt, () => ` at flat position ${i}`);
   const finalShape = shapeOpt ?? shape;
   if (numel(finalShape) !== flat.length) throw new Error(`tensor: shape ${fmtShape(finalShape)} does not match ${flat.length} values`);
-  return finish(Tensor.fromData(data, finalShape, dt), options);
+  return finish(Tensor.fromData(data, finalShape, dt), options, "tensor");
 }
 
 /** The tensor of `shape` filled with `value`, for full/zeros/ones/... under the caller's name `op`. */
-function filled(op: string, shape: unknown, value: unknown, options: CreateOptions, defaultDType?: DType): Tensor {
+function filled(op: string, shape: unknown, value: unknown, options: CreateOptions, defaultDType?: DType, like?: Tensor): Tensor {
   const s = checkShape(op, shape);
   if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`${op}: fill value must be a number or boolean, got ${describe(value)}`);
   const dt = options.dtype !== undefined ? checkDType(op, options.dtype) : defaultDType ?? (typeof value === "boolean" ? "bool" : "float32");
@@ -147,7 +167,7 @@ function filled(op: string, shape: unknown, value: unknown, options: CreateOptio
     throw new Error(`${op}: fill value ${v} cannot be converted to int32 without overflow`);
   }
   if (v !== 0) data.fill(v);
-  return finish(Tensor.fromData(data, s, dt), options);
+  return finish(Tensor.fromData(data, s, dt), options, op, like);
 }
 
 /** A tensor of `shape` filled with `value` (`torch.full`); float32 by default, bool for a boolean `value`. */
@@ -159,15 +179,15 @@ export const zeros = (shape: readonly number[], options: CreateOptions = {}): Te
 /** A tensor of `shape` filled with ones (`torch.ones`), float32 unless `options.dtype` says otherwise. */
 export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => filled("ones", shape, 1, options);
 /** Zeros with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.zeros_like`). */
-export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("zerosLike", likeShape("zerosLike", x), 0, options, x.dtype);
+export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("zerosLike", likeShape("zerosLike", x), 0, options, x.dtype, x);
 /** Ones with `x`'s shape and (unless `options.dtype` is given) dtype (`torch.ones_like`). */
-export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("onesLike", likeShape("onesLike", x), 1, options, x.dtype);
+export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => filled("onesLike", likeShape("onesLike", x), 1, options, x.dtype, x);
 /**
  * A tensor with `x`'s shape and (unless `options.dtype` is given) dtype, filled with `value`
  * (`torch.full_like`).
  */
 export const fullLike = (x: Tensor, value: number, options: CreateOptions = {}): Tensor =>
-  filled("fullLike", likeShape("fullLike", x), value, options, x.dtype);
+  filled("fullLike", likeShape("fullLike", x), value, options, x.dtype, x);
 
 function likeShape(op: string, x: unknown): number[] {
   if (!(x instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${describe(x)}`);
@@ -189,7 +209,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   const dt = options.dtype !== undefined ? checkDType("arange", options.dtype) : [start, end, step].every(Number.isInteger) ? "int32" : "float32";
   const data = allocateFor("arange", dt, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return finish(Tensor.fromData(data, [n], dt), options);
+  return finish(Tensor.fromData(data, [n], dt), options, "arange");
 }
 
 /**
@@ -205,7 +225,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const half = Math.floor(steps / 2);
   if (steps === 1) data[0] = start;
   else for (let i = 0; i < steps; i++) data[i] = i < half ? start + h * i : end - h * (steps - 1 - i);
-  return finish(Tensor.fromData(data, [steps], dt), options);
+  return finish(Tensor.fromData(data, [steps], dt), options, "linspace");
 }
 
 /**
@@ -214,9 +234,9 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   checkSize("eye", "n", n);
   checkSize("eye", "m", m);
-  const t = filled("eye", [n, m], 0, options);
+  const t = onHost(() => filled("eye", [n, m], 0, { dtype: options.dtype }));
   for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = 1;
-  return t;
+  return finish(t, options, "eye");
 }
 
 function randomDType(op: string, options: RandomOptions, dflt: DType, floatOnly: boolean): DType {
@@ -237,7 +257,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
     if (dt === "float32" && Math.fround(u) >= 1) u = 0.99999994;
     data[i] = u;
   }
-  return finish(Tensor.fromData(data, s, dt), options);
+  return finish(Tensor.fromData(data, s, dt), options, "rand");
 }
 
 /** Standard normal samples from the seeded generator. */
@@ -247,7 +267,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
   const dt = randomDType("randn", options, "float32", true);
   const data = allocateFor("randn", dt, s);
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
-  return finish(Tensor.fromData(data, s, dt), options);
+  return finish(Tensor.fromData(data, s, dt), options, "randn");
 }
 
 /** Integers uniform in [low, high), dtype int32 by default. */
@@ -262,7 +282,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (high - low > 2 ** 53) throw new Error(`randint: the range [${low}, ${high}) is wider than 2^53`);
   const data = allocateFor("randint", dt, s);
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return finish(Tensor.fromData(data, s, dt), options);
+  return finish(Tensor.fromData(data, s, dt), options, "randint");
 }
 
 /** A random permutation of 0..n-1 (int32). */
@@ -272,7 +292,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const dt = randomDType("randperm", options, "int32", false);
   const data = allocateFor("randperm", dt, [n]);
   data.set(g.permutation(n));
-  return finish(Tensor.fromData(data, [n], dt), options);
+  return finish(Tensor.fromData(data, [n], dt), options, "randperm");
 }
 
 /**

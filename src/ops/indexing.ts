@@ -6,12 +6,16 @@ import { apply } from "../autograd/engine.js";
 import { cast, scalarTensor } from "./elementwise.js";
 import { expand, reshape } from "./movement.js";
 import { denseValues } from "../backend/cpu/strided.js";
+import { toDevice } from "./creation.js";
 import { checkInt, describe, indexArray } from "../tensor/validate.js";
 
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
   if (index.dtype !== "int32") {
     throw new Error(`${op}: index must be an integer tensor (int32), got dtype ${index.dtype}`);
   }
+  // An index on a device is not read back to be checked (that would wait for the GPU): there the
+  // kernels read 0 for an index out of range, and skip it when writing.
+  if (index.storage.device !== null) return;
   const v = denseValues(index);
   for (let i = 0; i < v.length; i++) {
     const k = v[i]!;
@@ -22,10 +26,12 @@ function checkIndex(op: string, index: Tensor, size: number, dim: number): void 
 }
 
 /** Accepts int32 tensors or plain arrays; negative indices count from the end. */
-function asIndex(op: string, index: Tensor | readonly number[], size: number, dim: number): Tensor {
+function asIndex(op: string, index: Tensor | readonly number[], size: number, dim: number, x: Tensor): Tensor {
   if (!Array.isArray(index) && !(index instanceof Tensor)) throw new Error(`${op}: index must be an int32 tensor or an array of integers, got ${describe(index)}`);
   let t = Array.isArray(index) ? Tensor.fromData(indexArray(op, index, size, dim), [index.length], "int32") : (index as Tensor);
+  if (Array.isArray(index) && x.storage.device !== null) t = toDevice(t); // an array indexes a tensor where it lives
   if (t.dtype !== "int32") throw new Error(`${op}: index must be an integer tensor (int32), got dtype ${t.dtype}`);
+  if (t.storage.device !== null) return t; // negative indices are not wrapped on a device (see checkIndex)
   const v = denseValues(t);
   let hasNeg = false;
   for (let i = 0; i < v.length; i++) if (v[i]! < 0) hasNeg = true;
@@ -43,7 +49,7 @@ function asIndex(op: string, index: Tensor | readonly number[], size: number, di
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
   const d = normalizeDim("indexSelect", dim, x.ndim);
-  const idx = asIndex("indexSelect", index, x.shape[d] ?? 1, d);
+  const idx = asIndex("indexSelect", index, x.shape[d] ?? 1, d, x);
   if (idx.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmtShape(idx.shape)}`);
   if (x.ndim === 0) return reshape(apply("indexSelect", [reshape(x, [1]), reshape(idx, [-1])], { dim: 0 }), idx.shape);
   return apply("indexSelect", [x, reshape(idx, [-1])], { dim: d });
@@ -52,7 +58,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
 /** `x[index]`: integer-array indexing along dim 0; result shape = index.shape + x.shape[1:]. */
 export function index(x: Tensor, index: Tensor | readonly number[]): Tensor {
   if (x.ndim === 0) throw new Error("index: cannot index a 0-d tensor");
-  const idx = asIndex("index", index, x.shape[0]!, 0);
+  const idx = asIndex("index", index, x.shape[0]!, 0, x);
   const flat = indexSelect(x, 0, reshape(idx, [idx.size]));
   return reshape(flat, [...idx.shape, ...x.shape.slice(1)]);
 }
@@ -98,7 +104,7 @@ export const scatterAdd = (x: Tensor, dim: number, index: Tensor, src: Tensor): 
 /** Out-of-place indexAdd: out.select(dim, index[i]) += src.select(dim, i). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number[], src: Tensor): Tensor {
   const d = normalizeDim("indexAdd", dim, x.ndim);
-  const idx = asIndex("indexAdd", index, x.shape[d]!, d);
+  const idx = asIndex("indexAdd", index, x.shape[d]!, d, x);
   const expected = [...x.shape];
   expected[d] = idx.size;
   if (src.ndim !== x.ndim || src.shape.some((v, i) => v !== expected[i])) {

@@ -1,8 +1,12 @@
 // In-place writes: values are written into the tensor's own storage and its version counter moves on.
 import { Tensor, type Scalar } from "../tensor/Tensor.js";
-import { isGradEnabled } from "../autograd/engine.js";
+import { isGradEnabled, noGrad } from "../autograd/engine.js";
+import { cast } from "./elementwise.js";
+import { contiguous, contiguousData, expand } from "./movement.js";
 import { broadcastShapes, fmtShape, shapesEqual } from "../tensor/shape.js";
-import { isFloating } from "../tensor/dtype.js";
+import { allocate, isFloating, type TypedArray } from "../tensor/dtype.js";
+import type { DeviceBuffer } from "../backend/storage.js";
+import { toDevice } from "./creation.js";
 import { isDense, offsets } from "../backend/cpu/strided.js";
 
 /**
@@ -22,6 +26,7 @@ export function inplace<T extends Tensor>(target: T, op: string, value: Tensor |
         : `${op}: in-place modification of a tensor that is part of the autograd graph is not supported; use the out-of-place op`,
     );
   }
+  if (target.storage.device !== null) return deviceInplace(target, op, value);
   const data = target.storage.data;
   if (isDense(target)) {
     // Fast paths: a dense block written from a dense same-shape value or a scalar.
@@ -59,6 +64,55 @@ export function inplace<T extends Tensor>(target: T, op: string, value: Tensor |
   return target;
 }
 
+/**
+ * The in-place write into a tensor whose storage lives on a device: the value, broadcast and converted
+ * to the target's shape and dtype (on the host for host values, by the device's kernels for device
+ * ones), is copied into the target's block, in order with the device's other work. Dense targets only.
+ */
+function deviceInplace<T extends Tensor>(target: T, op: string, value: Tensor | Scalar): T {
+  const device = target.storage.device!;
+  if (!isDense(target) && device.writeStrided === undefined) {
+    throw new Error(
+      `${op}: writing in place into a non-contiguous ${device.device} tensor (shape ${fmtShape(target.shape)}, strides ${fmtShape(target.strides)}) is not supported yet; use the out-of-place op`,
+    );
+  }
+  const n = target.size;
+  if (value instanceof Tensor) {
+    const shape = broadcastShapes(op, target.shape, value.shape);
+    if (shape.length !== target.ndim || shape.some((s, i) => s !== target.shape[i])) {
+      throw new Error(`${op}: the value of shape ${fmtShape(value.shape)} cannot be broadcast to the target's shape ${fmtShape(target.shape)}`);
+    }
+    if (n > 0) {
+      const v = noGrad(() => {
+        const full = contiguous(cast(expand(value.detach(), target.shape), target.dtype));
+        return full.storage === target.storage ? contiguous(full, { copy: true }) : full;
+      });
+      writeBlock(target, v.storage.device ?? contiguousData(v), v.offset);
+    }
+  } else if (n > 0) {
+    const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
+    const values = allocate(target.dtype, n);
+    values.fill(target.dtype === "int32" ? Math.trunc(v) | 0 : target.dtype === "bool" ? (v ? 1 : 0) : v);
+    writeBlock(target, values, 0);
+  }
+  target.storage.version++;
+  return target;
+}
+
+/** Writes a contiguous block of the target's shape (host values, or device ones from `srcOffset`) into the device target. */
+function writeBlock(target: Tensor, src: TypedArray | DeviceBuffer, srcOffset: number): void {
+  const device = target.storage.device!;
+  if (isDense(target)) {
+    device.write(src, srcOffset, target.offset, target.size);
+    return;
+  }
+  // a strided target: the block goes to the device first (a fresh buffer), then a strided copy
+  const block = ArrayBuffer.isView(src) ? toDevice(Tensor.fromData(src as TypedArray, target.shape, target.dtype)) : null;
+  const from = block === null ? (src as DeviceBuffer) : block.storage.device;
+  if (from === null) throw new Error(`internal: no device to stage a strided write into the ${device.device} tensor`);
+  device.writeStrided!(from, block === null ? srcOffset : 0, target.shape, target.strides, target.offset);
+}
+
 type ArithOp = "add" | "sub" | "mul" | "div";
 
 /**
@@ -70,7 +124,7 @@ export function inplaceArith<T extends Tensor>(target: T, op: ArithOp, value: Te
   target.assertLive(name);
   checkNoInternalOverlap(name, target);
   if (value instanceof Tensor) value.assertLive(name);
-  if (isFloating(target.dtype) && isDense(target) && !(isGradEnabled() && target.requiresGrad)) {
+  if (target.storage.device === null && isFloating(target.dtype) && isDense(target) && !(isGradEnabled() && target.requiresGrad)) {
     const d = target.storage.data, o = target.offset, n = target.size;
     if (typeof value === "number") {
       switch (op) {

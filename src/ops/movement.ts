@@ -4,6 +4,7 @@ import { fmtShape, normalizeDim, normalizeDims, numel, shapesEqual } from "../te
 import { apply } from "../autograd/engine.js";
 import { viewStrides } from "../backend/cpu/movement.js";
 import { denseValues } from "../backend/cpu/strided.js";
+import { storageLength } from "../backend/storage.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import { cast } from "./elementwise.js";
@@ -196,7 +197,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * copy (`torch.Tensor.contiguous`); `options.copy` always copies.
  */
 export function contiguous(x: Tensor, options: { copy?: boolean } = {}): Tensor {
-  if (!options.copy && x.isContiguous() && x.offset === 0 && x.storage.data.length === x.size) return x;
+  if (!options.copy && x.isContiguous() && x.offset === 0 && storageLength(x.storage) === x.size) return x;
   return apply("contiguous", [x], {});
 }
 

@@ -1,6 +1,6 @@
 // Adam (Kingma & Ba 2015) with PyTorch's L2 weight decay and the AMSGrad variant.
 import type { Tensor } from "../tensor/Tensor.js";
-import { zerosLike } from "../ops/creation.js";
+import { toDevice, zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 import { fusedKernels, pinStorage } from "../backend/fused.js";
@@ -87,14 +87,19 @@ const ownedState = new WeakSet<Tensor>();
  * and operation order, rounded to float32 after each operation (test/optim/adamFused.test.ts).
  */
 export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined, h: AdamHyper, decoupled: boolean): AdamState | null {
-  const fast = fusedKernels().adamF32;
+  // Device storage takes the device's kernel (any size, recorded without a readback); the host kernels never see it.
+  const onDevice = p.storage.device !== null;
+  const fast = onDevice ? undefined : fusedKernels().adamF32;
+  const device = onDevice ? fusedKernels().adamDevice : undefined;
   const n = p.size;
-  if (!fast || h.maximize || p.dtype !== "float32" || g.dtype !== "float32" || n < MIN_FAST_ADAM || g.size !== n || !p.isContiguous() || !g.isContiguous()) {
+  if ((!fast && !device) || h.maximize || p.dtype !== "float32" || g.dtype !== "float32" || n < (onDevice ? 1 : MIN_FAST_ADAM) || g.size !== n || !p.isContiguous() || !g.isContiguous()) {
     return null;
   }
+  if (onDevice && (p.offset !== 0 || g.offset !== 0 || g.storage.device === null)) return null;
   const own = (t: Tensor | undefined): Tensor => {
     if (t !== undefined && ownedState.has(t)) return t;
-    const fresh = t !== undefined && t.size === n ? t.to("float32").contiguous().clone() : zerosLike(p);
+    let fresh = t !== undefined && t.size === n ? t.to("float32").contiguous().clone() : zerosLike(p);
+    if (onDevice && fresh.storage.device === null) fresh = toDevice(fresh); // state loaded on the host
     pinStorage(fresh.storage);
     ownedState.add(fresh);
     return fresh;
@@ -103,8 +108,7 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
   const vmax = h.amsgrad ? own(state?.maxExpAvgSq) : null;
   const [beta1, beta2] = h.betas;
   const step = (state?.step ?? 0) + 1;
-  const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
-  fast(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), {
+  const hyper = {
     stepSize: h.lr / (1 - Math.pow(beta1, step)),
     beta1,
     beta2,
@@ -112,7 +116,13 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
     eps: h.eps,
     weightDecay: decoupled ? 0 : h.weightDecay,
     decay: decoupled ? 1 - h.lr * h.weightDecay : 1,
-  });
+  };
+  if (device) {
+    device(p, g, m, v, vmax, hyper);
+  } else {
+    const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
+    fast!(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper);
+  }
   for (const t of [p, m, v, vmax]) if (t) t.storage.version++;
   const next: AdamState = { step, expAvg: m, expAvgSq: v };
   if (vmax) next.maxExpAvgSq = vmax;

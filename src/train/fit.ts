@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/Tensor.js";
 import { noGrad } from "../autograd/engine.js";
 import { cat } from "../ops/movement.js";
+import { activeDevice } from "../backend/placement.js";
 import type { Callback, TrainContext } from "./Callback.js";
 import { isStreaming, type Metric } from "./metrics.js";
 import { currentLr, type EpochLogs, type TrainableModel, type TrainableOptimizer } from "./types.js";
@@ -119,6 +120,32 @@ class MetricAccumulator {
   }
 }
 
+/**
+ * On a device backend fit reads the losses of this many batches at once (and at the end of each epoch),
+ * asynchronously: the GPU is never waited for inside a step.
+ */
+const LOSS_READ_INTERVAL = 16;
+
+/** A training step whose loss (on a device) is read later. */
+interface PendingStep {
+  loss: Tensor;
+  output: Tensor | null;
+  target: Tensor;
+  batchIndex: number;
+  size: number;
+}
+
+/** The values of one-element tensors, read in one transfer when they live on a device. */
+async function readScalars(scalars: Tensor[]): Promise<number[]> {
+  const all = noGrad(() => cat(scalars.map((t) => t.reshape([1])), 0));
+  return Array.from(await all.data() as ArrayLike<number>);
+}
+
+/** A host copy of a tensor (read back from its device), for metrics that read values synchronously. */
+async function toHost(t: Tensor): Promise<Tensor> {
+  return t.storage.device === null ? t : Tensor.fromData(await t.data(), t.shape, t.dtype);
+}
+
 function checkLossValue(loss: Tensor): number {
   if (loss.size !== 1) throw new Error(`fit: the loss must be a scalar, got shape [${loss.shape.join(", ")}]`);
   return loss.item();
@@ -136,6 +163,9 @@ function checkLossValue(loss: Tensor): number {
  * });
  * history.series.valAccuracy;
  * ```
+ * On the webgpu backend nothing in a step waits for the GPU: the losses are read asynchronously, 16
+ * batches at a time and at each epoch's end, so a non-finite loss is reported up to 16 batches after
+ * it happened, and `onBatchEnd` callbacks (and metrics, on host copies of the outputs) run then.
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<History> {
   checkFitArguments(options, arguments.length - 2);
@@ -154,6 +184,28 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
     globalStep: initialEpoch * (stepsPerEpoch ?? 0),
   };
   const history: History = { epochs: [], series: {}, stoppedEarly: false };
+  const hasMetrics = Object.keys(metrics).length > 0;
+  /** Steps whose loss lives on a device and was not read yet. */
+  const pending: PendingStep[] = [];
+  const drain = async (epoch: number, acc: MetricAccumulator): Promise<void> => {
+    if (pending.length === 0) return;
+    const steps = pending.splice(0, pending.length);
+    const values = await readScalars(steps.map((s) => s.loss));
+    for (let i = 0; i < steps.length; i++) {
+      const { batchIndex, size, output, target } = steps[i]!;
+      const lossValue = values[i]!;
+      if (!Number.isFinite(lossValue)) {
+        throw new Error(`fit: loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex} (try a smaller learning rate; on a GPU backend this is noticed up to ${LOSS_READ_INTERVAL} batches later)`);
+      }
+      if (output !== null) {
+        const [out, tgt] = await Promise.all([toHost(output), toHost(target)]);
+        noGrad(() => acc.add(out, tgt, lossValue));
+      } else {
+        acc.addLoss(lossValue, size);
+      }
+      for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, { loss: lossValue, size }, ctx);
+    }
+  };
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
   for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
@@ -169,6 +221,18 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
       optimizer.zeroGrad();
       const output = model.forward(input);
       const loss = lossFn(output, target);
+      if (loss.storage.device !== null) {
+        // On a device the loss is not read now (that would wait for the GPU every step): it is read with
+        // the next ones, and the batch's metrics and onBatchEnd callbacks follow then, in order.
+        if (loss.size !== 1) throw new Error(`fit: the loss must be a scalar, got shape [${loss.shape.join(", ")}]`);
+        pending.push({ loss: loss.detach(), output: hasMetrics ? output.detach() : null, target, batchIndex, size: output.shape[0] ?? 1 });
+        (options.penalty ? loss.add(options.penalty()) : loss).backward();
+        optimizer.step();
+        ctx.globalStep++;
+        batchIndex++;
+        if (pending.length >= LOSS_READ_INTERVAL) await drain(epoch, acc);
+        continue;
+      }
       const lossValue = checkLossValue(loss);
       if (!Number.isFinite(lossValue)) {
         throw new Error(`fit: loss became ${lossValue} at epoch ${epoch}, batch ${batchIndex} (try a smaller learning rate)`);
@@ -181,9 +245,10 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<H
       for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, { loss: lossValue, size }, ctx);
       batchIndex++;
     }
+    await drain(epoch, acc);
     const logs: EpochLogs = { epoch, ...acc.result() };
     if (valLoader) {
-      const val = evaluate(model, valLoader, { loss: lossFn, metrics, unpack });
+      const val = activeDevice() === null ? evaluate(model, valLoader, { loss: lossFn, metrics, unpack }) : await evaluateOnDevice(model, valLoader, lossFn, metrics, unpack);
       for (const [name, v] of Object.entries(val)) logs[valName(name)] = v;
     }
     logs.lr = currentLr(optimizer);
@@ -203,6 +268,28 @@ function inEvalMode<T>(model: TrainableModel, fn: () => T): T {
   model.eval();
   try {
     return noGrad(fn);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** evaluate() for fit on a device backend: losses and outputs are read back asynchronously, batch by batch. */
+async function evaluateOnDevice(model: TrainableModel, loader: Iterable<Batch>, lossFn: (output: Tensor, target: Tensor) => Tensor, metrics: Record<string, Metric>, unpack: Unpack): Promise<EpochLogs> {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const acc = new MetricAccumulator(metrics);
+    for (const batch of loader) {
+      const [input, target] = unpack(batch);
+      const [output, loss] = noGrad(() => {
+        const out = model.forward(input);
+        return [out, lossFn(out, target)] as const;
+      });
+      const [lossValue] = await readScalars([loss]);
+      const [out, tgt] = await Promise.all([toHost(output), toHost(target)]);
+      noGrad(() => acc.add(out, tgt, lossValue!));
+    }
+    return acc.result();
   } finally {
     model.train(wasTraining);
   }

@@ -35,10 +35,10 @@ function importInChild(env: Record<string, string>, noSimd: boolean, after = "")
 describe("setBackend", () => {
   it("refuses unknown names, listing the available backends, and keeps the active backend", async () => {
     const before = ds.getBackendName();
-    for (const name of ["nonsense", "webgpu", "WASM", ""]) {
-      await expect(ds.setBackend(name as "cpu")).rejects.toThrow(`setBackend: unknown backend ${JSON.stringify(name)}; available backends: cpu, wasm`);
+    for (const name of ["nonsense", "cuda", "WASM", "WebGPU", ""]) {
+      await expect(ds.setBackend(name as "cpu")).rejects.toThrow(`setBackend: unknown backend ${JSON.stringify(name)}; available backends: cpu, wasm, webgpu`);
     }
-    await expect(ds.setBackend(undefined as unknown as "cpu")).rejects.toThrow(/setBackend: unknown backend undefined; available backends: cpu, wasm/);
+    await expect(ds.setBackend(undefined as unknown as "cpu")).rejects.toThrow(/setBackend: unknown backend undefined; available backends: cpu, wasm, webgpu/);
     expect(ds.getBackendName()).toBe(before);
   });
 
@@ -60,7 +60,7 @@ describe("loading the WASM backend at import", () => {
       importInChild({}, true),
       importInChild({ DEEPSCRIPT_QUIET: "1" }, true),
       importInChild({ DEEPSCRIPT_BACKEND: "wasm" }, true),
-      importInChild({ DEEPSCRIPT_BACKEND: "webgpu" }, false),
+      importInChild({ DEEPSCRIPT_BACKEND: "cuda" }, false),
     ]);
     // Falls back, still computes, and says so on exactly one line of stderr.
     expect(fallback.status).toBe(0);
@@ -77,7 +77,7 @@ describe("loading the WASM backend at import", () => {
     expect(required.stderr).toMatch(/wasm kernels: this engine rejects the SIMD/);
     // An unknown DEEPSCRIPT_BACKEND is an error naming the available backends.
     expect(unknown.status).not.toBe(0);
-    expect(unknown.stderr).toMatch(/DEEPSCRIPT_BACKEND="webgpu" is not a backend; available backends: cpu, wasm/);
+    expect(unknown.stderr).toMatch(/DEEPSCRIPT_BACKEND="cuda" is not a backend; available backends: cpu, wasm, webgpu/);
   });
 
   it.skipIf(!wasmExpected)("where the engine refuses to compile synchronously, computes on the CPU reference until ready() has compiled the kernels", async () => {

@@ -8,7 +8,7 @@ export interface KernelCheck {
 }
 
 export interface TrainingReport {
-  backend: "cpu" | "wasm";
+  backend: "cpu" | "wasm" | "webgpu";
   /** Cross-entropy before each SGD step. */
   losses: number[];
   /** Training accuracy after the last step. */
@@ -35,7 +35,7 @@ export interface ThreadReport {
 
 export interface BrowserResult {
   userAgent: string;
-  backend: "cpu" | "wasm";
+  backend: "cpu" | "wasm" | "webgpu";
   kernels: KernelCheck[];
   training: TrainingReport;
   /** The same task with a 2-256-64-3 MLP and Adam: pinned weights, fused Adam, reused gradient buffers. */

@@ -6,7 +6,15 @@ import { Storage, Tensor, type DeviceBuffer } from "../../src/tensor/Tensor.js";
 
 /** A storage on a fake device holding `values` (read back asynchronously, as a GPU buffer is). */
 function deviceStorage(values: number[]): Storage {
-  const device: DeviceBuffer = { device: "fakegpu", read: async () => Float32Array.from(values) };
+  const device: DeviceBuffer = {
+    device: "fakegpu",
+    length: values.length,
+    read: async () => Float32Array.from(values),
+    write: () => {
+      throw new Error("fakegpu: read-only");
+    },
+    release: () => undefined,
+  };
   return new Storage(new Float32Array(0), device);
 }
 

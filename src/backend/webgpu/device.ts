@@ -86,6 +86,11 @@ export class WebGPUDevice {
     });
   }
 
+  /** True once the device was lost or destroyed (its buffers are gone). */
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
   /** A one-line name of the adapter, e.g. "mesa llvmpipe (lavapipe)". */
   get adapterName(): string {
     const { vendor, architecture, description, device } = this.adapterInfo;
@@ -95,7 +100,7 @@ export class WebGPUDevice {
   /** Throws the clear error of a lost device, or the first WebGPU validation error, naming `op`. */
   check(op: string): void {
     if (this.lostReason !== null) {
-      throw new Error(`${op}: the WebGPU device (${this.adapterName}) was ${this.lostReason}; its buffers are gone — request a new device with requestWebGPUDevice() and upload the data again`);
+      throw new Error(`${op}: the WebGPU device (${this.adapterName}) was ${this.lostReason}; its buffers are gone — request a new device (await ds.setBackend("webgpu") does, or requestWebGPUDevice()) and create the tensors again`);
     }
     if (this.firstError !== null) {
       const message = this.firstError;
@@ -203,6 +208,29 @@ export class WebGPUDevice {
     this.pass.setBindGroup(0, bindGroup);
     this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     this.stats.dispatches++;
+  }
+
+  /**
+   * Records a copy of `count` elements from element `srcOffset` of `src` to element `dstOffset` of `dst`,
+   * in order with the batch's dispatches (the compute pass is closed and reopened around it).
+   */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, count: number, op = "copy"): void {
+    this.check(op);
+    if (count === 0) return;
+    if (this.encoder === null) this.encoder = this.device.createCommandEncoder();
+    this.pass?.end();
+    this.pass = null;
+    this.encoder.copyBufferToBuffer(src, srcOffset * 4, dst, dstOffset * 4, count * 4);
+  }
+
+  /**
+   * Writes host values into `dst` from element `dstOffset` on, after everything recorded so far (the
+   * batch is flushed first, so dispatches that read the old values run before the write).
+   */
+  write(dst: GPUBuffer, dstOffset: number, data: Float32Array | Int32Array | Uint8Array, op = "write"): void {
+    const words = data instanceof Uint8Array ? Uint32Array.from(data) : data;
+    this.flush(op);
+    if (words.byteLength > 0) this.device.queue.writeBuffer(dst, dstOffset * 4, words.buffer, words.byteOffset, words.byteLength);
   }
 
   /** A small read-only parameter buffer (the kernels' shapes, strides and scalars), freed after the batch. */

@@ -152,7 +152,9 @@ function pickedLogProbs(op: string, logProbs: Tensor, target: Tensor, options: N
   const ignoreIndex = options.ignoreIndex ?? -100;
   const keep = E.ne(t, ignoreIndex);
   const safe = where(keep, t, 0);
-  const tv = safe.dataSync();
+  // Targets on a device are not read back to be checked (that would wait for the GPU): there an
+  // out-of-range class reads a log-probability of 0.
+  const tv = safe.storage.device === null ? safe.dataSync() : [];
   for (let i = 0; i < tv.length; i++) {
     if (tv[i]! < 0 || tv[i]! >= C) throw new Error(`${op}: target ${tv[i]} is out of bounds for ${C} classes`);
   }
@@ -174,6 +176,7 @@ function plainNll(op: string, logProbs: Tensor, target: Tensor, options: NllOpti
   checkIndexTarget(op, logProbs, target);
   const C = logProbs.ndim === 1 ? logProbs.shape[0]! : logProbs.shape[1]!;
   const ignoreIndex = options.ignoreIndex ?? -100;
+  if (target.storage.device !== null) return null; // the general path needs no readback of the targets
   const tv = target.dataSync();
   for (let i = 0; i < tv.length; i++) {
     const v = tv[i]!;
