@@ -127,11 +127,28 @@ export function adoptRecycled(storage: Storage): void {
 }
 
 /**
+ * Set while a kernel computes outputs that the autograd tape saves (a training forward pass): such
+ * activations live until the garbage collector finds them, which it does not inside a synchronous loop,
+ * so a resident block handed to one would be lost to the pool, and the gradients of the same size that
+ * backward gives back (see releaseConsumed in src/autograd/backward.ts) would soon find it empty.
+ */
+let outputsSaved = false;
+
+/** Marks the outputs of the kernels that follow as saved by the tape (see outputsSaved); returns the previous mark. */
+export function markOutputsSaved(saved: boolean): boolean {
+  const previous = outputsSaved;
+  outputsSaved = saved;
+  return previous;
+}
+
+/**
  * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
- * any (the caller must then adoptRecycled its storage), else an ordinary one.
+ * any (the caller must then adoptRecycled its storage), else an ordinary one; only an ordinary one for
+ * an output the tape saves.
  */
 export function takeRecycledF32(length: number): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
+  if (outputsSaved) return takePlainF32(length);
   const data = pool.get(length)?.pop();
   if (data !== undefined) {
     pooledBytes -= data.byteLength;
