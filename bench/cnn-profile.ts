@@ -2,8 +2,10 @@
 // on ONE thread, per primitive kernel, and how much of it runs inside code that threads split (runParallel).
 // Every parallel call is run with the chunks it gets at --split=N threads (default 2), but all on the calling
 // thread, so the step takes its 1-thread time while the split part is measured; what is left is the serial
-// part that bounds the speed-up (Amdahl). Prints one JSON line per kernel and a summary line.
-// Usage: npx tsx bench/cnn-profile.ts [--split=2] [--seconds=6]
+// part that bounds the speed-up (Amdahl). With --threads=N (N > 1) it runs really on N threads instead and
+// times the parallel calls as they are: comparing a kernel's parallelMsPerStep with the 1-thread run's gives
+// how well its split part scales (on an idle machine only). Prints one JSON line per kernel and a summary line.
+// Usage: npx tsx bench/cnn-profile.ts [--split=2 | --threads=2] [--seconds=6]
 import * as ds from "../src/index.js";
 import { getBackend } from "../src/backend/registry.js";
 import { fusedKernels } from "../src/backend/fused.js";
@@ -11,11 +13,12 @@ import { sharedWasmKernels } from "../src/backend/wasm/index.js";
 import type { ThreadedKernel } from "../src/backend/wasm/loadKernels.js";
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
-const SPLIT = Number(arg("split", "2"));
+const THREADS = Number(arg("threads", "1"));
+const SPLIT = THREADS > 1 ? THREADS : Number(arg("split", "2"));
 const SECONDS = Number(arg("seconds", "6"));
 
 await ds.ready();
-await ds.setNumThreads(1);
+await ds.setNumThreads(THREADS);
 ds.manualSeed(0);
 
 // ---- instrumentation ---------------------------------------------------------------------------
@@ -30,14 +33,23 @@ let parallelMs = 0; // inside runParallel, all kernels
 let counting = false;
 
 const rt = sharedWasmKernels().runtime;
-// Split as at SPLIT threads, run every chunk here (the workers never see the call).
-rt.availableThreads = () => SPLIT;
-rt.runParallel = (kernel: ThreadedKernel, chunks: number[][]) => {
-  const fn = rt.exports[kernel] as (...args: number[]) => void;
-  const t0 = performance.now();
-  for (const c of chunks) fn(...c);
-  parallelMs += performance.now() - t0;
-};
+if (THREADS === 1) {
+  // Split as at SPLIT threads, run every chunk here (the workers never see the call).
+  rt.availableThreads = () => SPLIT;
+  rt.runParallel = (kernel: ThreadedKernel, chunks: number[][]) => {
+    const fn = rt.exports[kernel] as (...args: number[]) => void;
+    const t0 = performance.now();
+    for (const c of chunks) fn(...c);
+    parallelMs += performance.now() - t0;
+  };
+} else {
+  const runParallel = rt.runParallel.bind(rt);
+  rt.runParallel = (kernel: ThreadedKernel, chunks: number[][]) => {
+    const t0 = performance.now();
+    runParallel(kernel, chunks);
+    parallelMs += performance.now() - t0;
+  };
+}
 
 // Operands of at least 16,384 floats that a kernel found outside linear memory (copied in or out, serially).
 let current = "";
@@ -139,9 +151,9 @@ for (const [name, t] of [...tallies.entries()].sort((a, b) => b[1].ms - a[1].ms)
   }));
 }
 console.log(JSON.stringify({
-  summary: "cnn-w3 step, 1 thread", split: SPLIT, steps, meanMs: r(total / steps), medianMs: r(samples[steps >> 1]!),
+  summary: `cnn-w3 step, ${THREADS} thread(s)`, split: SPLIT, steps, meanMs: r(total / steps), medianMs: r(samples[steps >> 1]!),
   forwardMs: r(phase.forward / steps), backwardMs: r(phase.backward / steps), optimizerAndItemMs: r(phase.step / steps),
   kernelsMs: r(kernelMs / steps), outsideKernelsMs: r((total - kernelMs) / steps),
   parallelMs: r(parallelMs / steps), serialMs: r((total - parallelMs) / steps), serialFraction: r((total - parallelMs) / total),
-  amdahlSpeedup2: r(total / (total - parallelMs + parallelMs / 2)), load1: r((await import("node:os")).loadavg()[0]!),
+  amdahlSpeedup: THREADS === 1 ? r(total / (total - parallelMs + parallelMs / SPLIT)) : null, load1: r((await import("node:os")).loadavg()[0]!),
 }));
