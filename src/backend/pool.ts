@@ -141,14 +141,31 @@ export function markOutputsSaved(saved: boolean): boolean {
   return previous;
 }
 
+/** Depth of internalOutputs scopes. */
+let internal = 0;
+
+/**
+ * Runs `fn`, whose saved outputs still take resident blocks: for a library function that drops its own
+ * claims on the workspaces it saves for backward (an LSTM's gates), which then come back to the pool
+ * once backward has used them.
+ */
+export function internalOutputs<T>(fn: () => T): T {
+  internal++;
+  try {
+    return fn();
+  } finally {
+    internal--;
+  }
+}
+
 /**
  * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
  * any (the caller must then adoptRecycled its storage), else an ordinary one; only an ordinary one for
- * an output the tape saves.
+ * an output the tape saves (outside internalOutputs).
  */
 export function takeRecycledF32(length: number): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
-  if (outputsSaved) return takePlainF32(length);
+  if (outputsSaved && internal === 0) return takePlainF32(length);
   const data = pool.get(length)?.pop();
   if (data !== undefined) {
     pooledBytes -= data.byteLength;
