@@ -38,7 +38,7 @@ function timeTiny(fn: () => void, inner = 2000): Stat {
   const s = time(() => {
     for (let i = 0; i < inner; i++) fn();
   }, { warmup: 3, budgetMs: 1000 });
-  return { median: s.median / inner, min: s.min / inner, max: s.max / inner, n: s.n };
+  return { median: s.median / inner, min: s.min / inner, max: s.max / inner, n: s.n, cpuMean: s.cpuMean! / inner };
 }
 
 const results: Record<string, unknown>[] = [];

@@ -106,14 +106,15 @@ export function applyMulti<P extends Prim>(prim: P, inputs: Tensor[], params: Pr
   return outs;
 }
 
-/** Runs a kernel whose outputs the tape will save (see markOutputsSaved). */
+/**
+ * Runs a kernel whose outputs the tape will save (see markOutputsSaved). Kernels call no primitives, so
+ * the mark needs no stack; one left set by a kernel that threw only costs the next outputs a resident block.
+ */
 function runSaved<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): TensorView | TensorView[] {
-  const previous = markOutputsSaved(true);
-  try {
-    return getBackend()[prim](inputs, params);
-  } finally {
-    markOutputsSaved(previous);
-  }
+  markOutputsSaved(true);
+  const views = getBackend()[prim](inputs, params);
+  markOutputsSaved(false);
+  return views;
 }
 
 function checkLive(prim: Prim, inputs: Tensor[]): void {
