@@ -1,5 +1,5 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
-import { peekGrad, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
+import { peekGrad, POOLED_ELEMENTS, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
 import { Tensor, type Storage } from "../tensor/Tensor.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
 import { vjpRules, type VjpContext } from "./vjp.js";
@@ -76,7 +76,7 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
     const targetSet = targets ? new Set(targets) : null;
     // Gradients that outlive the pass (the caller's, and those returned for targets): never released.
     const kept = new Set<Tensor>(rootGrads);
-    // How many pending slots hold each gradient tensor (a row may pass one on to several inputs).
+    // How many pending slots hold each gradient tensor large enough for the pool (a row may pass one on to several inputs).
     const waiting = new Map<Tensor, number>();
 
     const deliver = (t: Tensor, g: Tensor): void => {
@@ -99,8 +99,8 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
         const prev = slots[t.outputIndex];
         const sum = prev ? add(prev, g) : g;
         slots[t.outputIndex] = sum;
-        if (prev) waiting.set(prev, waiting.get(prev)! - 1);
-        waiting.set(sum, (waiting.get(sum) ?? 0) + 1);
+        if (prev && prev.size >= POOLED_ELEMENTS) waiting.set(prev, waiting.get(prev)! - 1);
+        if (sum.size >= POOLED_ELEMENTS) waiting.set(sum, (waiting.get(sum) ?? 0) + 1);
         if (t.retainsGrad && !targets) accumulateGrad(t, g, createGraph, claimed);
       } else if (!targets && t.requiresGrad) {
         accumulateGrad(t, g, createGraph, claimed);
@@ -238,7 +238,7 @@ function release(node: Node): void {
  */
 function releaseConsumed(grads: (Tensor | null)[], waiting: Map<Tensor, number>, kept: Set<Tensor>): void {
   for (const g of grads) {
-    if (!g) continue;
+    if (!g || g.size < POOLED_ELEMENTS) continue; // the pool keeps no smaller blocks: nothing to give back
     const left = waiting.get(g)! - 1;
     if (left > 0) {
       waiting.set(g, left);

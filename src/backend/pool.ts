@@ -11,6 +11,8 @@ import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 
 /** Only buffers of at least this many elements are kept (smaller ones are cheap to allocate). */
 const MIN_ELEMENTS = 16384;
+/** The smallest storage (in elements) whose memory the pool takes back. */
+export const POOLED_ELEMENTS = MIN_ELEMENTS;
 /** At most this many buffers of one size, and this many bytes in all. */
 const PER_SIZE = 4;
 const MAX_BYTES = 128 * 2 ** 20;
