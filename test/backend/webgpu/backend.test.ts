@@ -99,12 +99,11 @@ describe.skipIf(!available)(`setBackend("webgpu") (${reason})`, () => {
       const b = a.add(1);
       await b.data(); // the batch is submitted
       const before = pooled();
-      const created = gpu.stats.buffersCreated;
       b.dispose();
       gpu.flush();
       expect(pooled()).toBe(before + 1);
       const c = a.add(2);
-      expect(gpu.stats.buffersCreated).toBe(created); // b's buffer, not a new one
+      expect(pooled()).toBe(before); // c took b's buffer from the pool (the op's small parameter and scalar buffers come and go in other buckets)
       expect(Array.from((await c.data()).slice(0, 2))).toEqual([2, 2]);
       // a view keeps the storage alive: disposing the base alone frees nothing
       const v = c.reshape(33, 1000);
