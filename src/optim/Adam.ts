@@ -4,6 +4,7 @@ import { toDevice, zerosLike } from "../ops/creation.js";
 import { maximum } from "../ops/elementwise.js";
 import { Optimizer, type ParamGroup, type ParamsArg, type Update, withDefaults } from "./Optimizer.js";
 import { fusedKernels, pinStorage } from "../backend/fused.js";
+import type { AdamStep } from "../backend/wasm/optim.js";
 import { peekGrad } from "../tensor/recycle.js";
 
 /**
@@ -75,27 +76,59 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
   return adamMoments(param, g, state, h);
 }
 
-/** From this many elements the backend's fused kernel (if any) runs the update; below, the tensor ops. */
+/**
+ * `adamUpdate`/`adamwUpdate` on float32 arrays in one plain loop, in place: the tensor-op form's
+ * operations in its order, each rounded to float32 as its kernel stores it (a product or sum of two
+ * float32 values computed in float64 and rounded once is the float32 operation), and its scalars
+ * rounded to float32 as its 0-d operands are, so the result is the tensor-op form's, bit for bit
+ * (test/optim/adamLoop.test.ts). Small parameters skip the ~13 tensor ops per parameter and step.
+ */
+function adamLoopF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamStep, maximize: boolean): void {
+  const f = Math.fround;
+  const beta1 = f(s.beta1), oneMinusBeta1 = f(1 - s.beta1), beta2 = f(s.beta2), oneMinusBeta2 = f(1 - s.beta2);
+  const bc2 = f(s.bc2), eps = f(s.eps), stepSize = f(s.stepSize), weightDecay = f(s.weightDecay), decay = f(s.decay);
+  const coupled = s.weightDecay !== 0, decoupled = s.decay !== 1, sign = maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    let gi = sign * g[i]!;
+    if (coupled) gi = f(gi + f(p[i]! * weightDecay));
+    const mi = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
+    const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
+    m[i] = mi;
+    v[i] = vi;
+    let second = vi;
+    if (vmax !== null) {
+      const old = vmax[i]!;
+      second = old !== old || vi !== vi ? NaN : old > vi ? old : vi; // maximum, as its kernel (NaN wins)
+      vmax[i] = second;
+    }
+    const denom = f(f(f(Math.sqrt(second)) / bc2) + eps);
+    const pi = decoupled ? f(p[i]! * decay) : p[i]!;
+    p[i] = f(pi - f(f(mi / denom) * stepSize));
+  }
+}
+
+/** From this many elements the backend's fused kernel (if any) runs the update; below (or without one), adamLoopF32. */
 const MIN_FAST_ADAM = 1024;
 /** State tensors made by the fused step (safe to update in place; others, e.g. loaded ones, are copied first). */
 const ownedState = new WeakSet<Tensor>();
 
 /**
  * The update of `adamMoments` (after Adam's coupled or AdamW's decoupled weight decay) as one in-place
- * pass of the backend's fused float32 kernel, or null when it does not apply (no kernel, not float32,
- * maximize, small or non-contiguous tensors): the caller then runs the tensor-op form. Same formulas
- * and operation order, rounded to float32 after each operation (test/optim/adamFused.test.ts).
+ * pass over float32 arrays, or null when it does not apply (not float32, non-contiguous tensors): the
+ * caller then runs the tensor-op form. From MIN_FAST_ADAM elements the backend's fused kernel runs it
+ * (same formulas and operation order, rounded to float32 after each operation, a few operations
+ * ordered differently: test/optim/adamFused.test.ts); below, or without a kernel, adamLoopF32 (the
+ * tensor-op form's result exactly).
  */
 export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined, h: AdamHyper, decoupled: boolean): AdamState | null {
   // Device storage takes the device's kernel (any size, recorded without a readback); the host kernels never see it.
   const onDevice = p.storage.device !== null;
-  const fast = onDevice ? undefined : fusedKernels().adamF32;
-  const device = onDevice ? fusedKernels().adamDevice : undefined;
   const n = p.size;
-  if ((!fast && !device) || h.maximize || p.dtype !== "float32" || g.dtype !== "float32" || n < (onDevice ? 1 : MIN_FAST_ADAM) || g.size !== n || !p.isContiguous() || !g.isContiguous()) {
-    return null;
-  }
-  if (onDevice && (p.offset !== 0 || g.offset !== 0 || g.storage.device === null)) return null;
+  if (p.dtype !== "float32" || g.dtype !== "float32" || g.size !== n || !p.isContiguous() || !g.isContiguous()) return null;
+  const device = onDevice ? fusedKernels().adamDevice : undefined;
+  if (onDevice && (!device || h.maximize || p.offset !== 0 || g.offset !== 0 || g.storage.device === null)) return null;
+  const kernel = onDevice ? undefined : fusedKernels().adamF32;
+  const fast = kernel && !h.maximize && n >= MIN_FAST_ADAM ? kernel : null;
   const own = (t: Tensor | undefined): Tensor => {
     if (t !== undefined && ownedState.has(t)) return t;
     let fresh = t !== undefined && t.size === n ? t.to("float32").contiguous().clone() : zerosLike(p);
@@ -108,7 +141,8 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
   const vmax = h.amsgrad ? own(state?.maxExpAvgSq) : null;
   const [beta1, beta2] = h.betas;
   const step = (state?.step ?? 0) + 1;
-  const hyper = {
+  const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
+  const hyper: AdamStep = {
     stepSize: h.lr / (1 - Math.pow(beta1, step)),
     beta1,
     beta2,
@@ -117,12 +151,9 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
     weightDecay: decoupled ? 0 : h.weightDecay,
     decay: decoupled ? 1 - h.lr * h.weightDecay : 1,
   };
-  if (device) {
-    device(p, g, m, v, vmax, hyper);
-  } else {
-    const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
-    fast!(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper);
-  }
+  if (device) device(p, g, m, v, vmax, hyper);
+  else if (fast) fast(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper);
+  else adamLoopF32(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper, h.maximize);
   for (const t of [p, m, v, vmax]) if (t) t.storage.version++;
   const next: AdamState = { step, expAvg: m, expAvgSq: v };
   if (vmax) next.maxExpAvgSq = vmax;
