@@ -32,15 +32,25 @@ const MAX_PLAIN_BYTES = 64 * 2 ** 20;
 const wanted = new Set<number>();
 const MAX_WANTED = 64;
 /**
- * Resident copies made for each length and not seen back yet. A block handed to a kernel's output
- * comes back only if that output is disposed too (blocks of outputs left to the garbage collector
- * are freed by it, which JavaScript does not run inside a synchronous loop); so at most PER_SIZE
- * copies per length are outstanding, and WASM memory cannot grow with every disposal.
+ * Resident blocks of each length that the pool handed to a kernel's output and that have not come
+ * back. A block comes back only if that output is disposed (or dropped as a gradient); blocks of
+ * outputs left to the garbage collector are freed by it, which JavaScript does not run inside a
+ * synchronous loop. New resident copies are made only while fewer than PER_SIZE blocks of a length
+ * circulate (handed out or pooled), so WASM memory cannot grow with every disposal, even when
+ * returned blocks go out again to outputs that are never disposed.
  */
-const copiesOut = new Map<number, number>();
+const handedOut = new Map<number, number>();
 
+/** Resident blocks of `length` handed out or waiting in the pool. */
+function circulating(length: number): number {
+  return (handedOut.get(length) ?? 0) + (pool.get(length)?.length ?? 0);
+}
 
-
+/** A handed-out resident block of `length` came back. */
+function returned(length: number): void {
+  const out = handedOut.get(length);
+  if (out) handedOut.set(length, out - 1);
+}
 
 /**
  * Keeps the buffer of a dropped gradient (a float32 storage it owns entirely, which nothing outside
@@ -52,13 +62,15 @@ export function keepGradStorage(storage: Storage): void {
   if (data.length < MIN_ELEMENTS) return;
   const fast = fusedKernels();
   const resident = fast.releaseResident?.(storage) ?? false;
+  if (resident) returned(data.length);
   if (!hasRoom(data)) {
     if (resident) fast.freeResident!(data);
     return;
   }
   // The first time, the buffer moves into the kernels' memory: the next matmul then writes into it
   // and the optimizer reads it in place, without copies.
-  keep(resident ? data : fast.residentCopy?.(data) ?? data);
+  const copy = resident || circulating(data.length) >= PER_SIZE ? null : fast.residentCopy?.(data);
+  keep(resident ? data : copy ?? data);
 }
 
 function hasRoom(data: Float32Array): boolean {
@@ -93,18 +105,15 @@ export function releaseStorage(storage: Storage): void {
   const fast = fusedKernels();
   const room = hasRoom(data);
   if (fast.releaseResident?.(storage)) {
-    const out = copiesOut.get(data.length);
-    if (out) copiesOut.set(data.length, out - 1);
+    returned(data.length);
     if (room) keep(data);
     else fast.freeResident!(data);
     storage.data = EMPTY;
     return;
   }
   // Other data is copied into resident memory only for a size some kernel is asking for.
-  const out = copiesOut.get(data.length) ?? 0;
-  const copy = room && out < PER_SIZE && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
+  const copy = room && circulating(data.length) < PER_SIZE && wanted.has(data.length) ? fast.residentCopy?.(data) : null;
   if (copy) {
-    copiesOut.set(data.length, out + 1);
     keep(copy);
     storage.data = EMPTY;
   } else if (owned.has(data) && (plain.get(data.length)?.length ?? 0) < PER_SIZE && plainBytes + data.byteLength <= MAX_PLAIN_BYTES) {
@@ -177,6 +186,7 @@ export function takeRecycledF32(length: number): Float32Array | undefined {
   const data = pool.get(length)?.pop();
   if (data !== undefined) {
     pooledBytes -= data.byteLength;
+    handedOut.set(length, (handedOut.get(length) ?? 0) + 1);
     return data;
   }
   if (wanted.size >= MAX_WANTED) wanted.clear();

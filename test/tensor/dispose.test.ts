@@ -111,6 +111,26 @@ describe("Tensor.dispose", () => {
     expect(kept.every((c) => c.storage.data.length === 96 * 200)).toBe(true);
   });
 
+  it("does not grow the kernels' memory when a returned block goes out again to a product that is kept", async () => {
+    if (!reusable()) return;
+    const { initWasmKernels } = await import("../../src/backend/wasm/index.js");
+    const rt = (await initWasmKernels()).runtime;
+    const a = ds.randn([96, 64]), b = ds.randn([64, 210]), x = ds.randn([96, 210]); // 20,160 elements
+    const kept: ds.Tensor[] = [];
+    const loop = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        x.mul(2).dispose(); // a plain result of a length matmul asks for: copied into a resident block
+        a.matmul(b).dispose(); // a product takes that block and gives it back
+        kept.push(a.matmul(b)); // a kept product takes it for good
+      }
+    };
+    loop(10);
+    const before = rt.residentStats().bytes;
+    loop(50);
+    expect(rt.residentStats().bytes).toBe(before);
+    expect(kept.every((c) => c.storage.data.length === 96 * 210)).toBe(true);
+  });
+
   it("keeps the memory while a view still uses it", () => {
     const base = ds.randn([256, 128]);
     const view = base.reshape(128, 256);
