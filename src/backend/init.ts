@@ -11,6 +11,7 @@ import { fusedKernels, useFusedKernels, type FusedKernels } from "./fused.js";
 import { setPlacement } from "./placement.js";
 import type { Backend } from "./Backend.js";
 import type { WebGPUDevice } from "./webgpu/device.js";
+import { registerActiveWebGPUDevice } from "./webgpu/active.js";
 import { ResidentStore } from "./wasm/ResidentStore.js";
 
 /** The backends of this build, in the order `setBackend` errors list them. */
@@ -122,10 +123,7 @@ export function webgpuAdapterInfo(): WebGPUAdapterInfo | null {
   return webgpu === null ? null : { ...webgpu.gpu.adapterInfo };
 }
 
-/** The WebGPU device in use (null before setBackend("webgpu") succeeded): for tests and benchmarks. */
-export function activeWebGPUDevice(): WebGPUDevice | null {
-  return webgpu?.gpu ?? null;
-}
+registerActiveWebGPUDevice(() => webgpu?.gpu ?? null);
 
 /**
  * Waits until the WebGPU device has finished all work issued so far (a no-op on the CPU backends):

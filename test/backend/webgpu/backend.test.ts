@@ -3,7 +3,7 @@
 // fit, and an MLP trained for 50 steps with the CPU's losses. Skipped, with the reason, without an adapter.
 import { afterAll, describe, expect, it } from "vitest";
 import * as ds from "../../../src/index.js";
-import { activeWebGPUDevice } from "../../../src/backend/init.js";
+import { activeWebGPUDevice } from "../../../src/backend/webgpu/active.js";
 import { agreementCases, cnn, excess, mlp, trainMlp, trainModel, transformerBlock, type Outputs } from "./cases.js";
 
 const initial = ds.getBackendName();
