@@ -328,19 +328,7 @@ export function mlp(ds: ds): DS.nn.Sequential {
  * returns every step's loss (read once, after the loop, so nothing in the loop waits for a GPU).
  */
 export async function trainMlp(ds: ds, model: DS.nn.Sequential, steps: number): Promise<number[]> {
-  const g = new ds.Generator(5);
-  const x = ds.randn([64, 20], { generator: g });
-  const y = ds.randint(0, 5, [64], { generator: g });
-  const opt = new ds.optim.Adam(model.parameters(), { lr: 3e-3 });
-  const losses: Tensor[] = [];
-  for (let i = 0; i < steps; i++) {
-    opt.zeroGrad();
-    const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    losses.push(loss.detach());
-  }
-  return Array.from(await ds.stack(losses).data(), Number);
+  return trainModel(ds, model, [64, 20], steps, 5);
 }
 
 /** A small CNN: conv 1→8 (3×3, padding 1) → ReLU → max-pool 2 → conv 8→16 (3×3) → ReLU → flatten → linear 256→5. */
@@ -360,11 +348,11 @@ export function transformerBlock(ds: ds): { parameters: () => Iterable<Tensor>; 
 }
 
 /**
- * Trains `model` on a fixed 5-class problem (inputs of `inputShape`, drawn from a fixed seed) with
+ * Trains `model` on a fixed 5-class problem (inputs of `inputShape` and labels drawn from `seed`) with
  * cross-entropy and Adam for `steps` steps; returns every step's loss, read once after the loop.
  */
-export async function trainModel(ds: ds, model: { parameters: () => Iterable<Tensor>; forward: (x: Tensor) => Tensor }, inputShape: number[], steps: number): Promise<number[]> {
-  const g = new ds.Generator(6);
+export async function trainModel(ds: ds, model: { parameters: () => Iterable<Tensor>; forward: (x: Tensor) => Tensor }, inputShape: number[], steps: number, seed = 6): Promise<number[]> {
+  const g = new ds.Generator(seed);
   const x = ds.randn(inputShape, { generator: g });
   const y = ds.randint(0, 5, [inputShape[0]!], { generator: g });
   const opt = new ds.optim.Adam([...model.parameters()], { lr: 3e-3 });
