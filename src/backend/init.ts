@@ -128,6 +128,12 @@ registerActiveWebGPUDevice(() => webgpu?.gpu ?? null);
 /**
  * Waits until the WebGPU device has finished all work issued so far (a no-op on the CPU backends):
  * for timing, or before reading a clock. Reads (`await t.data()`) wait by themselves.
+ * ```ts
+ * const start = performance.now();
+ * model.forward(x);
+ * await ds.synchronize(); // the GPU's work is done: the time includes it
+ * console.log(performance.now() - start, "ms");
+ * ```
  */
 export async function synchronize(): Promise<void> {
   if (active === "webgpu" && webgpu !== null) await webgpu.gpu.sync("synchronize");
