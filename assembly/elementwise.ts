@@ -3,9 +3,9 @@
 // Buffers handed over whole (same-shape and scalar modes) are padded by the JS arena to a multiple
 // of 16 bytes, so those loops run over whole f32x4 vectors; row-wise loops finish each row with
 // single lanes, since the next row starts right after.
-import { expV, logV, sigmoidV, tanhV } from "./simdMath";
+import { erfV, expV, logV, sigmoidV, tanhV } from "./simdMath";
 
-export const NEG = 0, ABS = 1, RELU = 2, SQRT = 3, EXP = 4, LOG = 5, TANH = 6, SIGMOID = 7;
+export const NEG = 0, ABS = 1, RELU = 2, SQRT = 3, EXP = 4, LOG = 5, TANH = 6, SIGMOID = 7, ERF = 8;
 export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6;
 
 @inline export function unaryV(op: i32, x: v128): v128 {
@@ -18,6 +18,7 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6
     case EXP: return expV(x);
     case LOG: return logV(x);
     case TANH: return tanhV(x);
+    case ERF: return erfV(x);
     default: return sigmoidV(x);
   }
 }
@@ -52,6 +53,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     case EXP: unaryLoop(EXP, x, out, n); break;
     case LOG: unaryLoop(LOG, x, out, n); break;
     case TANH: unaryLoop(TANH, x, out, n); break;
+    case ERF: unaryLoop(ERF, x, out, n); break;
     default: unaryLoop(SIGMOID, x, out, n); break;
   }
 }

@@ -89,7 +89,7 @@ const LN2_LO: f32 = -2.12194440e-4;
   const t = expV(f32x4.add(ax, ax));
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(t, f32x4.splat(1))));
   // copy the sign of x onto big
-  const signed = v128.or(v128.and(big, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
+  const signed = v128.or(v128.and(big, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(<i32>0x80000000)));
   const r = v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
   return v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(0))); // tanh(±0) = ±0
 }
@@ -97,4 +97,46 @@ const LN2_LO: f32 = -2.12194440e-4;
 /** σ(x) = 1 / (1 + e^{−x}); for x → −∞ the quotient tends to 0 with full relative accuracy. */
 @inline export function sigmoidV(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+}
+
+/**
+ * erf x. For |x| < 1 the Maclaurin series (2/√π)·x·Σₙ (−1)ⁿ x²ⁿ / (n!(2n+1)) to n = 11 (the next term is
+ * below 1e-10); for |x| ≥ 1, erf = 1 − erfc with erfc(z) = t·exp(−z² − 1.26551223 + t·P(t)), t = 1/(1 + z/2),
+ * the Chebyshev fit of Numerical Recipes (Press et al., 2nd ed., §6.2, "erfcc"; fractional error < 1.2e-7),
+ * so the absolute error there stays below erfc(1)·2e-7 ≈ 3e-8. NaN propagates; erf(±∞) = ±1.
+ */
+@inline export function erfV(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  // series branch (|x| < 1)
+  const z = f32x4.mul(x, x);
+  let s = f32x4.splat(-1.0 / 918086400.0);
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0 / 76204800.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 6894720.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0 / 685440.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 75600.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0 / 9360.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 1320.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0 / 216.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 42.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0 / 10.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 3.0));
+  s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0));
+  const series = f32x4.mul(f32x4.mul(x, f32x4.splat(1.1283791670955126)), s);
+  // erfc branch (|x| ≥ 1)
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(ax, f32x4.splat(0.5))));
+  let p = f32x4.splat(0.17087277);
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  const erfc = f32x4.mul(t, expV(f32x4.sub(p, f32x4.mul(ax, ax))));
+  const tail = f32x4.sub(f32x4.splat(1), erfc); // erf |x|
+  // copy the sign of x onto the tail (NaN lanes stay NaN)
+  const signed = v128.or(tail, v128.and(x, i32x4.splat(<i32>0x80000000)));
+  return v128.bitselect(series, signed, f32x4.lt(ax, f32x4.splat(1)));
 }

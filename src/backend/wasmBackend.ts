@@ -24,7 +24,7 @@ const MIN_MAP_SIZE = 2048;
  * exp 1.6 vs 1.0 at n = 64, 6.1 vs 3.7 at 640; logSoftmax 9.3 vs 4.2 at 640; sum over dim 0 4.9 vs
  * 1.1 at 64). relu, abs and neg are cheap in JS but relu branches on random signs.
  */
-const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
+const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, erf: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
 const MIN_REDUCE_SIZE = 64;
 /** Pooling runs in WASM from this many input (forward) or output-gradient (backward) elements. */
 const MIN_POOL_SIZE = 1024;
@@ -578,6 +578,7 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     log: unary(k, "log"),
     tanh: unary(k, "tanh"),
     sigmoid: unary(k, "sigmoid"),
+    erf: unary(k, "erf"),
     add: binary(k, "add"),
     sub: binary(k, "sub"),
     mul: binary(k, "mul"),

@@ -113,7 +113,7 @@ describe("WASM backend agrees with the CPU reference", () => {
     expectClose(got, want, 40, 4 * Math.sqrt(40));
   });
 
-  for (const prim of ["exp", "log", "tanh", "sigmoid"] as const) {
+  for (const prim of ["exp", "log", "tanh", "sigmoid", "erf"] as const) {
     for (const n of [0, 1, 7, 2047, 2048, 4099, 100_003]) {
       it(`${prim} on ${n} elements (dense and transposed)`, () => {
         const x = prim === "log" ? randn([n]).abs().add(0.1) : randn([n]).mul(3);

@@ -3,7 +3,7 @@ import type { WasmRuntime } from "./WasmRuntime.js";
 import { allocateUninitialized } from "../pool.js";
 
 /** Codes match assembly/elementwise.ts. */
-export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7 } as const;
+export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7, erf: 8 } as const;
 export type UnaryOp = keyof typeof UNARY_OPS;
 
 export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, reluGrad: 6 } as const;

@@ -23,6 +23,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const y = apply("linear", [rows, weight, bias], {});
     return x.ndim === 2 ? y : y.reshape(...x.shape.slice(0, -1), N);
   }
+  if (x.ndim > 2 && weight.ndim === 2) {
+    // Leading dims folded into rows: one GEMM for y and for the weight's gradient (a batched product
+    // against a broadcast weight would leave a (batch, N, in) gradient to sum over the batch).
+    const y = matmul(x.reshape(-1, inFeatures), weight.t()).reshape(...x.shape.slice(0, -1), N);
+    return bias ? E.add(y, bias) : y;
+  }
   const y = matmul(x, weight.t());
   return bias ? E.add(y, bias) : y;
 }
