@@ -3,10 +3,10 @@
 // Buffers handed over whole (same-shape and scalar modes) are padded by the JS arena to a multiple
 // of 16 bytes, so those loops run over whole f32x4 vectors; row-wise loops finish each row with
 // single lanes, since the next row starts right after.
-import { erfV, expV, logV, sigmoidV, tanhV } from "./simdMath";
+import { erfV, expV, geluGradV, geluV, logV, sigmoidV, tanhV } from "./simdMath";
 
-export const NEG = 0, ABS = 1, RELU = 2, SQRT = 3, EXP = 4, LOG = 5, TANH = 6, SIGMOID = 7, ERF = 8;
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6;
+export const NEG = 0, ABS = 1, RELU = 2, SQRT = 3, EXP = 4, LOG = 5, TANH = 6, SIGMOID = 7, ERF = 8, GELU = 9;
+export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6, GELU_GRAD = 7;
 
 @inline export function unaryV(op: i32, x: v128): v128 {
   switch (op) {
@@ -19,6 +19,7 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6
     case LOG: return logV(x);
     case TANH: return tanhV(x);
     case ERF: return erfV(x);
+    case GELU: return geluV(x);
     default: return sigmoidV(x);
   }
 }
@@ -33,6 +34,8 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RELU_GRAD = 6
     case MAX: return f32x4.max(a, b);
     // ReLU's gradient (torch's threshold_backward): a where b > 0 or b is NaN, else 0
     case RELU_GRAD: return v128.bitselect(a, f32x4.splat(0), v128.or(f32x4.gt(b, f32x4.splat(0)), f32x4.ne(b, b)));
+    // GELU's gradient: a·(Φ(b) + b·φ(b))
+    case GELU_GRAD: return f32x4.mul(a, geluGradV(b));
     default: return f32x4.min(a, b);
   }
 }
@@ -54,6 +57,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     case LOG: unaryLoop(LOG, x, out, n); break;
     case TANH: unaryLoop(TANH, x, out, n); break;
     case ERF: unaryLoop(ERF, x, out, n); break;
+    case GELU: unaryLoop(GELU, x, out, n); break;
     default: unaryLoop(SIGMOID, x, out, n); break;
   }
 }
@@ -125,6 +129,8 @@ export function binary(op: i32, mode: i32, a: usize, b: usize, out: usize, rows:
     case DIV: binaryMode(DIV, mode, a, b, out, rows, cols); break;
     case MAX: binaryMode(MAX, mode, a, b, out, rows, cols); break;
     case RELU_GRAD: binaryMode(RELU_GRAD, mode, a, b, out, rows, cols); break;
+    // GELU's gradient comes only same-shaped (one loop, not one per broadcast mode: its body is long)
+    case GELU_GRAD: if (mode == SAME) rowLoop(GELU_GRAD, a, true, f32x4.splat(0), b, true, f32x4.splat(0), out, rows * cols, true); break;
     default: binaryMode(MIN, mode, a, b, out, rows, cols); break;
   }
 }

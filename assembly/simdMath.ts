@@ -140,3 +140,16 @@ const LN2_LO: f32 = -2.12194440e-4;
   const signed = v128.or(tail, v128.and(x, i32x4.splat(<i32>0x80000000)));
   return v128.bitselect(series, signed, f32x4.lt(ax, f32x4.splat(1)));
 }
+
+/** GELU x·Φ(x) = ½x(1 + erf(x/√2)). */
+@inline export function geluV(x: v128): v128 {
+  const half = f32x4.mul(x, f32x4.splat(0.5));
+  return f32x4.add(half, f32x4.mul(half, erfV(f32x4.mul(x, f32x4.splat(0.70710678118654752)))));
+}
+
+/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π). */
+@inline export function geluGradV(x: v128): v128 {
+  const cdf = f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), erfV(f32x4.mul(x, f32x4.splat(0.70710678118654752)))));
+  const pdf = f32x4.mul(f32x4.splat(0.39894228040143268), expV(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5))));
+  return f32x4.add(cdf, f32x4.mul(x, pdf));
+}

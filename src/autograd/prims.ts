@@ -82,6 +82,10 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
   where: Record<string, never>;
   /** ReLU's gradient, fused (PyTorch's threshold_backward): inputs (g, y = relu(x)) → g where y > 0, else 0. */
   reluBackward: Record<string, never>;
+  /** GELU x·Φ(x) in its exact (erf) form, fused; the composite ½x(1 + erf(x/√2)) is the test oracle. */
+  gelu: Record<string, never>;
+  /** GELU's gradient, fused: inputs (g, x) of one shape → g·(Φ(x) + x·φ(x)), φ the standard normal density. */
+  geluBackward: Record<string, never>;
   /**
    * Binary cross-entropy, elementwise, of probabilities x and targets y of one shape (PyTorch's kernel):
    * −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)). A primitive so that its gradient is PyTorch's

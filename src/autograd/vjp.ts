@@ -93,6 +93,16 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   relu: (c) => [apply("reluBackward", [c.g, c.output()], {})],
   // reluBackward(g, y) is linear in g with the same mask; y only selects (no gradient), as in PyTorch
   reluBackward: (c) => [c.needsGrad(0) ? apply("reluBackward", [c.g, c.input(1)], {}) : null, null],
+  // d gelu(x) = (Φ(x) + x·φ(x)) dx
+  gelu: (c) => [apply("geluBackward", [c.g, c.input(0)], {})],
+  // geluBackward(g, x) = g·(Φ(x) + x·φ(x)): ∂/∂g = Φ(x) + x·φ(x), ∂/∂x = g·φ(x)·(2 − x²) (φ' = −x·φ)
+  geluBackward: (c) => {
+    const g = c.input(0), x = c.input(1);
+    const phi = mul(E.exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    const dg = c.needsGrad(0) ? apply("geluBackward", [c.g, x], {}) : null;
+    const dx = c.needsGrad(1) ? mul(c.g, mul(g, mul(phi, E.sub(2, mul(x, x))))) : null;
+    return [dg, dx];
+  },
   // sign, floor, ceil, round are piecewise constant: zero gradient (as PyTorch)
   sign: zeroGrad,
   floor: zeroGrad,

@@ -24,7 +24,7 @@ const MIN_MAP_SIZE = 2048;
  * exp 1.6 vs 1.0 at n = 64, 6.1 vs 3.7 at 640; logSoftmax 9.3 vs 4.2 at 640; sum over dim 0 4.9 vs
  * 1.1 at 64). relu, abs and neg are cheap in JS but relu branches on random signs.
  */
-const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, erf: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
+const MIN_SIZE: Partial<Record<string, number>> = { exp: 64, log: 64, tanh: 64, sigmoid: 64, erf: 64, gelu: 64, sqrt: 64, relu: 512, abs: 512, neg: 512 };
 const MIN_REDUCE_SIZE = 64;
 /** Pooling runs in WASM from this many input (forward) or output-gradient (backward) elements. */
 const MIN_POOL_SIZE = 1024;
@@ -332,7 +332,7 @@ function compact32(t: TensorView): { data: Float32Array; shape: number[] } | nul
   return { data: (t.storage.data as Float32Array).subarray(t.offset, t.offset + size), shape };
 }
 
-function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P> {
+function unary<P extends (UnaryPrim | "gelu") & UnaryOp>(k: WasmKernels, prim: P): Kernel<P> {
   const fallback = cpuBackend[prim] as Kernel<P>;
   const min = MIN_SIZE[prim] ?? MIN_MAP_SIZE;
   return (inputs, params) => {
@@ -413,6 +413,16 @@ function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
     if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
     return viewFromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
+  };
+}
+
+/** GELU's gradient on dense float32 operands of one shape: one SIMD pass. */
+function geluBackward(k: WasmKernels): Kernel<"geluBackward"> {
+  return (inputs, params) => {
+    const [g, x] = inputs as [TensorView, TensorView];
+    const gd = g.size >= 64 && x.size === g.size ? dense32(g) : null, xd = gd ? dense32(x) : null;
+    if (!gd || !xd || !shapesEqual(g.shape, x.shape)) return cpuBackend.geluBackward(inputs, params);
+    return viewFromData(k.binary("geluGrad", gd, xd), g.shape, "float32");
   };
 }
 
@@ -579,6 +589,8 @@ export function wasmOverrides(k: WasmKernels): BackendOverrides {
     tanh: unary(k, "tanh"),
     sigmoid: unary(k, "sigmoid"),
     erf: unary(k, "erf"),
+    gelu: unary(k, "gelu"),
+    geluBackward: geluBackward(k),
     add: binary(k, "add"),
     sub: binary(k, "sub"),
     mul: binary(k, "mul"),

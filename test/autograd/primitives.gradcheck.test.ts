@@ -156,6 +156,8 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       fn: prim("reluBackward", {}),
     },
   ],
+  gelu: [{ name: "gelu [3,4]", inputs: () => [f64([3, 4])], fn: prim("gelu", {}) }],
+  geluBackward: [{ name: "geluBackward [3,4]", inputs: () => [f64([3, 4]), f64([3, 4])], fn: prim("geluBackward", {}) }],
   binaryCrossEntropy: [
     {
       // probabilities away from 0 and 1, targets in [0, 1]

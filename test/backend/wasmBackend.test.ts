@@ -149,6 +149,26 @@ describe("WASM backend agrees with the CPU reference", () => {
     });
   }
 
+  for (const n of [0, 7, 63, 64, 4099, 100_003]) {
+    it(`gelu and geluBackward on ${n} elements (dense and transposed): within 4 float32 ulps of the terms`, () => {
+      const x = randn([n]).mul(3), g = randn([n]);
+      const [y, yRef] = run("gelu", [x], {});
+      const [d, dRef] = run("geluBackward", [g, x], {});
+      const xs = x.dataSync(), gs = g.dataSync(), a = y.dataSync(), b = yRef.dataSync(), c = d.dataSync(), e = dRef.dataSync();
+      for (let i = 0; i < n; i++) {
+        // ½x + ½x·erf(x/√2) cancels for x < 0: the error is relative to |y| + |x|/2 (PyTorch's float32 kernel alike)
+        expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(4 * 2 ** -23 * (Math.abs(b[i]!) + 0.5 * Math.abs(xs[i]!)) + 1e-37);
+        const pdf = Math.exp(-0.5 * xs[i]! * xs[i]!) / Math.sqrt(2 * Math.PI);
+        expect(Math.abs(c[i]! - e[i]!)).toBeLessThanOrEqual(4 * 2 ** -23 * Math.abs(gs[i]!) * (1 + Math.abs(xs[i]!) * pdf) + 1e-37);
+      }
+      if (n >= 64) {
+        const xt = randn([n >> 3, 8]).t(); // a strided view: the reference path
+        const [yt, ytRef] = run("gelu", [xt], {});
+        expect(Array.from(yt.dataSync())).toEqual(Array.from(ytRef.dataSync()));
+      }
+    });
+  }
+
   for (const prim of ["add", "sub", "mul", "div"] as const) {
     for (const [rows, cols] of [[1, 2048], [63, 65], [1000, 17], [3, 5]] as const) {
       it(`${prim} with a broadcast row: [${rows}, ${cols}] ${prim} [${cols}]`, () => {

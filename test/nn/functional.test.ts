@@ -112,3 +112,22 @@ describe("activation identities", () => {
     expect(() => F.crossEntropy(a, tensor([[0, 1]], { dtype: "int32" }))).toThrow(/target \[1,2\] must have shape \[1\]/);
   });
 });
+
+describe("gelu's fused primitive", () => {
+  it("equals its composite ½x(1 + erf(x/√2)) in float64, with first and second derivatives", () => {
+    const composite = (t: Tensor) => t.mul(0.5).mul(t.mul(Math.SQRT1_2).erf().add(1));
+    const derivatives = (f: (t: Tensor) => Tensor) => {
+      const x = linspace(-6, 6, 97, { dtype: "float64" }).requiresGrad_();
+      const y = f(x);
+      y.sum().backward(undefined, { createGraph: true });
+      const g = x.grad!;
+      x.grad = null;
+      g.sum().backward();
+      return [y.toList() as number[], g.toList() as number[], x.grad!.toList() as number[]];
+    };
+    const fused = derivatives((t) => F.gelu(t)), reference = derivatives(composite);
+    for (let k = 0; k < 3; k++) {
+      for (let i = 0; i < 97; i++) expect(Math.abs(fused[k]![i]! - reference[k]![i]!)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(reference[k]![i]!)));
+    }
+  });
+});

@@ -385,6 +385,26 @@ export const reluBackward: Kernel<"reluBackward"> = ([g, y]) => {
   return viewFromData(out, g!.shape, dtype);
 };
 
+/** GELU x·Φ(x) = ½x(1 + erf(x/√2)) per element (floating dtypes). */
+export const gelu: Kernel<"gelu"> = ([x]) => {
+  const t = x!;
+  const out = allocateUninitialized(t.dtype, t.size); // every element is written below
+  unaryLoop(out, t, (v) => 0.5 * v * (1 + erf(v * Math.SQRT1_2)));
+  return viewFromData(out, t.shape, t.dtype);
+};
+
+/** GELU's gradient g·(Φ(x) + x·φ(x)) per element; g and x have one shape and dtype. */
+export const geluBackward: Kernel<"geluBackward"> = ([g, x]) => {
+  const dtype = g!.dtype;
+  if (x!.dtype !== dtype || !shapesEqual(g!.shape, x!.shape)) {
+    throw new Error(`geluBackward: expected g and x of one shape and dtype, got ${dtype} [${g!.shape}] and ${x!.dtype} [${x!.shape}]`);
+  }
+  const out = allocateUninitialized(dtype, g!.size); // every element is written below
+  const c = 1 / Math.sqrt(2 * Math.PI);
+  binaryLoop(out, g!, x!, g!.shape, (a, v) => a * (0.5 * (1 + erf(v * Math.SQRT1_2)) + v * c * Math.exp(-0.5 * v * v)));
+  return viewFromData(out, g!.shape, dtype);
+};
+
 /** −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)) per element; x and y have one shape and dtype. */
 export const binaryCrossEntropy: Kernel<"binaryCrossEntropy"> = ([x, y]) => {
   const out = allocateUninitialized(x!.dtype, x!.size); // every element is written below

@@ -1,7 +1,7 @@
 // The CPU reference backend: plain TypeScript kernels, the oracle every faster backend is tested against.
 import type { Backend } from "../Backend.js";
 import { digammaKernel, lgammaKernel, polygammaKernel, standardGammaGradKernel, standardGammaReparamKernel } from "./special.js";
-import { binaryCrossEntropy, binaryKernel, cast, compareKernel, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
+import { binaryCrossEntropy, binaryKernel, cast, compareKernel, gelu, geluBackward, logicalNot, reluBackward, unaryKernel, where } from "./elementwise.js";
 import { argmax, argmin, cumsum, logSoftmax, reduceKernel } from "./reduce.js";
 import { cat, contiguous, expand, permute, reshape, slice, unslice } from "./movement.js";
 import { gather, indexAdd, indexSelect, nonzero, scatter, scatterAdd } from "./indexing.js";
@@ -53,6 +53,8 @@ export const cpuBackend: Backend = {
   logicalNot,
   where,
   reluBackward,
+  gelu,
+  geluBackward,
   binaryCrossEntropy,
   sum: reduceKernel("sum"),
   prod: reduceKernel("prod"),

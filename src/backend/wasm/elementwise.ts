@@ -3,10 +3,10 @@ import type { WasmRuntime } from "./WasmRuntime.js";
 import { allocateUninitialized } from "../pool.js";
 
 /** Codes match assembly/elementwise.ts. */
-export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7, erf: 8 } as const;
+export const UNARY_OPS = { neg: 0, abs: 1, relu: 2, sqrt: 3, exp: 4, log: 5, tanh: 6, sigmoid: 7, erf: 8, gelu: 9 } as const;
 export type UnaryOp = keyof typeof UNARY_OPS;
 
-export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, reluGrad: 6 } as const;
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, reluGrad: 6, geluGrad: 7 } as const;
 export type BinaryOp = keyof typeof BINARY_OPS;
 
 const MODE = { same: 0, scalarB: 1, scalarA: 2, rowB: 3, rowA: 4, colB: 5, colA: 6 } as const;
@@ -34,6 +34,7 @@ function binaryRun(
 ): Float32Array {
   const code = BINARY_OPS[op];
   if (code === undefined) throw new Error(`binary: unknown op "${op}" (expected one of ${Object.keys(BINARY_OPS).join(", ")})`);
+  if (op === "geluGrad" && mode !== MODE.same) throw new Error("binary geluGrad: only operands of one shape are supported (no broadcasting)");
   const result = output(`binary ${op}`, rows * cols, out);
   rt.resetArena();
   const pa = rt.put(a, 0, a.length);

@@ -11,7 +11,7 @@ import { denseValues } from "../cpu/strided.js";
 import { contiguousStrides, sizeOf, type GPULayout } from "./layout.js";
 import type { WebGPUDevice } from "./device.js";
 import { WebGPUBuffer, uploadView, viewOfLayout } from "./buffer.js";
-import { binary, binaryCrossEntropy, cast, compare, contiguous, logicalNot, reluBackward, unary, where } from "./elementwise.js";
+import { binary, binaryCrossEntropy, cast, compare, contiguous, gelu, geluBackward, logicalNot, reluBackward, unary, where } from "./elementwise.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
 import { linear, matmul } from "./matmul.js";
 import { gather, indexSelect } from "./indexing.js";
@@ -53,6 +53,8 @@ const kernels: { readonly [P in Prim]: GpuKernel<P> | null } = {
   logicalNot: (gpu, [x]) => logicalNot(gpu, x!),
   where: (gpu, [c, a, b]) => where(gpu, c!, a!, b!),
   reluBackward: (gpu, [g, y]) => reluBackward(gpu, g!, y!),
+  gelu: (gpu, [x]) => gelu(gpu, x!),
+  geluBackward: (gpu, [g, x]) => geluBackward(gpu, g!, x!),
   binaryCrossEntropy: (gpu, [x, y]) => binaryCrossEntropy(gpu, x!, y!),
   argmax: (gpu, [x], { dim, keepdim }) => argReduce(gpu, true, x!, dim, keepdim),
   argmin: (gpu, [x], { dim, keepdim }) => argReduce(gpu, false, x!, dim, keepdim),

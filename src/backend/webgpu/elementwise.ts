@@ -275,6 +275,22 @@ export function reluBackward(gpu: WebGPUDevice, g: GPULayout, y: GPULayout): GPU
   return runElementwise(gpu, "reluBackward", [g, y], g.shape, g.dtype, `select(${t}(0), x0, x1 > ${t}(0))`);
 }
 
+/** GELU ½x(1 + erf(x/√2)) per element (float32). */
+export function gelu(gpu: WebGPUDevice, x: GPULayout): GPULayout {
+  gpuDType("gelu", x.dtype, ["float32"]);
+  return runElementwise(gpu, "gelu", [x], x.shape, "float32", "0.5 * x0 * (1.0 + ds_erf(x0 * 0.70710678118654752))");
+}
+
+/** GELU's gradient g·(Φ(x) + x·φ(x)); g and x of one shape (float32). */
+export function geluBackward(gpu: WebGPUDevice, g: GPULayout, x: GPULayout): GPULayout {
+  gpuDType("geluBackward", g.dtype, ["float32"]);
+  if (x.dtype !== g.dtype || x.shape.length !== g.shape.length || x.shape.some((s, i) => s !== g.shape[i])) {
+    throw new Error(`geluBackward: expected g and x of one shape and dtype, got ${g.dtype} [${g.shape.join(", ")}] and ${x.dtype} [${x.shape.join(", ")}]`);
+  }
+  const cdf = "0.5 * (1.0 + ds_erf(x1 * 0.70710678118654752))", pdf = "0.39894228040143268 * exp(-0.5 * x1 * x1)";
+  return runElementwise(gpu, "geluBackward", [g, x], g.shape, "float32", `x0 * (${cdf} + x1 * ${pdf})`);
+}
+
 /**
  * Binary cross-entropy per element of probabilities x and targets y of one shape (the primitive):
  * −(y·max(log x, −100) + (1 − y)·max(log1p(−x), −100)); the clamps are taken before the logarithm, so no

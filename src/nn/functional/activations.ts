@@ -2,6 +2,8 @@
 import type { Tensor } from "../../tensor/Tensor.js";
 import * as E from "../../ops/elementwise.js";
 import { where } from "../../ops/indexing.js";
+import { apply } from "../../autograd/engine.js";
+import { isFloating } from "../../tensor/dtype.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.js";
 
 /** Elementwise logistic sigmoid `1 / (1 + e⁻ˣ)` (`torch.nn.functional.sigmoid`). */
@@ -35,13 +37,15 @@ export function selu(x: Tensor): Tensor {
 
 /**
  * GELU (Hendrycks & Gimpel 2016, arXiv:1606.08415): x·Φ(x) = ½x(1 + erf(x/√2)) exactly, or with
- * `approximate: "tanh"` ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+ * `approximate: "tanh"` ½x(1 + tanh(√(2/π)(x + 0.044715x³))). The exact form of a floating tensor is one
+ * fused primitive (forward and gradient each one pass); the composite above is its test oracle.
  */
 export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
   if ((options.approximate ?? "none") === "tanh") {
     const inner = E.mul(E.add(x, E.mul(E.mul(E.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return E.mul(E.mul(x, 0.5), E.add(E.tanh(inner), 1));
   }
+  if (isFloating(x.dtype)) return apply("gelu", [x], {});
   return E.mul(E.mul(x, 0.5), E.add(E.erf(E.mul(x, Math.SQRT1_2)), 1));
 }
 

@@ -18,6 +18,7 @@ const reference: Record<UnaryOp, (x: number) => number> = {
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   erf, // the CPU reference kernel's erf (a table and Taylor expansion, a few float64 ulps)
+  gelu: (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
 };
 
 /**
@@ -34,9 +35,12 @@ function checkUnary(op: UnaryOp, x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const want = Math.fround(reference[op](x[i]));
     const got = y[i];
+    // gelu = ½x + ½x·erf(x/√2) cancels for x < 0 in float32 (as PyTorch's kernel does): its error is
+    // relative to the terms, |want| + |x|/2, not to the result.
+    const scale = op === "gelu" ? Math.abs(want) + 0.5 * Math.abs(x[i]) : Math.abs(want);
     const ok = exact || !Number.isFinite(want) || want === 0
       ? Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got)) || (want === 0 && Math.abs(got) <= 2 ** -148)
-      : Math.abs(got - want) <= Math.max(3 * 2 ** -23 * Math.abs(want), 2 ** -148);
+      : Math.abs(got - want) <= Math.max(3 * 2 ** -23 * scale, 2 ** -148);
     if (!ok) throw new Error(`${op}(${x[i]}) = ${got}, expected ${want}`);
   }
 }
@@ -84,7 +88,11 @@ const binaryRef: Record<BinaryOp, (a: number, b: number) => number> = {
   min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
   // torch's threshold_backward(g, y, 0): g unless y <= 0
   reluGrad: (g, y) => (y <= 0 ? 0 : g),
+  // GELU's gradient g·(Φ(x) + x·φ(x)): not exact (checked on its own below)
+  geluGrad: (g, x) => g * (0.5 * (1 + erf(x * Math.SQRT1_2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI)),
 };
+/** The binary ops that IEEE arithmetic rounds correctly (all but geluGrad). */
+const exactBinary = (Object.keys(BINARY_OPS) as BinaryOp[]).filter((op) => op !== "geluGrad");
 
 /** IEEE add/sub/mul/div are correctly rounded and max/min exact: results must match bit for bit. */
 function expectExact(got: Float32Array, want: (i: number) => number, label: string): void {
@@ -98,8 +106,25 @@ function expectExact(got: Float32Array, want: (i: number) => number, label: stri
 }
 
 describe("wasm binary", () => {
+  // Φ(x) = ½ + ½·erf(x/√2) cancels for x < 0 in float32, so the error is relative to the terms (½ + ½|erf| ≤ 1).
+  it("geluGrad: g·(Φ(x) + x·φ(x)) within 4 float32 ulps of the terms' size, NaN and ±∞ as the formula", async () => {
+    const wk = await kernels();
+    const gen = new Generator(177);
+    for (const n of [1, 7, 1000, 4099]) {
+      const g = randomArray(gen, n, -3, 3), x = randomArray(gen, n, -8, 8);
+      const got = wk.binary("geluGrad", g, x);
+      for (let i = 0; i < n; i++) {
+        const cdf = 0.5 * (1 + erf(x[i] * Math.SQRT1_2)), xpdf = (x[i] * Math.exp(-0.5 * x[i] * x[i])) / Math.sqrt(2 * Math.PI);
+        const want = g[i] * (cdf + xpdf);
+        expect(Math.abs(got[i] - want), `geluGrad(${g[i]}, ${x[i]})`).toBeLessThanOrEqual(4 * 2 ** -23 * Math.abs(g[i]) * (1 + Math.abs(xpdf)) + 1e-37);
+      }
+    }
+    const specials = wk.binary("geluGrad", Float32Array.from([1, 1, 2, NaN, 1]), Float32Array.from([Infinity, -Infinity, 0, 1, NaN]));
+    expect(Array.from(specials)).toEqual([NaN, NaN, 1, NaN, NaN]); // ∞·φ(∞) = ∞·0; Φ(0) = ½
+  });
+
   const shapes: [number, number][] = [[0, 0], [1, 1], [1, 7], [3, 1], [5, 3], [4, 8], [7, 13], [33, 17], [64, 129]];
-  for (const op of Object.keys(BINARY_OPS) as BinaryOp[]) {
+  for (const op of exactBinary) {
     it(`${op}: same shape, scalar, row and column broadcasts, both operand orders`, async () => {
       const wk = await kernels();
       const gen = new Generator(100 + BINARY_OPS[op]);
@@ -126,7 +151,7 @@ describe("wasm binary", () => {
     const wk = await kernels();
     const a = Float32Array.from([NaN, 1, Infinity, -Infinity, 0, 0, 5]);
     const b = Float32Array.from([1, NaN, Infinity, Infinity, 0, -0, 0]);
-    for (const op of Object.keys(BINARY_OPS) as BinaryOp[]) {
+    for (const op of exactBinary) {
       expectExact(wk.binary(op, a, b), (i) => binaryRef[op](a[i], b[i]), `${op} specials`);
     }
   });
