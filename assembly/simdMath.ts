@@ -122,6 +122,8 @@ const LN2_LO: f32 = -2.12194440e-4;
   s = f32x4.add(f32x4.mul(s, z), f32x4.splat(-1.0 / 3.0));
   s = f32x4.add(f32x4.mul(s, z), f32x4.splat(1.0));
   const series = f32x4.mul(f32x4.mul(x, f32x4.splat(1.1283791670955126)), s);
+  const small = f32x4.lt(ax, f32x4.splat(1));
+  if (i32x4.all_true(small)) return series; // the common case (activations near 0): skip the erfc branch
   // erfc branch (|x| ≥ 1)
   const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(ax, f32x4.splat(0.5))));
   let p = f32x4.splat(0.17087277);
@@ -138,7 +140,7 @@ const LN2_LO: f32 = -2.12194440e-4;
   const tail = f32x4.sub(f32x4.splat(1), erfc); // erf |x|
   // copy the sign of x onto the tail (NaN lanes stay NaN)
   const signed = v128.or(tail, v128.and(x, i32x4.splat(<i32>0x80000000)));
-  return v128.bitselect(series, signed, f32x4.lt(ax, f32x4.splat(1)));
+  return v128.bitselect(series, signed, small);
 }
 
 /** GELU x·Φ(x) = ½x(1 + erf(x/√2)). */
