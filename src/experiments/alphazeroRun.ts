@@ -78,7 +78,7 @@ export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSett
       yLabel: "fraction of games",
       yRange: [0, 1],
       series: [
-        { name: "arena score vs best", x, y: h.map((r) => r.arenaScore), dashed: true },
+        ...(agent.arenaGames > 0 ? [{ name: "arena score vs best", x, y: h.map((r) => r.arenaScore), dashed: true }] : []),
         ...(progress.length > 0
           ? [
               { name: "wins", x: progress.map((p) => p.selfPlayGames), y: progress.map((p) => p.wins / progressGames) },
