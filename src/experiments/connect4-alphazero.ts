@@ -1,4 +1,4 @@
-// Experiment: AlphaZero on Connect Four (4 × 4 convolution + MLP policy-value net, PUCT self-play, no gating), then 100 games against depth-2 alpha-beta: win rate (target ≥ 90 %).
+// Experiment: AlphaZero on Connect Four (MLP policy-value net, PUCT self-play, gating), then 100 games against depth-2 alpha-beta: win rate (target ≥ 90 %).
 import { ConnectFour, connectFourHeuristic } from "../games/ConnectFour.js";
 import { minimaxPlayer } from "../games/players.js";
 import { alphaZeroDefaults } from "../rl/agents/AlphaZero.js";
@@ -10,18 +10,13 @@ const { seed: _seed, ...agentDefaults } = alphaZeroDefaults; // the run's seed i
 export const config = {
   ...agentDefaults,
   iterations: 40,
-  selfPlayGames: 100,
+  selfPlayGames: 50,
   simulations: 100,
   temperatureMoves: 8,
   replayGames: 1000,
   batchSize: 128,
-  trainSteps: 200,
-  /** A 4 × 4 convolution (32 filters, each sees every line of four of a 4 × 4 square) before the MLP trunk. */
-  conv: { channels: 32, kernelSize: 4 },
+  trainSteps: 300,
   hidden: [128, 128],
-  /** No arena: every trained network plays the next self-play games (AlphaZero's continual update). */
-  arenaGames: 0,
-  learningRateFinal: 1e-4,
   evalGames: 100,
   evalSimulations: 200,
   progressGames: 10,
@@ -59,20 +54,20 @@ export function runConnect4AlphaZero(opts: ExperimentOptions): ExperimentResult 
 
 export const experiment: Experiment = {
   name: "connect4-alphazero",
-  description: "AlphaZero on Connect Four (4 × 4 convolution + MLP policy-value net, PUCT self-play, every trained network plays the next games), then 100 games against depth-2 alpha-beta: win rate (target ≥ 90 %)",
+  description: "AlphaZero on Connect Four (MLP policy-value net, PUCT self-play, 55 % gating), then 100 games against depth-2 alpha-beta: win rate (target ≥ 90 %)",
   chapter: "deep RL",
   options: {
     iterations: { description: "self-play → training → arena rounds", default: config.iterations },
     selfPlayGames: { description: "self-play games per iteration", default: config.selfPlayGames },
-    simulations: { description: "PUCT simulations per move in self-play (and arena)", default: config.simulations },
+    simulations: { description: "PUCT simulations per move in self-play and arena", default: config.simulations },
     trainSteps: { description: "gradient steps per iteration", default: config.trainSteps },
-    arenaGames: { description: "games of each gating match (trained vs best network); 0: no gating", default: config.arenaGames },
+    arenaGames: { description: "games of each gating match (trained vs best network)", default: config.arenaGames },
     lr: { description: "Adam's learning rate", default: config.learningRate, kind: "positive" },
     evalGames: { description: "games of the final match against depth-2 alpha-beta (half with each colour)", default: config.evalGames },
     evalSimulations: { description: "PUCT simulations per move against depth-2 alpha-beta", default: config.evalSimulations },
     progressGames: { description: "games against depth-2 alpha-beta after each iteration (the plotted curve)", default: config.progressGames },
   },
-  quick: { iterations: 1, selfPlayGames: 2, simulations: 4, trainSteps: 1, evalGames: 2, evalSimulations: 4, progressGames: 2 },
+  quick: { iterations: 1, selfPlayGames: 2, simulations: 4, trainSteps: 1, arenaGames: 2, evalGames: 2, evalSimulations: 4, progressGames: 2 },
   config,
   run: runConnect4AlphaZero,
 };
