@@ -65,6 +65,15 @@ export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSett
   // The best network's weights, loadable with io.load / PolicyValueNet.loadStateDict.
   writeFileSync(join(opts.outDir, "best.safetensors"), serialize(run.best.stateDict(), { metadata: { experiment: name, seed: String(opts.seed) } }));
   const x = h.map((r) => r.selfPlayGames);
+  const matchSeries = [
+    ...(agent.arenaGames > 0 ? [{ name: "arena score vs best", x, y: h.map((r) => r.arenaScore), dashed: true }] : []),
+    ...(progress.length > 0
+      ? [
+          { name: "wins", x: progress.map((p) => p.selfPlayGames), y: progress.map((p) => p.wins / progressGames) },
+          { name: "losses", x: progress.map((p) => p.selfPlayGames), y: progress.map((p) => p.losses / progressGames) },
+        ]
+      : []),
+  ];
   const plots = [
     linePlot({
       title: `${name}: training losses`,
@@ -72,21 +81,10 @@ export function runAlphaZero(opts: ExperimentOptions, settings: AlphaZeroRunSett
       yLabel: "loss",
       series: [{ name: "policy cross-entropy", x, y: h.map((r) => r.policyLoss) }, { name: "value MSE", x, y: h.map((r) => r.valueLoss) }],
     }),
-    linePlot({
-      title: `vs ${opponentName} (${progressGames} games)`,
-      xLabel: "self-play games",
-      yLabel: "fraction of games",
-      yRange: [0, 1],
-      series: [
-        { name: "arena score vs best", x, y: h.map((r) => r.arenaScore), dashed: true },
-        ...(progress.length > 0
-          ? [
-              { name: "wins", x: progress.map((p) => p.selfPlayGames), y: progress.map((p) => p.wins / progressGames) },
-              { name: "losses", x: progress.map((p) => p.selfPlayGames), y: progress.map((p) => p.losses / progressGames) },
-            ]
-          : []),
-      ],
-    }),
+    // Without an arena and without progress games there is nothing to draw against the opponent.
+    ...(matchSeries.length > 0
+      ? [linePlot({ title: `vs ${opponentName} (${progressGames} games)`, xLabel: "self-play games", yLabel: "fraction of games", yRange: [0, 1], series: matchSeries })]
+      : []),
   ];
   savePlot(join(opts.outDir, "alphazero.svg"), panel(plots, { columns: 2 }));
   return {

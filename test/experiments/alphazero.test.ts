@@ -51,6 +51,15 @@ describe("AlphaZero experiments (tiny budgets)", () => {
     expect((r.wins as number) + (r.draws as number) + (r.losses as number)).toBe(4);
   });
 
+  it("connect4-alphazero without an arena and without progress games accepts every network and plots only the losses", () => {
+    const opts = options({ ...tiny, arenaGames: 0, progressGames: 0, evalGames: 2 });
+    const r = runConnect4AlphaZero(opts);
+    expect(r).toMatchObject({ iterations: 2, acceptances: 2 });
+    const svg = readFileSync(join(opts.outDir, "alphazero.svg"), "utf8");
+    expect(svg).toContain("training losses");
+    expect(svg).not.toContain("arena score");
+  });
+
   it("a few iterations of self-play bring the network closer to the solved game on all 4,520 non-terminal positions", () => {
     const positions: TicTacToe[] = [];
     const seen = new Set<string>();

@@ -13,6 +13,7 @@
 import { Generator } from "../../random/Generator.js";
 import { Module } from "../../nn/Module.js";
 import { Linear } from "../../nn/Linear.js";
+import { Conv2d } from "../../nn/Conv.js";
 import type { Sequential } from "../../nn/containers.js";
 import { Adam } from "../../optim/Adam.js";
 import { noGrad } from "../../autograd/engine.js";
@@ -31,19 +32,49 @@ import { copyWeights, mlp, observationBatch } from "./common.js";
 export const ILLEGAL_LOGIT = -1e9;
 
 /**
- * f(s) = (policy logits p, value v): a shared MLP trunk (ReLU) and two heads, a linear policy head with one
- * logit per action (illegal ones set to `ILLEGAL_LOGIT` when a legal mask is given) and a value head
- * v = tanh(w·h + b) ∈ (−1, 1), the expected outcome for the player to move.
+ * A convolutional first layer over the board planes: `channels` filters of `kernelSize` × `kernelSize`
+ * cells without padding (ReLU), whose outputs at every board position feed the MLP trunk. A 4 × 4 filter
+ * sees every line of four on a Connect Four board (each lies in some 4 × 4 square) and learns one detector
+ * for all positions of a pattern, which a fully connected first layer has to learn position by position.
+ */
+export interface PolicyValueConv {
+  /** The observation as (planes, rows, columns); their product must equal the observation size. */
+  inputShape: readonly [number, number, number];
+  channels: number;
+  kernelSize: number;
+}
+
+/**
+ * f(s) = (policy logits p, value v): an optional convolutional layer over the board planes (`conv`), a
+ * shared MLP trunk (ReLU) and two heads, a linear policy head with one logit per action (illegal ones set to
+ * `ILLEGAL_LOGIT` when a legal mask is given) and a value head v = tanh(w·h + b) ∈ (−1, 1), the expected
+ * outcome for the player to move.
  */
 export class PolicyValueNet extends Module<[Tensor, Tensor?], [Tensor, Tensor]> {
+  readonly conv: Conv2d | null;
   readonly trunk: Sequential;
   readonly policyHead: Linear;
   readonly valueHead: Linear;
+  private readonly convShape: PolicyValueConv | null;
 
-  constructor(readonly observationSize: number, readonly numActions: number, hidden: readonly number[], generator: Generator) {
+  constructor(readonly observationSize: number, readonly numActions: number, hidden: readonly number[], generator: Generator, conv?: PolicyValueConv) {
     super();
     if (hidden.length === 0) throw new Error("PolicyValueNet: hidden must list at least one trunk layer size");
-    this.trunk = mlp([observationSize, ...hidden], generator, { activation: "relu" });
+    let trunkInput = observationSize;
+    this.conv = null;
+    this.convShape = conv ?? null;
+    if (conv !== undefined) {
+      const [planes, rows, columns] = conv.inputShape;
+      if (planes * rows * columns !== observationSize) {
+        throw new Error(`PolicyValueNet: conv.inputShape [${conv.inputShape.join(", ")}] holds ${planes * rows * columns} values, not the observation size ${observationSize}`);
+      }
+      if (!Number.isInteger(conv.kernelSize) || conv.kernelSize < 1 || conv.kernelSize > Math.min(rows, columns)) {
+        throw new Error(`PolicyValueNet: conv.kernelSize must be an integer in 1..${Math.min(rows, columns)} for a ${rows} × ${columns} board, got ${conv.kernelSize}`);
+      }
+      this.conv = new Conv2d(planes, conv.channels, conv.kernelSize, { generator });
+      trunkInput = conv.channels * (rows - conv.kernelSize + 1) * (columns - conv.kernelSize + 1);
+    }
+    this.trunk = mlp([trunkInput, ...hidden], generator, { activation: "relu" });
     const width = hidden[hidden.length - 1]!;
     this.policyHead = new Linear(width, numActions, { generator });
     this.valueHead = new Linear(width, 1, { generator });
@@ -51,7 +82,13 @@ export class PolicyValueNet extends Module<[Tensor, Tensor?], [Tensor, Tensor]> 
 
   /** observations (B, observationSize), legalMask (B, numActions) of 0/1 → [logits (B, numActions), value (B,)]. */
   forward(observations: Tensor, legalMask?: Tensor): [Tensor, Tensor] {
-    const features = this.trunk.call(observations).relu();
+    let input = observations;
+    if (this.conv !== null && this.convShape !== null) {
+      const B = observations.shape[0]!;
+      const maps = this.conv.call(observations.reshape(B, ...this.convShape.inputShape)).relu(); // (B, channels, rows − k + 1, columns − k + 1)
+      input = maps.reshape(B, -1); // (B, channels · positions)
+    }
+    const features = this.trunk.call(input).relu();
     let logits = this.policyHead.call(features);
     if (legalMask !== undefined) {
       if (legalMask.shape.length !== 2 || legalMask.shape[0] !== logits.shape[0] || legalMask.shape[1] !== this.numActions) {
@@ -570,7 +607,16 @@ export interface AlphaZeroConfig {
   weightDecay: number;
   /** Trunk layer sizes (ReLU). */
   hidden: number[];
-  /** Games of each arena match (half with each colour); the trained network becomes the best one when it scores ≥ `arenaThreshold`. */
+  /**
+   * A convolutional first layer over the game's observation planes (see `PolicyValueConv`); none when absent.
+   * Only for games whose `observationShape` is (planes, rows, columns).
+   */
+  conv?: { channels: number; kernelSize: number };
+  /**
+   * Games of each arena match (half with each colour); the trained network becomes the best one when it scores
+   * ≥ `arenaThreshold`. 0: no arena, the trained network plays the next self-play games at once (AlphaZero's
+   * continual update instead of AlphaGo Zero's gating).
+   */
   arenaGames: number;
   /** Required score (wins + draws / 2) / games; AlphaGo Zero: 55 %. */
   arenaThreshold: number;
@@ -617,7 +663,7 @@ export interface AlphaZeroIteration {
   /** Mean policy cross-entropy and value MSE over the iteration's gradient steps. */
   policyLoss: number;
   valueLoss: number;
-  /** The trained network's arena score against the best network. */
+  /** The trained network's arena score against the best network; NaN without an arena (`arenaGames` 0). */
   arenaScore: number;
   /** Adam's learning rate during this iteration's gradient steps. */
   learningRate: number;
@@ -668,10 +714,12 @@ export function trainAlphaZero(
   afterIteration?: (best: PolicyValueNet, iteration: AlphaZeroIteration) => void,
 ): AlphaZeroResult {
   const cfg: AlphaZeroConfig = { ...alphaZeroDefaults, ...config };
-  for (const key of ["iterations", "selfPlayGames", "simulations", "batchSize", "replayGames", "arenaGames"] as const) {
+  for (const key of ["iterations", "selfPlayGames", "simulations", "batchSize", "replayGames"] as const) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 1) throw new Error(`trainAlphaZero: ${key} must be an integer ≥ 1, got ${cfg[key]}`);
   }
-  if (!Number.isInteger(cfg.trainSteps) || cfg.trainSteps < 0) throw new Error(`trainAlphaZero: trainSteps must be an integer ≥ 0, got ${cfg.trainSteps}`);
+  for (const key of ["trainSteps", "arenaGames"] as const) {
+    if (!Number.isInteger(cfg[key]) || cfg[key] < 0) throw new Error(`trainAlphaZero: ${key} must be an integer ≥ 0, got ${cfg[key]}`);
+  }
   if (cfg.learningRateFinal !== undefined && !(cfg.learningRateFinal >= 0 && cfg.learningRateFinal <= cfg.learningRate)) {
     throw new Error(`trainAlphaZero: learningRateFinal must be in [0, learningRate = ${cfg.learningRate}], got ${cfg.learningRateFinal}`);
   }
@@ -683,11 +731,17 @@ export function trainAlphaZero(
   const observationSize = probe.observationShape.reduce((a, b) => a * b, 1);
   const numActions = probe.numDistinctActions;
   const symmetries = cfg.augment ? boardSymmetries(probe) : [];
+  let conv: PolicyValueConv | undefined;
+  if (cfg.conv !== undefined) {
+    const shape = probe.observationShape;
+    if (shape.length !== 3) throw new Error(`trainAlphaZero: conv needs observations of shape (planes, rows, columns), ${probe.name} has [${shape.join(", ")}]`);
+    conv = { inputShape: [shape[0]!, shape[1]!, shape[2]!], ...cfg.conv };
+  }
 
   // Seeding: one generator for the weights, noise, temperature, replay sampling and symmetries.
   const rng = new Generator(cfg.seed);
-  const trainee = new PolicyValueNet(observationSize, numActions, cfg.hidden, rng);
-  const best = new PolicyValueNet(observationSize, numActions, cfg.hidden, rng);
+  const trainee = new PolicyValueNet(observationSize, numActions, cfg.hidden, rng, conv);
+  const best = new PolicyValueNet(observationSize, numActions, cfg.hidden, rng, conv);
   copyWeights(best, trainee);
   const bestEvaluator = new NetworkEvaluator(best);
   const optimizer = new Adam(trainee.parameters(), { lr: cfg.learningRate, weightDecay: cfg.weightDecay });
@@ -735,16 +789,17 @@ export function trainAlphaZero(
       valueSum += valueLoss.item();
     }
 
-    // 3. Arena: the trainee against the best network; the trainee replaces it at ≥ arenaThreshold.
-    const traineeEvaluator = new NetworkEvaluator(trainee);
-    const arena = matchResult(
-      newGame,
-      searchSide(traineeEvaluator, cfg.simulations, cfg.cPuct, cfg.arenaTemperatureMoves),
-      searchSide(bestEvaluator, cfg.simulations, cfg.cPuct, cfg.arenaTemperatureMoves),
-      cfg.arenaGames,
-      rng,
-    );
-    const accepted = arena.score >= cfg.arenaThreshold;
+    // 3. Arena: the trainee against the best network; the trainee replaces it at ≥ arenaThreshold (always without an arena).
+    const arena = cfg.arenaGames === 0
+      ? { wins: 0, draws: 0, losses: 0, score: NaN }
+      : matchResult(
+          newGame,
+          searchSide(new NetworkEvaluator(trainee), cfg.simulations, cfg.cPuct, cfg.arenaTemperatureMoves),
+          searchSide(bestEvaluator, cfg.simulations, cfg.cPuct, cfg.arenaTemperatureMoves),
+          cfg.arenaGames,
+          rng,
+        );
+    const accepted = cfg.arenaGames === 0 || arena.score >= cfg.arenaThreshold;
     if (accepted) {
       copyWeights(best, trainee);
       bestEvaluator.clearCache();
@@ -763,7 +818,8 @@ export function trainAlphaZero(
     history.push(record);
     log(
       `AlphaZero iteration ${it}: ${samples.length} samples, policy loss ${record.policyLoss.toFixed(3)}, value loss ${record.valueLoss.toFixed(3)}, ` +
-        `arena ${arena.wins}-${arena.draws}-${arena.losses} (score ${arena.score.toFixed(2)}) ${accepted ? "accepted" : "rejected"} (${record.seconds.toFixed(1)} s)`,
+        (cfg.arenaGames === 0 ? "no arena" : `arena ${arena.wins}-${arena.draws}-${arena.losses} (score ${arena.score.toFixed(2)}) ${accepted ? "accepted" : "rejected"}`) +
+        ` (${record.seconds.toFixed(1)} s)`,
     );
     afterIteration?.(best, record);
   }

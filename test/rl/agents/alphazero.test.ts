@@ -200,6 +200,53 @@ describe("policy-value network", () => {
   });
 });
 
+describe("policy-value network with a convolution", () => {
+  it("computes a 4 × 4 cross-correlation of Connect Four's 3 planes (3 × 4 positions per filter), ReLU, then the MLP trunk, as written out in plain loops", () => {
+    const conv = { inputShape: [3, 6, 7] as const, channels: 2, kernelSize: 4 };
+    const net = new PolicyValueNet(126, 7, [5], new Generator(4), conv);
+    const sd = net.stateDict();
+    expect(Object.keys(sd).sort()).toEqual(["conv.bias", "conv.weight", "policy_head.bias", "policy_head.weight", "trunk.0.bias", "trunk.0.weight", "value_head.bias", "value_head.weight"]);
+    expect(sd["conv.weight"]!.shape).toEqual([2, 3, 4, 4]);
+    expect(sd["trunk.0.weight"]!.shape).toEqual([5, 2 * 3 * 4]); // flattened (channel, row, column)
+    const w = (k: string): number[] => Array.from(sd[k]!.dataSync());
+    const [cw, cb, tw, tb, pw, pb, vw, vb] = ["conv.weight", "conv.bias", "trunk.0.weight", "trunk.0.bias", "policy_head.weight", "policy_head.bias", "value_head.weight", "value_head.bias"].map(w) as number[][];
+    const relu = (x: number): number => Math.max(0, x);
+    for (const moves of [[], [3, 3, 4, 2, 5], [0, 1, 2, 3, 4, 5, 6, 6, 6]]) {
+      const obs = ConnectFour.fromMoves(moves).observation();
+      const features: number[] = [];
+      for (let c = 0; c < 2; c++) {
+        for (let r = 0; r < 3; r++) {
+          for (let q = 0; q < 4; q++) {
+            let sum = cb![c]!;
+            for (let p = 0; p < 3; p++) for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) sum += cw![((c * 3 + p) * 4 + i) * 4 + j]! * obs[(p * 6 + r + i) * 7 + q + j]!;
+            features.push(relu(sum));
+          }
+        }
+      }
+      const hidden = Array.from({ length: 5 }, (_, h) => relu(features.reduce((s, f, k) => s + tw![h * 24 + k]! * f, tb![h]!)));
+      const logits = Array.from({ length: 7 }, (_, a) => hidden.reduce((s, x, k) => s + pw![a * 5 + k]! * x, pb![a]!));
+      const value = Math.tanh(hidden.reduce((s, x, k) => s + vw![k]! * x, vb![0]!));
+      const [l, v] = net.call(tensor([obs]));
+      Array.from(l.dataSync()).forEach((x, a) => expect(x).toBeCloseTo(logits[a]!, 5));
+      expect(v.item()).toBeCloseTo(value, 5);
+    }
+  });
+
+  it("rejects an input shape that does not hold the observation and a kernel larger than the board", () => {
+    expect(() => new PolicyValueNet(126, 7, [8], new Generator(0), { inputShape: [3, 6, 6], channels: 4, kernelSize: 4 })).toThrow(/PolicyValueNet: conv.inputShape \[3, 6, 6\] holds 108 values, not the observation size 126/);
+    expect(() => new PolicyValueNet(126, 7, [8], new Generator(0), { inputShape: [3, 6, 7], channels: 4, kernelSize: 7 })).toThrow(/PolicyValueNet: conv.kernelSize must be an integer in 1..6 for a 6 × 7 board, got 7/);
+  });
+
+  it("trainAlphaZero builds it from the game's observation shape: a tic-tac-toe run with a 2 × 2 convolution trains and is seeded", () => {
+    const tiny = { iterations: 1, selfPlayGames: 2, simulations: 4, trainSteps: 2, batchSize: 4, arenaGames: 0, hidden: [8], conv: { channels: 3, kernelSize: 2 } };
+    const run = trainAlphaZero(() => new TicTacToe(), tiny);
+    expect(run.best.stateDict()["conv.weight"]!.shape).toEqual([3, 3, 2, 2]);
+    expect(run.best.stateDict()["trunk.0.weight"]!.shape).toEqual([8, 3 * 2 * 2]);
+    const again = trainAlphaZero(() => new TicTacToe(), tiny);
+    expect(again.best.stateDict()["conv.weight"]!.dataSync()).toEqual(run.best.stateDict()["conv.weight"]!.dataSync());
+  });
+});
+
 describe("alphaZeroLoss", () => {
   it("is −πᵀ log softmax(masked logits) + (z − v)², batch-averaged, as worked out by hand", () => {
     // Row 0: legal {0, 1}, logits (0, ln 3) → p = (1/4, 3/4); π = (1/2, 1/2); v = 0.5, z = 1.
@@ -304,6 +351,20 @@ describe("self-play and training", () => {
     expect(again.history.map(({ seconds: _, ...h }) => h)).toEqual(always.history.map(({ seconds: _, ...h }) => h));
     expect(again.best.stateDict()["trunk.0.weight"]!.dataSync()).toEqual(always.best.stateDict()["trunk.0.weight"]!.dataSync());
     expect(always.selfPlayGames).toBe(8);
+  });
+
+  it("without an arena (arenaGames 0) every trained network becomes the best one at once: no arena score, all accepted; negative games are an error", () => {
+    const tiny = { iterations: 2, selfPlayGames: 4, simulations: 8, trainSteps: 3, batchSize: 8, arenaGames: 0, hidden: [8] };
+    const run = trainAlphaZero(() => new TicTacToe(), tiny);
+    expect(run.acceptances).toBe(2);
+    expect(run.history.map((h) => h.accepted)).toEqual([true, true]);
+    expect(run.history.map((h) => h.arenaScore)).toEqual([NaN, NaN]);
+    expect(run.best.stateDict()["trunk.0.weight"]!.dataSync()).toEqual(run.trainee.stateDict()["trunk.0.weight"]!.dataSync());
+    // The arena draws from the run's generator; without it, the second iteration's games differ from a gated run that accepts all.
+    const gated = trainAlphaZero(() => new TicTacToe(), { ...tiny, arenaGames: 2, arenaThreshold: 0 });
+    expect(gated.history[0]!.policyLoss).toBe(run.history[0]!.policyLoss);
+    expect(gated.history[1]!.policyLoss).not.toBe(run.history[1]!.policyLoss);
+    expect(() => trainAlphaZero(() => new TicTacToe(), { ...tiny, arenaGames: -2 })).toThrow(/trainAlphaZero: arenaGames must be an integer ≥ 0, got -2/);
   });
 
   it("the value target: \"average\" trains on (z + q) / 2, so a run differs from \"outcome\"; learningRateFinal anneals by a cosine; bad values are errors", () => {
