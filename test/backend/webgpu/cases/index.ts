@@ -10,6 +10,7 @@ import { attentionCases } from "./attention.js";
 import { convCases } from "./conv.js";
 import { deviceCases } from "./device.js";
 import { elementwiseCases } from "./elementwise.js";
+import { hostBuiltCases } from "./hostBuilt.js";
 import { indexingCases } from "./indexing.js";
 import { matmulCases } from "./matmul.js";
 import { modelTrainingCases } from "./models.js";
@@ -25,4 +26,5 @@ import { trainingCases } from "./training.js";
 export const caseGroups: readonly WebGPUCaseGroup[] = [
   deviceCases, elementwiseCases, reduceCases, matmulCases, indexingCases, movementCases, scatterCases, scanCases,
   convCases, poolCases, normCases, attentionCases, optimCases, trainingCases, modelTrainingCases,
+  hostBuiltCases,
 ];
