@@ -1,4 +1,4 @@
-// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, WebGPU GEMM with --only=webgpu, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
+// `npm run bench`: deepscript's core benchmarks as JSON (GEMM, WebGPU GEMM with --only=webgpu, WebGPU GEMM and W2/W3/W5 steps with --backend=webgpu, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
 import * as ds from "../src/index.js";
 
 interface Stat { median: number; min: number; max: number; n: number }
@@ -48,7 +48,15 @@ const threadsArg = process.argv.find((a) => a.startsWith("--threads="));
 if (threadsArg) await ds.setNumThreads(Number(threadsArg.slice(10)));
 const threads = ds.getNumThreads();
 
-// WebGPU runs only when asked for by name (--only=webgpu): it needs an adapter, and a CPU one is slow.
+// WebGPU runs only when asked for: --only=webgpu (the WGSL GEMM), or --backend=webgpu (the GEMM and the
+// W2/W3/W5 training steps, timed to the GPU's completion; then nothing else, since the sections below time
+// synchronously). It needs an adapter, and a CPU one is slow.
+if (backend === "webgpu") {
+  const { benchWebGPU, benchWebGPUSteps } = await import("./webgpu.js");
+  await benchWebGPU(emit);
+  await benchWebGPUSteps(emit);
+  process.exit(0);
+}
 if (only !== undefined && want("webgpu")) {
   const { benchWebGPU } = await import("./webgpu.js");
   await benchWebGPU(emit);

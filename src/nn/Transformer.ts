@@ -2,10 +2,10 @@
 // or pre-norm), their stacks, the full encoder–decoder model, and the square causal mask helper.
 import { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { checkSize, describe } from "../tensor/validate.js";
+import { allocateFor, checkDType, checkSize, describe } from "../tensor/validate.js";
 import type { Generator } from "../random/Generator.js";
 import { add } from "../ops/elementwise.js";
-import { zeros } from "../ops/creation.js";
+import { fromHost } from "../ops/creation.js";
 import { Module } from "./Module.js";
 import { Linear } from "./Linear.js";
 import { LayerNorm } from "./LayerNorm.js";
@@ -360,9 +360,10 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
 /** (sz, sz) additive causal mask: −∞ where key j > query i, 0 elsewhere (PyTorch's generate_square_subsequent_mask). */
 export function generateSquareSubsequentMask(sz: number, options: { dtype?: DType } = {}): Tensor {
   checkSize("generateSquareSubsequentMask", "sz", sz);
-  const mask = zeros([sz, sz], { dtype: options.dtype ?? "float32" });
-  for (let i = 0; i < sz; i++) for (let j = i + 1; j < sz; j++) mask.storage.data[i * sz + j] = -Infinity;
-  return mask;
+  const dtype = checkDType("generateSquareSubsequentMask", options.dtype ?? "float32");
+  const values = allocateFor("generateSquareSubsequentMask", dtype, [sz, sz]);
+  for (let i = 0; i < sz; i++) for (let j = i + 1; j < sz; j++) values[i * sz + j] = -Infinity;
+  return fromHost("generateSquareSubsequentMask", values, [sz, sz], dtype);
 }
 
 /**
@@ -376,9 +377,9 @@ export function paddingMask(lengths: readonly number[] | Tensor, maxLen?: number
   const T = maxLen === undefined ? Math.max(0, ...lens) : checkSize(op, "maxLen", maxLen);
   const longest = Math.max(0, ...lens);
   if (longest > T) throw new Error(`${op}: a length ${longest} exceeds maxLen ${T}`);
-  const mask = zeros([lens.length, T], { dtype: "bool" });
-  lens.forEach((n, i) => mask.storage.data.fill(1, i * T + n, (i + 1) * T));
-  return mask;
+  const values = new Uint8Array(lens.length * T);
+  lens.forEach((n, i) => values.fill(1, i * T + n, (i + 1) * T));
+  return fromHost(op, values, [lens.length, T], "bool");
 }
 
 /** Moves the named own fields to the front in this order (the state-dict order follows field order). */

@@ -2,11 +2,11 @@
 import { Tensor } from "../tensor/Tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
-import { checkInt, checkSize, describe } from "../tensor/validate.js";
+import { allocateFor, checkDType, checkInt, checkSize, describe } from "../tensor/validate.js";
 import type { Generator } from "../random/Generator.js";
 import { add, mul, neg } from "../ops/elementwise.js";
 import { cat, reshape, slice } from "../ops/movement.js";
-import { zeros } from "../ops/creation.js";
+import { fromHost, zeros } from "../ops/creation.js";
 import { Module } from "./Module.js";
 import { Parameter } from "./Parameter.js";
 import { Dropout } from "./Dropout.js";
@@ -51,8 +51,8 @@ export class SinusoidalPositionalEncoding extends Module {
     checkSize(op, "dModel", dModel);
     const maxLen = options.maxLen === undefined ? 5000 : checkSize(op, "maxLen", options.maxLen);
     this.batchFirst = options.batchFirst ?? false;
-    const pe = zeros([maxLen, dModel], { dtype: options.dtype ?? "float32" });
-    const d = pe.storage.data;
+    const dtype = checkDType(op, options.dtype ?? "float32");
+    const d = allocateFor(op, dtype, [maxLen, dModel]);
     for (let pos = 0; pos < maxLen; pos++) {
       for (let i = 0; i < dModel; i += 2) {
         const angle = pos * Math.exp(-(i * Math.log(10000)) / dModel);
@@ -60,7 +60,7 @@ export class SinusoidalPositionalEncoding extends Module {
         if (i + 1 < dModel) d[pos * dModel + i + 1] = Math.cos(angle);
       }
     }
-    this.pe = this.registerBuffer("pe", pe, { persistent: false });
+    this.pe = this.registerBuffer("pe", fromHost(op, d, [maxLen, dModel], dtype), { persistent: false });
     this.dropout = new Dropout(options.dropout ?? 0);
   }
   get maxLen(): number {
@@ -112,18 +112,18 @@ export class RotaryEmbedding extends Module {
     const maxLen = options.maxLen === undefined ? 2048 : checkSize(op, "maxLen", options.maxLen);
     const base = options.base ?? 10000;
     if (typeof base !== "number" || !(base > 0)) throw new Error(`${op}: base must be a positive number, got ${describe(options.base)}`);
-    const dtype = options.dtype ?? "float32";
-    const cos = zeros([maxLen, dim], { dtype }), sin = zeros([maxLen, dim], { dtype });
+    const dtype = checkDType(op, options.dtype ?? "float32");
+    const cos = allocateFor(op, dtype, [maxLen, dim]), sin = allocateFor(op, dtype, [maxLen, dim]);
     const half = dim / 2;
     for (let pos = 0; pos < maxLen; pos++) {
       for (let i = 0; i < half; i++) {
         const angle = pos * Math.pow(base, -(2 * i) / dim);
-        cos.storage.data[pos * dim + i] = cos.storage.data[pos * dim + half + i] = Math.cos(angle);
-        sin.storage.data[pos * dim + i] = sin.storage.data[pos * dim + half + i] = Math.sin(angle);
+        cos[pos * dim + i] = cos[pos * dim + half + i] = Math.cos(angle);
+        sin[pos * dim + i] = sin[pos * dim + half + i] = Math.sin(angle);
       }
     }
-    this.cos = this.registerBuffer("cos", cos, { persistent: false });
-    this.sin = this.registerBuffer("sin", sin, { persistent: false });
+    this.cos = this.registerBuffer("cos", fromHost(op, cos, [maxLen, dim], dtype), { persistent: false });
+    this.sin = this.registerBuffer("sin", fromHost(op, sin, [maxLen, dim], dtype), { persistent: false });
   }
   get maxLen(): number {
     return this.cos.shape[0]!;

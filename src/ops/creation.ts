@@ -50,6 +50,16 @@ export function toDevice(x: Tensor): Tensor {
   return new Tensor(placement.upload("toDevice", x), x.shape, contiguousStrides(x.shape), 0, x.dtype);
 }
 
+/**
+ * A tensor over `data` (values library code computed in JavaScript: masks, positional tables, dropout
+ * masks), placed where a factory would put it (the active device), or where `like` lives when given;
+ * `op` names the caller in errors (float64 on WebGPU). Writing into a factory's `storage.data` instead
+ * would write nothing on a device, whose values live in a GPU buffer.
+ */
+export function fromHost(op: string, data: TypedArray, shape: readonly number[], dtype: DType, like?: Tensor): Tensor {
+  return finish(Tensor.fromData(data, shape.slice(), dtype), {}, op, like);
+}
+
 /** Nesting deeper than this is refused (a tensor of more dimensions would be unusable anyway). */
 const MAX_NDIM = 64;
 

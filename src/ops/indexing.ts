@@ -14,7 +14,8 @@ function checkIndex(op: string, index: Tensor, size: number, dim: number): void 
     throw new Error(`${op}: index must be an integer tensor (int32), got dtype ${index.dtype}`);
   }
   // An index on a device is not read back to be checked (that would wait for the GPU): there the
-  // kernels read 0 for an index out of range, and skip it when writing.
+  // kernels find an index out of range (reading 0 for it, skipping it when writing) and the next read
+  // from the device throws an error naming the primitive, the index and the shapes.
   if (index.storage.device !== null) return;
   const v = denseValues(index);
   for (let i = 0; i < v.length; i++) {

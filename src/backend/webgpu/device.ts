@@ -25,6 +25,8 @@ const READBACK_USAGE = 0x1 /* MAP_READ */ | 0x8 /* COPY_DST */;
 const MAP_READ = 0x1;
 /** The smallest bucket: WebGPU copies and bindings work in multiples of 4 bytes; 16 keeps vec4 views whole. */
 const MIN_BUCKET = 16;
+/** How many index-error sentences a device remembers (the oldest is forgotten first). */
+const MAX_INDEX_CODES = 4096;
 /** WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
 export const MAX_GROUPS_PER_DIM = 65535;
 
@@ -67,6 +69,12 @@ export class WebGPUDevice {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** Where index kernels record the first index out of range they meet: [code (0: none), the index, 0, 0]. */
+  private indexErrors: GPUBuffer | null = null;
+  /** The sentence each code stands for ("{index}" marks the index), the newest MAX_INDEX_CODES kept, and back. */
+  private readonly indexErrorText = new Map<number, string>();
+  private readonly indexErrorCode = new Map<string, number>();
+  private nextIndexErrorCode = 1;
 
   /**
    * The GPU entry point and adapter, held for the device's lifetime: with Dawn in Node, a collected `GPU`
@@ -152,27 +160,67 @@ export class WebGPUDevice {
     this.flush(op);
     const bytes = count * 4;
     if (count === 0) return dtype === "float32" ? new Float32Array(0) : dtype === "int32" ? new Int32Array(0) : new Uint8Array(0);
-    const size = bucketSize(bytes);
+    // the index kernels' error record comes back with the values, after them
+    const errors = this.indexErrors, total = bytes + (errors === null ? 0 : 16);
+    const size = bucketSize(total);
     const staging = this.readbackPool.get(size)?.pop() ?? this.device.createBuffer({ size, usage: READBACK_USAGE });
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(buffer, offset * 4, staging, 0, bytes);
+    if (errors !== null) encoder.copyBufferToBuffer(errors, 0, staging, bytes, 16);
     this.device.queue.submit([encoder.finish()]);
     this.stats.submits++;
     try {
-      await staging.mapAsync(MAP_READ, 0, bytes);
+      await staging.mapAsync(MAP_READ, 0, total);
     } catch (e) {
       this.check(op);
       throw new Error(`${op}: reading ${count} ${dtype} values back from ${this.adapterName} failed: ${(e as Error).message}`);
     }
-    const copy = staging.getMappedRange(0, bytes).slice(0);
+    const mapped = staging.getMappedRange(0, total); // one range: a range's offset must be a multiple of 8
+    const copy = mapped.slice(0, bytes);
+    const indexError = errors === null ? null : this.indexError(new Int32Array(mapped.slice(bytes, total)), op);
     staging.unmap();
     const list = this.readbackPool.get(size) ?? [];
     list.push(staging);
     this.readbackPool.set(size, list);
     this.check(op);
+    if (indexError !== null) throw indexError;
     if (dtype === "float32") return new Float32Array(copy);
     if (dtype === "int32") return new Int32Array(copy);
     return Uint8Array.from(new Uint32Array(copy));
+  }
+
+  /**
+   * For a kernel that reads indices: the buffer it reports the first index out of range into (bound
+   * read_write; see INDEX_CHECK in kernel.ts) and the code of `text`, the error's sentence with "{index}"
+   * where the index goes. The next read from the device (download, sync) throws that error: as CUDA's
+   * device-side asserts, it arrives at the next point where JavaScript waits for the GPU.
+   */
+  indexCheck(text: string): { buffer: GPUBuffer; code: number } {
+    if (this.indexErrors === null) {
+      this.indexErrors = this.device.createBuffer({ size: 16, usage: STORAGE_USAGE });
+      this.device.queue.writeBuffer(this.indexErrors, 0, new Int32Array(4));
+    }
+    let code = this.indexErrorCode.get(text);
+    if (code === undefined) {
+      code = this.nextIndexErrorCode++;
+      this.indexErrorCode.set(text, code);
+      this.indexErrorText.set(code, text);
+      if (this.indexErrorText.size > MAX_INDEX_CODES) {
+        const [oldCode, oldText] = this.indexErrorText.entries().next().value as [number, string];
+        this.indexErrorText.delete(oldCode);
+        this.indexErrorCode.delete(oldText);
+      }
+    }
+    return { buffer: this.indexErrors, code };
+  }
+
+  /** The error an index kernel recorded (the words [code, index] read back), its record cleared; null when none. */
+  private indexError(words: Int32Array, op: string): Error | null {
+    const code = words[0]!;
+    if (code === 0) return null;
+    this.device.queue.writeBuffer(this.indexErrors!, 0, new Int32Array(4));
+    const text = this.indexErrorText.get(code) ?? "an index kernel: index {index} is out of bounds";
+    return new Error(`${text.replace("{index}", String(words[1]))} (found by the WebGPU kernel on ${this.adapterName}, reported at the next read from the device: ${op}; values computed from it are not to be trusted)`);
   }
 
   /** The compute pipeline of `code`'s `entryPoint`, compiled once per (source, entry point). */
@@ -259,6 +307,10 @@ export class WebGPUDevice {
   /** Waits until the GPU has finished everything submitted (flushing first). */
   async sync(op = "sync"): Promise<void> {
     this.flush(op);
+    if (this.indexErrors !== null) {
+      await this.download(this.indexErrors, "int32", 1, 0, op); // waits for the GPU and reads the index kernels' error record
+      return;
+    }
     await this.device.queue.onSubmittedWorkDone();
     this.check(op);
   }

@@ -1,18 +1,20 @@
 /// <reference types="@webgpu/types" />
 // WGSL gather and indexSelect over strided layouts, with the CPU kernels' semantics
-// (src/backend/cpu/indexing.ts); an index outside the input reads 0 instead of another element.
+// (src/backend/cpu/indexing.ts); an index outside the input reads 0 instead of another element and is
+// reported: the next read from the device throws an error naming the op and the index.
 import { grid, type WebGPUDevice } from "./device.js";
 import { allocateLayout, gpuDType, sizeOf, wgslType, type GPULayout } from "./layout.js";
+import { indexCheckWGSL, indexErrorText } from "./kernel.js";
 
 const WG = 256;
 
 /**
  * One output element per thread. prm (i32): [size, dim, offset_x, offset_index, dimSize, shape[nd] (the
- * output's), xStrides[nd], indexStrides[nd]]. For gather the index is read at the output's position; for
+ * output's), xStrides[nd], indexStrides[nd], error code]. For gather the index is read at the output's position; for
  * indexSelect at the output's coordinate along dim.
  */
 function indexShader(t: string, nd: number): string {
-  const shapeAt = 5, xsAt = 5 + nd, isAt = 5 + 2 * nd;
+  const shapeAt = 5, xsAt = 5 + nd, isAt = 5 + 2 * nd, codeAt = 5 + 3 * nd;
   const lines: string[] = [];
   for (let d = nd - 1; d >= 0; d--) {
     lines.push(d > 0 ? `  { let s = prm[${shapeAt + d}]; let q = r % s; r = r / s;` : "  { let q = r;");
@@ -25,6 +27,7 @@ function indexShader(t: string, nd: number): string {
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 @group(0) @binding(3) var<storage, read> index: array<i32>;
+${indexCheckWGSL(4)}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = i32((wid.y * nwg.x + wid.x) * ${WG}u + lid);
@@ -35,7 +38,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var ip = prm[3];
 ${lines.join("\n")}
   let j = index[ip];
-  if (j < 0 || j >= prm[4]) { out[i] = ${t}(0); return; }
+  if (j < 0 || j >= prm[4]) { ds_bad_index(prm[${codeAt}], j); out[i] = ${t}(0); return; }
   var p = prm[2];
   for (var d = 0; d < ${nd}; d++) { p += select(coord[d], j, d == dim) * prm[${xsAt} + d]; }
   out[i] = x[p];
@@ -48,9 +51,10 @@ function run(gpu: WebGPUDevice, kind: "gather" | "indexSelect", x: GPULayout, in
   const size = sizeOf(outShape);
   if (size === 0) return out;
   const nd = outShape.length;
-  const prm = [size, dim, x.offset, index.offset, x.shape[dim]!, ...outShape, ...x.strides, ...indexStrides];
+  const check = gpu.indexCheck(indexErrorText(kind, dim, x.shape[dim]!, x.shape, index.shape));
+  const prm = [size, dim, x.offset, index.offset, x.shape[dim]!, ...outShape, ...x.strides, ...indexStrides, check.code];
   const pipeline = gpu.pipeline(indexShader(wgslType(dtype), nd));
-  gpu.dispatch(pipeline, [gpu.params(Int32Array.from(prm), kind), out.buffer, x.buffer, index.buffer], grid(Math.ceil(size / WG)), kind);
+  gpu.dispatch(pipeline, [gpu.params(Int32Array.from(prm), kind), out.buffer, x.buffer, index.buffer, check.buffer], grid(Math.ceil(size / WG)), kind);
   return out;
 }
 

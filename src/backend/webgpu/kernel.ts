@@ -59,3 +59,26 @@ export const NEG_INF_BITS = 0xff800000 | 0;
 
 /** WGSL's NaN test by the bits (the compiler may fold v != v away). */
 export const ISNAN = "fn ds_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }";
+
+/**
+ * WGSL of the index check, for kernels that read indices: `ds_bad_index(code, j)` records index `j` and
+ * the kernel's code (from WebGPUDevice.indexCheck) into `ierr`, bound read_write at `binding`, unless an
+ * earlier index out of range was recorded first. The next read from the device throws the error.
+ */
+export function indexCheckWGSL(binding: number): string {
+  return /* wgsl */ `
+@group(0) @binding(${binding}) var<storage, read_write> ierr: array<atomic<i32>, 4>;
+fn ds_bad_index(code: i32, j: i32) {
+  if (atomicLoad(&ierr[0]) != 0) { return; }
+  loop {
+    let r = atomicCompareExchangeWeak(&ierr[0], 0, code);
+    if (r.exchanged) { atomicStore(&ierr[1], j); break; }
+    if (r.old_value != 0) { break; }
+  }
+}`;
+}
+
+/** The sentence of an index out of range in `op` ("{index}" marks the index), as the CPU kernels word it, with the shapes. */
+export function indexErrorText(op: string, dim: number, size: number, input: readonly number[], index: readonly number[]): string {
+  return `${op}: index {index} is out of bounds for dimension ${dim} with size ${size} (input of shape [${input.join(", ")}], index of shape [${index.join(", ")}])`;
+}

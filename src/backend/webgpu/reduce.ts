@@ -5,6 +5,7 @@
 import type { ReducePrim } from "../../autograd/prims.js";
 import { grid, type WebGPUDevice } from "./device.js";
 import { allocateLayout, contiguousStrides, gpuDType, sizeOf, wgslType, type GPULayout } from "./layout.js";
+import { decompose } from "./kernel.js";
 
 /** A reduction: the primitives plus mean (sum / count, the composite PyTorch's mean is). */
 export type WebGPUReduceOp = ReducePrim | "mean";
@@ -22,21 +23,6 @@ const combine: { [P in WebGPUReduceOp]: string } = {
   max: "select(a, b, b > a || NAN(b))",
   min: "select(a, b, b < a || NAN(b))",
 };
-
-/**
- * Index arithmetic: adds to `vars` (position variables) the strides of the dims whose sizes and strides
- * sit in prm at `shapeAt` and each of `strideAt`, for the flat index `flat` over those dims.
- */
-function decompose(flat: string, rank: number, shapeAt: number, strideAt: readonly number[], vars: readonly string[]): string {
-  const lines = [`  { var r = ${flat};`];
-  for (let d = rank - 1; d >= 0; d--) {
-    lines.push(d > 0 ? `    { let s = prm[${shapeAt + d}]; let q = r % s; r = r / s;` : "    { let q = r;");
-    vars.forEach((v, k) => lines.push(`      ${v} += q * prm[${strideAt[k]! + d}];`));
-    lines.push("    }");
-  }
-  lines.push("  }");
-  return lines.join("\n");
-}
 
 function reduceShader(op: WebGPUReduceOp, t: string, nk: number, nr: number, wg: number): string {
   // prm: [outSize, redSize, offset, identity bits, keptShape[nk], keptStrides[nk], redShape[nr], redStrides[nr]]

@@ -3,25 +3,27 @@
 // (src/backend/cpu/indexing.ts), written as gathers: each output element (indexAdd: each output row) scans
 // the index entries that share its other coordinates and takes (scatter: the last) or adds (in index
 // order) the sources that point at it. No atomics, so the result is deterministic and equals the CPU's float32 sums exactly.
+// An index out of range writes nothing and is reported: the next read from the device throws, naming it.
 import type { PrimParams } from "../../autograd/prims.js";
 import { grid, type WebGPUDevice } from "./device.js";
 import { allocateLayout, gpuDType, sizeOf, wgslType, type GPULayout } from "./layout.js";
-import { dense, ENTRY_ARGS, releaseAll, THREAD_INDEX, WG } from "./kernel.js";
+import { dense, ENTRY_ARGS, indexCheckWGSL, indexErrorText, releaseAll, THREAD_INDEX, WG } from "./kernel.js";
 import { contiguous } from "./elementwise.js";
 
 /**
  * One thread per output element (x's shape, contiguous). prm (i32): [size, dim, n (entries along dim),
  * xOffset, indexOffset, srcOffset, shape[nd], bound[nd] (the index's extent per dim), xStrides[nd],
- * indexStrides[nd], srcStrides[nd]].
+ * indexStrides[nd], srcStrides[nd], error code].
  */
 function scatterShader(t: string, nd: number, add: boolean): string {
-  const SH = 6, BD = 6 + nd, XS = 6 + 2 * nd, IS = 6 + 3 * nd, SS = 6 + 4 * nd;
+  const SH = 6, BD = 6 + nd, XS = 6 + 2 * nd, IS = 6 + 3 * nd, SS = 6 + 4 * nd, CODE = 6 + 5 * nd;
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> prm: array<i32>;
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> x: array<${t}>;
 @group(0) @binding(3) var<storage, read> index: array<i32>;
 @group(0) @binding(4) var<storage, read> src: array<${t}>;
+${indexCheckWGSL(5)}
 @compute @workgroup_size(${WG})
 fn main(${ENTRY_ARGS}) {
   let i = ${THREAD_INDEX};
@@ -46,7 +48,9 @@ fn main(${ENTRY_ARGS}) {
   var v = x[xp];
   if (covered) {
     for (var k = 0; k < prm[2]; k++) {
-      if (index[ip + k * prm[${IS} + dim]] == want) { v = ${add ? "v + " : ""}src[sp + k * prm[${SS} + dim]]; }
+      let j = index[ip + k * prm[${IS} + dim]];
+      if (j == want) { v = ${add ? "v + " : ""}src[sp + k * prm[${SS} + dim]]; }
+      else if (want == 0 && (j < 0 || j >= prm[${SH} + dim])) { ds_bad_index(prm[${CODE}], j); }
     }
   }
   out[i] = v;
@@ -58,9 +62,10 @@ function run(gpu: WebGPUDevice, op: string, add: boolean, x: GPULayout, index: G
   const size = sizeOf(x.shape);
   if (size === 0) return out;
   const nd = x.shape.length;
-  const prm = [size, dim, n, x.offset, index.offset, src.offset, ...x.shape, ...bound, ...x.strides, ...indexStrides, ...src.strides];
+  const check = gpu.indexCheck(indexErrorText(op, dim, x.shape[dim]!, x.shape, bound));
+  const prm = [size, dim, n, x.offset, index.offset, src.offset, ...x.shape, ...bound, ...x.strides, ...indexStrides, ...src.strides, check.code];
   const t = wgslType(gpuDType(op, x.dtype));
-  gpu.dispatch(gpu.pipeline(scatterShader(t, nd, add)), [gpu.params(Int32Array.from(prm), op), out.buffer, x.buffer, index.buffer, src.buffer], grid(Math.ceil(size / WG)), op);
+  gpu.dispatch(gpu.pipeline(scatterShader(t, nd, add)), [gpu.params(Int32Array.from(prm), op), out.buffer, x.buffer, index.buffer, src.buffer, check.buffer], grid(Math.ceil(size / WG)), op);
   return out;
 }
 
@@ -124,9 +129,10 @@ export function indexAdd(gpu: WebGPUDevice, inputs: readonly GPULayout[], params
   if (rows * inner === 0 || m === 0) return out;
   const temps: GPUBuffer[] = [];
   const s = dense(gpu, src, temps); // (outer, m, inner) row-major
-  const prm = Int32Array.from([rows, n, m, inner, index.offset, index.strides[0]!, s.offset]);
+  const check = gpu.indexCheck(indexErrorText(op, dim, n, x.shape, index.shape));
+  const prm = Int32Array.from([rows, n, m, inner, index.offset, index.strides[0]!, s.offset, check.code]);
   const t = wgslType(gpuDType(op, x.dtype));
-  gpu.dispatch(gpu.pipeline(indexAddShader(t)), [gpu.params(prm, op), out.buffer, index.buffer, s.buffer], grid(rows), op);
+  gpu.dispatch(gpu.pipeline(indexAddShader(t)), [gpu.params(prm, op), out.buffer, index.buffer, s.buffer, check.buffer], grid(rows), op);
   releaseAll(gpu, temps);
   return out;
 }
@@ -135,7 +141,8 @@ export function indexAdd(gpu: WebGPUDevice, inputs: readonly GPULayout[], params
  * indexAdd, one workgroup per destination row (o, j) of the input seen as (outer, n, inner): the index is
  * staged 64 entries at a time in workgroup memory and scanned in order by every thread alike; on a match
  * the threads add the source row (o, k) to their columns. The compares cost rows·m, not rows·m·inner.
- * prm (i32): [rows, n, m, inner, indexOffset, indexStride, srcOffset].
+ * prm (i32): [rows, n, m, inner, indexOffset, indexStride, srcOffset, error code]. The first row's
+ * workgroup reports an index out of range.
  */
 function indexAddShader(t: string): string {
   return /* wgsl */ `
@@ -143,6 +150,7 @@ function indexAddShader(t: string): string {
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> index: array<i32>;
 @group(0) @binding(3) var<storage, read> src: array<${t}>;
+${indexCheckWGSL(4)}
 var<workgroup> tile: array<i32, 64>;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -156,7 +164,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let t = i32(lid);
   for (var k0 = 0; k0 < m; k0 += 64) {
     tile[t] = -1;
-    if (k0 + t < m) { tile[t] = index[prm[4] + (k0 + t) * prm[5]]; }
+    if (k0 + t < m) {
+      tile[t] = index[prm[4] + (k0 + t) * prm[5]];
+      if (row == 0 && (tile[t] < 0 || tile[t] >= n)) { ds_bad_index(prm[7], tile[t]); }
+    }
     workgroupBarrier();
     let count = min(64, m - k0);
     for (var e = 0; e < count; e++) {

@@ -10,7 +10,7 @@ import { expand, reshape, transpose } from "../../ops/movement.js";
 import { where } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
 import { softmax } from "../../ops/softmax.js";
-import { zeros } from "../../ops/creation.js";
+import { fromHost } from "../../ops/creation.js";
 import { dropout } from "./layers.js";
 import type { Generator } from "../../random/Generator.js";
 
@@ -129,8 +129,9 @@ export function scaledDotProductAttentionWeights(query: Tensor, key: Tensor, val
   let scores = mul(matmul(p.q, transpose(p.k, 1, 2)), p.scale); // (B, L, S)
   if (p.mask) scores = add(scores, p.mask);
   if (p.isCausal) {
-    const future = zeros([L, S], { dtype: "bool" });
-    for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) future.storage.data[i * S + j] = 1;
+    const above = new Uint8Array(L * S);
+    for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) above[i * S + j] = 1;
+    const future = fromHost(op, above, [L, S], "bool", query); // where the scores live
     scores = where(logicalNot(future), scores, -Infinity);
   }
   let weights = softmax(scores, -1);

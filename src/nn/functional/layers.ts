@@ -5,7 +5,7 @@ import * as E from "../../ops/elementwise.js";
 import { mean, sum, variance } from "../../ops/reduce.js";
 import { index, where } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
-import { ones, rand, zeros } from "../../ops/creation.js";
+import { fromHost, ones, rand, zeros } from "../../ops/creation.js";
 import { apply, applyMulti, noGrad } from "../../autograd/engine.js";
 import { allocate, isFloating } from "../../tensor/dtype.js";
 import { defaultGenerator, type Generator } from "../../random/Generator.js";
@@ -56,7 +56,13 @@ export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor |
 export function embedding(indices: Tensor, weight: Tensor, options: { paddingIdx?: number } = {}): Tensor {
   if (indices.dtype !== "int32") throw new Error(`embedding: indices must be int32, got dtype ${indices.dtype}`);
   const rowsInTable = weight.shape[0] ?? 0;
-  const iv = indices.dataSync();
+  const place = (t: Tensor) => (t.storage.device === null ? "the cpu" : `the ${t.storage.device.device} device`);
+  if ((indices.storage.device === null) !== (weight.storage.device === null)) {
+    throw new Error(`embedding: indices ${fmtShape(indices.shape)} live on ${place(indices)} while weight ${fmtShape(weight.shape)} lives on ${place(weight)}; move the indices with ds.toDevice(indices) (or create them after setBackend)`);
+  }
+  // Indices on a device are not read back here (that would wait for the GPU): the gather kernel checks
+  // them there, and an index out of range fails the next read from the device, naming the op and the index.
+  const iv = indices.storage.device === null ? indices.dataSync() : [];
   for (let i = 0; i < iv.length; i++) {
     const k = iv[i]!;
     if (k < 0 || k >= rowsInTable) {
@@ -88,7 +94,7 @@ export function dropout(x: Tensor, options: { p?: number; training?: boolean; ge
     const u = g.fillRandom(start + chunk.length <= mask.length ? chunk : chunk.subarray(0, mask.length - start));
     for (let i = 0; i < u.length; i++) mask[start + i] = u[i]! < keepBelow ? scale : 0;
   }
-  return E.mul(x, Tensor.fromData(mask, x.shape, maskType));
+  return E.mul(x, fromHost("dropout", mask, x.shape, maskType, x)); // the mask goes where x lives
 }
 
 /**

@@ -152,8 +152,8 @@ function pickedLogProbs(op: string, logProbs: Tensor, target: Tensor, options: N
   const ignoreIndex = options.ignoreIndex ?? -100;
   const keep = E.ne(t, ignoreIndex);
   const safe = where(keep, t, 0);
-  // Targets on a device are not read back to be checked (that would wait for the GPU): there an
-  // out-of-range class reads a log-probability of 0.
+  // Targets on a device are not read back to be checked (that would wait for the GPU): there the gather
+  // kernel finds a class out of range, and the next read from the device throws, naming it.
   const tv = safe.storage.device === null ? safe.dataSync() : [];
   for (let i = 0; i < tv.length; i++) {
     if (tv[i]! < 0 || tv[i]! >= C) throw new Error(`${op}: target ${tv[i]} is out of bounds for ${C} classes`);

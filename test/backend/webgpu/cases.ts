@@ -331,16 +331,19 @@ export async function trainMlp(ds: ds, model: DS.nn.Sequential, steps: number): 
   return trainModel(ds, model, [64, 20], steps, 5);
 }
 
-/** A small CNN: conv 1→8 (3×3, padding 1) → ReLU → max-pool 2 → conv 8→16 (3×3) → ReLU → flatten → linear 256→5. */
+/**
+ * A small CNN for 8×8 images: conv 1→4 (3×3, padding 1) → ReLU → max-pool 2 → conv 4→8 (3×3) → ReLU →
+ * flatten → linear 32→5 (small, as SwiftShader runs it in Chromium too).
+ */
 export function cnn(ds: ds): DS.nn.Sequential {
   const { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } = ds.nn;
-  return new Sequential(new Conv2d(1, 8, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Conv2d(8, 16, 3), new ReLU(), new Flatten(), new Linear(256, 5));
+  return new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Conv2d(4, 8, 3), new ReLU(), new Flatten(), new Linear(32, 5));
 }
 
 /** The Transformer block model of {@link trainModel}'s Transformer case: encoder layer, mean over positions, linear head. */
 export function transformerBlock(ds: ds): { parameters: () => Iterable<Tensor>; forward: (x: Tensor) => Tensor } {
-  const layer = new ds.nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32, dropout: 0, batchFirst: true });
-  const head = new ds.nn.Linear(16, 5);
+  const layer = new ds.nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, batchFirst: true });
+  const head = new ds.nn.Linear(8, 5);
   return {
     parameters: () => [...layer.parameters(), ...head.parameters()],
     forward: (x) => head.forward(layer.forward(x).mean(1)),
