@@ -2,7 +2,8 @@
 // casts and the contiguous copy, on odd sizes, broadcasting, strided views and empty tensors.
 import * as ds from "../../../../src/index.js";
 import type { BinaryPrim, ComparePrim, UnaryPrim } from "../../../../src/autograd/prims.js";
-import { binary, binaryCrossEntropy, cast, compare, contiguous, logicalNot, reluBackward, unary, where } from "../../../../src/backend/webgpu/elementwise.js";
+import { binary, binaryCrossEntropy, cast, compare, contiguous, gelu, geluBackward, logicalNot, reluBackward, unary, where } from "../../../../src/backend/webgpu/elementwise.js";
+import { cpuBackend } from "../../../../src/backend/cpu/index.js";
 import { toGPU, type Tolerance, type WebGPUCaseGroup } from "./check.js";
 
 /**
@@ -180,6 +181,17 @@ export const elementwiseCases: WebGPUCaseGroup = {
         const empty = contiguous(g, toGPU(g, x.slice(1, 3, 3)));
         t.equal(empty.shape, [5, 0, 7], "empty view's shape");
         t.equal(g.stats.dispatches, before, "dispatches for an empty view");
+      },
+    },
+    {
+      // ½x(1 + erf(x/√2)) cancels for x < 0 in float32: a few ulps of ½|x| (|x| ≤ ~12 here)
+      name: "gelu and geluBackward on a strided input equal the CPU kernels",
+      async run(g, t) {
+        ds.manualSeed(72);
+        const x = ds.randn([40, 33]).mul(3).t(), dy = ds.randn([33, 40]), xc = x.contiguous();
+        const tol = { atol: 2e-6, rtol: 1e-5 };
+        await t.close(gelu(g, toGPU(g, x)), cpuBackend.gelu([x], {}) as ds.Tensor, tol, "gelu");
+        await t.close(geluBackward(g, toGPU(g, dy), toGPU(g, xc)), cpuBackend.geluBackward([dy, xc], {}) as ds.Tensor, tol, "geluBackward");
       },
     },
   ],
