@@ -43,12 +43,12 @@ describe("Sequential's intermediate results", () => {
     const out = model.call(x);
     churn();
     ds.nn.functional.mseLoss(out, target).backward();
-    const seqGrads = [l1.weight, l1.bias, l2.weight, l2.bias].map((p) => Array.from(p.grad!.dataSync()));
+    const seqGrads = [l1.weight, l1.bias!, l2.weight, l2.bias!].map((p) => Array.from(p.grad!.dataSync()));
     model.zeroGrad();
     const byHand = l2.call(relu.call(l1.call(x)));
     ds.nn.functional.mseLoss(byHand, target).backward();
     expect(Array.from(out.dataSync())).toEqual(Array.from(byHand.dataSync()));
-    expect(seqGrads).toEqual([l1.weight, l1.bias, l2.weight, l2.bias].map((p) => Array.from(p.grad!.dataSync())));
+    expect(seqGrads).toEqual([l1.weight, l1.bias!, l2.weight, l2.bias!].map((p) => Array.from(p.grad!.dataSync())));
   });
 
   it("stay intact when a forward hook or a module of the user's own could keep them", () => {
