@@ -53,6 +53,17 @@ const snakeCache = new Map<string, string>();
 /** Ids of forward hooks, increasing across all modules (so handles stay distinct). */
 let nextHookId = 0;
 
+/** Modules that ever had a forward hook or pre-hook registered (hooks see, and may keep, inputs and outputs). */
+const hooked = new WeakSet<object>();
+
+/**
+ * Whether a forward hook or pre-hook was ever registered on `module` (even one removed since): such a
+ * module's inputs and outputs may be kept by user code (see Sequential.forward).
+ */
+export function everHooked(module: object): boolean {
+  return hooked.has(module);
+}
+
 /**
  * The state-dict key of a JS member name: `camelCase` becomes `snake_case` (`runningMean` →
  * `running_mean`, `inProjWeight` → `in_proj_weight`, `weightIhL0` → `weight_ih_l0`). A run of
@@ -145,6 +156,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   registerForwardPreHook(hook: ForwardPreHook<I>): RemovableHandle {
     if (typeof hook !== "function") throw new Error(`${this.constructor.name}.registerForwardPreHook: expected a function, got ${typeof hook}`);
     const hooks = (this._preHooks ??= new Map());
+    hooked.add(this);
     const id = nextHookId++;
     hooks.set(id, hook);
     return { remove: () => {
@@ -167,6 +179,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   registerForwardHook(hook: ForwardHook<I, O>): RemovableHandle {
     if (typeof hook !== "function") throw new Error(`${this.constructor.name}.registerForwardHook: expected a function, got ${typeof hook}`);
     const hooks = (this._hooks ??= new Map());
+    hooked.add(this);
     const id = nextHookId++;
     hooks.set(id, hook);
     return { remove: () => {

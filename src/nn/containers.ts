@@ -1,8 +1,26 @@
 // Containers: Sequential (a pipeline), ModuleList (an indexable list) and ModuleDict (named modules).
 import { describe } from "../tensor/validate.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import { Module, type AnyModule } from "./Module.js";
+import { Module, everHooked, type AnyModule } from "./Module.js";
 import { addIndent } from "./pyRepr.js";
+import { Linear, Identity } from "./Linear.js";
+import { ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from "./activations.js";
+import { Dropout } from "./Dropout.js";
+import { Flatten } from "./Flatten.js";
+import { LayerNorm } from "./LayerNorm.js";
+
+/**
+ * Library layers whose forward keeps neither its input nor its output (exact classes: a subclass may
+ * keep them). Subclasses of these and any other module may store what they see, so only these count.
+ */
+const KEEPS_NOTHING = new Set<unknown>([
+  Linear, Identity, ReLU, Sigmoid, Tanh, LeakyReLU, ELU, SELU, GELU, SiLU, Softplus, Hardtanh, Softmax, LogSoftmax, Dropout, Flatten, LayerNorm,
+]);
+
+/** Whether `layer` keeps nothing it sees: a KEEPS_NOTHING layer that never had a forward hook (hooks see both). */
+function keepsNothing(layer: AnyModule): boolean {
+  return KEEPS_NOTHING.has(layer.constructor) && !everHooked(layer);
+}
 
 /** A module with the plain one-tensor signature, the kind Sequential chains. */
 // Optional extra inputs are allowed (ConvTranspose2d.forward(x, outputSize?)); Sequential passes one tensor.
@@ -46,8 +64,21 @@ export class Sequential extends Module<[Tensor], Tensor> {
     return this._layers[Symbol.iterator]();
   }
   forward(x: Tensor): Tensor {
+    // An intermediate result made and read only by layers that keep nothing is reachable only through
+    // the autograd tape (while it records), so it is disposed as soon as the next layer has read it, as
+    // PyTorch frees it on its last reference: the next results of its size reuse its memory (the tape's
+    // claim keeps it intact until backward has used it; see Tensor.dispose).
     let y = x;
-    for (const layer of this._layers) y = layer.call(y);
+    let internal = false; // y was made here, by layers that keep nothing
+    for (const layer of this._layers) {
+      const out = layer.call(y);
+      const clean = keepsNothing(layer);
+      if (out !== y) {
+        if (internal && clean) y.dispose();
+        internal = clean;
+      } else internal &&= clean; // passed through unchanged (Identity, Dropout in eval mode)
+      y = out;
+    }
     return y;
   }
 }

@@ -18,6 +18,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
+  if (a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype && isFloating(a.dtype)) return matmul2d(a, b);
   const dt = promoteTypes(a.dtype, b.dtype);
   // Every intermediate made here is recorded, so that its claim on memory can be dropped at the end.
   const made: Tensor[] = [];
@@ -40,6 +41,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (aVec) out = step(squeeze(out, -2));
   if (bVec) out = step(squeeze(out, -1));
   dropIntermediates(made, [a, b, out]);
+  return out;
+}
+
+/**
+ * The common case of matmul, (n, k) @ (k, m) of one floating dtype, without the general path's casts,
+ * broadcasting and bookkeeping (a small network's backward runs several per step): the same primitive
+ * on the same (1, n, k) and (1, k, m) views.
+ */
+function matmul2d(a: Tensor, b: Tensor): Tensor {
+  const [n, k] = a.shape as [number, number], [k2, m] = b.shape as [number, number];
+  if (k !== k2) throw new Error(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned (${k} != ${k2})`);
+  const x3 = reshape(a, [1, n, k]), y3 = reshape(b, [1, k, m]); // (1, n, k), (1, k, m)
+  const out3 = apply("matmul", [x3, y3], {}); // (1, n, m)
+  const out = reshape(out3, [n, m]);
+  // the views made here give up their claims on memory (see dropIntermediates)
+  releaseStorage(x3.storage);
+  releaseStorage(y3.storage);
+  releaseStorage(out3.storage);
   return out;
 }
 

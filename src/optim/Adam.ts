@@ -129,19 +129,10 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
   if (onDevice && (!device || h.maximize || p.offset !== 0 || g.offset !== 0 || g.storage.device === null)) return null;
   const kernel = onDevice ? undefined : fusedKernels().adamF32;
   const fast = kernel && !h.maximize && n >= MIN_FAST_ADAM ? kernel : null;
-  const own = (t: Tensor | undefined): Tensor => {
-    if (t !== undefined && ownedState.has(t)) return t;
-    let fresh = t !== undefined && t.size === n ? t.to("float32").contiguous().clone() : zerosLike(p);
-    if (onDevice && fresh.storage.device === null) fresh = toDevice(fresh); // state loaded on the host
-    pinStorage(fresh.storage);
-    ownedState.add(fresh);
-    return fresh;
-  };
-  const m = own(state?.expAvg), v = own(state?.expAvgSq);
-  const vmax = h.amsgrad ? own(state?.maxExpAvgSq) : null;
+  const m = ownState(state?.expAvg, p), v = ownState(state?.expAvgSq, p);
+  const vmax = h.amsgrad ? ownState(state?.maxExpAvgSq, p) : null;
   const [beta1, beta2] = h.betas;
   const step = (state?.step ?? 0) + 1;
-  const f32 = (t: Tensor) => (t.storage.data as Float32Array).subarray(t.offset, t.offset + n);
   const hyper: AdamStep = {
     stepSize: h.lr / (1 - Math.pow(beta1, step)),
     beta1,
@@ -154,10 +145,33 @@ export function adamFusedStep(p: Tensor, g: Tensor, state: AdamState | undefined
   if (device) device(p, g, m, v, vmax, hyper);
   else if (fast) fast(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper);
   else adamLoopF32(f32(p), f32(g), f32(m), f32(v), vmax && f32(vmax), hyper, h.maximize);
-  for (const t of [p, m, v, vmax]) if (t) t.storage.version++;
+  p.storage.version++;
+  m.storage.version++;
+  v.storage.version++;
+  if (vmax) vmax.storage.version++;
   const next: AdamState = { step, expAvg: m, expAvgSq: v };
   if (vmax) next.maxExpAvgSq = vmax;
   return next;
+}
+
+/**
+ * The state tensor `t` (a moment estimate) if the fused step made it, else a fresh float32 copy of it
+ * (zeros without one, or with one of another size), pinned where the kernels work and on p's device.
+ * Module-level, as f32 below, so that a step makes no closures: for a small parameter, making them
+ * cost about as much as its whole update loop (profile of a 4-64-64-2 DQN update under tsx).
+ */
+function ownState(t: Tensor | undefined, p: Tensor): Tensor {
+  if (t !== undefined && ownedState.has(t)) return t;
+  let fresh = t !== undefined && t.size === p.size ? t.to("float32").contiguous().clone() : zerosLike(p);
+  if (p.storage.device !== null && fresh.storage.device === null) fresh = toDevice(fresh); // state loaded on the host
+  pinStorage(fresh.storage);
+  ownedState.add(fresh);
+  return fresh;
+}
+
+/** The float32 elements of a contiguous tensor, as a view of its storage. */
+function f32(t: Tensor): Float32Array {
+  return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.size);
 }
 
 /** Runs the fused step where it applies, else `rule` through updateEach (shared by Adam and AdamW). */

@@ -223,7 +223,7 @@ export class Tensor implements TensorView {
    * Using the tensor afterwards is an error; disposing twice is a no-op. Views share memory: it is
    * reused only once every tensor over it was disposed (and the tape no longer needs it), so
    * disposing a tensor that a view or the autograd graph still uses is safe. In loops that make large
-   * float32 tensors (≥ 16,384 elements) the next matmul of the same size then writes into the freed
+   * float32 tensors (≥ 2,048 elements) the next matmul of the same size then writes into the freed
    * block instead of fresh memory:
    * ```ts
    * for (const batch of batches) {

@@ -30,6 +30,14 @@ export const gather: Kernel<"gather"> = ([x, index], { dim }) => {
   const t = x!, ix = index!;
   const out = allocate(t.dtype, ix.size);
   const iv = denseValues(ix), data = t.storage.data;
+  if (ix.ndim === 2 && t.ndim === 2) {
+    // (rows, cols) index, the common case (Q(s, a) of a batch): two plain loops, no multi-index
+    const [R, C] = ix.shape as [number, number], [s0, s1] = t.strides as [number, number];
+    for (let i = 0, f = 0; i < R; i++) {
+      for (let j = 0; j < C; j++, f++) out[f] = data[t.offset + (dim === 0 ? iv[f]! * s0 + j * s1 : i * s0 + iv[f]! * s1)]!;
+    }
+    return viewFromData(out, ix.shape, t.dtype);
+  }
   forEachIndex(ix.shape, (f, idx) => {
     let p = t.offset;
     for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[f]! : idx[d]!) * t.strides[d]!;
@@ -44,6 +52,18 @@ function scatterInto<P extends "scatter" | "scatterAdd">(accumulate: boolean): K
     const out = denseValues(t).slice();
     const strides = contiguousStrides(t.shape);
     const iv = denseValues(ix), sd = s.storage.data;
+    if (ix.ndim === 2 && t.ndim === 2 && s.ndim === 2) {
+      // the same writes in the same (row-major) order as below, without the multi-index
+      const [R, C] = ix.shape as [number, number], [r0, r1] = s.strides as [number, number], T1 = strides[0]!;
+      for (let i = 0, f = 0; i < R; i++) {
+        for (let j = 0; j < C; j++, f++) {
+          const p = dim === 0 ? iv[f]! * T1 + j : i * T1 + iv[f]!;
+          const v = sd[s.offset + i * r0 + j * r1]!;
+          out[p] = accumulate ? out[p]! + v : v;
+        }
+      }
+      return viewFromData(out, t.shape, t.dtype);
+    }
     forEachIndex(ix.shape, (f, idx) => {
       let p = 0;
       for (let d = 0; d < idx.length; d++) p += (d === dim ? iv[f]! : idx[d]!) * strides[d]!;

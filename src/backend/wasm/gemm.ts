@@ -69,10 +69,16 @@ function span(op: string, name: string, view: MatrixView, rows: number, cols: nu
   return extent;
 }
 
-function checkDims(op: string, dims: Record<string, number>): void {
-  for (const [name, value] of Object.entries(dims)) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${value}`);
-  }
+/** Checks m, n, k (and batch): plain arguments, no object per call, as GEMMs of small layers run many times a step. */
+function checkDims(op: string, m: number, n: number, k: number, batch = 1): void {
+  checkDim(op, "batch", batch);
+  checkDim(op, "m", m);
+  checkDim(op, "n", n);
+  checkDim(op, "k", k);
+}
+
+function checkDim(op: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${value}`);
 }
 
 interface Placed {
@@ -159,7 +165,7 @@ export function runGemm(
  */
 export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: MatrixView, b: MatrixView, options: GemmOptions = {}): Float32Array {
   const op = "gemm";
-  checkDims(op, { m, n, k });
+  checkDims(op, m, n, k);
   const extentA = span(op, "a", a, m, k);
   const extentB = span(op, "b", b, k, n);
   const bias = options.bias;
@@ -192,7 +198,7 @@ export function gemmBatched(
   a: BatchedMatrixView, b: BatchedMatrixView, options: BatchedGemmOptions = {},
 ): Float32Array {
   const op = "gemmBatched";
-  checkDims(op, { batch, m, n, k });
+  checkDims(op, m, n, k, batch);
   const extentA = span(op, "a", a, m, k, batch, a.batchStride);
   const extentB = span(op, "b", b, k, n, batch, b.batchStride);
   rt.resetArena();

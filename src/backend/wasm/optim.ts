@@ -25,24 +25,25 @@ export function sgd(rt: WasmRuntime, mode: SgdMode, p: Float32Array, g: Float32A
   }
   if (mode !== "plain" && b === null) throw new Error(`sgd: mode "${mode}" needs a momentum buffer`);
   rt.resetArena();
-  const [pp, pb] = updated(rt, mode === "plain" ? [p] : [p, b!], n);
-  rt.exports.sgd(pp.at, rt.ref(g, 0, n), pb?.at ?? 0, n, h.lr, h.momentum, h.keep, h.weightDecay, SGD_MODES[mode]);
-  pp.done();
-  pb?.done();
+  const pp = place(rt, p), pb = b === null ? 0 : place(rt, b);
+  rt.exports.sgd(pp, rt.ref(g, 0, n), pb, n, h.lr, h.momentum, h.keep, h.weightDecay, SGD_MODES[mode]);
+  copyBack(rt, p, pp);
+  if (b !== null) copyBack(rt, b, pb);
 }
 
 /**
- * Addresses of arrays a kernel updates in place: those that live in linear memory (pinned parameters
- * and optimizer state) are used where they are; the others go through arena copies, which done()
- * copies back.
+ * Address of an array a kernel updates in place: where it lives in linear memory (pinned parameters
+ * and optimizer state), else an arena copy's, which copyBack copies back. (Plain functions, no
+ * per-call closures: a small parameter's whole update costs about as much as making them.)
  */
-function updated(rt: WasmRuntime, arrays: Float32Array[], n: number): { at: number; done: () => void }[] {
-  return arrays.map((a) => {
-    const resident = rt.addressOf(a);
-    if (resident >= 0) return { at: resident, done: () => undefined };
-    const at = rt.put(a, 0, n);
-    return { at, done: () => a.set(rt.f32(at, n)) };
-  });
+function place(rt: WasmRuntime, a: Float32Array): number {
+  const resident = rt.addressOf(a);
+  return resident >= 0 ? resident : rt.put(a, 0, a.length);
+}
+
+/** Copies an updated arena copy (see place) back into its array; arrays in linear memory need nothing. */
+function copyBack(rt: WasmRuntime, a: Float32Array, at: number): void {
+  if (rt.addressOf(a) < 0) a.set(rt.f32(at, a.length));
 }
 
 export interface AdamStep {
@@ -71,8 +72,11 @@ export function adam(
     throw new Error(`adam: p, g, m, v (and vmax) must have the same length, got ${n}, ${g.length}, ${m.length}, ${v.length}${vmax ? `, ${vmax.length}` : ""}`);
   }
   rt.resetArena();
-  const ops = updated(rt, vmax === null ? [p, m, v] : [p, m, v, vmax], n);
-  const [pp, pm, pv, pvmax] = ops;
-  rt.exports.adam(pp!.at, rt.ref(g, 0, n), pm!.at, pv!.at, (pvmax ?? pv!).at /* unused without AMSGrad */, n, h.stepSize, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.bc2, h.eps, h.weightDecay, h.decay, vmax === null ? 0 : 1);
-  for (const op of ops) op.done();
+  const pp = place(rt, p), pm = place(rt, m), pv = place(rt, v);
+  const pvmax = vmax === null ? pv /* unused without AMSGrad */ : place(rt, vmax);
+  rt.exports.adam(pp, rt.ref(g, 0, n), pm, pv, pvmax, n, h.stepSize, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.bc2, h.eps, h.weightDecay, h.decay, vmax === null ? 0 : 1);
+  copyBack(rt, p, pp);
+  copyBack(rt, m, pm);
+  copyBack(rt, v, pv);
+  if (vmax !== null) copyBack(rt, vmax, pvmax);
 }
