@@ -1,6 +1,7 @@
 // Loops over strided, broadcast tensors: the building blocks of the CPU reference kernels.
 import type { TensorView } from "../storage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
+import { allocateUninitialized } from "../pool.js";
 
 /** Strides of `t` seen through broadcasting to `shape` (0 where broadcast), right-aligned. */
 export function broadcastStrides(t: TensorView, shape: readonly number[]): number[] {
@@ -60,6 +61,14 @@ export function stepIndex(idx: number[], shape: readonly number[], strides: read
     idx[d] = 0;
   }
   return -1;
+}
+
+/** Values of `t` in row-major order in a new array that nothing else uses (one copy, dense or not). */
+export function copyValues(t: TensorView): TypedArray {
+  const out = allocateUninitialized(t.dtype, t.size); // every element is written below
+  if (isDense(t)) out.set(t.storage.data.subarray(t.offset, t.offset + t.size));
+  else stridedCopy(out, t);
+  return out;
 }
 
 /** Values of `t` in row-major order: the storage itself when dense from 0, else a copy. */

@@ -98,4 +98,24 @@ describe.skipIf(gpu === null)(`WebGPU attention (${reason})`, () => {
     const want = cpuBackend.scaledDotProductAttentionBackward(bins, bp) as ds.Tensor[];
     for (let i = 0; i < 3; i++) await expectClose(g, got[i]!, want[i]!, bwdTol);
   });
+
+  it("(N, H, ·, ·) heads split from the features by a transpose, a mask broadcast over both batch dims", async () => {
+    ds.manualSeed(84);
+    const [N, H, L, S, E] = [2, 3, 5, 6, 4];
+    const q = ds.randn([N, L, H, E]).transpose(1, 2), k = ds.randn([N, S, H, E]).transpose(1, 2), v = ds.randn([N, S, H, E]).transpose(1, 2);
+    const mask = ds.randn([1, 1, L, S]).expand([N, H, L, S]);
+    const p = { scale: 0.6, isCausal: true };
+    const [out, lse] = scaledDotProductAttention(g, [q, k, v, mask].map((t) => toGPU(g, t)), p);
+    const [co, cl] = cpuBackend.scaledDotProductAttention([q, k, v, mask], p) as [ds.Tensor, ds.Tensor];
+    expect(out!.shape).toEqual([N, H, L, E]);
+    await expectClose(g, out!, co, fwdTol);
+    await expectClose(g, lse!, cl, fwdTol);
+    const gOut = ds.randn([N, L, H, E]).transpose(1, 2), gLse = ds.randn([N, H, L]);
+    const bins = [q, k, v, co, cl, gOut, gLse, mask];
+    const bp = { ...p, maskGrad: true };
+    const got = scaledDotProductAttentionBackward(g, bins.map((t) => toGPU(g, t)), bp);
+    const want = cpuBackend.scaledDotProductAttentionBackward(bins, bp) as ds.Tensor[];
+    expect(got.length).toBe(4);
+    for (let i = 0; i < 4; i++) await expectClose(g, got[i]!, want[i]!, bwdTol);
+  });
 });
