@@ -2,8 +2,8 @@
 import type { Kernel } from "../Backend.js";
 import { viewFromData, makeView, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
-import { contiguousStrides } from "../../tensor/shape.js";
-import { copyValues, denseValues, isDense, offsets } from "./strided.js";
+import { contiguousStrides, shapesEqual } from "../../tensor/shape.js";
+import { copyInto, copyValues, denseValues, isDense, offsets } from "./strided.js";
 
 /** Strides for viewing `t` with `shape` without copying, or null when impossible (PyTorch's rule). */
 export function viewStrides(t: TensorView, shape: readonly number[]): number[] | null {
@@ -72,6 +72,10 @@ export const unslice: Kernel<"unslice"> = ([x], p) => {
   for (const s of p.shape) size *= s;
   const out = viewFromData(allocate(t.dtype, size), p.shape, t.dtype);
   const region = slice([out], p) as TensorView;
+  if (shapesEqual(region.shape, t.shape)) {
+    copyInto(region, t);
+    return out;
+  }
   const dst = offsets(region, region.shape), src = offsets(t, region.shape);
   const od = out.storage.data, sd = t.storage.data;
   for (let i = 0; i < dst.length; i++) od[dst[i]!] = sd[src[i]!]!;

@@ -103,6 +103,33 @@ export function stridedCopy(out: TypedArray, t: TensorView): void {
   }
 }
 
+/** Copies the elements of `src` into `dst`, two strided views of one shape (counters over the dims, no index arrays). */
+export function copyInto(dst: TensorView, src: TensorView): void {
+  const size = src.size, nd = src.ndim, dd = dst.storage.data, sd = src.storage.data;
+  if (size === 0) return;
+  if (nd === 0) {
+    dd[dst.offset] = sd[src.offset]!;
+    return;
+  }
+  const shape = src.shape, inner = shape[nd - 1]!, sdi = dst.strides[nd - 1]!, ssi = src.strides[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let pd = dst.offset, ps = src.offset;
+  for (let done = 0; done < size; done += inner) {
+    for (let j = 0; j < inner; j++) dd[pd + j * sdi] = sd[ps + j * ssi]!;
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      pd += dst.strides[d]!;
+      ps += src.strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      pd -= dst.strides[d]! * shape[d]!;
+      ps -= src.strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+}
+
 /** out[i] = f(a[i], b[i]) over the broadcast of a and b to `shape`. */
 export function binaryLoop(
   out: TypedArray,
