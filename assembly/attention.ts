@@ -108,30 +108,36 @@ export function attentionProbs(p: usize, mask: usize, maskBatch: i32, maskRow: i
 
 /**
  * The gradient of the scores in place: ds = p ∘ (ds + dlse − Σₑ dO ∘ O) per row, where ds holds dO·Vᵀ
- * on entry (rows of S), dO and O are rows of Ev and dlse one value per row.
+ * on entry (B·L rows of S), dO and O are rows of Ev (row i of stack b at b·batch + i·row, in elements)
+ * and dlse one value per row.
  */
-export function attentionScoreGrad(ds: usize, p: usize, gOut: usize, out: usize, gLse: usize, rows: i32, S: i32, Ev: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const go = gOut + (<usize>r * <usize>Ev << 2), o = out + (<usize>r * <usize>Ev << 2);
-    let acc = f32x4.splat(0);
-    let e = 0;
-    for (; e + 4 <= Ev; e += 4) {
-      const at = <usize>e << 2;
-      acc = f32x4.add(acc, f32x4.mul(v128.load(go + at), v128.load(o + at)));
-    }
-    let dot = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
-    for (; e < Ev; e++) dot += <f64>load<f32>(go + (<usize>e << 2)) * <f64>load<f32>(o + (<usize>e << 2));
-    const shift = <f32>(<f64>load<f32>(gLse + (<usize>r << 2)) - dot);
-    const sv = f32x4.splat(shift);
-    const d = ds + (<usize>r * <usize>S << 2), pr = p + (<usize>r * <usize>S << 2);
-    let j = 0;
-    for (; j + 4 <= S; j += 4) {
-      const at = <usize>j << 2;
-      v128.store(d + at, f32x4.mul(v128.load(pr + at), f32x4.add(v128.load(d + at), sv)));
-    }
-    for (; j < S; j++) {
-      const at = <usize>j << 2;
-      store<f32>(d + at, load<f32>(pr + at) * (load<f32>(d + at) + shift));
+export function attentionScoreGrad(
+  ds: usize, p: usize, gOut: usize, goBatch: i32, goRow: i32, out: usize, oBatch: i32, oRow: i32, gLse: usize, B: i32, L: i32, S: i32, Ev: i32,
+): void {
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < L; i++) {
+      const r = b * L + i;
+      const go = gOut + ((<usize>b * <usize>goBatch + <usize>i * <usize>goRow) << 2), o = out + ((<usize>b * <usize>oBatch + <usize>i * <usize>oRow) << 2);
+      let acc = f32x4.splat(0);
+      let e = 0;
+      for (; e + 4 <= Ev; e += 4) {
+        const at = <usize>e << 2;
+        acc = f32x4.add(acc, f32x4.mul(v128.load(go + at), v128.load(o + at)));
+      }
+      let dot = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+      for (; e < Ev; e++) dot += <f64>load<f32>(go + (<usize>e << 2)) * <f64>load<f32>(o + (<usize>e << 2));
+      const shift = <f32>(<f64>load<f32>(gLse + (<usize>r << 2)) - dot);
+      const sv = f32x4.splat(shift);
+      const d = ds + (<usize>r * <usize>S << 2), pr = p + (<usize>r * <usize>S << 2);
+      let j = 0;
+      for (; j + 4 <= S; j += 4) {
+        const at = <usize>j << 2;
+        v128.store(d + at, f32x4.mul(v128.load(pr + at), f32x4.add(v128.load(d + at), sv)));
+      }
+      for (; j < S; j++) {
+        const at = <usize>j << 2;
+        store<f32>(d + at, load<f32>(pr + at) * (load<f32>(d + at) + shift));
+      }
     }
   }
 }

@@ -185,6 +185,9 @@ export type PrimParams = { [P in UnaryPrim]: Record<string, never> } & {
    * query row's logsumexp of the scores (B, L): the one statistic the backward keeps instead of the
    * L×S weights. `isCausal` masks keys j > i (PyTorch's top-left causal mask). The kernel streams over
    * blocks of keys with an online softmax (Milakov & Gimelshein 2018, FlashAttention's recurrence).
+   * Every operand may instead have two batch dims (N, H) in place of B (heads split from the features by
+   * a transpose, read through their strides without a copy; a kernel may write an output in its
+   * operand's memory order).
    */
   scaledDotProductAttention: { scale: number; isCausal: boolean };
   /**

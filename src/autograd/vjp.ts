@@ -366,9 +366,10 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
   // O = P·V, P = exp(S − lse), S = scale·Q·Kᵀ + M, lse = log Σⱼ e^Sᵢⱼ. P is recomputed from the saved lse
   // (no L×S tensor is kept between passes): dV = Pᵀ·dO, dS = P ∘ (dO·Vᵀ − rowsum(dO ∘ O) + d lse),
   // dQ = scale·dS·K, dK = scale·dSᵀ·Q, dM = dS.
+  // Operands are (B, ·, ·) or (N, H, ·, ·): `lead` is the batch dims.
   scaledDotProductAttention: (c) => {
     const q = c.input(0), k = c.input(1), v = c.input(2), { scale, isCausal } = c.params;
-    const [B, L] = c.inputShape(0) as [number, number];
+    const qShape = c.inputShape(0), lead = qShape.slice(0, -2), L = qShape[qShape.length - 2]!, last = qShape.length - 1;
     const hasMask = c.numInputs > 3;
     if (!isGradEnabled()) {
       // No graph of the gradient is being built: the same formulas in one fused kernel.
@@ -378,25 +379,25 @@ export const vjpRules: { [P in Prim]: VjpRule<P> | null } = {
       const [dq, dk, dv, dm] = applyMulti("scaledDotProductAttentionBackward", inputs, { scale, isCausal, maskGrad });
       return [dq!, dk!, dv!, ...(hasMask ? [dm ?? null] : [])];
     }
-    const S = c.inputShape(1)[1]!;
-    let scores = mul(matmul(q, mT(k)), scale); // (B, L, S)
+    const S = c.inputShape(1)[last - 1]!;
+    let scores = mul(matmul(q, mT(k)), scale); // (…, L, S)
     if (c.numInputs > 3) scores = add(scores, c.input(3));
     if (isCausal) scores = where(causalKeep(L, S), scores, -Infinity);
-    const p = E.exp(sub(scores, reshape(c.output(1), [B, L, 1]))); // (B, L, S)
+    const p = E.exp(sub(scores, reshape(c.output(1), [...lead, L, 1]))); // (…, L, S)
     const gOut = c.grads[0], gLse = c.grads[1];
     let gScores: Tensor | null = null;
     let gv: Tensor | null = null;
     if (gOut) {
       gv = c.needsGrad(2) ? matmul(mT(p), gOut) : null;
-      const rowDot = apply("sum", [mul(gOut, c.output(0))], { dims: [2], keepdim: true }); // (B, L, 1)
+      const rowDot = apply("sum", [mul(gOut, c.output(0))], { dims: [last], keepdim: true }); // (…, L, 1)
       gScores = sub(matmul(gOut, mT(v)), rowDot);
     }
     if (gLse) {
-      const g = reshape(gLse, [B, L, 1]);
-      gScores = gScores ? add(gScores, g) : expand(g, [B, L, S]);
+      const g = reshape(gLse, [...lead, L, 1]);
+      gScores = gScores ? add(gScores, g) : expand(g, [...lead, L, S]);
     }
     if (!gScores) return [null, null, null, ...(c.numInputs > 3 ? [null] : [])];
-    const ds = mul(p, gScores); // (B, L, S)
+    const ds = mul(p, gScores); // (…, L, S)
     return [
       c.needsGrad(0) ? mul(matmul(ds, k), scale) : null,
       c.needsGrad(1) ? mul(matmul(mT(ds), q), scale) : null,

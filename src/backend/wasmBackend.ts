@@ -3,14 +3,14 @@
 import type { BackendOverrides, Kernel } from "./Backend.js";
 import type { ReducePrim, UnaryPrim } from "../autograd/prims.js";
 import { cpuBackend } from "./cpu/index.js";
-import { viewFromData, type TensorView } from "./storage.js";
+import { makeView, Storage, viewFromData, type TensorView } from "./storage.js";
 import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { binaryPlan, reductionSteps } from "./wasm/broadcastPlan.js";
 import { adoptRecycled, takeRecycledF32 } from "./pool.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
-import type { AttentionSizes, MaskView, StackView } from "./wasm/attention.js";
+import { denseLayout, type AttentionSizes, type MaskView, type OutputLayout, type StackView } from "./wasm/attention.js";
 import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
 import { attentionBackwardWith, attentionForwardWith, referenceExp, referenceMatmul, type BatchedMatmul, type MatView } from "./cpu/attention.js";
 import type { TypedArray } from "../tensor/dtype.js";
@@ -495,25 +495,55 @@ function attention(k: WasmKernels): { forward: Kernel<"scaledDotProductAttention
   };
 }
 
-/** A float32 3-D tensor as a stack view through its own strides (no copy), or null (other dtype, negative strides). */
+/** A float32 3-D (B, ·, ·) or 4-D (N, B, ·, ·) tensor as stacks through its own strides (no copy), or null (other dtype, negative strides). */
 function stackView(t: TensorView): StackView | null {
-  const [batch, row, col] = t.strides as [number, number, number];
-  if (t.dtype !== "float32" || batch < 0 || row < 0 || col < 0) return null;
-  return { data: t.storage.data as Float32Array, offset: t.offset, batch, row, col };
+  const four = t.ndim === 4;
+  const [outer, batch, row, col] = (four ? t.strides : [0, ...t.strides]) as [number, number, number, number];
+  if (t.dtype !== "float32" || outer < 0 || batch < 0 || row < 0 || col < 0) return null;
+  return { data: t.storage.data as Float32Array, offset: t.offset, outer, batch, row, col };
 }
 
-/** The additive mask (B, L, S) as rows of contiguous keys, or null when it has none (no mask: undefined). */
+/** Like stackView, but with contiguous rows: a dense copy when the tensor's rows are strided (a broadcast gradient). */
+function rowsView(t: TensorView): StackView {
+  const view = stackView(t);
+  if (view && (view.col === 1 || t.shape[t.ndim - 1] === 1)) return { ...view, col: 1 };
+  const [N, B, rows, cols] = (t.ndim === 4 ? t.shape : [1, ...t.shape]) as [number, number, number, number];
+  return { data: values32(t), offset: 0, outer: B * rows * cols, batch: rows * cols, row: cols, col: 1 };
+}
+
+/** The additive mask (B, L, S) or (N, B, L, S) as rows of contiguous keys, or null when it has none (no mask: undefined). */
 function maskView(mask: TensorView | undefined): MaskView | null | undefined {
   if (!mask) return undefined;
   const view = stackView(mask);
-  return view && (view.col === 1 || mask.shape[2] === 1) ? { data: view.data, offset: view.offset, batch: view.batch, row: view.row } : null;
+  return view && (view.col === 1 || mask.shape[mask.ndim - 1] === 1) ? { data: view.data, offset: view.offset, outer: view.outer, batch: view.batch, row: view.row } : null;
 }
 
-/** Sizes of an attention call on q (B, L, E), k (B, S, E), v (B, S, Ev), or null when too small for the fused WASM path. */
+/** Sizes of an attention call on q (…, L, E), k (…, S, E), v (…, S, Ev) with batch dims (B) or (N, B), or null when too small for the fused WASM path. */
 function attentionSizes(q: TensorView, k: TensorView, v: TensorView): AttentionSizes | null {
-  const [B, L, E] = q.shape as [number, number, number];
-  const S = k.shape[1]!, Ev = v.shape[2]!;
-  return B * L * S * Math.max(E, Ev) >= MIN_GEMM_MACS ? { B, L, S, E, Ev } : null;
+  const four = q.ndim === 4;
+  const [N, B, L, E] = (four ? q.shape : [1, ...q.shape]) as [number, number, number, number];
+  const S = k.shape[k.ndim - 2]!, Ev = v.shape[v.ndim - 1]!;
+  return N * B * L * S * Math.max(E, Ev) >= MIN_GEMM_MACS ? { N, B, L, S, E, Ev } : null;
+}
+
+/**
+ * Heads split from the features by a transpose ((N, L, H, E) memory seen as (N, H, L, E)): the gradient
+ * or output that follows such an operand is written in the same order, so that the transpose back is a
+ * plain view again (no copy on either side of the attention).
+ */
+const headsInner = (t: TensorView): boolean => t.ndim === 4 && t.strides[1]! < t.strides[2]!;
+
+/** An output (N, B, rows, cols): its layout (heads-inner as `like`, else dense) and the strides of its view. */
+function outputLayout(like: TensorView, B: number, rows: number, cols: number): { layout: OutputLayout; strides: number[] } {
+  if (headsInner(like)) return { layout: { outer: rows * B * cols, batch: cols, row: B * cols }, strides: [rows * B * cols, cols, B * cols, 1] };
+  return { layout: denseLayout(B, rows, cols), strides: [B * rows * cols, rows * cols, cols, 1] };
+}
+
+/** A kernel output over a recycled (possibly resident) buffer with the given shape (3-D: the last three strides). */
+function recycledStrided(out: Float32Array, shape: number[], strides: number[]): TensorView {
+  const t = makeView(new Storage(out), shape, strides.slice(strides.length - shape.length), 0, "float32");
+  adoptRecycled(t.storage);
+  return t;
 }
 
 /** The whole forward in the kernels' memory (GEMM, masked softmax, GEMM); null where it does not apply. */
@@ -521,8 +551,11 @@ function fusedAttentionForward(k: WasmKernels, inputs: readonly TensorView[], { 
   const [q, kk, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null) return null;
-  const { out, lse } = k.attentionForward(sizes, qv, kv, vv, mv ?? null, scale, isCausal, { out: takeRecycledF32(sizes.B * sizes.L * sizes.Ev) });
-  return [recycledView(out, [sizes.B, sizes.L, sizes.Ev]), viewFromData(lse, [sizes.B, sizes.L], "float32")];
+  const { N, B, L, Ev } = sizes;
+  const lead = q.shape.slice(0, -2);
+  const o = outputLayout(q, B, L, Ev);
+  const { out, lse } = k.attentionForward(sizes, qv, kv, vv, mv ?? null, scale, isCausal, { out: takeRecycledF32(N * B * L * Ev), outLayout: o.layout });
+  return [recycledStrided(out, [...lead, L, Ev], o.strides), viewFromData(lse, [...lead, L], "float32")];
 }
 
 /** The whole backward in the kernels' memory (five GEMMs and two row passes); null where it does not apply. */
@@ -532,11 +565,16 @@ function fusedAttentionBackward(
   const [q, kk, v, out, lse, gOut, gLse, mask] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView | undefined];
   const sizes = attentionSizes(q, kk, v), qv = stackView(q), kv = stackView(kk), vv = stackView(v), mv = maskView(mask);
   if (!sizes || !qv || !kv || !vv || mv === null || [out, lse, gOut, gLse].some((t) => t.dtype !== "float32")) return null;
-  const { B, L, S, E, Ev } = sizes;
-  const outputs = { dq: takeRecycledF32(B * L * E), dk: takeRecycledF32(B * S * E), dv: takeRecycledF32(B * S * Ev) };
-  const g = k.attentionBackward(sizes, qv, kv, vv, values32(out), values32(lse), values32(gOut), values32(gLse), mv ?? null, scale, isCausal, maskGrad, outputs);
-  const grads = [recycledView(g.dq, [B, L, E]), recycledView(g.dk, [B, S, E]), recycledView(g.dv, [B, S, Ev])];
-  if (maskGrad) grads.push(viewFromData(g.ds!, [B, L, S], "float32"));
+  const { N, B, L, S, E, Ev } = sizes;
+  const lead = q.shape.slice(0, -2);
+  const lq = outputLayout(q, B, L, E), lk = outputLayout(kk, B, S, E), lv = outputLayout(v, B, S, Ev);
+  const outputs = {
+    dq: takeRecycledF32(N * B * L * E), dk: takeRecycledF32(N * B * S * E), dv: takeRecycledF32(N * B * S * Ev),
+    dqLayout: lq.layout, dkLayout: lk.layout, dvLayout: lv.layout,
+  };
+  const g = k.attentionBackward(sizes, qv, kv, vv, rowsView(out), values32(lse), rowsView(gOut), values32(gLse), mv ?? null, scale, isCausal, maskGrad, outputs);
+  const grads = [recycledStrided(g.dq, [...lead, L, E], lq.strides), recycledStrided(g.dk, [...lead, S, E], lk.strides), recycledStrided(g.dv, [...lead, S, Ev], lv.strides)];
+  if (maskGrad) grads.push(viewFromData(g.ds!, [...lead, L, S], "float32"));
   return grads;
 }
 

@@ -218,14 +218,17 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       keyPaddingMask = padKey(keyPaddingMask);
       S += 1;
     }
-    // Heads into the batch: (N, L, E) → (N, L, H, hd) → (N, H, L, hd) → (N·H, L, hd)
+    const dropoutP = this.training ? this.dropout : 0;
+    // Heads: (N, L, E) → (N, L, H, hd) → (N, H, L, hd), a view; the fused attention takes it as it is.
+    const heads4 = needWeights || this.addZeroAttn ? null : (t: Tensor, len: number): Tensor => transpose(reshape(t, [N, len, H, hd]), 1, 2);
+    // Otherwise heads into the batch: (N, H, L, hd) → (N·H, L, hd), a copy
     const heads = (t: Tensor, len: number): Tensor => reshape(transpose(reshape(t, [N, len, H, hd]), 1, 2), [N * H, len, hd]);
-    let qh = heads(qp, L);
-    let kh = heads(kp, S);
-    let vh = heads(vp, S);
+    let qh = heads4 ? null : heads(qp, L);
+    let kh = heads4 ? null : heads(kp, S);
+    let vh = heads4 ? null : heads(vp, S);
     if (this.addZeroAttn) {
-      kh = cat([kh, zeros([N * H, 1, hd], { dtype })], 1); // (N·H, S + 1, hd)
-      vh = cat([vh, zeros([N * H, 1, hd], { dtype })], 1);
+      kh = cat([kh!, zeros([N * H, 1, hd], { dtype })], 1); // (N·H, S + 1, hd)
+      vh = cat([vh!, zeros([N * H, 1, hd], { dtype })], 1);
       attnMask = padKey(attnMask);
       keyPaddingMask = padKey(keyPaddingMask);
       S += 1;
@@ -235,22 +238,27 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       const perHead = reshape(expand(reshape(keyPaddingMask, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
       attnMask = attnMask ? add(attnMask, perHead) : perHead;
     }
-    const dropoutP = this.training ? this.dropout : 0;
 
-    let out: Tensor; // (N·H, L, hd)
+    let out: Tensor; // (N, H, L, hd)
     let weights: Tensor | null = null;
     if (needWeights) {
-      let scores = matmul(mul(qh, Math.sqrt(1 / hd)), transpose(kh, 1, 2)); // (N·H, L, S)
+      let scores = matmul(mul(qh!, Math.sqrt(1 / hd)), transpose(kh!, 1, 2)); // (N·H, L, S)
       if (attnMask) scores = add(attnMask, scores);
       weights = softmax(scores, -1);
       // PyTorch returns the weights after dropout, the ones that multiplied the values
       if (dropoutP > 0) weights = dropout(weights, { p: dropoutP, training: true, generator: this._generator });
-      out = matmul(weights, vh);
+      out = matmul(weights, vh!);
+      out = reshape(out, [N, H, L, hd]);
+    } else if (heads4) {
+      // The fused kernel reads the (N, H, ·, hd) views through their strides and writes its output in
+      // (N, L, H, hd) order: no copies for the heads on either side, forward or backward.
+      const mask4 = attnMask ? reshape(attnMask, [attnMask.shape[0] === 1 ? 1 : N, attnMask.shape[0] === 1 ? 1 : H, ...attnMask.shape.slice(1)]) : null;
+      out = scaledDotProductAttention(heads4(qp, L), heads4(kp, S), heads4(vp, S), { attnMask: mask4, dropoutP, isCausal, generator: this._generator });
     } else {
-      out = scaledDotProductAttention(qh, kh, vh, { attnMask, dropoutP, isCausal, generator: this._generator });
+      out = reshape(scaledDotProductAttention(qh!, kh!, vh!, { attnMask, dropoutP, isCausal, generator: this._generator }), [N, H, L, hd]);
     }
-    // (N·H, L, hd) → (N, H, L, hd) → (N, L, H, hd) → (N·L, E) → output projection → (N, L, E)
-    const merged = reshape(transpose(reshape(out, [N, H, L, hd]), 1, 2), [N * L, E]);
+    // (N, H, L, hd) → (N, L, H, hd) → (N·L, E) → output projection → (N, L, E)
+    const merged = reshape(transpose(out, 1, 2), [N * L, E]);
     let y = reshape(linear(merged, this.outProj.weight, this.outProj.bias), [N, L, E]);
     if (!batched) y = squeeze(y, 0);
     else if (!this.batchFirst) y = transpose(y, 0, 1);

@@ -296,6 +296,11 @@ const cases: { [P in Prim]: Case[] | "not differentiable" } = {
       inputs: () => [f64([3, 4, 2]), f64([3, 6, 2]), f64([3, 6, 3])],
       fn: (q, k, v) => applyMulti("scaledDotProductAttention", [q!, k!, v!], { scale: 0.5, isCausal: true })[0]!,
     },
+    {
+      name: "(N, H, ·, ·) heads split by a transpose, a mask broadcast over both batch dims",
+      inputs: () => [f64([2, 3, 2, 2]), f64([2, 4, 2, 2]), f64([2, 4, 2, 3]), f64([3, 4])],
+      fn: (q, k, v, m) => applyMulti("scaledDotProductAttention", [q!.transpose(1, 2), k!.transpose(1, 2), v!.transpose(1, 2), m!.expand([2, 2, 3, 4])], { scale: 0.8, isCausal: false }),
+    },
   ],
   scaledDotProductAttentionBackward: "not differentiable",
   layerNorm: [

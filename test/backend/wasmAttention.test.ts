@@ -92,3 +92,40 @@ describe("WASM fused attention agrees with the CPU reference", () => {
     });
   }
 });
+
+describe("WASM fused attention over (N, H, ·, ·) heads agrees with the CPU reference", () => {
+  // Heads split from the features by a transpose, as MultiheadAttention makes them: (N, L, H, E) memory seen as (N, H, L, E).
+  const heads = (N: number, len: number, H: number, E: number) => randn([N, len, H, E]).transpose(1, 2);
+  const cases4 = [
+    { name: "a broadcast causal float mask (1, 1, L, S)", N: 3, H: 4, L: 16, S: 16, E: 8, Ev: 8, mask: "broadcast" },
+    { name: "a dense (N, H, L, S) mask, more keys than queries, causal", N: 2, H: 3, L: 9, S: 21, E: 7, Ev: 5, mask: "dense", isCausal: true },
+    { name: "no mask, contiguous (N, H, L, E) operands", N: 2, H: 2, L: 13, S: 11, E: 9, Ev: 6, mask: "none", contiguous: true },
+  ] as const;
+  for (const c of cases4) {
+    it(`${c.name}: N ${c.N} H ${c.H} L ${c.L} S ${c.S} — out, lse, dq, dk, dv, dmask, and the heads' memory order kept`, () => {
+      const { N, H, L, S, E, Ev } = c;
+      const contiguous = "contiguous" in c;
+      const q = contiguous ? randn([N, H, L, E]) : heads(N, L, H, E);
+      const k = contiguous ? randn([N, H, S, E]) : heads(N, S, H, E);
+      const v = contiguous ? randn([N, H, S, Ev]) : heads(N, S, H, Ev);
+      const mask = c.mask === "broadcast" ? broadcastCausal(1, L, S).unsqueeze(0).expand([N, H, L, S]) : c.mask === "dense" ? randn([N, H, L, S]) : undefined;
+      const inputs = mask ? [q, k, v, mask] : [q, k, v];
+      const params = { scale: 1 / Math.sqrt(E), isCausal: "isCausal" in c };
+      const [out, lse] = wasm.scaledDotProductAttention!(inputs, params) as Tensor[];
+      const [refOut, refLse] = cpuBackend.scaledDotProductAttention(inputs, params) as Tensor[];
+      expectClose(out!, refOut!, S + E);
+      expectClose(lse!, refLse!, S + E);
+      // the output follows q's memory order: for split heads, merging them back is a view
+      expect(out!.transpose(1, 2).isContiguous()).toBe(!contiguous);
+
+      const gOut = heads(N, L, H, Ev), gLse = randn([N, H, L]).mul(0.1);
+      const back = [q, k, v, out!, lse!, gOut, gLse, ...(mask ? [mask] : [])];
+      const bparams = { ...params, maskGrad: mask !== undefined };
+      const got = wasm.scaledDotProductAttentionBackward!(back, bparams) as Tensor[];
+      const want = cpuBackend.scaledDotProductAttentionBackward(back, bparams) as Tensor[];
+      expect(got.length).toBe(mask ? 4 : 3);
+      for (let i = 0; i < want.length; i++) expectClose(got[i]!, want[i]!, 2 * (S + L + E + Ev));
+      for (let i = 0; i < 3; i++) expect(got[i]!.transpose(1, 2).isContiguous()).toBe(!contiguous);
+    });
+  }
+});

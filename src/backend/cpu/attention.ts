@@ -1,14 +1,40 @@
 // CPU reference kernels of fused scaled dot-product attention: the forward is an online softmax over
 // blocks of keys (no L×S matrix is built) that also returns each row's logsumexp; the backward
 // recomputes the weights from that logsumexp. Both are written over a batched-matmul callback, so the
-// WASM backend runs the same code with its GEMM.
+// WASM backend runs the same code with its GEMM. Operands are 3-D (B, ·, ·) or 4-D (N, H, ·, ·).
 import type { Kernel } from "../Backend.js";
-import { viewFromData, type TensorView } from "../storage.js";
+import type { PrimParams } from "../../autograd/prims.js";
+import { Storage, View, viewFromData, type TensorView } from "../storage.js";
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { denseValues } from "./strided.js";
+import { contiguousStrides } from "../../tensor/shape.js";
+import { copyValues, denseValues } from "./strided.js";
 
 /** Keys scored at a time: one block of scores lives in a small scratch array. */
 const KEY_BLOCK = 64;
+
+/**
+ * The (N, H, ...) batch dims of a 4-D attention operand merged into one (N·H, ...): a view through one
+ * batch stride when the two dims combine (H·stride_H = stride_N, or either dim 1), else a dense copy.
+ * Plain views: they hold no claim on the memory (see Storage.refs).
+ */
+export function mergeBatchDims(t: TensorView): TensorView {
+  const [N, H] = t.shape as [number, number];
+  const [sN, sH] = t.strides as [number, number];
+  const shape = [N * H, ...t.shape.slice(2)];
+  if (H === 1 || N === 1 || sN === H * sH) return new View(t.storage, shape, [H === 1 ? sN : sH, ...t.strides.slice(2)], t.offset, t.dtype);
+  return new View(new Storage(copyValues(t)), shape, contiguousStrides(shape), 0, t.dtype);
+}
+
+/** An attention kernel over 3-D operands that returns outputs with the batch dims `lead` (one or two). */
+type FlatKernel<P> = (inputs: readonly TensorView[], params: P, lead: readonly number[]) => TensorView[];
+
+/** The kernel for 3-D (B, ·, ·) and 4-D (N, H, ·, ·) operands: 4-D ones are run as (N·H, ·, ·). */
+function overBatchDims<P extends "scaledDotProductAttention" | "scaledDotProductAttentionBackward">(flat: FlatKernel<PrimParams[P]>): Kernel<P> {
+  return (inputs, params) => {
+    const lead = inputs[0]!.shape.slice(0, -2);
+    return flat(lead.length === 2 ? inputs.map(mergeBatchDims) : inputs, params, lead);
+  };
+}
 
 /** A stack of matrices in a flat array: element (b, i, j) is at offset + b·batch + i·row + j·col. */
 export interface MatView {
@@ -89,7 +115,7 @@ function addMask(p: TypedArray, mask: TensorView | undefined, B: number, L: numb
  * are rescaled by exp(m_old − m_new) whenever a block raises the maximum (Milakov & Gimelshein 2018).
  * A row whose keys are all masked (−∞) gives NaN, as softmax of such a row does.
  */
-export const scaledDotProductAttention: Kernel<"scaledDotProductAttention"> = (inputs, { scale, isCausal }) => {
+export const scaledDotProductAttention = overBatchDims<"scaledDotProductAttention">((inputs, { scale, isCausal }, lead) => {
   const [q, k, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
   const [B, L, E] = q.shape as [number, number, number];
   const S = k.shape[1]!, Ev = v.shape[2]!;
@@ -139,8 +165,8 @@ export const scaledDotProductAttention: Kernel<"scaledDotProductAttention"> = (i
       lse[b * L + i] = m + Math.log(l);
     }
   }
-  return [viewFromData(out, [B, L, Ev], q.dtype), viewFromData(lse, [B, L], q.dtype)];
-};
+  return [viewFromData(out, [...lead, L, Ev], q.dtype), viewFromData(lse, [...lead, L], q.dtype)];
+});
 
 /** A 3-D tensor as a matrix stack (its own strides, no copy). */
 const viewOf = (t: TensorView, transposed = false): MatView => {
@@ -154,7 +180,7 @@ const viewOf = (t: TensorView, transposed = false): MatView => {
  * scores are scratch: only out and lse leave the kernel.
  */
 export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaledDotProductAttention"> {
-  return (inputs, { scale, isCausal }) => {
+  return overBatchDims<"scaledDotProductAttention">((inputs, { scale, isCausal }, lead) => {
     const [q, k, v, mask] = inputs as [TensorView, TensorView, TensorView, TensorView | undefined];
     const [B, L, E] = q.shape as [number, number, number];
     const S = k.shape[1]!, Ev = v.shape[2]!, dtype = q.dtype;
@@ -183,8 +209,8 @@ export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaled
       lse[r] = lse[r]! + Math.log(l);
     }
     const out = bmm(dtype, B, L, Ev, S, dense(p, L, S), viewOf(v), 1);
-    return [viewFromData(out, [B, L, Ev], dtype), viewFromData(lse, [B, L], dtype)];
-  };
+    return [viewFromData(out, [...lead, L, Ev], dtype), viewFromData(lse, [...lead, L], dtype)];
+  });
 }
 
 /**
@@ -192,7 +218,7 @@ export function attentionForwardWith({ bmm, exp }: AttentionOps): Kernel<"scaled
  * dV = Pᵀ·dO, dS = P ∘ (dO·Vᵀ − rowsum(dO ∘ O) + d lse), dQ = scale·dS·K, dK = scale·dSᵀ·Q, dM = dS.
  */
 export function attentionBackwardWith({ bmm, exp }: AttentionOps): Kernel<"scaledDotProductAttentionBackward"> {
-  return (inputs, { scale, isCausal, maskGrad }) => {
+  return overBatchDims<"scaledDotProductAttentionBackward">((inputs, { scale, isCausal, maskGrad }, lead) => {
     const [q, k, v, out, lse, gOut, gLse, mask] = inputs as [TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView, TensorView | undefined];
     const [B, L, E] = q.shape as [number, number, number];
     const S = k.shape[1]!, Ev = v.shape[2]!, dtype = q.dtype;
@@ -215,10 +241,10 @@ export function attentionBackwardWith({ bmm, exp }: AttentionOps): Kernel<"scale
     }
     const dq = bmm(dtype, B, L, E, S, dense(ds, L, S), viewOf(k), scale);
     const dk = bmm(dtype, B, S, E, L, dense(ds, L, S, true), viewOf(q), scale);
-    const grads = [viewFromData(dq, [B, L, E], dtype), viewFromData(dk, [B, S, E], dtype), viewFromData(dv, [B, S, Ev], dtype)];
-    if (maskGrad) grads.push(viewFromData(ds, [B, L, S], dtype));
+    const grads = [viewFromData(dq, [...lead, L, E], dtype), viewFromData(dk, [...lead, S, E], dtype), viewFromData(dv, [...lead, S, Ev], dtype)];
+    if (maskGrad) grads.push(viewFromData(ds, [...lead, L, S], dtype));
     return grads;
-  };
+  });
 }
 
 export const scaledDotProductAttentionBackward = attentionBackwardWith({ bmm: referenceMatmul, exp: referenceExp });

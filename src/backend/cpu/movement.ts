@@ -2,8 +2,8 @@
 import type { Kernel } from "../Backend.js";
 import { viewFromData, makeView, type TensorView } from "../storage.js";
 import { allocate } from "../../tensor/dtype.js";
-import { contiguousStrides } from "../../tensor/shape.js";
-import { denseValues, isDense, offsets } from "./strided.js";
+import { contiguousStrides, shapesEqual } from "../../tensor/shape.js";
+import { copyInto, copyValues, denseValues, isDense, offsets } from "./strided.js";
 
 /** Strides for viewing `t` with `shape` without copying, or null when impossible (PyTorch's rule). */
 export function viewStrides(t: TensorView, shape: readonly number[]): number[] | null {
@@ -38,7 +38,7 @@ export const reshape: Kernel<"reshape"> = ([x], { shape }) => {
   const t = x!;
   const strides = viewStrides(t, shape);
   if (strides) return makeView(t.storage, shape, strides, t.offset, t.dtype);
-  return viewFromData(denseValues(t).slice(), shape, t.dtype);
+  return viewFromData(copyValues(t), shape, t.dtype);
 };
 
 export const permute: Kernel<"permute"> = ([x], { dims }) => {
@@ -72,6 +72,10 @@ export const unslice: Kernel<"unslice"> = ([x], p) => {
   for (const s of p.shape) size *= s;
   const out = viewFromData(allocate(t.dtype, size), p.shape, t.dtype);
   const region = slice([out], p) as TensorView;
+  if (shapesEqual(region.shape, t.shape)) {
+    copyInto(region, t);
+    return out;
+  }
   const dst = offsets(region, region.shape), src = offsets(t, region.shape);
   const od = out.storage.data, sd = t.storage.data;
   for (let i = 0; i < dst.length; i++) od[dst[i]!] = sd[src[i]!]!;
@@ -80,7 +84,7 @@ export const unslice: Kernel<"unslice"> = ([x], p) => {
 
 export const contiguous: Kernel<"contiguous"> = ([x]) => {
   const t = x!;
-  return viewFromData(denseValues(t).slice(), t.shape, t.dtype);
+  return viewFromData(copyValues(t), t.shape, t.dtype);
 };
 
 export const cat: Kernel<"cat"> = (inputs, { dim }) => {

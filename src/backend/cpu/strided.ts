@@ -1,6 +1,7 @@
 // Loops over strided, broadcast tensors: the building blocks of the CPU reference kernels.
 import type { TensorView } from "../storage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
+import { allocateUninitialized } from "../pool.js";
 
 /** Strides of `t` seen through broadcasting to `shape` (0 where broadcast), right-aligned. */
 export function broadcastStrides(t: TensorView, shape: readonly number[]): number[] {
@@ -62,6 +63,14 @@ export function stepIndex(idx: number[], shape: readonly number[], strides: read
   return -1;
 }
 
+/** Values of `t` in row-major order in a new array that nothing else uses (one copy, dense or not). */
+export function copyValues(t: TensorView): TypedArray {
+  const out = allocateUninitialized(t.dtype, t.size); // every element is written below
+  if (isDense(t)) out.set(t.storage.data.subarray(t.offset, t.offset + t.size));
+  else stridedCopy(out, t);
+  return out;
+}
+
 /** Values of `t` in row-major order: the storage itself when dense from 0, else a copy. */
 export function denseValues(t: TensorView): TypedArray {
   const data = t.storage.data;
@@ -91,6 +100,33 @@ export function stridedCopy(out: TypedArray, t: TensorView): void {
     else for (let j = 0, q = p; j < inner; j++, q += si) out[o++] = data[q]!;
     p = stepIndex(idx, shape, strides, nd - 2, p);
     if (p < 0) break;
+  }
+}
+
+/** Copies the elements of `src` into `dst`, two strided views of one shape (counters over the dims, no index arrays). */
+export function copyInto(dst: TensorView, src: TensorView): void {
+  const size = src.size, nd = src.ndim, dd = dst.storage.data, sd = src.storage.data;
+  if (size === 0) return;
+  if (nd === 0) {
+    dd[dst.offset] = sd[src.offset]!;
+    return;
+  }
+  const shape = src.shape, inner = shape[nd - 1]!, sdi = dst.strides[nd - 1]!, ssi = src.strides[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let pd = dst.offset, ps = src.offset;
+  for (let done = 0; done < size; done += inner) {
+    for (let j = 0; j < inner; j++) dd[pd + j * sdi] = sd[ps + j * ssi]!;
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      pd += dst.strides[d]!;
+      ps += src.strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      pd -= dst.strides[d]! * shape[d]!;
+      ps -= src.strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
   }
 }
 

@@ -198,7 +198,7 @@ export class WasmKernels {
     return scatterAddRows(this.runtime, x, index, src, n, R, out);
   }
 
-  /** Scaled dot-product attention softmax(scale·Q·Kᵀ + mask, causal)·V per stack, with each row's logsumexp. */
+  /** Scaled dot-product attention softmax(scale·Q·Kᵀ + mask, causal)·V per stack (N groups of B), with each row's logsumexp. */
   attentionForward(
     sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, mask: MaskView | null, scale: number, causal: boolean, outputs?: AttentionOutputs,
   ): { out: Float32Array; lse: Float32Array } {
@@ -207,7 +207,7 @@ export class WasmKernels {
 
   /** The gradients of attentionForward in q, k, v (and the scores, for a mask's gradient) from its saved out and lse. */
   attentionBackward(
-    sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, out: Float32Array, lse: Float32Array, gOut: Float32Array, gLse: Float32Array,
+    sizes: AttentionSizes, q: StackView, k: StackView, v: StackView, out: StackView, lse: Float32Array, gOut: StackView, gLse: Float32Array,
     mask: MaskView | null, scale: number, causal: boolean, maskGrad: boolean, outputs?: AttentionOutputs,
   ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; ds: Float32Array | null } {
     return attentionBackward(this.runtime, sizes, q, k, v, out, lse, gOut, gLse, mask, scale, causal, maskGrad, outputs);

@@ -68,7 +68,9 @@ export interface KernelExports {
   segmentSoftmax(src: number, index: number, out: number, max: number, sums: number, seen: number, E: number, inner: number, dimSize: number): number;
   attentionSoftmax(p: number, mask: number, maskBatch: number, maskRow: number, lse: number, B: number, L: number, S: number, causal: number): void;
   attentionProbs(p: number, mask: number, maskBatch: number, maskRow: number, lse: number, B: number, L: number, S: number, causal: number): void;
-  attentionScoreGrad(ds: number, p: number, gOut: number, out: number, gLse: number, rows: number, S: number, Ev: number): void;
+  attentionScoreGrad(
+    ds: number, p: number, gOut: number, goBatch: number, goRow: number, out: number, oBatch: number, oRow: number, gLse: number, B: number, L: number, S: number, Ev: number,
+  ): void;
   layerNormForward(x: number, w: number, b: number, y: number, mean: number, rstd: number, rows: number, D: number, eps: number): void;
   layerNormBackward(g: number, x: number, mean: number, rstd: number, w: number, dx: number, dw: number, db: number, rows: number, D: number, acc: number): void;
   gatherRows(x: number, index: number, out: number, m: number, n: number, R: number): number;

@@ -91,9 +91,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /**
  * The `scaledDotProductAttention` primitive: inputs (q (B, L, E), k (B, S, E), v (B, S, Ev)[, additive float
  * mask (B, L, S), any strides]) → (out = softmax(scale·q·kᵀ + mask)·v (B, L, Ev), lse (B, L)); `isCausal`
- * masks keys j > i.
+ * masks keys j > i. Batch dims (N, H) instead of (B) run as N·H stacks.
  */
 export function scaledDotProductAttention(gpu: WebGPUDevice, inputs: readonly GPULayout[], params: PrimParams["scaledDotProductAttention"]): GPULayout[] {
+  return overBatchDims(gpu, inputs, (flat) => attention3(gpu, flat, params));
+}
+
+/**
+ * Runs a 3-D attention kernel on 3-D operands as they are, and on 4-D (N, H, ·, ·) ones as (N·H, ·, ·): merged
+ * through one batch stride where the two dims combine, else copied dense; the outputs get (N, H) back.
+ */
+function overBatchDims(gpu: WebGPUDevice, inputs: readonly GPULayout[], run: (flat: GPULayout[]) => GPULayout[]): GPULayout[] {
+  if (inputs[0]!.shape.length !== 4) return run(inputs.slice());
+  const [N, H] = inputs[0]!.shape as [number, number];
+  const temps: GPUBuffer[] = [];
+  const flat = inputs.map((t) => {
+    if (t.shape[0] !== N || t.shape[1] !== H) throw new Error(`scaledDotProductAttention: every operand must have the batch dims [${N}, ${H}], got [${t.shape.join(", ")}]`);
+    const [sN, sH] = t.strides as [number, number];
+    const merged = H === 1 || N === 1 || sN === H * sH ? t : dense(gpu, t, temps);
+    const stride = H === 1 ? merged.strides[0]! : merged.strides[1]!;
+    return { ...merged, shape: [N * H, ...t.shape.slice(2)], strides: [stride, ...merged.strides.slice(2)] };
+  });
+  const outs = run(flat);
+  releaseAll(gpu, temps);
+  return outs.map((o) => ({ ...o, shape: [N, H, ...o.shape.slice(1)], strides: [H * o.strides[0]!, o.strides[0]!, ...o.strides.slice(1)] }));
+}
+
+function attention3(gpu: WebGPUDevice, inputs: readonly GPULayout[], params: PrimParams["scaledDotProductAttention"]): GPULayout[] {
   const op = "scaledDotProductAttention";
   const [q, k, v, mask] = inputs as [GPULayout, GPULayout, GPULayout, GPULayout | undefined];
   const [B, L, S, Ev] = checkAttention(op, q, k, v, mask);
@@ -199,6 +223,10 @@ fn main(${ENTRY_ARGS}) {
  * dQ = scale·dS·K, dK = scale·dSᵀ·Q, dmask = dS.
  */
 export function scaledDotProductAttentionBackward(gpu: WebGPUDevice, inputs: readonly GPULayout[], params: PrimParams["scaledDotProductAttentionBackward"]): GPULayout[] {
+  return overBatchDims(gpu, inputs, (flat) => attentionBackward3(gpu, flat, params));
+}
+
+function attentionBackward3(gpu: WebGPUDevice, inputs: readonly GPULayout[], params: PrimParams["scaledDotProductAttentionBackward"]): GPULayout[] {
   const op = "scaledDotProductAttentionBackward";
   const [q, k, v, out0, lse0, gOut0, gLse0, mask] = inputs as [GPULayout, GPULayout, GPULayout, GPULayout, GPULayout, GPULayout, GPULayout, GPULayout | undefined];
   const [B, L, S, Ev] = checkAttention(op, q, k, v, mask);

@@ -34,7 +34,11 @@ export interface ScaledDotProductAttentionOptions {
   generator?: Generator;
 }
 
-/** The validated arguments, reshaped to three dims: (B, L, E), (B, S, E), (B, S, Ev), mask (B, L, S) or null. */
+/**
+ * The validated arguments as the primitive takes them: three dims (B, L, E), (B, S, E), (B, S, Ev), mask
+ * (B, L, S) or null; with exactly two batch dims, four (N, H, ·, ·), so that heads split from the features
+ * by a transpose reach the kernels as strided views instead of copies.
+ */
 interface Prepared {
   q: Tensor;
   k: Tensor;
@@ -79,7 +83,11 @@ function prepare(op: string, query: Tensor, key: Tensor, value: Tensor, options:
     );
   }
   const B = batch.reduce((a, b) => a * b, 1);
-  const to3 = (t: Tensor, rows: number, cols: number): Tensor => reshape(expand(t, [...batch, rows, cols]), [B, rows, cols]);
+  const keep4 = batch.length === 2;
+  const to3 = (t: Tensor, rows: number, cols: number): Tensor => {
+    const full = expand(t, [...batch, rows, cols]);
+    return keep4 ? full : reshape(full, [B, rows, cols]);
+  };
   let mask: Tensor | null = null;
   const attnMask = options.attnMask ?? null;
   if (attnMask !== null) {
@@ -94,7 +102,7 @@ function prepare(op: string, query: Tensor, key: Tensor, value: Tensor, options:
       throw new Error(`${op}: attnMask of shape ${fmtShape(attnMask.shape)} does not broadcast to the attention scores' shape ${fmtShape(full)}`);
     }
     const additive = attnMask.dtype === "bool" ? cast(where(attnMask, 0, -Infinity), query.dtype) : attnMask;
-    mask = reshape(expand(additive, full), [B, L, S]);
+    mask = keep4 ? expand(additive, full) : reshape(expand(additive, full), [B, L, S]);
   }
   return { q: to3(query, L, E), k: to3(key, S, E), v: to3(value, S, Ev), mask, batch, scale, isCausal, dropoutP };
 }
@@ -115,7 +123,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (p.dropoutP > 0) return scaledDotProductAttentionComposite(query, key, value, options);
   const inputs = p.mask ? [p.q, p.k, p.v, p.mask] : [p.q, p.k, p.v];
   const [out] = applyMulti("scaledDotProductAttention", inputs, { scale: p.scale, isCausal: p.isCausal });
-  return reshape(out!, [...p.batch, query.shape.at(-2)!, value.shape.at(-1)!]);
+  return p.q.ndim === 4 ? out! : reshape(out!, [...p.batch, query.shape.at(-2)!, value.shape.at(-1)!]);
 }
 
 /**
@@ -126,7 +134,7 @@ export function scaledDotProductAttentionWeights(query: Tensor, key: Tensor, val
   const op = "scaledDotProductAttention";
   const p = prepare(op, query, key, value, options);
   const L = query.shape.at(-2)!, S = key.shape.at(-2)!;
-  let scores = mul(matmul(p.q, transpose(p.k, 1, 2)), p.scale); // (B, L, S)
+  let scores = mul(matmul(p.q, transpose(p.k, -2, -1)), p.scale); // (…, L, S)
   if (p.mask) scores = add(scores, p.mask);
   if (p.isCausal) {
     const above = new Uint8Array(L * S);
@@ -136,7 +144,7 @@ export function scaledDotProductAttentionWeights(query: Tensor, key: Tensor, val
   }
   let weights = softmax(scores, -1);
   const kept = p.dropoutP > 0 ? dropout(weights, { p: p.dropoutP, training: true, generator: options.generator }) : weights;
-  const out = matmul(kept, p.v); // (B, L, Ev)
+  const out = matmul(kept, p.v); // (…, L, Ev)
   weights = reshape(weights, [...p.batch, L, S]);
   return [reshape(out, [...p.batch, L, value.shape.at(-1)!]), weights];
 }

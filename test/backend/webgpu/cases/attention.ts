@@ -103,5 +103,27 @@ export const attentionCases: WebGPUCaseGroup = {
         for (let i = 0; i < 3; i++) await t.close(got[i]!, want[i]!, bwdTol, ["dq", "dk", "dv"][i]);
       },
     },
+    {
+      name: "(N, H, ·, ·) heads split from the features by a transpose, a mask broadcast over both batch dims",
+      async run(g, t) {
+        ds.manualSeed(84);
+        const [N, H, L, S, E] = [2, 3, 5, 6, 4];
+        const q = ds.randn([N, L, H, E]).transpose(1, 2), k = ds.randn([N, S, H, E]).transpose(1, 2), v = ds.randn([N, S, H, E]).transpose(1, 2);
+        const mask = ds.randn([1, 1, L, S]).expand([N, H, L, S]);
+        const p = { scale: 0.6, isCausal: true };
+        const [out, lse] = scaledDotProductAttention(g, [q, k, v, mask].map((x) => toGPU(g, x)), p);
+        const [co, cl] = cpuBackend.scaledDotProductAttention([q, k, v, mask], p) as [ds.Tensor, ds.Tensor];
+        t.equal(out!.shape, [N, H, L, E], "out's shape");
+        await t.close(out!, co, fwdTol, "out");
+        await t.close(lse!, cl, fwdTol, "lse");
+        const gOut = ds.randn([N, L, H, E]).transpose(1, 2), gLse = ds.randn([N, H, L]);
+        const bins = [q, k, v, co, cl, gOut, gLse, mask];
+        const bp = { ...p, maskGrad: true };
+        const got = scaledDotProductAttentionBackward(g, bins.map((x) => toGPU(g, x)), bp);
+        const want = cpuBackend.scaledDotProductAttentionBackward(bins, bp) as ds.Tensor[];
+        t.equal(got.length, 4, "number of gradients");
+        for (let i = 0; i < 4; i++) await t.close(got[i]!, want[i]!, bwdTol, ["dq", "dk", "dv", "dmask"][i]);
+      },
+    },
   ],
 };
