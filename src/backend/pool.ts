@@ -11,6 +11,8 @@ import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 
 /** Only buffers of at least this many elements are kept (smaller ones are cheap to allocate). */
 const MIN_ELEMENTS = 16384;
+/** The smallest storage (in elements) whose memory the pool takes back. */
+export const POOLED_ELEMENTS = MIN_ELEMENTS;
 /** At most this many buffers of one size, and this many bytes in all. */
 const PER_SIZE = 4;
 const MAX_BYTES = 128 * 2 ** 20;
@@ -142,11 +144,45 @@ export function adoptRecycled(storage: Storage): void {
 }
 
 /**
+ * Set while a kernel computes outputs that the autograd tape saves (a training forward pass): such
+ * activations live until the garbage collector finds them, which it does not inside a synchronous loop,
+ * so a resident block handed to one would be lost to the pool, and the gradients of the same size that
+ * backward gives back (see releaseConsumed in src/autograd/backward.ts) would soon find it empty.
+ */
+let outputsSaved = false;
+
+/** Marks the outputs of the kernels that follow as saved by the tape (see outputsSaved); returns the previous mark. */
+export function markOutputsSaved(saved: boolean): boolean {
+  const previous = outputsSaved;
+  outputsSaved = saved;
+  return previous;
+}
+
+/** Depth of internalOutputs scopes. */
+let internal = 0;
+
+/**
+ * Runs `fn`, whose saved outputs still take resident blocks: for a library function that drops its own
+ * claims on the workspaces it saves for backward (an LSTM's gates), which then come back to the pool
+ * once backward has used them.
+ */
+export function internalOutputs<T>(fn: () => T): T {
+  internal++;
+  try {
+    return fn();
+  } finally {
+    internal--;
+  }
+}
+
+/**
  * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
- * any (the caller must then adoptRecycled its storage), else an ordinary one.
+ * any (the caller must then adoptRecycled its storage), else an ordinary one; only an ordinary one for
+ * an output the tape saves (outside internalOutputs).
  */
 export function takeRecycledF32(length: number): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
+  if (outputsSaved && internal === 0) return takePlainF32(length);
   const data = pool.get(length)?.pop();
   if (data !== undefined) {
     pooledBytes -= data.byteLength;

@@ -86,6 +86,24 @@ describe("WASM convolution kernels agree with the CPU reference (float32)", () =
     expectClose(wasm.conv!([x, w, b], params) as Tensor, cpuBackend.conv([x, w, b], params) as Tensor, 19);
   });
 
+  it("fills a large output with the bias across threads: the same bits as on one thread, close to the reference", async () => {
+    const kernels = await initWasmKernels();
+    const before = kernels.getNumThreads();
+    // 8 × 16 × 32 × 32 = 131,072 outputs: above the bias fill's threading threshold
+    const x = randn([8, 3, 32, 32]), w = randn([16, 3, 3, 3]), b = randn([16]);
+    const params: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1, outputSize: [32, 32] };
+    try {
+      await kernels.setNumThreads(1);
+      const one = (wasm.conv!([x, w, b], params) as Tensor).dataSync();
+      await kernels.setNumThreads(2);
+      const two = wasm.conv!([x, w, b], params) as Tensor;
+      expect(Array.from(two.dataSync())).toEqual(Array.from(one));
+      expectClose(two, cpuBackend.conv([x, w, b], params) as Tensor, 28);
+    } finally {
+      await kernels.setNumThreads(before);
+    }
+  });
+
   it("unfold and fold (im2col, col2im) of 1-D and 2-D images", () => {
     for (const p of [
       { kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], dilation: [1, 2], imageSize: [11, 9], blocks: [6, 7] },

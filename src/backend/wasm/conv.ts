@@ -62,6 +62,9 @@ function fields(rt: WasmRuntime, kernel: "im2col" | "col2im", pSrc: number, pDst
   else if (jobs.length > 1) rt.runParallel(kernel, jobs);
 }
 
+/** Output elements from which the bias fill is split across threads. */
+const FILL_PARALLEL_MIN = 1 << 16;
+
 /** Where to write an output of `length` floats: `out` itself when it lives in linear memory, else the arena. */
 function place(rt: WasmRuntime, out: Float32Array): { p: number; finish: () => Float32Array } {
   const at = rt.addressOf(out);
@@ -82,9 +85,11 @@ export function conv2dForward(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, 
   }
   const y = place(rt, out);
   if (bias) {
-    // y starts as the bias, broadcast over each channel's plane; the products are added onto it.
-    const view = rt.f32(y.p, s.batch * s.outChannels * L);
-    for (let n = 0, o = 0; n < s.batch; n++) for (let c = 0; c < s.outChannels; c++, o += L) view.fill(bias[c]!, o, o + L);
+    // y starts as the bias, broadcast over each channel's plane (split by images); the products are added onto it.
+    const pBias = rt.ref(bias, 0, s.outChannels), plane = s.outChannels * L;
+    rt.runJobs("fillPlanes", rt.splitRange(s.batch, s.batch * plane, FILL_PARALLEL_MIN).map(([first, count]) => [
+      y.p + 4 * first * plane, pBias, count * s.outChannels, s.outChannels, L,
+    ]));
   }
   // per group g and image n: y[n, g] (Og × L) = w[g] (Og × CgK) · cols[n, g] (CgK × L) (+ y[n, g])
   for (let g = 0; g < s.groups; g++) {

@@ -22,6 +22,7 @@ export interface KernelExports {
   ): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, mode: number, a: number, b: number, out: number, rows: number, cols: number): void;
+  fillPlanes(out: number, values: number, planes: number, channels: number, size: number): void;
   reduce(op: number, x: number, out: number, outer: number, size: number, inner: number, acc: number): void;
   softmax(x: number, out: number, rows: number, n: number, log: number): void;
   im2col(
@@ -76,7 +77,9 @@ export interface KernelExports {
 }
 
 /** Kernels that worker threads can run, by index in this list. */
-export const THREADED_KERNELS = ["gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward"] as const;
+export const THREADED_KERNELS = [
+  "gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward", "unary", "binary", "reduce", "fillPlanes",
+] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export type Variant = keyof typeof binaries;
