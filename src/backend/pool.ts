@@ -181,6 +181,20 @@ export function internalOutputs<T>(fn: () => T): T {
  * an output the tape saves (outside internalOutputs).
  */
 export function takeRecycledF32(length: number): Float32Array | undefined {
+  return take(length, true);
+}
+
+/**
+ * Like takeRecycledF32, but a miss does not ask for resident copies of `length`: for the elementwise
+ * kernels, which use a resident block when one waits in the pool but gain too little from one to pay
+ * a copy at every disposal. A disposed ordinary array of a length that only they produce is then
+ * handed on as it is (see releaseStorage), as before they took resident blocks at all.
+ */
+export function takePooledF32(length: number): Float32Array | undefined {
+  return take(length, false);
+}
+
+function take(length: number, ask: boolean): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
   if (outputsSaved && internal === 0) return takePlainF32(length);
   const data = pool.get(length)?.pop();
@@ -189,8 +203,10 @@ export function takeRecycledF32(length: number): Float32Array | undefined {
     handedOut.set(length, (handedOut.get(length) ?? 0) + 1);
     return data;
   }
-  if (wanted.size >= MAX_WANTED) wanted.clear();
-  wanted.add(length);
+  if (ask) {
+    if (wanted.size >= MAX_WANTED) wanted.clear();
+    wanted.add(length);
+  }
   return takePlainF32(length);
 }
 

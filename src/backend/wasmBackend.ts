@@ -8,7 +8,7 @@ import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { binaryPlan, reductionSteps } from "./wasm/broadcastPlan.js";
-import { adoptRecycled, allocateUninitialized, takeRecycledF32 } from "./pool.js";
+import { adoptRecycled, allocateUninitialized, takePooledF32, takeRecycledF32 } from "./pool.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
 import type { AttentionSizes, MaskView, StackView } from "./wasm/attention.js";
 import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
@@ -339,7 +339,7 @@ function unary<P extends UnaryPrim & UnaryOp>(k: WasmKernels, prim: P): Kernel<P
     const x = inputs[0]!;
     const data = x.size >= min ? dense32(x) : null;
     if (!data) return fallback(inputs, params);
-    return recycledView(k.unary(prim, data, takeRecycledF32(x.size)), x.shape.slice());
+    return recycledView(k.unary(prim, data, takePooledF32(x.size)), x.shape.slice());
   };
 }
 
@@ -358,7 +358,7 @@ function maxPool(k: WasmKernels): Kernel<"maxPool"> {
     const outShape = [...lead, ...windows.map((w) => w.lo.length)];
     const size = outShape.reduce((p, s) => p * s, 1);
     // every element of both is written: no need to zero them
-    const values = takeRecycledF32(size) ?? (allocateUninitialized("float32", size) as Float32Array);
+    const values = takePooledF32(size) ?? (allocateUninitialized("float32", size) as Float32Array);
     const indices = allocateUninitialized("int32", size) as Int32Array;
     k.maxPool(data, planes, dims, axes, values, indices);
     return [recycledView(values, outShape), viewFromData(indices, outShape, "int32")];
@@ -375,7 +375,7 @@ function maxPoolBackward(k: WasmKernels): Kernel<"maxPoolBackward"> {
     if (!gd || !id) return cpuBackend.maxPoolBackward(inputs, params);
     const lead = g.shape.slice(0, g.ndim - inShape.length);
     const planes = lead.reduce((p, s) => p * s, 1), inPlane = inShape.reduce((p, s) => p * s, 1);
-    const out = takeRecycledF32(planes * inPlane) ?? (allocateUninitialized("float32", planes * inPlane) as Float32Array); // zeroed by the kernel
+    const out = takePooledF32(planes * inPlane) ?? (allocateUninitialized("float32", planes * inPlane) as Float32Array); // zeroed by the kernel
     k.maxPoolBackward(gd, id, planes, inPlane, out);
     return recycledView(out, [...lead, ...inShape]);
   };
@@ -397,7 +397,7 @@ function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P
     const ad = ca!.data, bd = cb!.data;
     const [full, small] = plan.smallFirst ? [bd, ad] : [ad, bd];
     const shape = (plan.smallFirst ? b : a).shape;
-    const out = takeRecycledF32(plan.rows * plan.cols);
+    const out = takePooledF32(plan.rows * plan.cols);
     if (plan.kind === "same") return recycledView(k.binary(op, ad, bd, out), shape.slice());
     if (plan.kind === "row") return recycledView(k.binaryRow(op, full, small, plan.rows, plan.cols, { rowFirst: plan.smallFirst, out }), shape.slice());
     let column = small;
@@ -415,7 +415,7 @@ function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
     const [g, y] = inputs as [TensorView, TensorView];
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
     if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
-    return recycledView(k.binary("reluGrad", gd, yd, takeRecycledF32(g.size)), g.shape.slice());
+    return recycledView(k.binary("reluGrad", gd, yd, takePooledF32(g.size)), g.shape.slice());
   };
 }
 
