@@ -185,10 +185,11 @@ export function takeRecycledF32(length: number): Float32Array | undefined {
 }
 
 /**
- * Like takeRecycledF32, but a miss does not ask for resident copies of `length`: for the elementwise
- * kernels, which use a resident block when one waits in the pool but gain too little from one to pay
- * a copy at every disposal. A disposed ordinary array of a length that only they produce is then
- * handed on as it is (see releaseStorage), as before they took resident blocks at all.
+ * Like takeRecycledF32, but a miss does not ask for resident copies of `length`: for the forward
+ * elementwise kernels (maps, max pooling), which use a resident block when one waits in the pool but
+ * gain too little from one to pay a copy at every disposal. A disposed ordinary array of a length that
+ * only they produce is then handed on as it is (see releaseStorage). Gradient kernels (reluBackward,
+ * maxPoolBackward) still ask: backward gives their outputs back at once, so such a block circulates.
  */
 export function takePooledF32(length: number): Float32Array | undefined {
   return take(length, false);

@@ -375,7 +375,7 @@ function maxPoolBackward(k: WasmKernels): Kernel<"maxPoolBackward"> {
     if (!gd || !id) return cpuBackend.maxPoolBackward(inputs, params);
     const lead = g.shape.slice(0, g.ndim - inShape.length);
     const planes = lead.reduce((p, s) => p * s, 1), inPlane = inShape.reduce((p, s) => p * s, 1);
-    const out = takePooledF32(planes * inPlane) ?? (allocateUninitialized("float32", planes * inPlane) as Float32Array); // zeroed by the kernel
+    const out = takeRecycledF32(planes * inPlane) ?? (allocateUninitialized("float32", planes * inPlane) as Float32Array); // zeroed by the kernel
     k.maxPoolBackward(gd, id, planes, inPlane, out);
     return recycledView(out, [...lead, ...inShape]);
   };
@@ -415,7 +415,7 @@ function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
     const [g, y] = inputs as [TensorView, TensorView];
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
     if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
-    return recycledView(k.binary("reluGrad", gd, yd, takePooledF32(g.size)), g.shape.slice());
+    return recycledView(k.binary("reluGrad", gd, yd, takeRecycledF32(g.size)), g.shape.slice());
   };
 }
 
