@@ -5,7 +5,9 @@
 // part that bounds the speed-up (Amdahl). With --threads=N (N > 1) it runs really on N threads instead and
 // times the parallel calls as they are: comparing a kernel's parallelMsPerStep with the 1-thread run's gives
 // how well its split part scales (on an idle machine only). Prints one JSON line per kernel and a summary line.
-// Usage: npx tsx bench/cnn-profile.ts [--split=2 | --threads=2] [--seconds=6]
+// Times are wall-clock; the *Cpu* fields are the process's CPU time (all its threads), which a busy machine
+// stretches much less: on one thread, serialCpuFraction is the Amdahl bound that holds under load too.
+// Usage: npx tsx bench/cnn-profile.ts [--split=2 | --threads=2] [--seconds=6] [--warmup=5 (steps)]
 import * as ds from "../src/index.js";
 import { getBackend } from "../src/backend/registry.js";
 import { fusedKernels } from "../src/backend/fused.js";
@@ -16,20 +18,27 @@ const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWit
 const THREADS = Number(arg("threads", "1"));
 const SPLIT = THREADS > 1 ? THREADS : Number(arg("split", "2"));
 const SECONDS = Number(arg("seconds", "6"));
+const WARMUP_STEPS = Number(arg("warmup", "5"));
 
 await ds.ready();
 await ds.setNumThreads(THREADS);
 ds.manualSeed(0);
 
 // ---- instrumentation ---------------------------------------------------------------------------
-interface Tally { calls: number; ms: number; parallelMs: number }
+interface Tally { calls: number; ms: number; parallelMs: number; cpuMs: number; parallelCpuMs: number }
 const tallies = new Map<string, Tally>();
 const tally = (name: string): Tally => {
   let t = tallies.get(name);
-  if (!t) tallies.set(name, (t = { calls: 0, ms: 0, parallelMs: 0 }));
+  if (!t) tallies.set(name, (t = { calls: 0, ms: 0, parallelMs: 0, cpuMs: 0, parallelCpuMs: 0 }));
   return t;
 };
 let parallelMs = 0; // inside runParallel, all kernels
+let parallelCpuMs = 0;
+/** The process's CPU time in ms (user + system, all threads). */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let counting = false;
 
 const rt = sharedWasmKernels().runtime;
@@ -38,16 +47,18 @@ if (THREADS === 1) {
   rt.availableThreads = () => SPLIT;
   rt.runParallel = (kernel: ThreadedKernel, chunks: number[][]) => {
     const fn = rt.exports[kernel] as (...args: number[]) => void;
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuNow();
     for (const c of chunks) fn(...c);
     parallelMs += performance.now() - t0;
+    parallelCpuMs += cpuNow() - c0;
   };
 } else {
   const runParallel = rt.runParallel.bind(rt);
   rt.runParallel = (kernel: ThreadedKernel, chunks: number[][]) => {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuNow();
     runParallel(kernel, chunks);
     parallelMs += performance.now() - t0;
+    parallelCpuMs += cpuNow() - c0;
   };
 }
 
@@ -66,13 +77,15 @@ for (const prim of Object.keys(backend)) {
   const kernel = backend[prim]!;
   backend[prim] = (...a: unknown[]) => {
     if (!counting) return kernel(...a);
-    const p0 = parallelMs, t0 = performance.now();
+    const p0 = parallelMs, pc0 = parallelCpuMs, t0 = performance.now(), c0 = cpuNow();
     current = prim;
     const out = kernel(...a);
     const t = tally(prim);
     t.calls++;
     t.ms += performance.now() - t0;
+    t.cpuMs += cpuNow() - c0;
     t.parallelMs += parallelMs - p0;
+    t.parallelCpuMs += parallelCpuMs - pc0;
     return out;
   };
 }
@@ -82,12 +95,14 @@ for (const name of ["sgdF32", "adamF32"]) {
   if (!f) continue;
   fused[name] = (...a: unknown[]) => {
     if (!counting) return f(...a);
-    const p0 = parallelMs, t0 = performance.now();
+    const p0 = parallelMs, pc0 = parallelCpuMs, t0 = performance.now(), c0 = cpuNow();
     const out = f(...a);
     const t = tally(`optimizer ${name}`);
     t.calls++;
     t.ms += performance.now() - t0;
+    t.cpuMs += cpuNow() - c0;
     t.parallelMs += parallelMs - p0;
+    t.parallelCpuMs += parallelCpuMs - pc0;
     return out;
   };
 }
@@ -124,13 +139,16 @@ const step = () => {
   phase.step += t3 - t2;
 };
 
+// warm: the pools fill during the first steps (a busy machine makes 1.5 s only a step or two)
 const warmUntil = performance.now() + 1500;
-while (performance.now() < warmUntil) step();
+for (let i = 0; i < WARMUP_STEPS || performance.now() < warmUntil; i++) step();
 tallies.clear();
 parallelMs = 0;
+parallelCpuMs = 0;
 phase = { forward: 0, backward: 0, step: 0 };
 counting = true;
 const samples: number[] = [];
+const cpuStart = cpuNow();
 const start = performance.now();
 while (performance.now() - start < SECONDS * 1000) {
   const t0 = performance.now();
@@ -138,6 +156,7 @@ while (performance.now() - start < SECONDS * 1000) {
   samples.push(performance.now() - t0);
 }
 counting = false;
+const cpuTotal = cpuNow() - cpuStart;
 const steps = samples.length;
 const total = samples.reduce((s, x) => s + x, 0);
 samples.sort((a, b) => a - b);
@@ -147,6 +166,7 @@ for (const [name, t] of [...tallies.entries()].sort((a, b) => b[1].ms - a[1].ms)
   console.log(JSON.stringify({
     kernel: name, callsPerStep: t.calls / steps, msPerStep: r(t.ms / steps), share: r(t.ms / total),
     parallelMsPerStep: r(t.parallelMs / steps), serialMsPerStep: r((t.ms - t.parallelMs) / steps),
+    cpuMsPerStep: r(t.cpuMs / steps), serialCpuMsPerStep: r((t.cpuMs - t.parallelCpuMs) / steps),
     copiedFloatsPerStep: Math.round((misses.get(name) ?? 0) / steps),
   }));
 }
@@ -155,5 +175,8 @@ console.log(JSON.stringify({
   forwardMs: r(phase.forward / steps), backwardMs: r(phase.backward / steps), optimizerAndItemMs: r(phase.step / steps),
   kernelsMs: r(kernelMs / steps), outsideKernelsMs: r((total - kernelMs) / steps),
   parallelMs: r(parallelMs / steps), serialMs: r((total - parallelMs) / steps), serialFraction: r((total - parallelMs) / total),
-  amdahlSpeedup: THREADS === 1 ? r(total / (total - parallelMs + parallelMs / SPLIT)) : null, load1: r((await import("node:os")).loadavg()[0]!),
+  amdahlSpeedup: THREADS === 1 ? r(total / (total - parallelMs + parallelMs / SPLIT)) : null,
+  cpuMs: r(cpuTotal / steps), parallelCpuMs: r(parallelCpuMs / steps), serialCpuMs: r((cpuTotal - parallelCpuMs) / steps),
+  serialCpuFraction: r((cpuTotal - parallelCpuMs) / cpuTotal),
+  amdahlCpuSpeedup: THREADS === 1 ? r(cpuTotal / (cpuTotal - parallelCpuMs + parallelCpuMs / SPLIT)) : null, load1: r((await import("node:os")).loadavg()[0]!),
 }));
