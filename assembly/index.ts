@@ -4,6 +4,7 @@ export { gemm, gemmBatched, gemmWorkspaceBytes, packedBBytes } from "./gemm";
 export { unary, binary, fillPlanes } from "./elementwise";
 export { reduce, softmax } from "./reduce";
 export { im2col, col2im } from "./im2col";
+export { convImages, convInputGradImages, convWeightGradImages } from "./conv";
 export { maxPool, maxPool2dRegular, maxPoolBackward } from "./pooling";
 export { sgd, adam } from "./optim";
 export { lstmForward, lstmBackward } from "./lstm";

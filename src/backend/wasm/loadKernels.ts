@@ -47,6 +47,21 @@ export interface KernelExports {
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
   ): void;
+  convImages(
+    first: number, count: number, x: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    weight: number, outChannels: number, beta: number, y: number, cols: number, work: number,
+  ): void;
+  convInputGradImages(
+    first: number, count: number, dy: number, weight: number, outChannels: number, dx: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    cols: number, work: number,
+  ): void;
+  convWeightGradImages(
+    first: number, count: number, x: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    dy: number, outChannels: number, dweight: number, cols: number, work: number,
+  ): void;
   lstmForward(
     T: number, B: number, H: number, xg: number, whh: number, h0: number, c0: number,
     hs: number, cs: number, gates: number, reverse: number, work: number, packed: number,
@@ -79,6 +94,7 @@ export interface KernelExports {
 /** Kernels that worker threads can run, by index in this list. */
 export const THREADED_KERNELS = [
   "gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward", "unary", "binary", "reduce", "fillPlanes",
+  "convImages", "convInputGradImages", "convWeightGradImages",
 ] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
