@@ -134,3 +134,18 @@ export function binary(op: i32, mode: i32, a: usize, b: usize, out: usize, rows:
     default: binaryMode(MIN, mode, a, b, out, rows, cols); break;
   }
 }
+
+/**
+ * out[p, 0:size] = values[p % channels] for planes p < planes: a convolution's output (batch, channels,
+ * size) starting as its bias, before the products are added onto it.
+ */
+export function fillPlanes(out: usize, values: usize, planes: i32, channels: i32, size: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const v = load<f32>(values + (<usize>(p % channels) << 2));
+    const splat = f32x4.splat(v);
+    let dst = out + ((<usize>p * <usize>size) << 2);
+    let j = 0;
+    for (; j + 4 <= size; j += 4, dst += 16) v128.store(dst, splat);
+    for (; j < size; j++, dst += 4) store<f32>(dst, v);
+  }
+}

@@ -1,7 +1,12 @@
 // `npm run bench`: deepscript's core benchmarks as JSON (GEMM, WebGPU GEMM with --only=webgpu, WebGPU GEMM and W2/W3/W5 steps with --backend=webgpu, convolution, CNN training steps, elementwise, reductions, per-op overhead, MLP step, Transformer step, LSTM step, sparse graph ops, GCN and GAT epochs).
 import * as ds from "../src/index.js";
 
-interface Stat { median: number; min: number; max: number; n: number }
+/**
+ * Milliseconds per call; cpuMean is the process's CPU time per call (all its threads, mean over the timed
+ * calls), which a busy machine inflates far less than the wall-clock times: for A/B runs at one thread on a
+ * shared machine.
+ */
+interface Stat { median: number; min: number; max: number; n: number; cpuMean?: number }
 
 /**
  * Times `fn` until `budgetMs` is spent or `maxReps` runs; returns ms per call. It first warms up for
@@ -14,13 +19,18 @@ function time(fn: () => void, { warmup = 2, warmupMs = 300, budgetMs = 1500, min
   for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) fn();
   const samples: number[] = [];
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (samples.length < minReps || (samples.length < maxReps && performance.now() - start < budgetMs)) {
     const t0 = performance.now();
     fn();
     samples.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, min: samples[0]!, max: samples[samples.length - 1]!, n: samples.length };
+  return {
+    median: samples[Math.floor(samples.length / 2)]!, min: samples[0]!, max: samples[samples.length - 1]!, n: samples.length,
+    cpuMean: (cpu.user + cpu.system) / 1000 / samples.length,
+  };
 }
 
 /** Per-call time of a very fast op, measured in batches of `inner` calls. */
@@ -28,7 +38,7 @@ function timeTiny(fn: () => void, inner = 2000): Stat {
   const s = time(() => {
     for (let i = 0; i < inner; i++) fn();
   }, { warmup: 3, budgetMs: 1000 });
-  return { median: s.median / inner, min: s.min / inner, max: s.max / inner, n: s.n };
+  return { median: s.median / inner, min: s.min / inner, max: s.max / inner, n: s.n, cpuMean: s.cpuMean! / inner };
 }
 
 const results: Record<string, unknown>[] = [];

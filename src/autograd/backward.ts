@@ -1,5 +1,5 @@
 // Reverse-mode differentiation over the tape: one topological sort and one loop, both iterative.
-import { peekGrad, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
+import { peekGrad, POOLED_ELEMENTS, releaseStorage, setGradQuietly } from "../tensor/recycle.js";
 import { Tensor, type Storage } from "../tensor/Tensor.js";
 import { storageLength } from "../backend/storage.js";
 import { Node, enableGrad, noGrad } from "./engine.js";
@@ -75,13 +75,19 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
     const claimed = new Set<Storage>(rootGrads.map((g) => g.storage));
     const captured = new Map<Tensor, Tensor>();
     const targetSet = targets ? new Set(targets) : null;
+    // Gradients that outlive the pass (the caller's, and those returned for targets): never released.
+    const kept = new Set<Tensor>(rootGrads);
+    // How many pending slots hold each gradient tensor large enough for the pool (a row may pass one on to several inputs).
+    const waiting = new Map<Tensor, number>();
 
     const deliver = (t: Tensor, g: Tensor): void => {
       if (!shapesEqual(g.shape, t.shape)) g = sumTo(g, t.shape);
       if (g.dtype !== t.dtype) g = cast(g, t.dtype);
       if (targetSet?.has(t)) {
         const prev = captured.get(t);
-        captured.set(t, prev ? add(prev, g) : g);
+        const total = prev ? add(prev, g) : g;
+        captured.set(t, total);
+        kept.add(total);
         if (t.gradFn === null) return;
       }
       if (t.gradFn !== null) {
@@ -92,7 +98,10 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
           pending.set(t.gradFn, slots);
         }
         const prev = slots[t.outputIndex];
-        slots[t.outputIndex] = prev ? add(prev, g) : g;
+        const sum = prev ? add(prev, g) : g;
+        slots[t.outputIndex] = sum;
+        if (prev && prev.size >= POOLED_ELEMENTS) waiting.set(prev, waiting.get(prev)! - 1);
+        if (sum.size >= POOLED_ELEMENTS) waiting.set(sum, (waiting.get(sum) ?? 0) + 1);
         if (t.retainsGrad && !targets) accumulateGrad(t, g, createGraph, claimed);
       } else if (!targets && t.requiresGrad) {
         accumulateGrad(t, g, createGraph, claimed);
@@ -121,6 +130,7 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], options: RunOp
         const inp = inputs[i]!;
         if (g && inp.requiresGrad) deliver(inp, g);
       }
+      if (!createGraph) releaseConsumed(grads, waiting, kept);
     }
     if (!targets) return [];
     return targets.map((t) => captured.get(t) ?? null);
@@ -217,6 +227,27 @@ function release(node: Node): void {
   node.outputs = [];
   for (let i = 0; i < inputs.length; i++) releaseStorage(inputs[i]!.storage);
   for (let i = 0; i < outputs.length; i++) releaseStorage(outputs[i]!.storage);
+}
+
+/**
+ * Gives the memory of the output gradients a row has consumed back at once (see Tensor.dispose), so the
+ * next kernels of this pass write into warm, reused blocks (with the WASM kernels: blocks in their own
+ * memory, read and written without copies) instead of fresh arrays. Only tensor objects that no pending
+ * slot holds any more (a row may pass its gradient on unchanged, to several inputs) and that do not
+ * outlive the pass (`kept`) are disposed; memory is released per storage, so a gradient that a leaf
+ * adopted (accumulateGrad detaches it) or that a view still uses keeps its memory.
+ */
+function releaseConsumed(grads: (Tensor | null)[], waiting: Map<Tensor, number>, kept: Set<Tensor>): void {
+  for (const g of grads) {
+    if (!g || g.size < POOLED_ELEMENTS) continue; // the pool keeps no smaller blocks: nothing to give back
+    const left = waiting.get(g)! - 1;
+    if (left > 0) {
+      waiting.set(g, left);
+      continue;
+    }
+    waiting.delete(g);
+    if (!kept.has(g)) g.dispose();
+  }
 }
 
 function makeContext(node: Node, grads: (Tensor | null)[]): VjpContext<never> {

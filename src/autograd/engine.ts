@@ -7,6 +7,7 @@ import type { TensorView } from "../backend/storage.js";
 import { vjpRules } from "./vjp.js";
 import { isFloating } from "../tensor/dtype.js";
 import { fmtShape } from "../tensor/shape.js";
+import { markOutputsSaved } from "../tensor/recycle.js";
 
 /** One recorded primitive application: what backward needs to run its gradient row. */
 export class Node {
@@ -88,20 +89,33 @@ function toTensor(v: TensorView): Tensor {
 /** Applies a single-output primitive. */
 export function apply<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor {
   checkLive(prim, inputs);
-  const view = getBackend()[prim](inputs, params);
+  const recording = gradEnabled && recorded(prim, inputs);
+  const view = recording ? runSaved(prim, inputs, params) : getBackend()[prim](inputs, params);
   if (Array.isArray(view)) throw new Error(`internal: primitive ${prim} returned several outputs; use applyMulti`);
   const out = toTensor(view as TensorView);
-  if (gradEnabled) record(prim, inputs, params, [out]);
+  if (recording) record(prim, inputs, params, [out]);
   return out;
 }
 
 /** Applies a primitive with several outputs (slogdet, eigh, qr, svd). */
 export function applyMulti<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): Tensor[] {
   checkLive(prim, inputs);
-  const views = getBackend()[prim](inputs, params);
+  const recording = gradEnabled && recorded(prim, inputs);
+  const views = recording ? runSaved(prim, inputs, params) : getBackend()[prim](inputs, params);
   const outs = Array.isArray(views) ? views.map(toTensor) : [toTensor(views as TensorView)];
-  if (gradEnabled) record(prim, inputs, params, outs);
+  if (recording) record(prim, inputs, params, outs);
   return outs;
+}
+
+/**
+ * Runs a kernel whose outputs the tape will save (see markOutputsSaved). Kernels call no primitives, so
+ * the mark needs no stack; one left set by a kernel that threw only costs the next outputs a resident block.
+ */
+function runSaved<P extends Prim>(prim: P, inputs: Tensor[], params: PrimParams[P]): TensorView | TensorView[] {
+  markOutputsSaved(true);
+  const views = getBackend()[prim](inputs, params);
+  markOutputsSaved(false);
+  return views;
 }
 
 function checkLive(prim: Prim, inputs: Tensor[]): void {
@@ -120,16 +134,15 @@ function checkLive(prim: Prim, inputs: Tensor[]): void {
   }
 }
 
+/** Whether an application of `prim` to `inputs` goes on the tape (with recording on). */
+function recorded(prim: Prim, inputs: Tensor[]): boolean {
+  if (vjpRules[prim] === null) return false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) return true;
+  return false;
+}
+
+/** Puts a node on the tape for outputs of an application that recorded() accepted. */
 function record(prim: Prim, inputs: Tensor[], params: PrimParams[Prim], outputs: Tensor[]): void {
-  if (vjpRules[prim] === null) return;
-  let needs = false;
-  for (let i = 0; i < inputs.length; i++) {
-    if (inputs[i]!.requiresGrad) {
-      needs = true;
-      break;
-    }
-  }
-  if (!needs) return;
   const node = new Node(prim, inputs, params, outputs);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i]!;

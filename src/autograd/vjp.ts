@@ -492,9 +492,10 @@ function causalKeep(L: number, S: number): Tensor {
 
 /** Σ over every dim but 1 of an (N, C, *spatial) tensor → (C). */
 function sumBatchAndSpace(g: Tensor): Tensor {
-  const [N, C] = g.shape as [number, number];
-  const L = g.shape.slice(2).reduce((p, s) => p * s, 1);
-  const perImage = apply("sum", [reshape(g, [N, C, L])], { dims: [2], keepdim: false }); // (N, C)
+  // Over the spatial dims first, of g itself: a reshaped view would keep a claim on g's memory after
+  // backward has released g (see releaseConsumed in backward.ts).
+  const space = g.shape.slice(2).map((_, i) => i + 2);
+  const perImage = space.length > 0 ? apply("sum", [g], { dims: space, keepdim: false }) : g; // (N, C)
   return apply("sum", [perImage], { dims: [0], keepdim: false });
 }
 

@@ -15,6 +15,8 @@ import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
  * activations) took ~5–9 µs against ~1–2 µs for a reused one (memory the CPU has not touched lately).
  */
 const MIN_ELEMENTS = 2048;
+/** The smallest storage (in elements) whose memory the pool takes back. */
+export const POOLED_ELEMENTS = MIN_ELEMENTS;
 /** At most this many buffers of one size, and this many bytes in all. */
 const PER_SIZE = 4;
 const MAX_BYTES = 128 * 2 ** 20;
@@ -146,19 +148,70 @@ export function adoptRecycled(storage: Storage): void {
 }
 
 /**
+ * Set while a kernel computes outputs that the autograd tape saves (a training forward pass): such
+ * activations live until the garbage collector finds them, which it does not inside a synchronous loop,
+ * so a resident block handed to one would be lost to the pool, and the gradients of the same size that
+ * backward gives back (see releaseConsumed in src/autograd/backward.ts) would soon find it empty.
+ */
+let outputsSaved = false;
+
+/** Marks the outputs of the kernels that follow as saved by the tape (see outputsSaved); returns the previous mark. */
+export function markOutputsSaved(saved: boolean): boolean {
+  const previous = outputsSaved;
+  outputsSaved = saved;
+  return previous;
+}
+
+/** Depth of internalOutputs scopes. */
+let internal = 0;
+
+/**
+ * Runs `fn`, whose saved outputs still take resident blocks: for a library function that drops its own
+ * claims on the workspaces it saves for backward (an LSTM's gates), which then come back to the pool
+ * once backward has used them.
+ */
+export function internalOutputs<T>(fn: () => T): T {
+  internal++;
+  try {
+    return fn();
+  } finally {
+    internal--;
+  }
+}
+
+/**
  * A recycled buffer of exactly `length` floats (contents arbitrary), or undefined: a resident one if
- * any (the caller must then adoptRecycled its storage), else an ordinary one.
+ * any (the caller must then adoptRecycled its storage), else an ordinary one; only an ordinary one for
+ * an output the tape saves (outside internalOutputs).
  */
 export function takeRecycledF32(length: number): Float32Array | undefined {
+  return take(length, true);
+}
+
+/**
+ * Like takeRecycledF32, but a miss does not ask for resident copies of `length`: for the forward
+ * elementwise kernels (maps, max pooling), which use a resident block when one waits in the pool but
+ * gain too little from one to pay a copy at every disposal. A disposed ordinary array of a length that
+ * only they produce is then handed on as it is (see releaseStorage). Gradient kernels (reluBackward,
+ * maxPoolBackward) still ask: backward gives their outputs back at once, so such a block circulates.
+ */
+export function takePooledF32(length: number): Float32Array | undefined {
+  return take(length, false);
+}
+
+function take(length: number, ask: boolean): Float32Array | undefined {
   if (length < MIN_ELEMENTS) return undefined;
+  if (outputsSaved && internal === 0) return takePlainF32(length);
   const data = pool.get(length)?.pop();
   if (data !== undefined) {
     pooledBytes -= data.byteLength;
     handedOut.set(length, (handedOut.get(length) ?? 0) + 1);
     return data;
   }
-  if (wanted.size >= MAX_WANTED) wanted.clear();
-  wanted.add(length);
+  if (ask) {
+    if (wanted.size >= MAX_WANTED) wanted.clear();
+    wanted.add(length);
+  }
   return takePlainF32(length);
 }
 

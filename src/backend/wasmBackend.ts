@@ -8,7 +8,7 @@ import { denseValues, isDense } from "./cpu/strided.js";
 import { shapesEqual } from "../tensor/shape.js";
 import type { WasmKernels } from "./wasm/index.js";
 import { binaryPlan, reductionSteps } from "./wasm/broadcastPlan.js";
-import { adoptRecycled, takeRecycledF32 } from "./pool.js";
+import { adoptRecycled, allocateUninitialized, takePooledF32, takeRecycledF32 } from "./pool.js";
 import type { Conv2dShape, UnaryOp } from "./wasm/index.js";
 import { denseLayout, type AttentionSizes, type MaskView, type OutputLayout, type StackView } from "./wasm/attention.js";
 import type { ConvParams, UnfoldParams } from "../autograd/prims.js";
@@ -339,7 +339,7 @@ function unary<P extends (UnaryPrim | "gelu") & UnaryOp>(k: WasmKernels, prim: P
     const x = inputs[0]!;
     const data = x.size >= min ? dense32(x) : null;
     if (!data) return fallback(inputs, params);
-    return viewFromData(k.unary(prim, data), x.shape, "float32");
+    return recycledView(k.unary(prim, data, takePooledF32(x.size)), x.shape.slice());
   };
 }
 
@@ -357,9 +357,11 @@ function maxPool(k: WasmKernels): Kernel<"maxPool"> {
     const dims = [...Array<number>(3 - nd).fill(1), ...x.shape.slice(x.ndim - nd)] as [number, number, number];
     const outShape = [...lead, ...windows.map((w) => w.lo.length)];
     const size = outShape.reduce((p, s) => p * s, 1);
-    const values = new Float32Array(size), indices = new Int32Array(size);
+    // every element of both is written: no need to zero them
+    const values = takePooledF32(size) ?? (allocateUninitialized("float32", size) as Float32Array);
+    const indices = allocateUninitialized("int32", size) as Int32Array;
     k.maxPool(data, planes, dims, axes, values, indices);
-    return [viewFromData(values, outShape, "float32"), viewFromData(indices, outShape, "int32")];
+    return [recycledView(values, outShape), viewFromData(indices, outShape, "int32")];
   };
 }
 
@@ -373,9 +375,9 @@ function maxPoolBackward(k: WasmKernels): Kernel<"maxPoolBackward"> {
     if (!gd || !id) return cpuBackend.maxPoolBackward(inputs, params);
     const lead = g.shape.slice(0, g.ndim - inShape.length);
     const planes = lead.reduce((p, s) => p * s, 1), inPlane = inShape.reduce((p, s) => p * s, 1);
-    const out = new Float32Array(planes * inPlane);
+    const out = takeRecycledF32(planes * inPlane) ?? (allocateUninitialized("float32", planes * inPlane) as Float32Array); // zeroed by the kernel
     k.maxPoolBackward(gd, id, planes, inPlane, out);
-    return viewFromData(out, [...lead, ...inShape], "float32");
+    return recycledView(out, [...lead, ...inShape]);
   };
 }
 
@@ -395,14 +397,15 @@ function binary<P extends "add" | "sub" | "mul" | "div">(k: WasmKernels, prim: P
     const ad = ca!.data, bd = cb!.data;
     const [full, small] = plan.smallFirst ? [bd, ad] : [ad, bd];
     const shape = (plan.smallFirst ? b : a).shape;
-    if (plan.kind === "same") return viewFromData(k.binary(op, ad, bd), shape, "float32");
-    if (plan.kind === "row") return viewFromData(k.binaryRow(op, full, small, plan.rows, plan.cols, { rowFirst: plan.smallFirst }), shape, "float32");
+    const out = takePooledF32(plan.rows * plan.cols);
+    if (plan.kind === "same") return recycledView(k.binary(op, ad, bd, out), shape.slice());
+    if (plan.kind === "row") return recycledView(k.binaryRow(op, full, small, plan.rows, plan.cols, { rowFirst: plan.smallFirst, out }), shape.slice());
     let column = small;
     if (plan.tile > 1) {
       column = new Float32Array(small.length * plan.tile);
       for (let t = 0; t < plan.tile; t++) column.set(small, t * small.length);
     }
-    return viewFromData(k.binaryColumn(op, full, column, plan.rows, plan.cols, { columnFirst: plan.smallFirst }), shape, "float32");
+    return recycledView(k.binaryColumn(op, full, column, plan.rows, plan.cols, { columnFirst: plan.smallFirst, out }), shape.slice());
   };
 }
 
@@ -412,7 +415,7 @@ function reluBackward(k: WasmKernels): Kernel<"reluBackward"> {
     const [g, y] = inputs as [TensorView, TensorView];
     const gd = g.size >= 512 && y.size === g.size ? dense32(g) : null, yd = gd ? dense32(y) : null;
     if (!gd || !yd || !shapesEqual(g.shape, y.shape)) return cpuBackend.reluBackward(inputs, params);
-    return viewFromData(k.binary("reluGrad", gd, yd), g.shape, "float32");
+    return recycledView(k.binary("reluGrad", gd, yd, takeRecycledF32(g.size)), g.shape.slice());
   };
 }
 

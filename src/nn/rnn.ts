@@ -18,7 +18,7 @@ import { gruStep, lstmStep, rnnReluStep, rnnTanhStep, type CellWeights } from ".
 import { lstmRecurrence } from "../ops/lstm.js";
 import { gruRecurrence } from "../ops/gru.js";
 import { PackedSequence } from "./packedSequence.js";
-import { releaseStorage } from "../tensor/recycle.js";
+import { internalOutputs, releaseStorage } from "../tensor/recycle.js";
 
 /** The recurrence of a layer: PyTorch's mode names. */
 export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
@@ -389,7 +389,7 @@ function runDirection(mode: RNNMode, data: Tensor, sizes: readonly number[], w: 
     // both biases join the input projection, one GEMM over every step
     const H = w.weightHh.shape[1]!;
     const bias = w.biasIh && w.biasHh ? w.biasIh.add(w.biasHh) : w.biasIh;
-    const projected = linear(data, w.weightIh, bias); // (T·B, 4H)
+    const projected = internalOutputs(() => linear(data, w.weightIh, bias)); // (T·B, 4H); its claim dropped below
     const xg = projected.reshape(T, B, 4 * H); // (T, B, 4H)
     const [hs, cs] = lstmRecurrence(xg, w.weightHh, initial[0]!, initial[1]!, reverse);
     dropClaims(projected, xg);
@@ -400,7 +400,7 @@ function runDirection(mode: RNNMode, data: Tensor, sizes: readonly number[], w: 
     // fused recurrence: gh = h W_hhᵀ + b_hh from one GEMM per step, the gates in one pass, backward
     // without per-gate tensors; the input projection is one GEMM over every step
     const H = w.weightHh.shape[1]!;
-    const projected = linear(data, w.weightIh, w.biasIh); // (T·B, 3H)
+    const projected = internalOutputs(() => linear(data, w.weightIh, w.biasIh)); // (T·B, 3H); its claim dropped below
     const xg = projected.reshape(T, B, 3 * H); // (T, B, 3H)
     const biasHh = w.biasHh ?? zeros([3 * H], { dtype: data.dtype });
     const hs = gruRecurrence(xg, w.weightHh, biasHh, initial[0]!, reverse); // (T, B, H)

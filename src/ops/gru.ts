@@ -5,7 +5,7 @@ import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { applyMulti } from "../autograd/engine.js";
 import { cat, stack } from "./movement.js";
 import { zerosLike } from "./creation.js";
-import { releaseStorage } from "../tensor/recycle.js";
+import { internalOutputs, releaseStorage } from "../tensor/recycle.js";
 
 function checkArgs(op: string, xg: Tensor, weightHh: Tensor, biasHh: Tensor, h0: Tensor): [number, number, number] {
   if (xg.ndim !== 3 || xg.shape[2]! % 3 !== 0) throw new Error(`${op}: xg must be (T, B, 3H), got shape ${fmtShape(xg.shape)}`);
@@ -30,7 +30,7 @@ function checkArgs(op: string, xg: Tensor, weightHh: Tensor, biasHh: Tensor, h0:
 export function gruRecurrence(xg: Tensor, weightHh: Tensor, biasHh: Tensor, h0: Tensor, reverse = false): Tensor {
   const [T] = checkArgs("gruRecurrence", xg, weightHh, biasHh, h0);
   if (T === 0) return xg.narrow(2, 0, 0).reshape(0, ...h0.shape);
-  const [hs, saved] = applyMulti("gruRecurrence", [xg, weightHh, biasHh, h0], { reverse });
+  const [hs, saved] = internalOutputs(() => applyMulti("gruRecurrence", [xg, weightHh, biasHh, h0], { reverse }));
   // The saved gates are a workspace only the tape reads: without this function's claim their memory
   // goes back to the pool once backward has used them (see Storage.refs).
   releaseStorage(saved!.storage);

@@ -5,7 +5,7 @@ import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { applyMulti } from "../autograd/engine.js";
 import { cat, stack } from "./movement.js";
 import { zerosLike } from "./creation.js";
-import { releaseStorage } from "../tensor/recycle.js";
+import { internalOutputs, releaseStorage } from "../tensor/recycle.js";
 
 function checkArgs(op: string, xg: Tensor, weightHh: Tensor, h0: Tensor, c0: Tensor): [number, number, number] {
   if (xg.ndim !== 3 || xg.shape[2]! % 4 !== 0) throw new Error(`${op}: xg must be (T, B, 4H), got shape ${fmtShape(xg.shape)}`);
@@ -31,7 +31,7 @@ function checkArgs(op: string, xg: Tensor, weightHh: Tensor, h0: Tensor, c0: Ten
 export function lstmRecurrence(xg: Tensor, weightHh: Tensor, h0: Tensor, c0: Tensor, reverse = false): [Tensor, Tensor] {
   const [T] = checkArgs("lstmRecurrence", xg, weightHh, h0, c0);
   if (T === 0) return [xg.narrow(2, 0, 0).reshape(0, ...h0.shape), xg.narrow(2, 0, 0).reshape(0, ...c0.shape)];
-  const [hs, cs, gates] = applyMulti("lstmRecurrence", [xg, weightHh, h0, c0], { reverse });
+  const [hs, cs, gates] = internalOutputs(() => applyMulti("lstmRecurrence", [xg, weightHh, h0, c0], { reverse }));
   // The gates are a workspace only the tape reads: without this function's claim their memory goes
   // back to the pool once backward has used them (see Storage.refs), for the next step's kernels.
   releaseStorage(gates!.storage);

@@ -3,7 +3,7 @@
 import type { Tensor } from "./Tensor.js";
 import { keepGradStorage } from "../backend/pool.js";
 
-export { adoptRecycled, markOwnedF32, releaseStorage, takePlainF32, takeRecycledF32 } from "../backend/pool.js";
+export { adoptRecycled, internalOutputs, markOutputsSaved, markOwnedF32, POOLED_ELEMENTS, releaseStorage, takePlainF32, takeRecycledF32 } from "../backend/pool.js";
 
 /** The gradient without marking it as seen by user code (for library code that does not keep it). */
 export function peekGrad(t: Tensor): Tensor | null {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as ds from "../../src/index.js";
 import { peekGrad } from "../../src/tensor/recycle.js";
+import { runBackward } from "../../src/autograd/backward.js";
 import { expectWasmActive, wasmExpected } from "../backend/expectedBackend.js";
 
 function setup() {
@@ -73,5 +74,52 @@ describe("gradient buffer reuse", () => {
     const x = ds.randn([200, 128]).requiresGrad_();
     x.mul(x).sum().backward(undefined, { createGraph: true });
     expect(peekGrad(x)!.gradExposed).toBe(true);
+  });
+
+  // Backward gives a consumed output gradient's memory back at once (releaseConsumed in backward.ts).
+  // 20,000 elements: large enough for the pool.
+  it("a gradient passed on unchanged to several inputs stays intact until its last consumer", () => {
+    const a = ds.randn([20000]).requiresGrad_(), b = ds.randn([20000]).requiresGrad_();
+    const y = a.mul(2).add(b.mul(3)); // add's row hands its gradient 2y to both products
+    y.mul(y).sum().backward();
+    // d/da Σ y² = 2y·2 and d/db = 2y·3, each one float32 product of the exact 2y (a power-of-two scaling)
+    const yv = Array.from(y.dataSync());
+    expect(Array.from(a.grad!.dataSync())).toEqual(yv.map((v) => Math.fround(2 * v * 2)));
+    expect(Array.from(b.grad!.dataSync())).toEqual(yv.map((v) => Math.fround(2 * v * 3)));
+  });
+
+  it("returns the gradients of non-leaf targets intact", () => {
+    const x = ds.randn([20000]).requiresGrad_();
+    const h = x.mul(3), y = h.relu();
+    const [gh, gy] = runBackward([y.mul(y).sum()], [ds.tensor(1)], { targets: [h, y] });
+    const yv = Array.from(y.dataSync()), hv = h.dataSync();
+    expect(Array.from(gy!.dataSync())).toEqual(yv.map((v) => 2 * v));
+    expect(Array.from(gh!.dataSync())).toEqual(yv.map((v, i) => (hv[i]! > 0 ? 2 * v : 0)));
+  });
+
+  it("gives a CNN the same gradients on every backward pass, with its memory pool cold or warm", async () => {
+    ds.manualSeed(4);
+    const gen = new ds.Generator(4);
+    const model = new ds.nn.Sequential(
+      new ds.nn.Conv2d(1, 8, 5, { padding: 2, generator: gen }), new ds.nn.ReLU(), new ds.nn.MaxPool2d(2),
+      new ds.nn.Conv2d(8, 16, 5, { padding: 2, generator: gen }), new ds.nn.ReLU(), new ds.nn.MaxPool2d(2),
+      new ds.nn.Flatten(), new ds.nn.Linear(7 * 7 * 16, 10, { generator: gen }),
+    );
+    const x = ds.randn([8, 1, 28, 28], { generator: gen }), y = ds.randint(0, 10, [8], { generator: gen });
+    const params = [...model.parameters()];
+    const grads = () => {
+      model.zeroGrad();
+      ds.nn.functional.crossEntropy(model.forward(x), y).backward();
+      return params.map((p) => Array.from(peekGrad(p)!.dataSync()));
+    };
+    const first = grads();
+    for (let i = 0; i < 5; i++) expect(grads()).toEqual(first);
+    if (wasmExpected) {
+      const { initWasmKernels } = await import("../../src/backend/wasm/index.js");
+      const rt = (await initWasmKernels()).runtime;
+      const before = rt.residentStats().bytes;
+      for (let i = 0; i < 20; i++) grads();
+      expect(rt.residentStats().bytes).toBe(before); // the gradients' blocks circulate: no leak
+    }
   });
 });

@@ -80,10 +80,66 @@ describe("WASM convolution kernels agree with the CPU reference (float32)", () =
     }
   });
 
+  it("computes image by image the bits of im2col over the whole batch and one GEMM per image, at 1 and 2 threads", async () => {
+    const kernels = await initWasmKernels();
+    const before = kernels.getNumThreads();
+    // W3's second layer, smaller: 6 × 16 × 144 × 200 × 2 = 5.5 MFLOP, above the threading threshold
+    const N = 6, C = 8, O = 16, H = 12, W = 12, CK = C * 25, L = H * W;
+    const x = randn([N, C, H, W]), w = randn([O, C, 5, 5]), dy = randn([N, O, H, W]);
+    const params: ConvParams = { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1, outputSize: [H, W] };
+    const s = {
+      batch: N, inChannels: C, outChannels: O, groups: 1, height: H, width: W, kernelH: 5, kernelW: 5,
+      strideH: 1, strideW: 1, padH: 2, padW: 2, dilationH: 1, dilationW: 1, outH: H, outW: W,
+    };
+    const xd = x.dataSync() as Float32Array, wd = w.dataSync() as Float32Array, dyd = dy.dataSync() as Float32Array;
+    try {
+      await kernels.setNumThreads(1);
+      // the batch path: all columns first (unfold), then GEMMs over them
+      const cols = kernels.unfold2d(s, xd, new Float32Array(N * CK * L));
+      const y = kernels.gemmBatched(N, O, L, CK, { data: wd, rowStride: CK, colStride: 1, batchStride: 0 }, { data: cols, rowStride: L, colStride: 1, batchStride: CK * L });
+      const colsT = kernels.gemmBatched(N, CK, L, O, { data: wd, rowStride: 1, colStride: CK, batchStride: 0 }, { data: dyd, rowStride: L, colStride: 1, batchStride: O * L });
+      const dx = kernels.fold2d(s, colsT, new Float32Array(N * C * H * W));
+      // the weight gradient sums fixed chunks of ceil(N / 4) = 2 images, each in image order, then the chunks in order
+      const partials = [0, 2, 4].map((first) => kernels.gemmBatched(
+        2, O, CK, L,
+        { data: dyd, offset: first * O * L, rowStride: L, colStride: 1, batchStride: O * L },
+        { data: cols, offset: first * CK * L, rowStride: 1, colStride: L, batchStride: CK * L },
+        { beta: 1, out: new Float32Array(O * CK), outBatchStride: 0 },
+      ));
+      const dw = partials[0]!.map((v, i) => Math.fround(Math.fround(v + partials[1]![i]!) + partials[2]![i]!));
+      for (const threads of [1, 2]) {
+        await kernels.setNumThreads(threads);
+        expect(Array.from((wasm.conv!([x, w], params) as Tensor).dataSync())).toEqual(Array.from(y));
+        expect(Array.from((wasm.convTranspose!([dy, w], { ...params, outputSize: [H, W] }) as Tensor).dataSync())).toEqual(Array.from(dx));
+        expect(Array.from((wasm.convWeight!([x, dy], { ...params, outputSize: [5, 5] }) as Tensor).dataSync())).toEqual(Array.from(dw));
+      }
+    } finally {
+      await kernels.setNumThreads(before);
+    }
+  });
+
   it("adds the fused bias per output channel", () => {
     const x = randn([3, 4, 9, 9]), w = randn([6, 2, 3, 3]), b = randn([6]);
     const params: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 2, outputSize: [9, 9] };
     expectClose(wasm.conv!([x, w, b], params) as Tensor, cpuBackend.conv([x, w, b], params) as Tensor, 19);
+  });
+
+  it("fills a large output with the bias across threads: the same bits as on one thread, close to the reference", async () => {
+    const kernels = await initWasmKernels();
+    const before = kernels.getNumThreads();
+    // 8 × 16 × 32 × 32 = 131,072 outputs: above the bias fill's threading threshold
+    const x = randn([8, 3, 32, 32]), w = randn([16, 3, 3, 3]), b = randn([16]);
+    const params: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1, outputSize: [32, 32] };
+    try {
+      await kernels.setNumThreads(1);
+      const one = (wasm.conv!([x, w, b], params) as Tensor).dataSync();
+      await kernels.setNumThreads(2);
+      const two = wasm.conv!([x, w, b], params) as Tensor;
+      expect(Array.from(two.dataSync())).toEqual(Array.from(one));
+      expectClose(two, cpuBackend.conv([x, w, b], params) as Tensor, 28);
+    } finally {
+      await kernels.setNumThreads(before);
+    }
   });
 
   it("unfold and fold (im2col, col2im) of 1-D and 2-D images", () => {

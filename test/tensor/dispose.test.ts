@@ -91,6 +91,25 @@ describe("Tensor.dispose", () => {
     expect(Array.from(second.dataSync())).toEqual(expected);
   });
 
+  it("writes an elementwise result into a disposed product's block of that length, and hands it on", () => {
+    const a = ds.randn([64, 32]), b = ds.randn([32, 520]); // 33,280 elements
+    const x = ds.randn([64, 520]), y = ds.randn([64, 520]);
+    const expected = Array.from(x.add(y).dataSync());
+    for (let i = 0; i < 2; i++) a.matmul(b).dispose(); // the second product takes a resident block and gives it back
+    if (!reusable()) return;
+    const product = a.matmul(b);
+    const block = product.storage.data;
+    expect(block.buffer).toBeInstanceOf(SharedArrayBuffer);
+    product.dispose();
+    const sum = x.add(y);
+    expect(sum.storage.data).toBe(block);
+    expect(Array.from(sum.dataSync())).toEqual(expected);
+    sum.dispose();
+    const next = x.add(y);
+    expect(next.storage.data).toBe(block);
+    expect(Array.from(next.dataSync())).toEqual(expected);
+  });
+
   it("does not grow the kernels' memory when products are kept and only other results are disposed", async () => {
     if (!reusable()) return;
     const { initWasmKernels } = await import("../../src/backend/wasm/index.js");

@@ -317,6 +317,29 @@ export class WasmRuntime {
     if (error) throw error;
   }
 
+  /**
+   * Runs `kernel` once per argument list: on the calling thread when there is one list, else spread
+   * over the threads by runParallel.
+   */
+  runJobs(kernel: ThreadedKernel, jobs: number[][]): void {
+    if (jobs.length === 1) (this.exports[kernel] as (...args: number[]) => void)(...jobs[0]!);
+    else if (jobs.length > 1) this.runParallel(kernel, jobs);
+  }
+
+  /**
+   * [start, count) ranges covering [0, total) for a pass over `work` elements: one range below
+   * `minWork` or on one thread, else two per thread (claimed dynamically, so a late thread costs
+   * little), each start a multiple of `quantum`.
+   */
+  splitRange(total: number, work: number, minWork: number, quantum = 1): [number, number][] {
+    const threads = work >= minWork ? this.availableThreads() : 1;
+    const parts = threads === 1 ? 1 : Math.min(2 * threads, MAX_CHUNKS);
+    const per = Math.max(quantum, Math.ceil(total / parts / quantum) * quantum);
+    const ranges: [number, number][] = [];
+    for (let start = 0; start < total; start += per) ranges.push([start, Math.min(per, total - start)]);
+    return ranges;
+  }
+
   /** How many chunks each worker has run so far (the calling thread runs the rest). */
   workerChunkCounts(): number[] {
     return this.workers.map((_, w) => Atomics.load(this.control, SLOT.workerChunks + w));

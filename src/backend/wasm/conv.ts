@@ -62,6 +62,36 @@ function fields(rt: WasmRuntime, kernel: "im2col" | "col2im", pSrc: number, pDst
   else if (jobs.length > 1) rt.runParallel(kernel, jobs);
 }
 
+/** Convolutions from this many flops are split across threads (as runGemmBatched's GEMMs). */
+const PARALLEL_MIN_FLOPS = 1 << 22;
+
+/** The geometry arguments of im2col/col2im for one image at a time. */
+function geometry(s: Conv2dShape): number[] {
+  return [s.inChannels, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW];
+}
+
+/**
+ * Runs of images for the per-image kernels (convImages, ...), which keep one image's columns in a small
+ * buffer in cache instead of writing the whole batch's columns to memory and reading them back: one run on
+ * one thread, else two per thread (claimed dynamically, so a late thread costs little). Null when the
+ * batch is smaller than the threads (a product is then split by rows or columns, see runGemmBatched) or
+ * for grouped convolutions.
+ */
+function imageRuns(rt: WasmRuntime, s: Conv2dShape): [number, number][] | null {
+  const { CK, Og, L } = dims(s);
+  if (s.groups !== 1 || s.batch === 0) return null;
+  const threads = 2 * s.batch * Og * L * CK >= PARALLEL_MIN_FLOPS ? rt.availableThreads() : 1;
+  if (s.batch < threads) return null;
+  const parts = threads === 1 ? 1 : Math.min(2 * threads, s.batch, MAX_CHUNKS);
+  const per = Math.ceil(s.batch / parts);
+  const runs: [number, number][] = [];
+  for (let first = 0; first < s.batch; first += per) runs.push([first, Math.min(per, s.batch - first)]);
+  return runs;
+}
+
+/** Output elements from which the bias fill is split across threads. */
+const FILL_PARALLEL_MIN = 1 << 16;
+
 /** Where to write an output of `length` floats: `out` itself when it lives in linear memory, else the arena. */
 function place(rt: WasmRuntime, out: Float32Array): { p: number; finish: () => Float32Array } {
   const at = rt.addressOf(out);
@@ -75,16 +105,27 @@ export function conv2dForward(rt: WasmRuntime, s: Conv2dShape, x: Float32Array, 
   const { CK, CgK, Og, L } = dims(s);
   rt.resetArena();
   const pX = rt.ref(x, 0, x.length), pW = rt.ref(w, 0, w.length);
+  const runs = isPointwise(s) ? null : imageRuns(rt, s);
   let pCols = pX;
-  if (!isPointwise(s)) {
+  if (!isPointwise(s) && !runs) {
     pCols = rt.alloc(s.batch * CK * L * 4);
     fields(rt, "im2col", pX, pCols, s);
   }
   const y = place(rt, out);
   if (bias) {
-    // y starts as the bias, broadcast over each channel's plane; the products are added onto it.
-    const view = rt.f32(y.p, s.batch * s.outChannels * L);
-    for (let n = 0, o = 0; n < s.batch; n++) for (let c = 0; c < s.outChannels; c++, o += L) view.fill(bias[c]!, o, o + L);
+    // y starts as the bias, broadcast over each channel's plane (split by images); the products are added onto it.
+    const pBias = rt.ref(bias, 0, s.outChannels), plane = s.outChannels * L;
+    rt.runJobs("fillPlanes", rt.splitRange(s.batch, s.batch * plane, FILL_PARALLEL_MIN).map(([first, count]) => [
+      y.p + 4 * first * plane, pBias, count * s.outChannels, s.outChannels, L,
+    ]));
+  }
+  if (runs) {
+    // per image n: y[n] (O × L) = w (O × CK) · cols[n] (CK × L) (+ y[n]), its columns made just before
+    const geo = geometry(s);
+    rt.runJobs("convImages", runs.map(([first, count]) => [
+      first, count, pX, ...geo, pW, s.outChannels, bias ? 1 : 0, y.p, rt.alloc(CK * L * 4), rt.alloc(rt.exports.gemmWorkspaceBytes(L)),
+    ]));
+    return y.finish();
   }
   // per group g and image n: y[n, g] (Og × L) = w[g] (Og × CgK) · cols[n, g] (CgK × L) (+ y[n, g])
   for (let g = 0; g < s.groups; g++) {
@@ -104,6 +145,15 @@ export function conv2dInputGrad(rt: WasmRuntime, s: Conv2dShape, dy: Float32Arra
   rt.resetArena();
   const pDy = rt.ref(dy, 0, dy.length), pW = rt.ref(w, 0, w.length);
   const x = place(rt, out);
+  const runs = isPointwise(s) ? null : imageRuns(rt, s);
+  if (runs) {
+    // per image n: x[n] = col2im(wᵀ (CK × O) · dy[n] (O × L)), its columns used at once
+    const geo = geometry(s);
+    rt.runJobs("convInputGradImages", runs.map(([first, count]) => [
+      first, count, pDy, pW, s.outChannels, x.p, ...geo, rt.alloc(CK * L * 4), rt.alloc(rt.exports.gemmWorkspaceBytes(L)),
+    ]));
+    return x.finish();
+  }
   const pCols = isPointwise(s) ? x.p : rt.alloc(s.batch * CK * L * 4);
   // per group g and image n: cols[n, g] (CgK × L) = w[g]ᵀ (CgK × Og) · dy[n, g] (Og × L)
   for (let g = 0; g < s.groups; g++) {
@@ -130,8 +180,10 @@ export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Arra
   const { CK, CgK, Og, L } = dims(s);
   rt.resetArena();
   const pX = rt.ref(x, 0, x.length), pDy = rt.ref(dy, 0, dy.length);
+  // Per image (its columns made just before its product, see imageRuns) unless grouped or pointwise.
+  const perImage = !isPointwise(s) && s.groups === 1;
   let pCols = pX;
-  if (!isPointwise(s)) {
+  if (!isPointwise(s) && !perImage) {
     pCols = rt.alloc(s.batch * CK * L * 4);
     fields(rt, "im2col", pX, pCols, s);
   }
@@ -149,17 +201,25 @@ export function conv2dWeightGrad(rt: WasmRuntime, s: Conv2dShape, x: Float32Arra
   const partials = chunks.map((_, c) => (c === 0 ? dw.p : rt.alloc(size * 4)));
   for (const p of partials) rt.f32(p, size).fill(0);
   const jobs: number[][] = [];
-  for (let g = 0; g < s.groups; g++) {
+  if (perImage) {
+    const geo = geometry(s);
     chunks.forEach(([first, count], c) => jobs.push([
-      first, count, Og, CgK, L, 1,
-      pDy + 4 * g * Og * L, L, 1, s.outChannels * L,
-      pCols + 4 * g * CgK * L, 1, L, CK * L,
-      1, partials[c]! + 4 * g * Og * CgK, CgK, 0, rt.alloc(rt.exports.gemmWorkspaceBytes(CgK)),
+      first, count, pX, ...geo, pDy, s.outChannels, partials[c]!, rt.alloc(CK * L * 4), rt.alloc(rt.exports.gemmWorkspaceBytes(CK)),
     ]));
+  } else {
+    for (let g = 0; g < s.groups; g++) {
+      chunks.forEach(([first, count], c) => jobs.push([
+        first, count, Og, CgK, L, 1,
+        pDy + 4 * g * Og * L, L, 1, s.outChannels * L,
+        pCols + 4 * g * CgK * L, 1, L, CK * L,
+        1, partials[c]! + 4 * g * Og * CgK, CgK, 0, rt.alloc(rt.exports.gemmWorkspaceBytes(CgK)),
+      ]));
+    }
   }
   const flops = 2 * s.batch * s.outChannels * CgK * L;
-  if (rt.availableThreads() > 1 && flops >= 1 << 22 && jobs.length > 1 && jobs.length <= MAX_CHUNKS) rt.runParallel("gemmBatched", jobs);
-  else for (const job of jobs) rt.exports.gemmBatched(...(job as Parameters<typeof rt.exports.gemmBatched>));
+  const kernel = perImage ? "convWeightGradImages" : "gemmBatched";
+  if (rt.availableThreads() > 1 && flops >= PARALLEL_MIN_FLOPS && jobs.length > 1 && jobs.length <= MAX_CHUNKS) rt.runParallel(kernel, jobs);
+  else for (const job of jobs) (rt.exports[kernel] as (...args: number[]) => void)(...job);
   const total = rt.f32(dw.p, size);
   for (let c = 1; c < partials.length; c++) {
     const part = rt.f32(partials[c]!, size);

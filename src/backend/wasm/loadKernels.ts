@@ -22,6 +22,7 @@ export interface KernelExports {
   ): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, mode: number, a: number, b: number, out: number, rows: number, cols: number): void;
+  fillPlanes(out: number, values: number, planes: number, channels: number, size: number): void;
   reduce(op: number, x: number, out: number, outer: number, size: number, inner: number, acc: number): void;
   softmax(x: number, out: number, rows: number, n: number, log: number): void;
   im2col(
@@ -45,6 +46,21 @@ export interface KernelExports {
   col2im(
     cols: number, x: number, batch: number, channels: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+  ): void;
+  convImages(
+    first: number, count: number, x: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    weight: number, outChannels: number, beta: number, y: number, cols: number, work: number,
+  ): void;
+  convInputGradImages(
+    first: number, count: number, dy: number, weight: number, outChannels: number, dx: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    cols: number, work: number,
+  ): void;
+  convWeightGradImages(
+    first: number, count: number, x: number, channels: number, h: number, w: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    dy: number, outChannels: number, dweight: number, cols: number, work: number,
   ): void;
   lstmForward(
     T: number, B: number, H: number, xg: number, whh: number, h0: number, c0: number,
@@ -78,7 +94,10 @@ export interface KernelExports {
 }
 
 /** Kernels that worker threads can run, by index in this list. */
-export const THREADED_KERNELS = ["gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward"] as const;
+export const THREADED_KERNELS = [
+  "gemm", "gemmBatched", "im2col", "col2im", "maxPool", "maxPool2dRegular", "maxPoolBackward", "unary", "binary", "reduce", "fillPlanes",
+  "convImages", "convInputGradImages", "convWeightGradImages",
+] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 export type Variant = keyof typeof binaries;

@@ -49,7 +49,9 @@ export function maxPoolPlanes(
   const px = rt.ref(x, 0, x.length);
   const table = Int32Array.from(axes.flatMap((a) => [...a.lo, ...a.hi]));
   const pt = rt.putInt32(table);
-  const pv = rt.alloc(4 * outSize), pi = rt.alloc(4 * outSize);
+  // values are written in place when they live in linear memory; the int32 indices always go through the arena
+  const at = rt.addressOf(values);
+  const pv = at >= 0 ? at : rt.alloc(4 * outSize), pi = rt.alloc(4 * outSize);
   const taps = axes.reduce((t, a) => t * Math.max(1, Math.ceil((a.hi[0]! - a.lo[0]!) / a.step)), 1);
   const chunks = planeChunks(rt, planes, outSize * taps);
   const rh = D === 1 ? regular(axes[1]) : null, rw = rh ? regular(axes[2]) : null;
@@ -62,7 +64,7 @@ export function maxPoolPlanes(
     if (jobs.length === 1) rt.exports.maxPool(...(jobs[0] as Parameters<typeof rt.exports.maxPool>));
     else rt.runParallel("maxPool", jobs);
   }
-  values.set(rt.f32(pv, outSize));
+  if (at < 0) values.set(rt.f32(pv, outSize));
   indices.set(new Int32Array(rt.f32(pi, outSize).buffer, pi, outSize));
 }
 
@@ -77,9 +79,10 @@ export function maxPoolBackwardPlanes(
   if (out.length === 0) return;
   rt.resetArena();
   const pg = rt.ref(g, 0, g.length), pi = rt.putInt32(indices);
-  const po = rt.alloc(4 * out.length);
+  const at = rt.addressOf(out);
+  const po = at >= 0 ? at : rt.alloc(4 * out.length);
   const jobs = planeChunks(rt, planes, g.length + out.length).map(([first, count]) => [pg, pi, po, first, count, inPlane, outPlane]);
   if (jobs.length === 1) rt.exports.maxPoolBackward(...(jobs[0] as Parameters<typeof rt.exports.maxPoolBackward>));
   else rt.runParallel("maxPoolBackward", jobs);
-  out.set(rt.f32(po, out.length));
+  if (at < 0) out.set(rt.f32(po, out.length));
 }

@@ -5,6 +5,9 @@ import type { WasmRuntime } from "./WasmRuntime.js";
 export const REDUCE_OPS = { sum: 0, mean: 1, max: 2, min: 3 } as const;
 export type ReduceOp = keyof typeof REDUCE_OPS;
 
+/** Elements read from which a reduction is split across threads (by its independent outer index). */
+const PARALLEL_MIN_ELEMENTS = 1 << 16;
+
 function checkSizes(op: string, sizes: Record<string, number>): void {
   for (const [name, value] of Object.entries(sizes)) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${value}`);
@@ -29,10 +32,14 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Float32Array, outer: nu
     throw new Error(`${name}: cannot reduce an empty dimension (size 0) with ${op}`);
   }
   rt.resetArena();
-  const px = rt.put(x, 0, x.length);
+  const px = rt.ref(x, 0, x.length);
   const po = rt.alloc(outer * inner * 4);
-  const pacc = rt.alloc(inner * 8); // float64 block totals of a sum over a non-last dim
-  rt.exports.reduce(code, px, po, outer, size, inner, pacc);
+  // Each outer index is its own reduction, summed in the same order however the outer range is split;
+  // every chunk gets its own float64 scratch for the block totals of a sum over a non-last dim.
+  const jobs = rt.splitRange(outer, x.length, PARALLEL_MIN_ELEMENTS).map(([first, count]) => [
+    code, px + 4 * first * size * inner, po + 4 * first * inner, count, size, inner, rt.alloc(inner * 8),
+  ]);
+  rt.runJobs("reduce", jobs);
   return rt.f32(po, outer * inner).slice();
 }
 

@@ -162,3 +162,55 @@ describe("wasm binary", () => {
     expect(() => wk.binaryRow("mul", new Float32Array(6), new Float32Array(2), 2, 3)).toThrow(/binaryRow mul: expected a of length 2×3 and a row of length 3, got 6 and 2/);
   });
 });
+
+describe("wasm elementwise threads and resident memory", () => {
+  // 100,003 elements: above the kernels' threading threshold (2¹⁶), with a tail of 3 past the last f32x4.
+  const n = 100_003;
+
+  it("splits large maps across threads: the same bits as on one thread, each element as the reference", async () => {
+    const wk = await kernels();
+    const gen = new Generator(7);
+    const x = randomArray(gen, n, -30, 30), b = randomArray(gen, n, -3, 3);
+    const rows = 331, cols = 307; // 101,617 elements by rows
+    const m = randomArray(gen, rows * cols, -3, 3), row = randomArray(gen, cols, -3, 3), col = randomArray(gen, rows, -3, 3);
+    const run = () => [
+      wk.unary("exp", x), wk.unary("relu", x), wk.binary("mul", x, b), wk.binary("reluGrad", b, x), wk.binaryScalar("sub", x, 0.5, { scalarFirst: true }),
+      wk.binaryRow("div", m, row, rows, cols), wk.binaryColumn("add", m, col, rows, cols, { columnFirst: true }),
+    ];
+    await wk.setNumThreads(1);
+    const one = run();
+    await wk.setNumThreads(2);
+    const two = run();
+    for (let i = 0; i < one.length; i++) expect(two[i], `result ${i}`).toEqual(one[i]);
+    checkUnary("exp", x, two[0]!);
+    checkUnary("relu", x, two[1]!);
+    expectExact(two[2]!, (i) => x[i]! * b[i]!, "mul");
+    expectExact(two[3]!, (i) => binaryRef.reluGrad(b[i]!, x[i]!), "reluGrad");
+    expectExact(two[4]!, (i) => 0.5 - x[i]!, "scalarFirst sub");
+    expectExact(two[5]!, (i) => m[i]! / row[i % cols]!, "row div");
+    expectExact(two[6]!, (i) => col[Math.floor(i / cols)]! + m[i]!, "columnFirst add");
+  });
+
+  it("writes an output that lives in linear memory in place, and nothing past its end", async () => {
+    const wk = await kernels();
+    const gen = new Generator(8);
+    const x = randomArray(gen, n, -30, 30), b = randomArray(gen, n, -3, 3);
+    const block = wk.pin(new Float32Array(n + 8).fill(42), 2 ** 24)!;
+    const out = block.view.subarray(0, n);
+    try {
+      expect(wk.unary("tanh", x, out)).toBe(out);
+      checkUnary("tanh", x, out);
+      expect(Array.from(block.view.subarray(n))).toEqual(new Array(8).fill(42));
+      expect(wk.binary("sub", x, b, out)).toBe(out);
+      expectExact(out, (i) => x[i]! - b[i]!, "sub in place");
+      expect(Array.from(block.view.subarray(n))).toEqual(new Array(8).fill(42));
+      // the input itself in linear memory, mapped in place
+      out.set(x);
+      wk.unary("neg", out, out);
+      expectExact(out, (i) => -x[i]!, "neg of itself");
+      expect(Array.from(block.view.subarray(n))).toEqual(new Array(8).fill(42));
+    } finally {
+      wk.unpin(block.ptr, block.bytes);
+    }
+  });
+});

@@ -55,6 +55,24 @@ describe("wasm reduce", () => {
     });
   }
 
+  it("splits large reductions across threads by their independent outer index: the same bits as on one thread", async () => {
+    const wk = await kernels();
+    const gen = new Generator(9);
+    // 2,048 planes of 784 (a batch-norm or conv bias gradient's first pass) and 100 × 130 × 7 (with float64 block totals)
+    const problems: [number, number, number][] = [[2048, 784, 1], [100, 130, 7]];
+    for (const [outer, size, inner] of problems) {
+      const x = randomArray(gen, outer * size * inner, -2, 5);
+      for (const op of ["sum", "mean", "max"] as const) {
+        await wk.setNumThreads(1);
+        const one = wk.reduce(op, x, outer, size, inner);
+        await wk.setNumThreads(2);
+        const two = wk.reduce(op, x, outer, size, inner);
+        expect(two, `${op} [${outer},${size},${inner}]`).toEqual(one);
+        expectClose(two, reduceRef(op, x, outer, size, inner), `${op} [${outer},${size},${inner}]`);
+      }
+    }
+  });
+
   it("long sums and means are blocked: each term passes through at most 17 float32 additions, whatever the length", async () => {
     // Rows: 16 lanes of 16 terms, then 2 levels joining the lanes; columns: 2 levels of four-row sums,
     // then 16 of those; block totals add in float64 (error ≤ n/256·2⁻⁵³·Σ|x|), rounded once at the end.
