@@ -58,6 +58,15 @@ function median(samples: number[]): number {
  * rounds of `perRound` steps each timed to the GPU's completion (the last loss read with itemAsync, as
  * fit reads losses), until `budgetMs` is spent (at least 3 rounds).
  */
+/** One classifier training step (zeroGrad, cross-entropy, backward, step); returns the loss. */
+function classifierStep(model: { forward: (x: ds.Tensor) => ds.Tensor }, optimizer: { zeroGrad: () => void; step: () => void }, x: ds.Tensor, y: ds.Tensor): ds.Tensor {
+  optimizer.zeroGrad();
+  const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
+  loss.backward();
+  optimizer.step();
+  return loss;
+}
+
 async function timeSteps(step: () => ds.Tensor, { warmup, perRound, budgetMs }: { warmup: number; perRound: number; budgetMs: number }): Promise<{ median: number; min: number; rounds: number; perRound: number; finalLoss: number }> {
   let loss = 0;
   for (let i = 0; i < warmup; i++) loss = await step().itemAsync();
@@ -93,13 +102,7 @@ export async function benchWebGPUSteps(emit: (r: Record<string, unknown>) => voi
     const model = new ds.nn.Sequential(new ds.nn.Linear(784, 128, { generator: gen }), new ds.nn.ReLU(), new ds.nn.Linear(128, 64, { generator: gen }), new ds.nn.ReLU(), new ds.nn.Linear(64, 10, { generator: gen }));
     const optimizer = new ds.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
     const x = ds.rand([64, 784], { generator: gen }), y = ds.randint(0, 10, [64], { generator: gen });
-    const s = await timeSteps(() => {
-      optimizer.zeroGrad();
-      const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    }, budget);
+    const s = await timeSteps(() => classifierStep(model, optimizer, x, y), budget);
     emit({ name: "webgpu mlp W2 784-128-64-10 sgd-momentum step batch 64", unit: "ms", value: s.median, time_ms: s, ...label });
   }
   {
@@ -110,13 +113,7 @@ export async function benchWebGPUSteps(emit: (r: Record<string, unknown>) => voi
     );
     const optimizer = new ds.optim.SGD(model.parameters(), { lr: 0.01 });
     const x = ds.rand([64, 1, 28, 28], { generator: gen }), y = ds.randint(0, 10, [64], { generator: gen });
-    const s = await timeSteps(() => {
-      optimizer.zeroGrad();
-      const loss = ds.nn.functional.crossEntropy(model.forward(x), y);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    }, budget);
+    const s = await timeSteps(() => classifierStep(model, optimizer, x, y), budget);
     emit({ name: "webgpu cnn W3 step batch 64", unit: "ms", value: s.median, time_ms: s, ...label });
   }
   {

@@ -1,7 +1,7 @@
 // Framework-free checks for the WebGPU agreement cases: each case records what disagreed instead of
 // throwing at the first failure, so the same case runs under vitest in Node (test/backend/webgpu/*.test.ts)
 // and in a browser page (test/browser/webgpu-entry.ts), which reports its results back as JSON.
-import type * as ds from "../../../../src/index.js";
+import * as ds from "../../../../src/index.js";
 import type { WebGPUDevice } from "../../../../src/backend/webgpu/device.js";
 import type { GPULayout } from "../../../../src/backend/webgpu/layout.js";
 
@@ -34,6 +34,17 @@ const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (type
  * (its label, or its number in the case) and the values. `maxError` is the largest |got − want| that
  * {@link Checks.close} saw, over all its comparisons.
  */
+/** Runs `fn` with `backend` active, then restores the one that was. */
+export async function on<T>(backend: ds.BackendName, fn: () => Promise<T>): Promise<T> {
+  const initial = ds.getBackendName();
+  await ds.setBackend(backend);
+  try {
+    return await fn();
+  } finally {
+    await ds.setBackend(initial);
+  }
+}
+
 export class Checks {
   readonly failures: string[] = [];
   count = 0;

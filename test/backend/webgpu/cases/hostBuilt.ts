@@ -5,18 +5,7 @@
 import * as ds from "../../../../src/index.js";
 import { indexAdd, scatterAdd } from "../../../../src/backend/webgpu/scatter.js";
 import { indexSelect } from "../../../../src/backend/webgpu/indexing.js";
-import { fromGPU, toGPU, type WebGPUCaseGroup } from "./check.js";
-
-/** Runs `fn` with `backend` active, then restores the one that was. */
-async function on<T>(backend: ds.BackendName, fn: () => Promise<T>): Promise<T> {
-  const initial = ds.getBackendName();
-  await ds.setBackend(backend);
-  try {
-    return await fn();
-  } finally {
-    await ds.setBackend(initial);
-  }
-}
+import { fromGPU, toGPU, on, type WebGPUCaseGroup } from "./check.js";
 
 /** Every tensor's values, read asynchronously (works on every backend). */
 async function readAll(named: Record<string, ds.Tensor>): Promise<Record<string, number[]>> {

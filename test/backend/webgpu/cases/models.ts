@@ -3,7 +3,7 @@
 // the losses agree step by step. The models and the training loop are those of ../cases.ts.
 import * as ds from "../../../../src/index.js";
 import { cnn, trainModel, transformerBlock } from "../cases.js";
-import type { WebGPUCase, WebGPUCaseGroup } from "./check.js";
+import { on, type WebGPUCase, type WebGPUCaseGroup } from "./check.js";
 
 const STEPS = 50;
 /**
@@ -13,17 +13,6 @@ const STEPS = 50;
 const LOSS_TOL = { atol: 1e-5, rtol: 1e-4 };
 
 type Model = { parameters: () => Iterable<ds.Tensor>; forward: (x: ds.Tensor) => ds.Tensor };
-
-/** Runs `fn` with `backend` active, then restores the one that was. */
-async function on<T>(backend: ds.BackendName, fn: () => Promise<T>): Promise<T> {
-  const initial = ds.getBackendName();
-  await ds.setBackend(backend);
-  try {
-    return await fn();
-  } finally {
-    await ds.setBackend(initial);
-  }
-}
 
 /** The case: `make()` trained on the CPU and on WebGPU (its initial weights uploaded), losses compared. */
 function trainingCase(name: string, make: () => Model, inputShape: number[]): WebGPUCase {
